@@ -1,0 +1,20 @@
+/* commands.h: the mdash CLI's subcommands, one file each. */
+#ifndef MDASH_COMMANDS_H
+#define MDASH_COMMANDS_H
+
+#include "config.h"
+
+/* Each returns the process exit status. argv[0] is the subcommand. */
+int cmd_migrate(const struct md_config *cfg, int argc, char **argv);
+int cmd_update(const struct md_config *cfg, int argc, char **argv);
+int cmd_apply(const struct md_config *cfg, int argc, char **argv);
+int cmd_widget(const struct md_config *cfg, int argc, char **argv);
+int cmd_dashboard(const struct md_config *cfg, int argc, char **argv);
+int cmd_token(const struct md_config *cfg, int argc, char **argv);
+
+/* True when argv holds -h or --help; prints usage then. */
+int wants_help(int argc, char **argv, const char *usage);
+/* Prints "mdash: ..." on stderr and returns 1. */
+int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif

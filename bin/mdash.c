@@ -1,0 +1,98 @@
+/* mdash.c: the CLI's entry point: global options, then one subcommand. */
+#include <curl/curl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "commands.h"
+#include "db.h"
+#include "publish.h"
+#include "wtype.h"
+
+static const struct {
+	const char *name;
+	int (*run)(const struct md_config *, int, char **);
+	const char *help;
+} commands[] = {
+	{"migrate", cmd_migrate, "apply the database schema migrations"},
+	{"update", cmd_update, "pull every due widget's source, store and publish (the cron job)"},
+	{"apply", cmd_apply, "create or update dashboards and widgets from a JSON file"},
+	{"widget", cmd_widget, "list widgets"},
+	{"dashboard", cmd_dashboard, "list dashboards"},
+	{"token", cmd_token, "manage push API tokens"},
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: mdash [-c SETTINGS] COMMAND [ARGS]\n\n"
+		   "The settings file is -c, else $MDASH_CONFIG, else %s.\n\nCommands:\n",
+		"/etc/mdash/mdash.hdf");
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].help);
+	fprintf(f, "\nRun 'mdash COMMAND --help' for a command's options.\n");
+}
+
+int fail(const char *fmt, ...)
+{
+	va_list ap;
+	fputs("mdash: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return 1;
+}
+
+int wants_help(int argc, char **argv, const char *text)
+{
+	for (int i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+			fputs(text, stdout);
+			return 1;
+		}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	const char *path = config_default_path();
+	int i = 1;
+	if (i + 1 < argc && (!strcmp(argv[i], "-c") || !strcmp(argv[i], "--config"))) {
+		path = argv[i + 1];
+		i += 2;
+	}
+	if (i >= argc || !strcmp(argv[i], "-h") || !strcmp(argv[i], "--help") || !strcmp(argv[i], "help")) {
+		usage(i >= argc ? stderr : stdout);
+		return i >= argc ? 2 : 0;
+	}
+	if (!strcmp(argv[i], "--version")) {
+		printf("mdash %s\n", MDASH_VERSION);
+		return 0;
+	}
+	for (size_t c = 0; c < sizeof commands / sizeof commands[0]; c++) {
+		if (strcmp(argv[i], commands[c].name))
+			continue;
+		struct md_config cfg;
+		struct buf err = {0};
+		/* Help needs no settings file. */
+		if (wants_help(argc - i, argv + i, ""))
+			return commands[c].run(NULL, argc - i, argv + i);
+		if (config_load(path, &cfg, &err)) {
+			fail("%s", buf_str(&err));
+			buf_free(&err);
+			return 1;
+		}
+		curl_global_init(CURL_GLOBAL_DEFAULT);
+		wtype_register_builtin();
+		db_init(&cfg);
+		int rc = commands[c].run(&cfg, argc - i, argv + i);
+		db_close();
+		publish_cleanup();
+		curl_global_cleanup();
+		config_free(&cfg);
+		return rc;
+	}
+	fail("unknown command \"%s\"", argv[i]);
+	usage(stderr);
+	return 2;
+}

@@ -1,0 +1,56 @@
+/* token.c: `mdash token add|list|rm`: push API tokens. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "commands.h"
+#include "db.h"
+#include "ident.h"
+#include "token.h"
+
+static const char usage[] = "usage: mdash token add NAME | list | rm NAME\n"
+			    "  add NAME  creates a push token and prints its secret, alone on the last line\n"
+			    "  list      prints each token's name, creation and last use\n"
+			    "  rm NAME   revokes a token\n";
+
+int cmd_token(const struct md_config *cfg, int argc, char **argv)
+{
+	(void)cfg;
+	struct buf err = {0};
+	struct db_result r;
+	int rc = 0;
+	if (wants_help(argc, argv, usage))
+		return 0;
+	if (argc == 3 && !strcmp(argv[1], "add")) {
+		char *secret;
+		if (!ident_valid(argv[2]))
+			return fail("token name \"%s\" must match [a-z0-9][a-z0-9_-]{0,63}", argv[2]);
+		if (token_create(argv[2], &secret, &err))
+			rc = fail("cannot create token %s: %s", argv[2], buf_str(&err));
+		else {
+			printf("Created push token %s. Keep the secret below; it is not shown again.\n%s\n", argv[2],
+			       secret);
+			free(secret);
+		}
+	} else if (argc == 2 && !strcmp(argv[1], "list")) {
+		if (db_exec("SELECT name, created_at, IFNULL(last_used_at, 'never') FROM api_tokens ORDER BY name",
+			    DB_NOPARAMS, &r, &err))
+			rc = fail("%s", buf_str(&err));
+		else
+			for (int i = 0; i < r.nrows; i++)
+				printf("%s\t%s\t%s\n", db_cell(&r, i, 0), db_cell(&r, i, 1), db_cell(&r, i, 2));
+		db_result_free(&r);
+	} else if (argc == 3 && !strcmp(argv[1], "rm")) {
+		if (db_exec("DELETE FROM api_tokens WHERE name = ?", DB_PARAMS(DB_S(argv[2])), &r, &err))
+			rc = fail("%s", buf_str(&err));
+		else if (r.affected == 0)
+			rc = fail("no token named %s", argv[2]);
+		else
+			printf("Revoked token %s.\n", argv[2]);
+	} else {
+		fputs(usage, stderr);
+		rc = 2;
+	}
+	buf_free(&err);
+	return rc;
+}

@@ -1,0 +1,360 @@
+/* update.c: `mdash update`, the job cron runs (the seed's updater).
+ *
+ * One pass: take the lock file and the database lock (so updaters on two
+ * hosts never overlap), pick every enabled widget whose interval has
+ * elapsed, fetch their sources concurrently on a bounded pool of threads,
+ * and as each fetch completes store its result in one transaction and
+ * publish "widget changed" to nchan. A failed source keeps the widget's
+ * last good value and records the error; a failed publish stays pending
+ * and is retried by the next pass. --watch repeats passes, sleeping until
+ * the next widget is due and holding the locks only while a pass runs. */
+#include <curl/curl.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "commands.h"
+#include "db.h"
+#include "publish.h"
+#include "source.h"
+#include "widget.h"
+#include "wtype.h"
+
+static const char usage[] =
+	"usage: mdash update [--force] [--widget NAME]... [--watch] [--quiet]\n"
+	"Pulls every enabled widget whose update interval has elapsed, stores the\n"
+	"result and tells open dashboards. Prints one line per widget; exits non-zero\n"
+	"when something failed.\n"
+	"  -f, --force        ignore update intervals\n"
+	"  -w, --widget NAME  update this widget only (may be repeated)\n"
+	"      --watch        keep running, waking when the next widget is due\n"
+	"  -q, --quiet        print errors only (for cron)\n";
+
+struct opts {
+	int force, watch, quiet;
+	char **names;
+	int nnames;
+};
+
+/* One widget to pull. The worker fills fields or error; the main thread
+ * stores and publishes. */
+struct job {
+	struct md_widget *w;
+	const char *value_field;
+	json_object *fields;
+	struct buf error;
+	struct job *next_done;
+};
+
+struct pool {
+	const struct md_config *cfg;
+	struct job **jobs;
+	int njobs, next;
+	struct job *done;  /* completed, not yet stored */
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+};
+
+static volatile sig_atomic_t stop;
+
+static void on_stop(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+static void *puller(void *arg)
+{
+	struct pool *p = arg;
+	struct md_fetch f = {.timeout = p->cfg->source_timeout, .curl = curl_easy_init()};
+	for (;;) {
+		pthread_mutex_lock(&p->mu);
+		struct job *j = p->next < p->njobs ? p->jobs[p->next++] : NULL;
+		pthread_mutex_unlock(&p->mu);
+		if (!j)
+			break;
+		source_pull(j->w, j->value_field, &f, &j->fields, &j->error);
+		pthread_mutex_lock(&p->mu);
+		j->next_done = p->done;
+		p->done = j;
+		pthread_cond_signal(&p->cv);
+		pthread_mutex_unlock(&p->mu);
+	}
+	if (f.curl)
+		curl_easy_cleanup(f.curl);
+	return NULL;
+}
+
+/* Stores one result and publishes it; prints its line. 0 when all went well. */
+static int finish(const struct md_config *cfg, const struct opts *o, struct job *j)
+{
+	struct buf err = {0};
+	long long version;
+	const char *name = j->w->name;
+	int failed = 0;
+	if (j->fields) {
+		if (widget_store(name, j->fields, &version, &err)) {
+			fprintf(stderr, "Error updating %s: cannot store: %s\n", name, buf_str(&err));
+			buf_free(&err);
+			return 1;
+		}
+	} else {
+		if (widget_store_error(name, buf_str(&j->error), &version, &err)) {
+			fprintf(stderr, "Error updating %s: %s (and cannot record it: %s)\n", name,
+				buf_str(&j->error), buf_str(&err));
+			buf_free(&err);
+			return 1;
+		}
+		fprintf(stderr, "Error updating %s: %s\n", name, buf_str(&j->error));
+		failed = 1;
+	}
+	if (publish_widget(cfg->publish_url, name, version, &err) == 0) {
+		widget_published(name, version, &err);
+		if (!failed && !o->quiet)
+			printf("Successfully updated %s\n", name);
+	} else {
+		fprintf(stderr, "Updated %s, but could not tell the dashboards (will retry): %s\n", name,
+			buf_str(&err));
+		failed = 1;
+	}
+	fflush(stdout);
+	buf_free(&err);
+	return failed;
+}
+
+/* Fetches every job on min(threads, jobs) threads, finishing each as it
+ * completes, so a slow source delays only its own widget. */
+static int run_jobs(const struct md_config *cfg, const struct opts *o, struct job **jobs, int n)
+{
+	struct pool p = {.cfg = cfg, .jobs = jobs, .njobs = n};
+	int nthreads = n < cfg->update_threads ? n : (int)cfg->update_threads, failures = 0;
+	pthread_t *t = xcalloc((size_t)nthreads, sizeof *t);
+	pthread_mutex_init(&p.mu, NULL);
+	pthread_cond_init(&p.cv, NULL);
+	for (int i = 0; i < nthreads; i++)
+		if (pthread_create(&t[i], NULL, puller, &p)) {
+			nthreads = i;
+			break;
+		}
+	if (nthreads == 0)
+		puller(&p); /* no thread could start: do it here */
+	for (int finished = 0; finished < n; finished++) {
+		pthread_mutex_lock(&p.mu);
+		while (!p.done)
+			pthread_cond_wait(&p.cv, &p.mu);
+		struct job *j = p.done;
+		p.done = j->next_done;
+		pthread_mutex_unlock(&p.mu);
+		failures += finish(cfg, o, j);
+	}
+	for (int i = 0; i < nthreads; i++)
+		pthread_join(t[i], NULL);
+	pthread_mutex_destroy(&p.mu);
+	pthread_cond_destroy(&p.cv);
+	free(t);
+	return failures;
+}
+
+static int wanted(const struct opts *o, const char *name)
+{
+	if (!o->nnames)
+		return 1;
+	for (int i = 0; i < o->nnames; i++)
+		if (!strcmp(o->names[i], name))
+			return 1;
+	return 0;
+}
+
+/* Retries publishes that an earlier pass (or a push) could not make. */
+static int republish(const struct md_config *cfg, struct md_widget *w)
+{
+	struct buf err = {0};
+	int rc = publish_widget(cfg->publish_url, w->name, w->version, &err);
+	if (rc == 0)
+		widget_published(w->name, w->version, &err);
+	else
+		fprintf(stderr, "Could not tell the dashboards about %s (will retry): %s\n", w->name, buf_str(&err));
+	buf_free(&err);
+	return rc ? 1 : 0;
+}
+
+/* Everything after the locks: 0 when all went well. */
+static int pass_locked(const struct md_config *cfg, const struct opts *o)
+{
+	struct buf err = {0};
+	struct md_widget *ws;
+	int n, failures = 0, njobs = 0;
+	if (widget_list_all(o->nnames == 0, &ws, &n, &err)) {
+		fail("cannot load widgets: %s", buf_str(&err));
+		buf_free(&err);
+		return 1;
+	}
+	for (int i = 0; i < o->nnames; i++) {
+		int found = 0;
+		for (int k = 0; k < n; k++)
+			found |= !strcmp(ws[k].name, o->names[i]);
+		if (!found)
+			failures += fail("no widget named %s", o->names[i]);
+	}
+	struct job *jobs = xcalloc((size_t)n, sizeof *jobs);
+	struct job **queue = xcalloc((size_t)n, sizeof *queue);
+	for (int i = 0; i < n; i++) {
+		struct md_widget *w = &ws[i];
+		const struct mdash_widget_type *t = wtype_find(w->type);
+		const struct md_source_kind *k = source_find(widget_source_kind(w));
+		if (!wanted(o, w->name))
+			continue;
+		if (!t || !k) {
+			fprintf(stderr, "Error updating %s: unknown %s \"%s\"\n", w->name, t ? "source kind" : "widget type",
+				t ? widget_source_kind(w) : w->type);
+			failures++;
+		} else if (!k->fetch) {
+			/* Pushed data: nothing to pull, but a missed publish is retried. */
+			if (w->publish_pending)
+				failures += republish(cfg, w);
+			else if (o->nnames && !o->quiet)
+				printf("No update needed for %s (it receives pushed data)\n", w->name);
+		} else if (!o->force && w->due_in_ms > 0) {
+			if (w->publish_pending)
+				failures += republish(cfg, w);
+			if (!o->quiet && !o->watch)
+				printf("No update needed for %s\n", w->name);
+		} else {
+			jobs[njobs] = (struct job){.w = w, .value_field = t->value_field};
+			queue[njobs] = &jobs[njobs];
+			njobs++;
+		}
+	}
+	fflush(stdout);
+	failures += run_jobs(cfg, o, queue, njobs);
+	for (int i = 0; i < njobs; i++) {
+		if (jobs[i].fields)
+			json_object_put(jobs[i].fields);
+		buf_free(&jobs[i].error);
+	}
+	free(jobs);
+	free(queue);
+	widget_list_free(ws, n);
+	return failures ? 1 : 0;
+}
+
+/* One pass under both locks. Another updater holding either is not an
+ * error: it is doing the work. */
+static int pass(const struct md_config *cfg, const struct opts *o)
+{
+	struct buf err = {0};
+	struct db_result r;
+	int fd = open(cfg->lock_file, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return fail("cannot open the lock file %s: %s", cfg->lock_file, strerror(errno));
+	if (flock(fd, LOCK_EX | LOCK_NB)) {
+		close(fd);
+		if (errno != EWOULDBLOCK)
+			return fail("cannot lock %s: %s", cfg->lock_file, strerror(errno));
+		printf("Another mdash update is running (lock file %s); nothing to do.\n", cfg->lock_file);
+		return 0;
+	}
+	int rc;
+	if (db_exec("SELECT GET_LOCK(CONCAT(DATABASE(), '.mdash_update'), 0)", DB_NOPARAMS, &r, &err)) {
+		rc = fail("%s", buf_str(&err));
+	} else if (db_cell_int(&r, 0, 0, 0) != 1) {
+		printf("Another mdash update is running on another host (database lock); nothing to do.\n");
+		rc = 0;
+	} else {
+		rc = pass_locked(cfg, o);
+		db_exec("SELECT RELEASE_LOCK(CONCAT(DATABASE(), '.mdash_update'))", DB_NOPARAMS, NULL, &err);
+	}
+	db_result_free(&r);
+	buf_free(&err);
+	close(fd); /* releases the flock */
+	return rc;
+}
+
+/* How long --watch may sleep: until the next enabled widget is due, at
+ * least 200 ms, at most 10 s (so new widgets are picked up soon). */
+static long long next_sleep_ms(void)
+{
+	struct buf err = {0};
+	struct md_widget *ws;
+	int n;
+	long long best = 10000;
+	if (widget_list_all(1, &ws, &n, &err) == 0) {
+		for (int i = 0; i < n; i++) {
+			const struct md_source_kind *k = source_find(widget_source_kind(&ws[i]));
+			if (ws[i].publish_pending && best > 2000)
+				best = 2000;
+			if (k && k->fetch && ws[i].due_in_ms < best)
+				best = ws[i].due_in_ms;
+		}
+		widget_list_free(ws, n);
+	} else {
+		fprintf(stderr, "mdash: %s\n", buf_str(&err));
+		best = 5000; /* the database is away: try again soon */
+	}
+	buf_free(&err);
+	return best < 200 ? 200 : best;
+}
+
+static void sleep_ms(long long ms)
+{
+	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000};
+	while (!stop && nanosleep(&ts, &ts) && errno == EINTR)
+		;
+}
+
+int cmd_update(const struct md_config *cfg, int argc, char **argv)
+{
+	static const struct option longopts[] = {{"force", no_argument, NULL, 'f'},
+						 {"widget", required_argument, NULL, 'w'},
+						 {"watch", no_argument, NULL, 'W'},
+						 {"quiet", no_argument, NULL, 'q'},
+						 {"help", no_argument, NULL, 'h'},
+						 {NULL, 0, NULL, 0}};
+	struct opts o = {0};
+	int c, rc = 0;
+	if (wants_help(argc, argv, usage))
+		return 0;
+	o.names = xcalloc((size_t)argc, sizeof *o.names);
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "fw:qh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'f': o.force = 1; break;
+		case 'W': o.watch = 1; break;
+		case 'q': o.quiet = 1; break;
+		case 'w': o.names[o.nnames++] = optarg; break;
+		default:
+			free(o.names);
+			fputs(usage, stderr);
+			return 2;
+		}
+	}
+	if (optind != argc) {
+		free(o.names);
+		return fail("unexpected argument \"%s\"\n%s", argv[optind], usage);
+	}
+	if (!o.watch) {
+		rc = pass(cfg, &o);
+		free(o.names);
+		return rc;
+	}
+	struct sigaction sa = {.sa_handler = on_stop};
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	printf("mdash update --watch: running; SIGTERM or Ctrl-C stops it.\n");
+	while (!stop) {
+		pass(cfg, &o);
+		if (!stop)
+			sleep_ms(next_sleep_ms());
+	}
+	free(o.names);
+	return 0;
+}

@@ -1,0 +1,94 @@
+/* api.c: read-only JSON: a widget's current data, a dashboard's versions. */
+#include <json-c/json.h>
+
+#include "dashboard.h"
+#include "handlers.h"
+#include "render.h"
+#include "widget.h"
+
+
+static json_object *time_or_null(const char *db_time)
+{
+	char iso[40];
+	if (!db_time)
+		return NULL;
+	render_iso_time(db_time, iso, sizeof iso);
+	return json_object_new_string(iso);
+}
+
+static void send_json(struct req *r, json_object *o)
+{
+	resp_header(r, "Cache-Control", "no-cache");
+	resp_json(r, 200, json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+	json_object_put(o);
+}
+
+void api_widget(struct req *r)
+{
+	struct md_widget w;
+	struct buf err = {0};
+	if (!page_allowed(r))
+		return;
+	int found = widget_load(r->params[0], &w, &err);
+	if (found <= 0) {
+		if (found < 0)
+			resp_db_error(r, &err);
+		else
+			resp_error(r, 404, "no widget of that name");
+		buf_free(&err);
+		return;
+	}
+	json_object *o = json_object_new_object();
+	json_object_object_add(o, "name", json_object_new_string(w.name));
+	json_object_object_add(o, "type", json_object_new_string(w.type));
+	json_object_object_add(o, "title", json_object_new_string(w.title));
+	json_object_object_add(o, "dashboard", w.dashboard ? json_object_new_string(w.dashboard) : NULL);
+	json_object_object_add(o, "value", json_object_get(widget_data(&w)));
+	json_object_object_add(o, "updated_at", time_or_null(w.updated_at));
+	json_object_object_add(o, "status", json_object_new_string(widget_state(&w)));
+	json_object_object_add(o, "version", json_object_new_int64(w.version));
+	json_object_object_add(o, "error", w.last_error ? json_object_new_string(w.last_error) : NULL);
+	send_json(r, o);
+	widget_free(&w);
+}
+
+void api_dashboard(struct req *r)
+{
+	struct md_dashboard d;
+	struct md_widget *ws;
+	int n;
+	struct buf err = {0};
+	if (!page_allowed(r))
+		return;
+	int found = dashboard_load(r->params[0], &d, &err);
+	if (found <= 0) {
+		if (found < 0)
+			resp_db_error(r, &err);
+		else
+			resp_error(r, 404, "no dashboard of that name");
+		buf_free(&err);
+		return;
+	}
+	if (widget_list_dashboard(d.id, &ws, &n, &err)) {
+		resp_db_error(r, &err);
+		dashboard_free(&d);
+		buf_free(&err);
+		return;
+	}
+	json_object *o = json_object_new_object(), *list = json_object_new_array();
+	json_object_object_add(o, "slug", json_object_new_string(d.slug));
+	json_object_object_add(o, "title", json_object_new_string(d.title));
+	for (int i = 0; i < n; i++) {
+		json_object *w = json_object_new_object();
+		json_object_object_add(w, "name", json_object_new_string(ws[i].name));
+		json_object_object_add(w, "type", json_object_new_string(ws[i].type));
+		json_object_object_add(w, "version", json_object_new_int64(ws[i].version));
+		json_object_object_add(w, "status", json_object_new_string(widget_state(&ws[i])));
+		json_object_object_add(w, "updated_at", time_or_null(ws[i].updated_at));
+		json_object_array_add(list, w);
+	}
+	json_object_object_add(o, "widgets", list);
+	send_json(r, o);
+	widget_list_free(ws, n);
+	dashboard_free(&d);
+}

@@ -1,0 +1,25 @@
+/* handlers.h: every route's handler, one file per family. */
+#ifndef MDASH_HANDLERS_H
+#define MDASH_HANDLERS_H
+
+#include "request.h"
+
+/* page.c: full HTML pages, and the access check every read path makes
+ * (until sessions exist, a site that requires login serves nothing). */
+int page_allowed(struct req *r);
+void page_index(struct req *r);
+void page_dashboard(struct req *r);
+/* fragment.c: one widget's element, as the page re-fetches it */
+void fragment_widget(struct req *r);
+/* api.c: read-only JSON */
+void api_widget(struct req *r);
+void api_dashboard(struct req *r);
+/* push.c: data pushed in (Dashing wire format and bearer API) */
+void push_dashing(struct req *r);
+void push_bearer(struct req *r);
+/* sub.c: the nchan subscription, authorised here and handed to nginx */
+void sub_dashboard(struct req *r);
+/* health.c */
+void health_check(struct req *r);
+
+#endif

@@ -1,0 +1,119 @@
+/* page.c: full HTML pages: the dashboard list and a dashboard with every
+ * widget rendered in place, so the page shows data without JavaScript. */
+#include <stdio.h>
+#include <string.h>
+
+#include "dashboard.h"
+#include "handlers.h"
+#include "render.h"
+#include "widget.h"
+
+int page_allowed(struct req *r)
+{
+	if (!r->cfg->require_login)
+		return 1;
+	resp_error(r, 403, "This mdash requires a login, and login is not available in this build yet. "
+			   "Set RequireLogin = 0 to serve dashboards without one.");
+	return 0;
+}
+
+static void nav_tree(HDF *hdf, const struct md_dashboard *list, int n, const char *current)
+{
+	char name[64];
+	for (int i = 0; i < n; i++) {
+		snprintf(name, sizeof name, "Nav.%d.slug", i);
+		hdf_set_value(hdf, name, list[i].slug);
+		snprintf(name, sizeof name, "Nav.%d.title", i);
+		hdf_set_value(hdf, name, *list[i].title ? list[i].title : list[i].slug);
+		if (current && !strcmp(current, list[i].slug)) {
+			snprintf(name, sizeof name, "Nav.%d.current", i);
+			hdf_set_value(hdf, name, "1");
+		}
+	}
+}
+
+void page_index(struct req *r)
+{
+	struct md_dashboard *list;
+	int n;
+	struct buf err = {0}, html = {0};
+	if (!page_allowed(r))
+		return;
+	if (dashboard_list(&list, &n, &err)) {
+		resp_db_error(r, &err);
+		buf_free(&err);
+		return;
+	}
+	if (n == 1) {
+		/* One dashboard: it is the default. */
+		struct buf to = {0};
+		buf_printf(&to, "/d/%s", list[0].slug);
+		resp_redirect(r, to.data);
+		buf_free(&to);
+	} else {
+		HDF *hdf = render_hdf(r->cfg);
+		hdf_set_value(hdf, "Page.title", "Dashboards");
+		nav_tree(hdf, list, n, NULL);
+		if (render_file(hdf, "index.cs", &html, &err))
+			resp_error(r, 500, buf_str(&err));
+		else
+			resp_html(r, 200, &html);
+		hdf_destroy(&hdf);
+	}
+	dashboard_list_free(list, n);
+	buf_free(&err);
+	buf_free(&html);
+}
+
+void page_dashboard(struct req *r)
+{
+	struct md_dashboard d, *all = NULL;
+	struct md_widget *ws = NULL;
+	int nall = 0, nw = 0, found;
+	struct buf err = {0}, html = {0}, one = {0};
+	if (!page_allowed(r))
+		return;
+	found = dashboard_load(r->params[0], &d, &err);
+	if (found <= 0) {
+		if (found < 0)
+			resp_db_error(r, &err);
+		else
+			resp_error(r, 404, "There is no dashboard of that name.");
+		buf_free(&err);
+		return;
+	}
+	if (widget_list_dashboard(d.id, &ws, &nw, &err) || dashboard_list(&all, &nall, &err)) {
+		resp_db_error(r, &err);
+		goto out;
+	}
+	HDF *hdf = render_hdf(r->cfg);
+	char name[64];
+	hdf_set_value(hdf, "Page.title", *d.title ? d.title : d.slug);
+	hdf_set_value(hdf, "Dashboard.slug", d.slug);
+	hdf_set_value(hdf, "Dashboard.title", *d.title ? d.title : d.slug);
+	if (d.description)
+		hdf_set_value(hdf, "Dashboard.description", d.description);
+	hdf_set_int_value(hdf, "Dashboard.columns", d.columns);
+	nav_tree(hdf, all, nall, d.slug);
+	for (int i = 0; i < nw; i++) {
+		buf_reset(&one);
+		if (render_widget(r->cfg, &ws[i], &one, &err))
+			break;
+		snprintf(name, sizeof name, "Dashboard.widgets.%d.html", i);
+		hdf_set_value(hdf, name, buf_str(&one));
+	}
+	if (err.len || render_file(hdf, "dashboard.cs", &html, &err)) {
+		resp_error(r, 500, buf_str(&err));
+	} else {
+		resp_header(r, "Cache-Control", "no-store");
+		resp_html(r, 200, &html);
+	}
+	hdf_destroy(&hdf);
+out:
+	widget_list_free(ws, nw);
+	dashboard_list_free(all, nall);
+	dashboard_free(&d);
+	buf_free(&err);
+	buf_free(&html);
+	buf_free(&one);
+}

@@ -1,0 +1,108 @@
+/* push.c: data pushed in by any client. POST /widgets/<name> speaks
+ * Dashing/Smashing's wire format (auth_token in the JSON body; 204, or 401
+ * "Invalid API key"); POST /api/widgets/<name> takes the same body with
+ * "Authorization: Bearer <token>". Either way the fields are stored with
+ * a history row in one transaction, then published to the widget's
+ * channel. A failed publish leaves the update pending for the updater. */
+#include <json-c/json.h>
+#include <string.h>
+
+#include "db.h"
+#include "handlers.h"
+#include "log.h"
+#include "publish.h"
+#include "source.h"
+#include "token.h"
+#include "widget.h"
+
+/* Parses the body as a JSON object; answers 400/413 itself on failure. */
+static json_object *read_fields(struct req *r)
+{
+	struct buf body = {0}, err = {0};
+	json_object *o = NULL;
+	if (req_body(r, &body) == 0) {
+		o = source_parse(buf_str(&body), body.len, &err);
+		if (!o) {
+			resp_error(r, 400, buf_str(&err));
+		} else if (!json_object_is_type(o, json_type_object)) {
+			resp_error(r, 400, "the body must be a JSON object of widget fields");
+			json_object_put(o);
+			o = NULL;
+		}
+	}
+	buf_free(&body);
+	buf_free(&err);
+	return o;
+}
+
+static void store_and_publish(struct req *r, json_object *fields)
+{
+	struct buf err = {0};
+	long long version;
+	struct md_widget w;
+	int found = widget_load(r->params[0], &w, &err);
+	if (found <= 0) {
+		if (found < 0)
+			resp_db_error(r, &err);
+		else
+			resp_error(r, 404, "no widget of that name");
+		buf_free(&err);
+		return;
+	}
+	widget_free(&w);
+	if (widget_store(r->params[0], fields, &version, &err)) {
+		resp_db_error(r, &err);
+		buf_free(&err);
+		return;
+	}
+	if (publish_widget(r->cfg->publish_url, r->params[0], version, &err) == 0)
+		widget_published(r->params[0], version, &err);
+	else
+		log_warn("widget %s: stored version %lld, publish pending: %s", r->params[0], version, buf_str(&err));
+	resp_empty(r, 204);
+	buf_free(&err);
+}
+
+/* 1 when the token is good; otherwise answers and returns 0. */
+static int authorised(struct req *r, const char *token, int bearer)
+{
+	struct buf err = {0};
+	int ok = token_check(token, &err);
+	if (ok < 0)
+		resp_db_error(r, &err);
+	else if (!ok && bearer) {
+		resp_header(r, "WWW-Authenticate", "Bearer realm=\"mdash\"");
+		resp_error(r, 401, "invalid or missing bearer token");
+	} else if (!ok)
+		resp_send(r, 401, "text/plain; charset=utf-8", "Invalid API key\n", 16);
+	buf_free(&err);
+	return ok > 0;
+}
+
+void push_dashing(struct req *r)
+{
+	json_object *fields = read_fields(r), *tok;
+	if (!fields)
+		return;
+	const char *token = json_object_object_get_ex(fields, "auth_token", &tok) ? json_object_get_string(tok) : NULL;
+	if (authorised(r, token, 0)) {
+		json_object_object_del(fields, "auth_token");
+		store_and_publish(r, fields);
+	}
+	json_object_put(fields);
+}
+
+void push_bearer(struct req *r)
+{
+	const char *auth = req_env(r, "HTTP_AUTHORIZATION");
+	const char *token = auth && !strncasecmp(auth, "Bearer ", 7) ? auth + 7 : NULL;
+	if (!authorised(r, token, 1))
+		return;
+	json_object *fields = read_fields(r);
+	if (!fields)
+		return;
+	/* A Dashing client's auth_token is not a credential here: drop it. */
+	json_object_object_del(fields, "auth_token");
+	store_and_publish(r, fields);
+	json_object_put(fields);
+}

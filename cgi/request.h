@@ -1,0 +1,48 @@
+/* request.h: one FastCGI request and the ways to answer it. */
+#ifndef MDASH_REQUEST_H
+#define MDASH_REQUEST_H
+
+#include <fcgiapp.h>
+
+#include "config.h"
+#include "ident.h"
+#include "util.h"
+
+#define REQ_MAX_PARAMS 2
+#define REQ_MAX_BODY (1 << 20)
+
+struct req {
+	FCGX_Request *fcgx;
+	const struct md_config *cfg;
+	const char *method;
+	const char *path;      /* below the mount point, starting with '/' */
+	const char *query;
+	char params[REQ_MAX_PARAMS][IDENT_MAX + 1];  /* the route's {ident}s */
+	int nparams;
+	struct buf headers;    /* extra response header lines */
+	int answered;
+};
+
+/* A request header or FastCGI parameter ("HTTP_AUTHORIZATION"), or NULL. */
+const char *req_env(const struct req *r, const char *name);
+/* Reads the body (at most REQ_MAX_BYTES); -1 and an answer sent if too
+ * big or unreadable. */
+int req_body(struct req *r, struct buf *body);
+/* True when the client wants JSON (API paths always do). */
+int req_wants_json(const struct req *r);
+
+void resp_header(struct req *r, const char *name, const char *value);
+/* Sends status, the headers set so far, and the body. */
+void resp_send(struct req *r, int status, const char *content_type, const char *body, size_t len);
+void resp_html(struct req *r, int status, const struct buf *html);
+void resp_json(struct req *r, int status, const char *json);
+void resp_empty(struct req *r, int status);
+/* 302 to a path below the mount point. */
+void resp_redirect(struct req *r, const char *path);
+/* An error as an HTML page or as {"error": message}, by what the client
+ * asked for. */
+void resp_error(struct req *r, int status, const char *message);
+/* 503 when the database is gone, 500 otherwise, logging the detail. */
+void resp_db_error(struct req *r, const struct buf *err);
+
+#endif

@@ -1,0 +1,61 @@
+/* sub.c: a page's one push connection. The app checks that the dashboard
+ * exists (and, with login, that the client may see it), then hands the
+ * stream to nchan with X-Accel-Redirect to the internal subscriber
+ * location, multiplexing every widget channel of the dashboard.
+ *
+ * This is the checked way of authorising nchan subscribers on this nginx:
+ * nchan_authorize_request crashes workers (see STACK-NOTES §9). */
+#include <string.h>
+
+#include "dashboard.h"
+#include "handlers.h"
+#include "log.h"
+#include "widget.h"
+
+
+/* nchan's limits for a multiplexed subscriber. */
+#define MAX_CHANNELS 255
+#define MAX_IDS_LEN 1000
+
+void sub_dashboard(struct req *r)
+{
+	struct md_dashboard d;
+	struct md_widget *ws;
+	int n;
+	struct buf err = {0}, to = {0};
+	if (!page_allowed(r))
+		return;
+	int found = dashboard_load(r->params[0], &d, &err);
+	if (found <= 0) {
+		if (found < 0)
+			resp_db_error(r, &err);
+		else
+			resp_error(r, 404, "no dashboard of that name");
+		buf_free(&err);
+		return;
+	}
+	if (widget_list_dashboard(d.id, &ws, &n, &err)) {
+		resp_db_error(r, &err);
+		dashboard_free(&d);
+		buf_free(&err);
+		return;
+	}
+	/* Channel ids are validated identifiers: nothing here needs escaping. */
+	buf_printf(&to, "/internal/sub/_d_%s", d.slug);
+	int used = 1;
+	for (int i = 0; i < n; i++) {
+		if (used == MAX_CHANNELS || to.len + 1 + strlen(ws[i].name) > MAX_IDS_LEN) {
+			log_warn("dashboard %s: %d widgets exceed one push connection; the rest update on reconnect",
+				 d.slug, n);
+			break;
+		}
+		buf_printf(&to, ",%s", ws[i].name);
+		used++;
+	}
+	resp_header(r, "X-Accel-Redirect", to.data);
+	resp_header(r, "Cache-Control", "no-store");
+	resp_empty(r, 200);
+	widget_list_free(ws, n);
+	dashboard_free(&d);
+	buf_free(&to);
+}

@@ -1,0 +1,217 @@
+/* config.c: reads the settings file (see config.h for the format). */
+#include "config.h"
+
+#include <errno.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifndef MDASH_SYSCONFDIR
+#define MDASH_SYSCONFDIR "/etc"
+#endif
+#ifndef MDASH_DATADIR
+#define MDASH_DATADIR "/usr/share"
+#endif
+#ifndef MDASH_PKGLIBDIR
+#define MDASH_PKGLIBDIR "/usr/lib/mdash"
+#endif
+
+enum kind { K_BOOL, K_INT, K_STR, K_DIR };
+
+struct setting {
+	const char *name;
+	enum kind kind;
+	size_t off;
+	const char *dflt;
+	long min, max;
+};
+
+#define S(n, k, f, d, lo, hi) {n, k, offsetof(struct md_config, f), d, lo, hi}
+static const struct setting settings[] = {
+	S("RequireLogin", K_BOOL, require_login, "1", 0, 1),
+	S("PublishURL", K_DIR, publish_url, "http://127.0.0.1/pub/", 0, 0),
+	S("BasePath", K_DIR, base_path, "/", 0, 0),
+	S("LockFile", K_STR, lock_file, "/run/mdash/update.lock", 0, 0),
+	S("TemplateDir", K_STR, template_dir, MDASH_DATADIR "/mdash/templates", 0, 0),
+	S("SchemaDir", K_STR, schema_dir, MDASH_DATADIR "/mdash/schema", 0, 0),
+	S("PluginDir", K_STR, plugin_dir, MDASH_PKGLIBDIR "/plugins", 0, 0),
+	S("App.Workers", K_INT, workers, "2", 1, 256),
+	S("Update.Threads", K_INT, update_threads, "16", 1, 256),
+	S("Update.Timeout", K_INT, source_timeout, "10", 1, 3600),
+	S("Database.Host", K_STR, db.host, "localhost", 0, 0),
+	S("Database.Port", K_INT, db.port, "3306", 0, 65535),
+	S("Database.Socket", K_STR, db.socket, "", 0, 0),
+	S("Database.Name", K_STR, db.name, "mdash", 0, 0),
+	S("Database.User", K_STR, db.user, "mdash", 0, 0),
+	S("Database.Password", K_STR, db.password, "", 0, 0),
+};
+#define NSETTINGS (sizeof settings / sizeof settings[0])
+
+const char *config_default_path(void)
+{
+	const char *p = getenv("MDASH_CONFIG");
+	return p && *p ? p : MDASH_SYSCONFDIR "/mdash/mdash.hdf";
+}
+
+static int set_value(struct md_config *cfg, const struct setting *s, const char *v, struct buf *why)
+{
+	char *field = (char *)cfg + s->off;
+	long n;
+	switch (s->kind) {
+	case K_BOOL:
+		if (!strcmp(v, "1") || !strcmp(v, "true") || !strcmp(v, "yes") || !strcmp(v, "on"))
+			n = 1;
+		else if (!strcmp(v, "0") || !strcmp(v, "false") || !strcmp(v, "no") || !strcmp(v, "off"))
+			n = 0;
+		else {
+			buf_printf(why, "%s must be 0 or 1, not \"%s\"", s->name, v);
+			return -1;
+		}
+		*(int *)field = (int)n;
+		return 0;
+	case K_INT:
+		if (parse_long(v, s->min, s->max, &n)) {
+			buf_printf(why, "%s must be a whole number from %ld to %ld, not \"%s\"", s->name,
+				   s->min, s->max, v);
+			return -1;
+		}
+		*(long *)field = n;
+		return 0;
+	case K_STR:
+	case K_DIR: {
+		char **p = (char **)field;
+		free(*p);
+		size_t len = strlen(v);
+		/* Paths and URLs joined with names must end in exactly one '/'. */
+		if (s->kind == K_DIR && (len == 0 || v[len - 1] != '/')) {
+			*p = xmalloc(len + 2);
+			memcpy(*p, v, len);
+			(*p)[len] = '/';
+			(*p)[len + 1] = '\0';
+		} else {
+			*p = xstrdup(v);
+		}
+		return 0;
+	}
+	}
+	return -1;
+}
+
+static const struct setting *find_setting(const char *name, size_t n)
+{
+	for (size_t i = 0; i < NSETTINGS; i++)
+		if (strlen(settings[i].name) == n && !memcmp(settings[i].name, name, n))
+			return &settings[i];
+	return NULL;
+}
+
+static int is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r';
+}
+
+/* One line, without its '\n'. Returns 0, or -1 with the reason in why. */
+static int parse_line(struct md_config *cfg, const char *p, const char *end, struct buf *why)
+{
+	while (p < end && is_space(*p))
+		p++;
+	while (end > p && is_space(end[-1]))
+		end--;
+	if (p == end || *p == '#')
+		return 0;
+	const char *eq = memchr(p, '=', (size_t)(end - p));
+	if (!eq) {
+		buf_puts(why, "expected \"Name = value\"");
+		return -1;
+	}
+	const char *ne = eq;
+	while (ne > p && is_space(ne[-1]))
+		ne--;
+	const struct setting *s = find_setting(p, (size_t)(ne - p));
+	if (!s) {
+		buf_puts(why, "unknown setting \"");
+		buf_append(why, p, (size_t)(ne - p) > 80 ? 80 : (size_t)(ne - p));
+		buf_puts(why, "\"");
+		return -1;
+	}
+	const char *v = eq + 1;
+	while (v < end && is_space(*v))
+		v++;
+	if (memchr(v, '\0', (size_t)(end - v))) {
+		buf_printf(why, "%s: NUL byte in value", s->name);
+		return -1;
+	}
+	char *val = xstrndup(v, (size_t)(end - v));
+	int rc = set_value(cfg, s, val, why);
+	free(val);
+	return rc;
+}
+
+int config_parse(const char *text, size_t len, const char *name, struct md_config *cfg, struct buf *err)
+{
+	memset(cfg, 0, sizeof *cfg);
+	cfg->path = xstrdup(name);
+	struct buf why = {0};
+	for (size_t i = 0; i < NSETTINGS; i++)
+		set_value(cfg, &settings[i], settings[i].dflt, &why);
+
+	const char *p = text, *end = text + len;
+	for (int line = 1; p < end; line++) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *le = nl ? nl : end;
+		if (parse_line(cfg, p, le, &why)) {
+			buf_printf(err, "%s:%d: %s", name, line, buf_str(&why));
+			buf_free(&why);
+			config_free(cfg);
+			return -1;
+		}
+		p = nl ? nl + 1 : end;
+	}
+	buf_free(&why);
+	return 0;
+}
+
+int config_load(const char *path, struct md_config *cfg, struct buf *err)
+{
+	memset(cfg, 0, sizeof *cfg);
+	FILE *f = fopen(path, "r");
+	if (!f) {
+		buf_printf(err, "%s: cannot read settings file: %s", path, strerror(errno));
+		return -1;
+	}
+	struct buf text = {0};
+	char chunk[4096];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+		buf_append(&text, chunk, n);
+		if (text.len > 1 << 20) {
+			buf_printf(err, "%s: settings file larger than 1 MiB", path);
+			fclose(f);
+			buf_free(&text);
+			return -1;
+		}
+	}
+	int bad = ferror(f);
+	fclose(f);
+	if (bad) {
+		buf_printf(err, "%s: read error", path);
+		buf_free(&text);
+		return -1;
+	}
+	int rc = config_parse(buf_str(&text), text.len, path, cfg, err);
+	buf_free(&text);
+	return rc;
+}
+
+void config_free(struct md_config *cfg)
+{
+	for (size_t i = 0; i < NSETTINGS; i++)
+		if (settings[i].kind == K_STR || settings[i].kind == K_DIR) {
+			char **p = (char **)((char *)cfg + settings[i].off);
+			free(*p);
+			*p = NULL;
+		}
+	free(cfg->path);
+	cfg->path = NULL;
+}

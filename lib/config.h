@@ -1,0 +1,42 @@
+/* config.h: the settings file shared by the app and the CLI.
+ *
+ * The file is a subset of ClearSilver's HDF: one `Name = value` per line,
+ * `#` comments, dotted names. Unknown names are errors, so a typo is caught
+ * at start-up instead of silently falling back to a default. */
+#ifndef MDASH_CONFIG_H
+#define MDASH_CONFIG_H
+
+#include "util.h"
+
+struct md_config {
+	char *path;           /* the file it came from */
+	int require_login;    /* RequireLogin (seed: DASHBOARD_REQUIRE_LOGIN) */
+	char *publish_url;    /* PublishURL (seed: DASHBOARD_MESSENGER_URL), ends in '/' */
+	char *base_path;      /* BasePath: where nginx mounts the app, ends in '/' */
+	char *lock_file;      /* LockFile (seed: UPDATE_WIDGET_DATA_LOCKFILE) */
+	char *template_dir;   /* TemplateDir */
+	char *schema_dir;     /* SchemaDir */
+	char *plugin_dir;     /* PluginDir */
+	long workers;         /* App.Workers: FastCGI worker processes */
+	long update_threads;  /* Update.Threads: concurrent source fetches */
+	long source_timeout;  /* Update.Timeout: seconds per source fetch */
+	struct {
+		char *host;
+		long port;
+		char *socket;
+		char *name;
+		char *user;
+		char *password;
+	} db;
+};
+
+/* The settings file's path: $MDASH_CONFIG, else the installed default. */
+const char *config_default_path(void);
+
+/* Loads and validates a settings file. On error returns -1 and puts
+ * "FILE:LINE: what is wrong" into err; cfg is then left freed. */
+int config_load(const char *path, struct md_config *cfg, struct buf *err);
+int config_parse(const char *text, size_t len, const char *name, struct md_config *cfg, struct buf *err);
+void config_free(struct md_config *cfg);
+
+#endif

@@ -1,0 +1,62 @@
+/* dashboard.c: dashboards in the database (see dashboard.h). */
+#include "dashboard.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "db.h"
+
+#define DASHBOARD_COLS "id, slug, title, description, columns FROM dashboards "
+
+static void from_row(const struct db_result *r, int i, struct md_dashboard *d)
+{
+	const char *desc = db_cell(r, i, 3);
+	d->id = db_cell_int(r, i, 0, 0);
+	d->slug = xstrdup(db_cell(r, i, 1));
+	d->title = xstrdup(db_cell(r, i, 2));
+	d->description = desc ? xstrdup(desc) : NULL;
+	d->columns = (int)db_cell_int(r, i, 4, 6);
+}
+
+int dashboard_load(const char *slug, struct md_dashboard *d, struct buf *err)
+{
+	struct db_result r;
+	if (db_exec("SELECT " DASHBOARD_COLS "WHERE slug = ?", DB_PARAMS(DB_S(slug)), &r, err))
+		return -1;
+	int found = r.nrows > 0;
+	if (found)
+		from_row(&r, 0, d);
+	db_result_free(&r);
+	return found;
+}
+
+int dashboard_list(struct md_dashboard **out, int *n, struct buf *err)
+{
+	struct db_result r;
+	*out = NULL;
+	*n = 0;
+	if (db_exec("SELECT " DASHBOARD_COLS "ORDER BY position, slug", DB_NOPARAMS, &r, err))
+		return -1;
+	if (r.nrows)
+		*out = xcalloc((size_t)r.nrows, sizeof **out);
+	for (int i = 0; i < r.nrows; i++)
+		from_row(&r, i, &(*out)[i]);
+	*n = r.nrows;
+	db_result_free(&r);
+	return 0;
+}
+
+void dashboard_free(struct md_dashboard *d)
+{
+	free(d->slug);
+	free(d->title);
+	free(d->description);
+	memset(d, 0, sizeof *d);
+}
+
+void dashboard_list_free(struct md_dashboard *list, int n)
+{
+	for (int i = 0; i < n; i++)
+		dashboard_free(&list[i]);
+	free(list);
+}

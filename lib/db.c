@@ -1,0 +1,366 @@
+/* db.c: MariaDB through Connector/C (see db.h). */
+#include "db.h"
+
+#include <errmsg.h>
+#include <mysql.h>
+#include <stdlib.h>
+
+#include "log.h"
+
+#define STMT_CACHE 64
+
+static const struct md_config *conf;
+static MYSQL *conn;
+static int in_txn;
+static int last_lost;
+static struct {
+	const char *sql;
+	MYSQL_STMT *stmt;
+} cache[STMT_CACHE];
+static int ncache;
+
+void db_init(const struct md_config *cfg)
+{
+	conf = cfg;
+}
+
+static void drop_cache(void)
+{
+	for (int i = 0; i < ncache; i++)
+		mysql_stmt_close(cache[i].stmt);
+	ncache = 0;
+}
+
+void db_close(void)
+{
+	drop_cache();
+	if (conn)
+		mysql_close(conn);
+	conn = NULL;
+	in_txn = 0;
+}
+
+static int is_conn_error(unsigned e)
+{
+	return e == CR_SERVER_GONE_ERROR || e == CR_SERVER_LOST || e == CR_CONNECTION_ERROR ||
+	       e == CR_CONN_HOST_ERROR || e == CR_SERVER_LOST_EXTENDED || e == 1927 /* ER_CONNECTION_KILLED */ ||
+	       e == 1053 /* ER_SERVER_SHUTDOWN */;
+}
+
+int db_lost(void)
+{
+	return last_lost;
+}
+
+static int connect_db(struct buf *err)
+{
+	if (conn)
+		return 0;
+	if (!conf) {
+		buf_puts(err, "database: not configured");
+		return -1;
+	}
+	conn = mysql_init(NULL);
+	if (!conn) {
+		buf_puts(err, "database: out of memory");
+		return -1;
+	}
+	unsigned timeout = 3, io_timeout = 30;
+	mysql_optionsv(conn, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
+	mysql_optionsv(conn, MYSQL_OPT_READ_TIMEOUT, &io_timeout);
+	mysql_optionsv(conn, MYSQL_OPT_WRITE_TIMEOUT, &io_timeout);
+	mysql_optionsv(conn, MYSQL_SET_CHARSET_NAME, "utf8mb4");
+	/* All times are stored and compared in UTC. */
+	mysql_optionsv(conn, MYSQL_INIT_COMMAND,
+		       "SET collation_connection=utf8mb4_unicode_ci, time_zone='+00:00'");
+	const char *sock = conf->db.socket && *conf->db.socket ? conf->db.socket : NULL;
+	const char *host = sock ? "localhost" : conf->db.host;
+	if (!mysql_real_connect(conn, host, conf->db.user, conf->db.password, conf->db.name,
+				(unsigned)conf->db.port, sock, 0)) {
+		buf_printf(err, "cannot connect to the database (%s): %s", sock ? sock : host,
+			   mysql_error(conn));
+		last_lost = 1;
+		mysql_close(conn);
+		conn = NULL;
+		return -1;
+	}
+	last_lost = 0;
+	return 0;
+}
+
+int db_ping(struct buf *err)
+{
+	if (connect_db(err))
+		return -1;
+	if (mysql_ping(conn) == 0)
+		return 0;
+	/* The server went away since the last request: one fresh try. */
+	db_close();
+	if (connect_db(err))
+		return -1;
+	if (mysql_ping(conn)) {
+		buf_printf(err, "database: %s", mysql_error(conn));
+		db_close();
+		last_lost = 1;
+		return -1;
+	}
+	return 0;
+}
+
+static MYSQL_STMT *prepared(const char *sql, struct buf *err)
+{
+	for (int i = 0; i < ncache; i++)
+		if (cache[i].sql == sql)
+			return cache[i].stmt;
+	MYSQL_STMT *st = mysql_stmt_init(conn);
+	if (!st) {
+		buf_puts(err, "database: out of memory");
+		return NULL;
+	}
+	if (mysql_stmt_prepare(st, sql, strlen(sql))) {
+		buf_printf(err, "database: %s", mysql_stmt_error(st));
+		last_lost = is_conn_error(mysql_stmt_errno(st));
+		mysql_stmt_close(st);
+		return NULL;
+	}
+	if (ncache == STMT_CACHE) {
+		mysql_stmt_close(cache[0].stmt);
+		memmove(cache, cache + 1, sizeof cache[0] * (STMT_CACHE - 1));
+		ncache--;
+	}
+	cache[ncache].sql = sql;
+	cache[ncache].stmt = st;
+	ncache++;
+	return st;
+}
+
+static int fetch_all(MYSQL_STMT *st, struct db_result *res, struct buf *err)
+{
+	MYSQL_RES *meta = mysql_stmt_result_metadata(st);
+	if (!meta)
+		return 0;
+	int ncols = (int)mysql_num_fields(meta);
+	mysql_free_result(meta);
+	MYSQL_BIND *b = xcalloc((size_t)ncols, sizeof *b);
+	unsigned long *lens = xcalloc((size_t)ncols, sizeof *lens);
+	my_bool *nulls = xcalloc((size_t)ncols, sizeof *nulls);
+	my_bool *errs = xcalloc((size_t)ncols, sizeof *errs);
+	char **bufs = xcalloc((size_t)ncols, sizeof *bufs);
+	for (int c = 0; c < ncols; c++) {
+		bufs[c] = xmalloc(256);
+		b[c].buffer_type = MYSQL_TYPE_STRING;
+		b[c].buffer = bufs[c];
+		b[c].buffer_length = 256;
+		b[c].length = &lens[c];
+		b[c].is_null = &nulls[c];
+		b[c].error = &errs[c];
+	}
+	int rc = 0, cap = 0;
+	res->ncols = ncols;
+	if (mysql_stmt_bind_result(st, b)) {
+		buf_printf(err, "database: %s", mysql_stmt_error(st));
+		rc = -1;
+		goto out;
+	}
+	for (;;) {
+		int f = mysql_stmt_fetch(st);
+		if (f == MYSQL_NO_DATA)
+			break;
+		if (f == 1) {
+			buf_printf(err, "database: %s", mysql_stmt_error(st));
+			last_lost = is_conn_error(mysql_stmt_errno(st));
+			rc = -1;
+			break;
+		}
+		if (res->nrows == cap) {
+			cap = cap ? cap * 2 : 8;
+			res->cells = xrealloc(res->cells, sizeof(char *) * (size_t)cap * (size_t)ncols);
+		}
+		char **row = res->cells + (size_t)res->nrows * (size_t)ncols;
+		for (int c = 0; c < ncols; c++) {
+			if (nulls[c]) {
+				row[c] = NULL;
+				continue;
+			}
+			row[c] = xmalloc(lens[c] + 1);
+			if (lens[c] <= 256) {
+				memcpy(row[c], bufs[c], lens[c]);
+			} else {
+				/* Longer than the bind buffer: fetch this column whole. */
+				MYSQL_BIND one = {0};
+				one.buffer_type = MYSQL_TYPE_STRING;
+				one.buffer = row[c];
+				one.buffer_length = lens[c];
+				mysql_stmt_fetch_column(st, &one, (unsigned)c, 0);
+			}
+			row[c][lens[c]] = '\0';
+		}
+		res->nrows++;
+	}
+out:
+	mysql_stmt_free_result(st);
+	for (int c = 0; c < ncols; c++)
+		free(bufs[c]);
+	free(bufs);
+	free(b);
+	free(lens);
+	free(nulls);
+	free(errs);
+	return rc;
+}
+
+static int exec_once(const char *sql, const struct db_param *params, int np, struct db_result *res,
+		     struct buf *err)
+{
+	last_lost = 0;
+	if (connect_db(err))
+		return -1;
+	MYSQL_STMT *st = prepared(sql, err);
+	if (!st)
+		return -1;
+	if ((int)mysql_stmt_param_count(st) != np) {
+		buf_printf(err, "database: statement wants %lu parameters, got %d",
+			   mysql_stmt_param_count(st), np);
+		return -1;
+	}
+	MYSQL_BIND *b = np ? xcalloc((size_t)np, sizeof *b) : NULL;
+	my_bool is_null = 1;
+	for (int i = 0; i < np; i++) {
+		switch (params[i].type) {
+		case DB_NULL:
+			b[i].buffer_type = MYSQL_TYPE_NULL;
+			b[i].is_null = &is_null;
+			break;
+		case DB_STR:
+			b[i].buffer_type = MYSQL_TYPE_STRING;
+			b[i].buffer = (void *)params[i].s;
+			b[i].buffer_length = params[i].len;
+			break;
+		case DB_INT:
+			b[i].buffer_type = MYSQL_TYPE_LONGLONG;
+			b[i].buffer = (void *)&params[i].i;
+			break;
+		case DB_DBL:
+			b[i].buffer_type = MYSQL_TYPE_DOUBLE;
+			b[i].buffer = (void *)&params[i].d;
+			break;
+		}
+	}
+	int rc = 0;
+	if ((np && mysql_stmt_bind_param(st, b)) || mysql_stmt_execute(st)) {
+		buf_printf(err, "database: %s", mysql_stmt_error(st));
+		last_lost = is_conn_error(mysql_stmt_errno(st));
+		rc = -1;
+	}
+	free(b);
+	if (rc)
+		return -1;
+	struct db_result scratch = {0};
+	struct db_result *r = res ? res : &scratch;
+	r->affected = mysql_stmt_affected_rows(st);
+	r->insert_id = mysql_stmt_insert_id(st);
+	rc = fetch_all(st, r, err);
+	db_result_free(&scratch);
+	return rc;
+}
+
+int db_exec(const char *sql, const struct db_param *params, int np, struct db_result *res, struct buf *err)
+{
+	if (res)
+		memset(res, 0, sizeof *res);
+	size_t mark = err->len;
+	if (exec_once(sql, params, np, res, err) == 0)
+		return 0;
+	if (!last_lost || in_txn)
+		return -1;
+	/* The connection was lost outside a transaction: nothing half-done can
+	 * be repeated, so reconnect once and run the statement again. */
+	db_close();
+	err->len = mark;
+	if (err->data)
+		err->data[mark] = '\0';
+	if (res) {
+		db_result_free(res);
+		memset(res, 0, sizeof *res);
+	}
+	return exec_once(sql, params, np, res, err);
+}
+
+int db_script(const char *sql, struct buf *err)
+{
+	if (connect_db(err))
+		return -1;
+	if (mysql_real_query(conn, sql, strlen(sql))) {
+		buf_printf(err, "database: %s", mysql_error(conn));
+		last_lost = is_conn_error(mysql_errno(conn));
+		return -1;
+	}
+	MYSQL_RES *r = mysql_store_result(conn);
+	if (r)
+		mysql_free_result(r);
+	return 0;
+}
+
+int db_begin(struct buf *err)
+{
+	if (db_ping(err))
+		return -1;
+	if (mysql_autocommit(conn, 0)) {
+		buf_printf(err, "database: %s", mysql_error(conn));
+		return -1;
+	}
+	in_txn = 1;
+	return 0;
+}
+
+int db_commit(struct buf *err)
+{
+	int rc = 0;
+	if (!conn || mysql_commit(conn)) {
+		buf_printf(err, "database: commit failed: %s", conn ? mysql_error(conn) : "not connected");
+		if (conn)
+			last_lost = is_conn_error(mysql_errno(conn));
+		rc = -1;
+	}
+	if (conn)
+		mysql_autocommit(conn, 1);
+	in_txn = 0;
+	return rc;
+}
+
+void db_rollback(void)
+{
+	if (conn) {
+		mysql_rollback(conn);
+		mysql_autocommit(conn, 1);
+	}
+	in_txn = 0;
+}
+
+const char *db_cell(const struct db_result *r, int row, int col)
+{
+	if (row < 0 || row >= r->nrows || col < 0 || col >= r->ncols)
+		return NULL;
+	return r->cells[(size_t)row * (size_t)r->ncols + (size_t)col];
+}
+
+long long db_cell_int(const struct db_result *r, int row, int col, long long dflt)
+{
+	const char *s = db_cell(r, row, col);
+	if (!s)
+		return dflt;
+	char *end;
+	long long v = strtoll(s, &end, 10);
+	return end == s ? dflt : v;
+}
+
+void db_result_free(struct db_result *r)
+{
+	if (!r || !r->cells)
+		return;
+	for (size_t i = 0; i < (size_t)r->nrows * (size_t)r->ncols; i++)
+		free(r->cells[i]);
+	free(r->cells);
+	r->cells = NULL;
+	r->nrows = 0;
+}

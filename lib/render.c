@@ -1,0 +1,220 @@
+/* render.c: ClearSilver rendering (see render.h). */
+#include "render.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "wtype.h"
+
+#define JSON_MAX_DEPTH 8
+#define JSON_MAX_ITEMS 10000
+
+struct mdash_context {
+	HDF *hdf;
+};
+
+static void take_error(NEOERR *nerr, const char *what, struct buf *err)
+{
+	STRING s;
+	string_init(&s);
+	nerr_error_string(nerr, &s);
+	buf_printf(err, "%s: %s", what, s.buf ? s.buf : "template error");
+	string_clear(&s);
+	nerr_ignore(&nerr);
+}
+
+HDF *render_hdf(const struct md_config *cfg)
+{
+	HDF *hdf;
+	if (hdf_init(&hdf) != STATUS_OK)
+		return NULL;
+	/* Escaping is read by cs_init: it must be in the tree before that. */
+	hdf_set_value(hdf, "Config.VarEscapeMode", "html");
+	hdf_set_value(hdf, "hdf.loadpaths.0", cfg->template_dir);
+	hdf_set_value(hdf, "Page.base", cfg->base_path);
+	return hdf;
+}
+
+static NEOERR *append_out(void *ctx, char *s)
+{
+	buf_puts(ctx, s);
+	return STATUS_OK;
+}
+
+/* Parses the files in order into one template (so that a type's macro
+ * file can come before the wrapper that calls it) and renders it. */
+static int render_files(HDF *hdf, const char *const *files, int n, struct buf *out, struct buf *err)
+{
+	CSPARSE *cs = NULL;
+	NEOERR *nerr = cs_init(&cs, hdf);
+	if (nerr == STATUS_OK)
+		nerr = cgi_register_strfuncs(cs);
+	for (int i = 0; nerr == STATUS_OK && i < n; i++)
+		nerr = cs_parse_file(cs, files[i]);
+	if (nerr == STATUS_OK)
+		nerr = cs_render(cs, out, append_out);
+	if (nerr != STATUS_OK)
+		take_error(nerr, "template", err);
+	cs_destroy(&cs);
+	return nerr == STATUS_OK ? 0 : -1;
+}
+
+int render_file(HDF *hdf, const char *file, struct buf *out, struct buf *err)
+{
+	return render_files(hdf, &file, 1, out, err);
+}
+
+static int key_ok(const char *k)
+{
+	size_t n = 0;
+	for (; k[n]; n++) {
+		char c = k[n];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'))
+			return 0;
+	}
+	return n > 0 && n <= 64;
+}
+
+static void json_walk(HDF *hdf, struct buf *path, json_object *v, int depth)
+{
+	size_t mark = path->len;
+	switch (json_object_get_type(v)) {
+	case json_type_object:
+		if (depth >= JSON_MAX_DEPTH)
+			return;
+		json_object_object_foreach(v, key, val)
+		{
+			if (!key_ok(key))
+				continue;
+			buf_printf(path, ".%s", key);
+			json_walk(hdf, path, val, depth + 1);
+			path->len = mark;
+			path->data[mark] = '\0';
+		}
+		return;
+	case json_type_array: {
+		if (depth >= JSON_MAX_DEPTH)
+			return;
+		size_t n = json_object_array_length(v);
+		for (size_t i = 0; i < n && i < JSON_MAX_ITEMS; i++) {
+			buf_printf(path, ".%zu", i);
+			json_walk(hdf, path, json_object_array_get_idx(v, i), depth + 1);
+			path->len = mark;
+			path->data[mark] = '\0';
+		}
+		return;
+	}
+	case json_type_null:
+		return;
+	case json_type_boolean:
+		hdf_set_value(hdf, path->data, json_object_get_boolean(v) ? "1" : "0");
+		return;
+	default:
+		hdf_set_value(hdf, path->data, json_object_get_string(v));
+		return;
+	}
+}
+
+void render_json(HDF *hdf, const char *prefix, json_object *v)
+{
+	struct buf path = {0};
+	buf_puts(&path, prefix);
+	json_walk(hdf, &path, v, 0);
+	buf_free(&path);
+}
+
+void render_iso_time(const char *t, char *out, size_t n)
+{
+	/* The database gives "YYYY-MM-DD HH:MM:SS.mmm" in UTC. */
+	if (!t || strlen(t) < 19) {
+		snprintf(out, n, "%s", "");
+		return;
+	}
+	snprintf(out, n, "%.10sT%sZ", t, t + 11);
+}
+
+static void set_int(HDF *hdf, const char *name, long long v)
+{
+	char num[32];
+	snprintf(num, sizeof num, "%lld", v);
+	hdf_set_value(hdf, name, num);
+}
+
+/* w.* for the templates: identity, placement, state, then data and ctx. */
+static void widget_tree(HDF *hdf, const struct md_widget *w)
+{
+	const char *status = mdash_field(w, "status");
+	const char *title = mdash_field(w, "title");
+	const char *moreinfo = mdash_field(w, "moreinfo");
+	hdf_set_value(hdf, "Widget.name", w->name);
+	hdf_set_value(hdf, "Widget.type", w->type);
+	hdf_set_value(hdf, "Widget.title", title ? title : w->title);
+	if (moreinfo)
+		hdf_set_value(hdf, "Widget.moreinfo", moreinfo);
+	set_int(hdf, "Widget.col", w->col);
+	set_int(hdf, "Widget.row", w->row);
+	set_int(hdf, "Widget.sizex", w->sizex);
+	set_int(hdf, "Widget.sizey", w->sizey);
+	set_int(hdf, "Widget.version", w->version);
+	set_int(hdf, "Widget.interval", strcmp(widget_source_kind(w), "push") ? w->interval : 0);
+	hdf_set_value(hdf, "Widget.state", widget_state(w));
+	if (status && (!strcmp(status, "ok") || !strcmp(status, "warning") || !strcmp(status, "danger")))
+		hdf_set_value(hdf, "Widget.status", status);
+	if (w->updated_at) {
+		char iso[40];
+		render_iso_time(w->updated_at, iso, sizeof iso);
+		hdf_set_value(hdf, "Widget.updated_at", iso);
+		char hms[9];
+		snprintf(hms, sizeof hms, "%.8s", w->updated_at + 11);
+		hdf_set_value(hdf, "Widget.updated_time", hms);
+	}
+	if (w->last_error)
+		hdf_set_value(hdf, "Widget.error", w->last_error);
+	render_json(hdf, "Widget.data", widget_data(w));
+}
+
+int render_widget(const struct md_config *cfg, const struct md_widget *w, struct buf *out, struct buf *err)
+{
+	HDF *hdf = render_hdf(cfg);
+	if (!hdf) {
+		buf_puts(err, "template: out of memory");
+		return -1;
+	}
+	widget_tree(hdf, w);
+	const struct mdash_widget_type *t = wtype_find(w->type);
+	const char *files[2] = {t ? t->template : "widgets/unknown.cs", "widget.cs"};
+	if (!t) {
+		hdf_set_value(hdf, "Widget.state", "error");
+		hdf_set_value(hdf, "Widget.error", "this widget's type is not installed");
+	} else if (t->context) {
+		struct mdash_context ctx = {hdf};
+		if (t->context(w, &ctx)) {
+			hdf_set_value(hdf, "Widget.state", "error");
+			hdf_set_value(hdf, "Widget.error", "the widget type could not show this data");
+		}
+	}
+	int rc = render_files(hdf, files, 2, out, err);
+	hdf_destroy(&hdf);
+	return rc;
+}
+
+/* The context half of mdash/widget.h. */
+
+void mdash_set(mdash_context *ctx, const char *key, const char *value)
+{
+	char name[256];
+	snprintf(name, sizeof name, "Widget.ctx.%s", key);
+	hdf_set_value(ctx->hdf, name, value);
+}
+
+void mdash_setf(mdash_context *ctx, const char *key, const char *fmt, ...)
+{
+	struct buf v = {0};
+	va_list ap;
+	va_start(ap, fmt);
+	buf_vprintf(&v, fmt, ap);
+	va_end(ap);
+	mdash_set(ctx, key, buf_str(&v));
+	buf_free(&v);
+}

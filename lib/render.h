@@ -1,0 +1,26 @@
+/* render.h: HTML from ClearSilver templates, with HTML escaping on for
+ * every var: (set before cs_init, where ClearSilver reads it). */
+#ifndef MDASH_RENDER_H
+#define MDASH_RENDER_H
+
+#include <json-c/json.h>
+
+#include "config.h"
+#include "cs.h"
+#include "util.h"
+#include "widget.h"
+
+/* A fresh data tree with escaping on and the template dir as load path.
+ * The caller owns it (hdf_destroy). */
+HDF *render_hdf(const struct md_config *cfg);
+/* Renders a template file (relative to the template dir) over hdf. */
+int render_file(HDF *hdf, const char *file, struct buf *out, struct buf *err);
+/* Renders one widget's whole element (the fragment the browser swaps in). */
+int render_widget(const struct md_config *cfg, const struct md_widget *w, struct buf *out, struct buf *err);
+/* Copies a JSON value into the tree under prefix. Object keys that are not
+ * [A-Za-z0-9_]{1,64} are skipped: untrusted keys must never make HDF paths. */
+void render_json(HDF *hdf, const char *prefix, json_object *v);
+/* "2026-11-28 17:05:03.123" (UTC) -> "2026-11-28T17:05:03.123Z". */
+void render_iso_time(const char *db_time, char *out, size_t n);
+
+#endif

@@ -1,0 +1,172 @@
+/* source.c: the source kinds' shared half: lookup, validation, mapping. */
+#include "source.h"
+
+#include <string.h>
+
+static const struct md_source_kind *const kinds[] = {&source_http, &source_exec, &source_push};
+
+const struct md_source_kind *source_find(const char *kind)
+{
+	for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+		if (!strcmp(kinds[i]->name, kind))
+			return kinds[i];
+	return NULL;
+}
+
+static int key_known(const struct md_source_kind *k, const char *key)
+{
+	if (!strcmp(key, "kind"))
+		return 1;
+	for (const char *const *p = k->keys; p && *p; p++)
+		if (!strcmp(*p, key))
+			return 1;
+	return 0;
+}
+
+static int pointer_ok(json_object *p)
+{
+	const char *s = json_object_get_string(p);
+	return json_object_is_type(p, json_type_string) && (s[0] == '\0' || s[0] == '/');
+}
+
+/* "pointer" and "fields" are shared by every kind that fetches a document. */
+static int validate_mapping(json_object *src, struct buf *err)
+{
+	json_object *p, *f;
+	if (json_object_object_get_ex(src, "pointer", &p) && !pointer_ok(p)) {
+		buf_puts(err, "source.pointer: must be a JSON pointer such as \"/data/count\"");
+		return -1;
+	}
+	if (json_object_object_get_ex(src, "fields", &f)) {
+		if (!json_object_is_type(f, json_type_object)) {
+			buf_puts(err, "source.fields: must be an object of field name to JSON pointer");
+			return -1;
+		}
+		json_object_object_foreach(f, key, val)
+		{
+			if (!pointer_ok(val)) {
+				buf_printf(err, "source.fields.%s: must be a JSON pointer such as \"/data/count\"", key);
+				return -1;
+			}
+		}
+	}
+	return 0;
+}
+
+int source_validate(json_object *src, struct buf *err)
+{
+	json_object *k;
+	if (!json_object_is_type(src, json_type_object)) {
+		buf_puts(err, "source: must be an object with a \"kind\"");
+		return -1;
+	}
+	if (!json_object_object_get_ex(src, "kind", &k) || !json_object_is_type(k, json_type_string)) {
+		buf_puts(err, "source.kind: missing (http, exec or push)");
+		return -1;
+	}
+	const struct md_source_kind *kind = source_find(json_object_get_string(k));
+	if (!kind) {
+		buf_printf(err, "source.kind: unknown kind \"%s\" (http, exec or push)", json_object_get_string(k));
+		return -1;
+	}
+	json_object_object_foreach(src, key, val)
+	{
+		(void)val;
+		if (!key_known(kind, key)) {
+			buf_printf(err, "source.%s: unknown key for a %s source", key, kind->name);
+			return -1;
+		}
+	}
+	if (kind->fetch && validate_mapping(src, err))
+		return -1;
+	return kind->validate ? kind->validate(src, err) : 0;
+}
+
+static int lookup(json_object *doc, json_object *ptr, json_object **out, struct buf *err)
+{
+	const char *p = json_object_get_string(ptr);
+	if (json_pointer_get(doc, p, out) != 0) {
+		buf_printf(err, "nothing at %s in the response", p);
+		return -1;
+	}
+	return 0;
+}
+
+int source_map(json_object *doc, json_object *src, const char *value_field, json_object **fields,
+	       struct buf *err)
+{
+	json_object *f, *p, *v;
+	*fields = NULL;
+	if (json_object_object_get_ex(src, "fields", &f)) {
+		json_object *out = json_object_new_object();
+		json_object_object_foreach(f, key, ptr)
+		{
+			if (lookup(doc, ptr, &v, err)) {
+				json_object_put(out);
+				return -1;
+			}
+			json_object_object_add(out, key, json_object_get(v));
+		}
+		*fields = out;
+		return 0;
+	}
+	v = doc;
+	if (json_object_object_get_ex(src, "pointer", &p) && lookup(doc, p, &v, err))
+		return -1;
+	if (json_object_is_type(v, json_type_object)) {
+		*fields = json_object_get(v);
+		return 0;
+	}
+	*fields = json_object_new_object();
+	json_object_object_add(*fields, value_field, json_object_get(v));
+	return 0;
+}
+
+json_object *source_parse(const char *text, size_t len, struct buf *err)
+{
+	json_tokener *tok = json_tokener_new_ex(32);
+	if (!tok) {
+		buf_puts(err, "out of memory");
+		return NULL;
+	}
+	json_object *o = json_tokener_parse_ex(tok, text, (int)len);
+	enum json_tokener_error e = json_tokener_get_error(tok);
+	if (!o || e != json_tokener_success) {
+		buf_printf(err, "invalid JSON at byte %zu: %s", json_tokener_get_parse_end(tok),
+			   e == json_tokener_continue ? "unexpected end" : json_tokener_error_desc(e));
+		json_object_put(o);
+		o = NULL;
+	} else if (json_tokener_get_parse_end(tok) < len) {
+		/* Trailing bytes after a complete document: allow only whitespace. */
+		for (size_t i = json_tokener_get_parse_end(tok); i < len; i++)
+			if (!strchr(" \t\r\n", text[i])) {
+				buf_printf(err, "invalid JSON at byte %zu: trailing data", i);
+				json_object_put(o);
+				o = NULL;
+				break;
+			}
+	}
+	json_tokener_free(tok);
+	return o;
+}
+
+int source_pull(const struct md_widget *w, const char *value_field, struct md_fetch *f, json_object **fields,
+		struct buf *err)
+{
+	json_object *src = widget_source(w);
+	const struct md_source_kind *kind = source_find(widget_source_kind(w));
+	*fields = NULL;
+	if (!kind || !kind->fetch) {
+		buf_printf(err, "source kind %s does not pull", widget_source_kind(w));
+		return -1;
+	}
+	struct buf body = {0};
+	int rc = kind->fetch(src, f, &body, err);
+	if (rc == 0) {
+		json_object *doc = source_parse(buf_str(&body), body.len, err);
+		rc = doc ? source_map(doc, src, value_field, fields, err) : -1;
+		json_object_put(doc);
+	}
+	buf_free(&body);
+	return rc;
+}

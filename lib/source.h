@@ -1,0 +1,43 @@
+/* source.h: where a widget's data comes from. One interface, one file per
+ * kind in lib/sources/ (as nchan has one file per store backend). */
+#ifndef MDASH_SOURCE_H
+#define MDASH_SOURCE_H
+
+#include <json-c/json.h>
+
+#include "util.h"
+#include "widget.h"
+
+#define SOURCE_MAX_BYTES (4 << 20)
+
+/* What one fetch may use. Each updater thread has its own. */
+struct md_fetch {
+	long timeout;  /* seconds */
+	void *curl;    /* a reusable CURL handle, or NULL */
+};
+
+struct md_source_kind {
+	const char *name;
+	const char *const *keys;  /* accepted keys besides "kind", NULL-terminated */
+	/* Checks the kind's own keys; messages name the field. */
+	int (*validate)(json_object *src, struct buf *err);
+	/* Fetches the raw document into out; NULL for kinds that never pull. */
+	int (*fetch)(json_object *src, struct md_fetch *f, struct buf *out, struct buf *err);
+};
+
+extern const struct md_source_kind source_http, source_exec, source_push;
+
+const struct md_source_kind *source_find(const char *kind);
+/* Checks a whole source object: known kind, known keys, valid values. */
+int source_validate(json_object *src, struct buf *err);
+/* Maps a fetched document to the widget's fields by "pointer" or "fields"
+ * (see the declarative file). Returns 0 and a new object, or -1. */
+int source_map(json_object *doc, json_object *src, const char *value_field, json_object **fields,
+	       struct buf *err);
+/* Fetch, parse and map: the whole pull of one widget. */
+int source_pull(const struct md_widget *w, const char *value_field, struct md_fetch *f, json_object **fields,
+		struct buf *err);
+/* Parses a JSON document; errors say where. */
+json_object *source_parse(const char *text, size_t len, struct buf *err);
+
+#endif

@@ -1,0 +1,74 @@
+/* token.c: push API tokens (see token.h). */
+#include "token.h"
+
+#include <errno.h>
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/random.h>
+
+#include "db.h"
+
+int random_bytes(unsigned char *out, size_t len)
+{
+	size_t got = 0;
+	while (got < len) {
+		ssize_t n = getrandom(out + got, len - got, 0);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		got += (size_t)n;
+	}
+	return 0;
+}
+
+static void hex(const unsigned char *in, size_t n, char *out)
+{
+	static const char digits[] = "0123456789abcdef";
+	for (size_t i = 0; i < n; i++) {
+		out[2 * i] = digits[in[i] >> 4];
+		out[2 * i + 1] = digits[in[i] & 15];
+	}
+	out[2 * n] = '\0';
+}
+
+void sha256_hex(const void *data, size_t len, char out[65])
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0;
+	EVP_Digest(data, len, md, &mdlen, EVP_sha256(), NULL);
+	hex(md, 32, out);
+}
+
+int token_create(const char *name, char **secret, struct buf *err)
+{
+	unsigned char raw[24];
+	char text[49], hash[65];
+	if (random_bytes(raw, sizeof raw)) {
+		buf_printf(err, "no random bytes from the kernel: %s", strerror(errno));
+		return -1;
+	}
+	hex(raw, sizeof raw, text);
+	sha256_hex(text, strlen(text), hash);
+	if (db_exec("INSERT INTO api_tokens (name, token_hash) VALUES (?, ?)", DB_PARAMS(DB_S(name), DB_S(hash)),
+		    NULL, err))
+		return -1;
+	*secret = xstrdup(text);
+	return 0;
+}
+
+int token_check(const char *secret, struct buf *err)
+{
+	char hash[65];
+	struct db_result r;
+	if (!secret || !*secret || strlen(secret) > 256)
+		return 0;
+	sha256_hex(secret, strlen(secret), hash);
+	if (db_exec("SELECT id FROM api_tokens WHERE token_hash = ?", DB_PARAMS(DB_S(hash)), &r, err))
+		return -1;
+	int ok = r.nrows == 1;
+	db_result_free(&r);
+	return ok;
+}

@@ -1,0 +1,45 @@
+/* util.h: allocation, growable strings and small helpers shared by every part.
+ *
+ * Allocation failures abort the process with a message (as redis does): a
+ * process that cannot get a few bytes cannot do anything useful, and checking
+ * at every call site would bury the logic. Every allocation is still checked. */
+#ifndef MDASH_UTIL_H
+#define MDASH_UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+
+/* A growable, always NUL-terminated byte string. The struct owns data;
+ * buf_free releases it, buf_steal hands it to the caller. A zeroed buf is
+ * a valid empty one. */
+struct buf {
+	char *data;
+	size_t len;
+	size_t cap;
+};
+
+void buf_append(struct buf *b, const char *s, size_t n);
+void buf_puts(struct buf *b, const char *s);
+void buf_putc(struct buf *b, char c);
+void buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void buf_vprintf(struct buf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
+void buf_reset(struct buf *b);
+void buf_free(struct buf *b);
+char *buf_steal(struct buf *b);
+/* The text, or "" for a buf that never held anything. */
+const char *buf_str(const struct buf *b);
+
+/* Parses a whole decimal integer in [min, max]; 0 on success. */
+int parse_long(const char *s, long min, long max, long *out);
+
+/* Milliseconds on the monotonic clock, and seconds of wall time. */
+long long now_ms(void);
+double now_wall(void);
+
+#endif

@@ -1,0 +1,313 @@
+/* widget.c: widget instances in the database (see widget.h). */
+#include "widget.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "db.h"
+
+/* The one column list every loader uses, in struct order. */
+#define WIDGET_COLS                                                                               \
+	"w.id, w.name, w.type, w.title, d.slug, w.col, w.`row`, w.sizex, w.sizey, "             \
+	"w.update_interval, w.enabled, w.source, w.options, w.data, w.version, "               \
+	"DATE_FORMAT(w.updated_at, '%Y-%m-%d %H:%i:%s.%f'), "                                   \
+	"IFNULL(TIMESTAMPDIFF(SECOND, w.updated_at, UTC_TIMESTAMP(3)), -1), "                  \
+	"IFNULL(w.update_interval * 1000 - TIMESTAMPDIFF(MICROSECOND, w.attempted_at, UTC_TIMESTAMP(3)) DIV 1000, 0), " \
+	"w.last_error, w.publish_pending "                                                        \
+	"FROM widgets w LEFT JOIN dashboards d ON d.id = w.dashboard_id "
+
+static char *dup_or_null(const char *s)
+{
+	return s ? xstrdup(s) : NULL;
+}
+
+static json_object *parse_object(const char *text)
+{
+	json_object *o = text ? json_tokener_parse(text) : NULL;
+	if (o && !json_object_is_type(o, json_type_object)) {
+		json_object_put(o);
+		o = NULL;
+	}
+	return o ? o : json_object_new_object();
+}
+
+static void from_row(const struct db_result *r, int i, struct md_widget *w)
+{
+	memset(w, 0, sizeof *w);
+	w->id = db_cell_int(r, i, 0, 0);
+	w->name = dup_or_null(db_cell(r, i, 1));
+	w->type = dup_or_null(db_cell(r, i, 2));
+	w->title = dup_or_null(db_cell(r, i, 3));
+	w->dashboard = dup_or_null(db_cell(r, i, 4));
+	w->col = (int)db_cell_int(r, i, 5, 1);
+	w->row = (int)db_cell_int(r, i, 6, 1);
+	w->sizex = (int)db_cell_int(r, i, 7, 1);
+	w->sizey = (int)db_cell_int(r, i, 8, 1);
+	w->interval = (long)db_cell_int(r, i, 9, 60);
+	w->enabled = (int)db_cell_int(r, i, 10, 1);
+	w->source = dup_or_null(db_cell(r, i, 11));
+	w->options = dup_or_null(db_cell(r, i, 12));
+	w->data = dup_or_null(db_cell(r, i, 13));
+	w->version = db_cell_int(r, i, 14, 0);
+	const char *ts = db_cell(r, i, 15);
+	/* %f gives microseconds; keep milliseconds. */
+	w->updated_at = ts ? xstrndup(ts, strlen(ts) > 23 ? 23 : strlen(ts)) : NULL;
+	w->age = db_cell_int(r, i, 16, -1);
+	w->due_in_ms = db_cell_int(r, i, 17, 0);
+	w->last_error = dup_or_null(db_cell(r, i, 18));
+	w->publish_pending = (int)db_cell_int(r, i, 19, 0);
+	w->data_obj = parse_object(w->data);
+	w->options_obj = parse_object(w->options);
+	w->source_obj = parse_object(w->source);
+}
+
+static int load_list(const char *sql, const struct db_param *p, int np, struct md_widget **out, int *n,
+		     struct buf *err)
+{
+	struct db_result r;
+	*out = NULL;
+	*n = 0;
+	if (db_exec(sql, p, np, &r, err))
+		return -1;
+	if (r.nrows) {
+		*out = xcalloc((size_t)r.nrows, sizeof **out);
+		for (int i = 0; i < r.nrows; i++)
+			from_row(&r, i, &(*out)[i]);
+	}
+	*n = r.nrows;
+	db_result_free(&r);
+	return 0;
+}
+
+int widget_load(const char *name, struct md_widget *w, struct buf *err)
+{
+	struct md_widget *list;
+	int n;
+	if (load_list("SELECT " WIDGET_COLS "WHERE w.name = ?", DB_PARAMS(DB_S(name)), &list, &n, err))
+		return -1;
+	if (n == 0)
+		return 0;
+	*w = list[0];
+	free(list);
+	return 1;
+}
+
+int widget_list_dashboard(long long dashboard_id, struct md_widget **out, int *n, struct buf *err)
+{
+	return load_list("SELECT " WIDGET_COLS "WHERE w.dashboard_id = ? ORDER BY w.`row`, w.col, w.name",
+			 DB_PARAMS(DB_I(dashboard_id)), out, n, err);
+}
+
+int widget_list_all(int enabled_only, struct md_widget **out, int *n, struct buf *err)
+{
+	if (enabled_only)
+		return load_list("SELECT " WIDGET_COLS "WHERE w.enabled = 1 ORDER BY w.name", DB_NOPARAMS,
+				 out, n, err);
+	return load_list("SELECT " WIDGET_COLS "ORDER BY w.name", DB_NOPARAMS, out, n, err);
+}
+
+const char *widget_state(const struct md_widget *w)
+{
+	if (w->last_error)
+		return "error";
+	if (w->interval > 0 && strcmp(widget_source_kind(w), "push") != 0 && w->age > 2 * w->interval)
+		return "stale";
+	if (w->age < 0 && strcmp(widget_source_kind(w), "push") != 0)
+		return "stale";
+	return "ok";
+}
+
+json_object *widget_data(const struct md_widget *w)
+{
+	return w->data_obj;
+}
+
+json_object *widget_options(const struct md_widget *w)
+{
+	return w->options_obj;
+}
+
+json_object *widget_source(const struct md_widget *w)
+{
+	return w->source_obj;
+}
+
+const char *widget_source_kind(const struct md_widget *w)
+{
+	json_object *k;
+	if (w->source_obj && json_object_object_get_ex(w->source_obj, "kind", &k) &&
+	    json_object_is_type(k, json_type_string))
+		return json_object_get_string(k);
+	return "push";
+}
+
+/* Merges fields over the current data. A number's "last" defaults to the
+ * previous "current", so a source that gives only the current value still
+ * shows the change (as Dashing's sample jobs do by hand). */
+static json_object *merge(const char *old_text, json_object *fields)
+{
+	json_object *old = parse_object(old_text);
+	json_object *cur;
+	if (!json_object_object_get_ex(fields, "last", NULL) && json_object_object_get_ex(fields, "current", NULL) &&
+	    json_object_object_get_ex(old, "current", &cur))
+		json_object_object_add(old, "last", json_object_get(cur));
+	json_object_object_foreach(fields, key, val) json_object_object_add(old, key, json_object_get(val));
+	return old;
+}
+
+int widget_store(const char *name, json_object *fields, long long *version, struct buf *err)
+{
+	struct db_result r;
+	if (db_begin(err))
+		return -1;
+	if (db_exec("SELECT id, data, version FROM widgets WHERE name = ? FOR UPDATE", DB_PARAMS(DB_S(name)), &r,
+		    err))
+		goto fail;
+	if (r.nrows == 0) {
+		buf_printf(err, "no widget named %s", name);
+		db_result_free(&r);
+		goto fail;
+	}
+	long long id = db_cell_int(&r, 0, 0, 0);
+	long long v = db_cell_int(&r, 0, 2, 0) + 1;
+	json_object *merged = merge(db_cell(&r, 0, 1), fields);
+	db_result_free(&r);
+	const char *text = json_object_to_json_string_ext(merged, JSON_C_TO_STRING_PLAIN);
+	int rc = db_exec("UPDATE widgets SET data = ?, version = ?, updated_at = UTC_TIMESTAMP(3), "
+			 "attempted_at = UTC_TIMESTAMP(3), last_error = NULL, error_at = NULL, "
+			 "publish_pending = 1 WHERE id = ?",
+			 DB_PARAMS(DB_S(text), DB_I(v), DB_I(id)), NULL, err) ||
+		 db_exec("INSERT INTO widget_history (widget_id, version, data, created_at) "
+			 "VALUES (?, ?, ?, UTC_TIMESTAMP(3))",
+			 DB_PARAMS(DB_I(id), DB_I(v), DB_S(text)), NULL, err);
+	json_object_put(merged);
+	if (rc || db_commit(err))
+		goto fail;
+	*version = v;
+	return 0;
+fail:
+	db_rollback();
+	return -1;
+}
+
+int widget_store_error(const char *name, const char *message, long long *version, struct buf *err)
+{
+	struct db_result r;
+	if (db_begin(err))
+		return -1;
+	if (db_exec("SELECT version FROM widgets WHERE name = ? FOR UPDATE", DB_PARAMS(DB_S(name)), &r, err))
+		goto fail;
+	if (r.nrows == 0) {
+		buf_printf(err, "no widget named %s", name);
+		db_result_free(&r);
+		goto fail;
+	}
+	long long v = db_cell_int(&r, 0, 0, 0) + 1;
+	db_result_free(&r);
+	if (db_exec("UPDATE widgets SET version = ?, attempted_at = UTC_TIMESTAMP(3), last_error = ?, "
+		    "error_at = UTC_TIMESTAMP(3), publish_pending = 1 WHERE name = ?",
+		    DB_PARAMS(DB_I(v), DB_S(message), DB_S(name)), NULL, err) ||
+	    db_commit(err))
+		goto fail;
+	*version = v;
+	return 0;
+fail:
+	db_rollback();
+	return -1;
+}
+
+int widget_published(const char *name, long long version, struct buf *err)
+{
+	return db_exec("UPDATE widgets SET publish_pending = 0 WHERE name = ? AND version = ?",
+		       DB_PARAMS(DB_S(name), DB_I(version)), NULL, err);
+}
+
+void widget_free(struct md_widget *w)
+{
+	if (!w)
+		return;
+	free(w->name);
+	free(w->type);
+	free(w->title);
+	free(w->dashboard);
+	free(w->source);
+	free(w->options);
+	free(w->data);
+	free(w->updated_at);
+	free(w->last_error);
+	if (w->data_obj)
+		json_object_put(w->data_obj);
+	if (w->options_obj)
+		json_object_put(w->options_obj);
+	if (w->source_obj)
+		json_object_put(w->source_obj);
+	memset(w, 0, sizeof *w);
+}
+
+void widget_list_free(struct md_widget *list, int n)
+{
+	for (int i = 0; i < n; i++)
+		widget_free(&list[i]);
+	free(list);
+}
+
+/* The public accessors of mdash/widget.h. */
+
+const char *mdash_widget_name(const mdash_widget *w)
+{
+	return w->name;
+}
+
+const char *mdash_widget_title(const mdash_widget *w)
+{
+	return w->title;
+}
+
+static const char *get_string(json_object *o, const char *key)
+{
+	json_object *v;
+	if (!json_object_object_get_ex(o, key, &v) || !v)
+		return NULL;
+	return json_object_get_string(v);
+}
+
+static int get_number(json_object *o, const char *key, double *out)
+{
+	json_object *v;
+	if (!json_object_object_get_ex(o, key, &v) || !v)
+		return -1;
+	if (json_object_is_type(v, json_type_double) || json_object_is_type(v, json_type_int)) {
+		*out = json_object_get_double(v);
+		return 0;
+	}
+	if (json_object_is_type(v, json_type_string)) {
+		const char *s = json_object_get_string(v);
+		char *end;
+		double d = strtod(s, &end);
+		if (end != s && *end == '\0') {
+			*out = d;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+const char *mdash_field(const mdash_widget *w, const char *key)
+{
+	return get_string(w->data_obj, key);
+}
+
+int mdash_field_number(const mdash_widget *w, const char *key, double *out)
+{
+	return get_number(w->data_obj, key, out);
+}
+
+const char *mdash_option(const mdash_widget *w, const char *key)
+{
+	return get_string(w->options_obj, key);
+}
+
+int mdash_option_number(const mdash_widget *w, const char *key, double *out)
+{
+	return get_number(w->options_obj, key, out);
+}

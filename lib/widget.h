@@ -1,0 +1,60 @@
+/* widget.h: widget instances, as rows of the widgets table. */
+#ifndef MDASH_WIDGET_MODEL_H
+#define MDASH_WIDGET_MODEL_H
+
+#include <json-c/json.h>
+
+#include "mdash/widget.h"
+#include "util.h"
+
+/* One widget instance. Owns every string and parsed object in it. */
+struct md_widget {
+	long long id;
+	char *name, *type, *title;
+	char *dashboard;           /* slug, or NULL when on no dashboard */
+	int col, row, sizex, sizey;
+	long interval;             /* seconds between pulls */
+	int enabled;
+	char *source;              /* JSON object text */
+	char *options;             /* JSON object text */
+	char *data;                /* JSON object text, NULL before the first update */
+	long long version;
+	char *updated_at;          /* "YYYY-MM-DD HH:MM:SS.mmm" UTC, or NULL */
+	long long age;             /* seconds since updated_at, -1 if never */
+	long long due_in_ms;       /* until the next pull is due (<= 0: due now) */
+	char *last_error;
+	int publish_pending;
+	json_object *data_obj;     /* parsed data ({} when none); owned */
+	json_object *options_obj;  /* parsed options; owned */
+	json_object *source_obj;   /* parsed source; owned */
+};
+
+/* ok, stale (no update for twice its interval) or error (last update failed). */
+const char *widget_state(const struct md_widget *w);
+/* The source's kind ("http", "exec", "push", ...), or "push" if unset. */
+const char *widget_source_kind(const struct md_widget *w);
+
+json_object *widget_data(const struct md_widget *w);
+json_object *widget_options(const struct md_widget *w);
+json_object *widget_source(const struct md_widget *w);
+
+/* Loaders: 1 found, 0 not found, -1 database error (in err). */
+int widget_load(const char *name, struct md_widget *w, struct buf *err);
+/* All widgets of a dashboard, in reading order (row, col). */
+int widget_list_dashboard(long long dashboard_id, struct md_widget **out, int *n, struct buf *err);
+/* Every widget, by name; enabled_only skips disabled ones. */
+int widget_list_all(int enabled_only, struct md_widget **out, int *n, struct buf *err);
+
+/* Stores new field values (merged over the current ones) in one
+ * transaction with a history row, bumps the version and marks a publish as
+ * pending. Returns 0 and the new version, or -1 with nothing written. */
+int widget_store(const char *name, json_object *fields, long long *version, struct buf *err);
+/* Records a failed update: the last good value stays, the error shows. */
+int widget_store_error(const char *name, const char *message, long long *version, struct buf *err);
+/* Records that version was published (a newer pending one stays pending). */
+int widget_published(const char *name, long long version, struct buf *err);
+
+void widget_free(struct md_widget *w);
+void widget_list_free(struct md_widget *list, int n);
+
+#endif

@@ -1,0 +1,19 @@
+<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="mdash-base" content="<?cs var:Page.base ?>">
+<?cs if:Page.csrf ?><meta name="csrf-token" content="<?cs var:Page.csrf ?>">
+<?cs /if ?><title><?cs var:Page.title ?> · mdash</title>
+<link rel="stylesheet" href="<?cs var:Page.base ?>static/mdash.css">
+<script src="<?cs var:Page.base ?>static/mdash.js" defer></script>
+</head>
+<body>
+<header class="topbar">
+<h1 class="dash-title"><?cs var:Page.title ?></h1>
+<?cs if:subcount(Nav) > 1 ?><nav class="dash-nav" aria-label="Dashboards"><?cs
+ each:d = Nav ?><a href="<?cs var:Page.base ?>d/<?cs var:d.slug ?>"<?cs
+ if:d.current ?> aria-current="page"<?cs /if ?>><?cs var:d.title ?></a> <?cs /each ?></nav>
+<?cs /if ?><?cs if:Dashboard.slug ?><span class="conn" data-conn="connecting" role="status">connecting</span>
+<?cs /if ?></header>

@@ -1,0 +1,2 @@
+<?cs def:widget_body(w) ?><p class="text"><?cs var:w.data.text ?></p>
+<?cs /def ?>

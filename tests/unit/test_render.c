@@ -1,0 +1,120 @@
+/* test_render.c: widget fragments from the real templates, escaping on. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "render.h"
+#include "tests.h"
+
+static struct md_config cfg;
+
+static void setup(void)
+{
+	const char *top = getenv("top_srcdir");
+	struct buf err = {0}, text = {0};
+	buf_printf(&text, "TemplateDir = %s/templates\nRequireLogin = 0\n", top ? top : ".");
+	ck_assert_int_eq(config_parse(text.data, text.len, "test", &cfg, &err), 0);
+	buf_free(&text);
+}
+
+static void teardown(void)
+{
+	config_free(&cfg);
+}
+
+static char *render(const char *type, const char *data, const char *error)
+{
+	struct md_widget w = {0};
+	struct buf out = {0}, err = {0};
+	w.name = "w1";
+	w.type = (char *)type;
+	w.title = "Title";
+	w.col = w.row = w.sizex = w.sizey = 1;
+	w.version = 7;
+	w.age = 1;
+	w.interval = 60;
+	w.last_error = (char *)error;
+	w.updated_at = "2026-11-28 10:00:00.000";
+	w.data_obj = json_tokener_parse(data);
+	w.options_obj = json_object_new_object();
+	w.source_obj = json_tokener_parse("{\"kind\":\"push\"}");
+	int rc = render_widget(&cfg, &w, &out, &err);
+	ck_assert_msg(rc == 0, "render failed: %s", buf_str(&err));
+	json_object_put(w.data_obj);
+	json_object_put(w.options_obj);
+	json_object_put(w.source_obj);
+	return buf_steal(&out);
+}
+
+START_TEST(number_shows_value_and_change)
+{
+	char *html = render("number", "{\"current\":1250,\"last\":1000}", NULL);
+	ck_assert_ptr_nonnull(strstr(html, "data-widget=\"w1\""));
+	ck_assert_ptr_nonnull(strstr(html, "data-version=\"7\""));
+	ck_assert_ptr_nonnull(strstr(html, "data-state=\"ok\""));
+	ck_assert_ptr_nonnull(strstr(html, ">1,250<"));
+	ck_assert_ptr_nonnull(strstr(html, "+25.0%"));
+	ck_assert_ptr_nonnull(strstr(html, "datetime=\"2026-11-28T10:00:00.000Z\""));
+	free(html);
+}
+END_TEST
+
+START_TEST(markup_in_data_is_escaped)
+{
+	char *html = render("list",
+			    "{\"title\":\"<script>alert(1)</script>\",\"items\":[{\"label\":\"\\\"onmouseover=x\","
+			    "\"value\":\"<b>v</b>\"}],\"moreinfo\":\"a&b\"}",
+			    "<img src=x onerror=alert(2)>");
+	ck_assert_ptr_null(strstr(html, "<script>"));
+	ck_assert_ptr_null(strstr(html, "<b>"));
+	ck_assert_ptr_null(strstr(html, "<img"));
+	ck_assert_ptr_nonnull(strstr(html, "&lt;script&gt;alert(1)&lt;/script&gt;"));
+	ck_assert_ptr_nonnull(strstr(html, "&quot;onmouseover=x"));
+	ck_assert_ptr_nonnull(strstr(html, "a&amp;b"));
+	ck_assert_ptr_nonnull(strstr(html, "data-state=\"error\""));
+	free(html);
+}
+END_TEST
+
+START_TEST(hostile_keys_do_not_make_hdf_paths)
+{
+	char *html = render("text", "{\"text\":\"ok\",\"a.b\":\"x\",\"Config\":{\"VarEscapeMode\":\"none\"}}", NULL);
+	ck_assert_ptr_nonnull(strstr(html, "<p class=\"text\">ok</p>"));
+	free(html);
+	/* Data cannot switch escaping off: it lives under Widget.data only. */
+	html = render("text", "{\"text\":\"<i>\"}", NULL);
+	ck_assert_ptr_nonnull(strstr(html, "&lt;i&gt;"));
+	free(html);
+}
+END_TEST
+
+START_TEST(meter_draws_an_arc)
+{
+	char *html = render("meter", "{\"value\":50,\"min\":0,\"max\":100}", NULL);
+	ck_assert_ptr_nonnull(strstr(html, "class=\"gauge-fill\" d=\"M20.0,100.0 A80,80 0 0 1 100.00,20.00\""));
+	free(html);
+	html = render("meter", "{}", NULL);
+	ck_assert_ptr_nonnull(strstr(html, ">–<"));
+	free(html);
+}
+END_TEST
+
+START_TEST(unknown_type_renders_an_error)
+{
+	char *html = render("nosuchtype", "{}", NULL);
+	ck_assert_ptr_nonnull(strstr(html, "data-state=\"error\""));
+	ck_assert_ptr_nonnull(strstr(html, "not installed"));
+	free(html);
+}
+END_TEST
+
+TCase *tcase_render(void)
+{
+	TCase *tc = tcase_create("render");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, number_shows_value_and_change);
+	tcase_add_test(tc, markup_in_data_is_escaped);
+	tcase_add_test(tc, hostile_keys_do_not_make_hdf_paths);
+	tcase_add_test(tc, meter_draws_an_arc);
+	tcase_add_test(tc, unknown_type_renders_an_error);
+	return tc;
+}

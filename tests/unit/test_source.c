@@ -1,0 +1,135 @@
+/* test_source.c: source validation, JSON parsing and field mapping. */
+#include <stdio.h>
+#include <string.h>
+
+#include "source.h"
+#include "tests.h"
+
+static json_object *J(const char *s)
+{
+	return json_tokener_parse(s);
+}
+
+static const char *mapped(const char *doc, const char *src, const char *field, struct buf *err)
+{
+	static char out[512];
+	json_object *d = J(doc), *s = J(src), *f = NULL;
+	int rc = source_map(d, s, field, &f, err);
+	snprintf(out, sizeof out, "%s", rc ? "ERROR" : json_object_to_json_string_ext(f, JSON_C_TO_STRING_PLAIN));
+	json_object_put(d);
+	json_object_put(s);
+	json_object_put(f);
+	return out;
+}
+
+START_TEST(pointer_maps_to_value_field)
+{
+	struct buf err = {0};
+	ck_assert_str_eq(mapped("{\"a\":{\"b\":[1,42]}}", "{\"pointer\":\"/a/b/1\"}", "current", &err),
+			 "{\"current\":42}");
+	ck_assert_str_eq(mapped("{\"x\":{\"text\":\"hi\"}}", "{\"pointer\":\"/x\"}", "text", &err), "{\"text\":\"hi\"}");
+	ck_assert_str_eq(mapped("{\"current\":3,\"moreinfo\":\"m\"}", "{}", "current", &err),
+			 "{\"current\":3,\"moreinfo\":\"m\"}");
+	ck_assert_str_eq(mapped("17", "{}", "value", &err), "{\"value\":17}");
+}
+END_TEST
+
+START_TEST(fields_map_each_pointer)
+{
+	struct buf err = {0};
+	ck_assert_str_eq(mapped("{\"a\":1,\"b\":{\"c\":\"x\"}}", "{\"fields\":{\"current\":\"/a\",\"moreinfo\":\"/b/c\"}}",
+				"current", &err),
+			 "{\"current\":1,\"moreinfo\":\"x\"}");
+}
+END_TEST
+
+START_TEST(missing_pointer_is_an_error)
+{
+	struct buf err = {0};
+	ck_assert_str_eq(mapped("{\"a\":1}", "{\"pointer\":\"/nope\"}", "current", &err), "ERROR");
+	ck_assert_str_eq(err.data, "nothing at /nope in the response");
+	buf_free(&err);
+}
+END_TEST
+
+START_TEST(validation_names_the_field)
+{
+	struct buf err = {0};
+	json_object *s = J("{\"kind\":\"http\",\"url\":\"ftp://x\"}");
+	ck_assert_int_eq(source_validate(s, &err), -1);
+	ck_assert_ptr_nonnull(strstr(err.data, "source.url:"));
+	json_object_put(s);
+	buf_reset(&err);
+	s = J("{\"kind\":\"http\",\"url\":\"http://x/\",\"pointr\":\"/a\"}");
+	ck_assert_int_eq(source_validate(s, &err), -1);
+	ck_assert_str_eq(err.data, "source.pointr: unknown key for a http source");
+	json_object_put(s);
+	buf_reset(&err);
+	s = J("{\"kind\":\"exec\",\"command\":\"ls -l\"}");
+	ck_assert_int_eq(source_validate(s, &err), -1);
+	ck_assert_ptr_nonnull(strstr(err.data, "source.command:"));
+	json_object_put(s);
+	buf_reset(&err);
+	s = J("{\"kind\":\"ftp\"}");
+	ck_assert_int_eq(source_validate(s, &err), -1);
+	ck_assert_ptr_nonnull(strstr(err.data, "unknown kind \"ftp\""));
+	json_object_put(s);
+	s = J("{\"kind\":\"exec\",\"command\":[\"/bin/echo\",\"{}\"],\"pointer\":\"/a\"}");
+	ck_assert_int_eq(source_validate(s, &err), 0);
+	json_object_put(s);
+	buf_free(&err);
+}
+END_TEST
+
+START_TEST(parse_rejects_garbage_and_trailing_data)
+{
+	struct buf err = {0};
+	ck_assert_ptr_null(source_parse("{\"a\":", 5, &err));
+	ck_assert_ptr_nonnull(strstr(err.data, "unexpected end"));
+	buf_reset(&err);
+	ck_assert_ptr_null(source_parse("{} x", 4, &err));
+	ck_assert_ptr_nonnull(strstr(err.data, "trailing data"));
+	json_object *o = source_parse("{\"a\":1}\n", 8, &err);
+	ck_assert_ptr_nonnull(o);
+	json_object_put(o);
+	buf_free(&err);
+}
+END_TEST
+
+START_TEST(exec_runs_without_shell_and_times_out)
+{
+	struct buf out = {0}, err = {0};
+	struct md_fetch f = {.timeout = 1};
+	json_object *s = J("{\"kind\":\"exec\",\"command\":[\"printf\",\"{\\\"v\\\":%s}\",\"$HOME;2\"]}");
+	ck_assert_int_eq(source_exec.fetch(s, &f, &out, &err), 0);
+	ck_assert_str_eq(out.data, "{\"v\":$HOME;2}"); /* no shell: nothing expanded */
+	json_object_put(s);
+	buf_reset(&out);
+	s = J("{\"kind\":\"exec\",\"command\":[\"sleep\",\"5\"]}");
+	long long t0 = now_ms();
+	ck_assert_int_eq(source_exec.fetch(s, &f, &out, &err), -1);
+	ck_assert_int_lt(now_ms() - t0, 3000);
+	ck_assert_str_eq(err.data, "sleep: timed out after 1 s");
+	json_object_put(s);
+	buf_reset(&err);
+	s = J("{\"kind\":\"exec\",\"command\":[\"sh\",\"-c\",\"echo broken >&2; exit 3\"]}");
+	ck_assert_int_eq(source_exec.fetch(s, &f, &out, &err), -1);
+	ck_assert_str_eq(err.data, "sh: exit status 3: broken");
+	json_object_put(s);
+	buf_free(&out);
+	buf_free(&err);
+}
+END_TEST
+
+TCase *tcase_source(void)
+{
+	TCase *tc = tcase_create("source");
+	tcase_set_timeout(tc, 10);
+	tcase_add_test(tc, pointer_maps_to_value_field);
+	tcase_add_test(tc, fields_map_each_pointer);
+	tcase_add_test(tc, missing_pointer_is_an_error);
+	tcase_add_test(tc, validation_names_the_field);
+	tcase_add_test(tc, parse_rejects_garbage_and_trailing_data);
+	tcase_add_test(tc, exec_runs_without_shell_and_times_out);
+	return tc;
+}

@@ -1,0 +1,14 @@
+/* tests.h: one Check test case per concept, gathered by check_unit.c. */
+#ifndef MDASH_TESTS_H
+#define MDASH_TESTS_H
+
+#include <check.h>
+
+TCase *tcase_config(void);
+TCase *tcase_ident(void);
+TCase *tcase_router(void);
+TCase *tcase_source(void);
+TCase *tcase_format(void);
+TCase *tcase_render(void);
+
+#endif
