@@ -167,7 +167,10 @@ static int fetch_all(MYSQL_STMT *st, struct db_result *res, struct buf *err)
 		if (f == MYSQL_NO_DATA)
 			break;
 		if (f == 1) {
-			buf_printf(err, "database: %s", mysql_stmt_error(st));
+			/* Row errors (an overflow, say) may leave the statement's
+			 * message empty; the connection's has it then. */
+			const char *msg = *mysql_stmt_error(st) ? mysql_stmt_error(st) : mysql_error(conn);
+			buf_printf(err, "database: %s", *msg ? msg : "error while reading a row");
 			last_lost = is_conn_error(mysql_stmt_errno(st));
 			rc = -1;
 			break;

@@ -12,7 +12,7 @@
 	"w.update_interval, w.enabled, w.source, w.options, w.data, w.version, "               \
 	"DATE_FORMAT(w.updated_at, '%Y-%m-%d %H:%i:%s.%f'), "                                   \
 	"IFNULL(TIMESTAMPDIFF(SECOND, w.updated_at, UTC_TIMESTAMP(3)), -1), "                  \
-	"IFNULL(w.update_interval * 1000 - TIMESTAMPDIFF(MICROSECOND, w.attempted_at, UTC_TIMESTAMP(3)) DIV 1000, 0), " \
+	"IFNULL(CAST(w.update_interval AS SIGNED) * 1000 - TIMESTAMPDIFF(MICROSECOND, w.attempted_at, UTC_TIMESTAMP(3)) DIV 1000, 0), " \
 	"w.last_error, w.publish_pending "                                                        \
 	"FROM widgets w LEFT JOIN dashboards d ON d.id = w.dashboard_id "
 

@@ -6,6 +6,7 @@
 <meta name="mdash-base" content="<?cs var:Page.base ?>">
 <?cs if:Page.csrf ?><meta name="csrf-token" content="<?cs var:Page.csrf ?>">
 <?cs /if ?><title><?cs var:Page.title ?> · mdash</title>
+<link rel="icon" href="<?cs var:Page.base ?>static/favicon.svg" type="image/svg+xml">
 <link rel="stylesheet" href="<?cs var:Page.base ?>static/mdash.css">
 <script src="<?cs var:Page.base ?>static/mdash.js" defer></script>
 </head>
