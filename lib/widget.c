@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "db.h"
+#include "wtype.h"
 
 /* The one column list every loader uses, in struct order. */
 #define WIDGET_COLS                                                                               \
@@ -144,9 +145,14 @@ const char *widget_source_kind(const struct md_widget *w)
 /* Merges fields over the current data. A number's "last" defaults to the
  * previous "current", so a source that gives only the current value still
  * shows the change (as Dashing's sample jobs do by hand). */
-static json_object *merge(const char *old_text, json_object *fields)
+static json_object *merge(const char *type, const char *old_text, const char *options, json_object *fields)
 {
 	json_object *old = parse_object(old_text);
+	if (!strcmp(type, "graph")) {
+		json_object *opts = parse_object(options);
+		graph_grow(old, fields, opts, now_wall());
+		json_object_put(opts);
+	}
 	json_object *cur;
 	if (!json_object_object_get_ex(fields, "last", NULL) && json_object_object_get_ex(fields, "current", NULL) &&
 	    json_object_object_get_ex(old, "current", &cur))
@@ -160,8 +166,8 @@ int widget_store(const char *name, json_object *fields, long long *version, stru
 	struct db_result r;
 	if (db_begin(err))
 		return -1;
-	if (db_exec("SELECT id, data, version FROM widgets WHERE name = ? FOR UPDATE", DB_PARAMS(DB_S(name)), &r,
-		    err))
+	if (db_exec("SELECT id, data, version, type, options FROM widgets WHERE name = ? FOR UPDATE",
+		    DB_PARAMS(DB_S(name)), &r, err))
 		goto fail;
 	if (r.nrows == 0) {
 		buf_printf(err, "no widget named %s", name);
@@ -170,7 +176,7 @@ int widget_store(const char *name, json_object *fields, long long *version, stru
 	}
 	long long id = db_cell_int(&r, 0, 0, 0);
 	long long v = db_cell_int(&r, 0, 2, 0) + 1;
-	json_object *merged = merge(db_cell(&r, 0, 1), fields);
+	json_object *merged = merge(db_cell(&r, 0, 3), db_cell(&r, 0, 1), db_cell(&r, 0, 4), fields);
 	db_result_free(&r);
 	const char *text = json_object_to_json_string_ext(merged, JSON_C_TO_STRING_PLAIN);
 	int rc = db_exec("UPDATE widgets SET data = ?, version = ?, updated_at = UTC_TIMESTAMP(3), "

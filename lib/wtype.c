@@ -37,8 +37,9 @@ int wtype_register(const struct mdash_widget_type *t, struct buf *err)
 
 void wtype_register_builtin(void)
 {
-	static const struct mdash_widget_type *const builtin[] = {&wtype_number, &wtype_meter, &wtype_list,
-								  &wtype_text};
+	static const struct mdash_widget_type *const builtin[] = {
+		&wtype_number, &wtype_meter, &wtype_list,  &wtype_text,
+		&wtype_graph,  &wtype_clock, &wtype_image, &wtype_status};
 	struct buf err = {0};
 	for (size_t i = 0; i < sizeof builtin / sizeof builtin[0]; i++)
 		if (!wtype_find(builtin[i]->name))

@@ -261,7 +261,30 @@
   });
   addEventListener('pageshow', (e) => { if (e.persisted) reconnectIfDown(); });
 
+  // Clock widgets: the server rendered the time of the render; keep it
+  // ticking in the widget's own time zone.
+  const clockFormats = new Map();
+  function tickClocks() {
+    for (const c of board.querySelectorAll('.clock[data-tz]')) {
+      const key = c.dataset.tz + c.dataset.seconds;
+      let f = clockFormats.get(key);
+      if (!f) {
+        try {
+          f = new Intl.DateTimeFormat('en-GB', { timeZone: c.dataset.tz, hour: '2-digit', minute: '2-digit',
+            second: c.dataset.seconds === '1' ? '2-digit' : undefined, hourCycle: 'h23' });
+        } catch (e) {
+          f = null;   // an unknown zone: leave the server's text
+        }
+        clockFormats.set(key, f);
+      }
+      const text = f ? f.format(new Date(now())) : c.textContent;
+      if (c.textContent !== text) c.textContent = text;
+    }
+  }
+
   tick();
+  tickClocks();
   setInterval(() => { if (!document.hidden) tick(); }, TICK);
+  setInterval(() => { if (!document.hidden) tickClocks(); }, 1000);
   connect();
 })();

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "render.h"
+#include "wtype.h"
 #include "tests.h"
 
 static struct md_config cfg;
@@ -98,6 +99,70 @@ START_TEST(meter_draws_an_arc)
 }
 END_TEST
 
+START_TEST(graph_draws_0_1_and_10000_points)
+{
+	char *html = render("graph", "{}", NULL);
+	ck_assert_ptr_null(strstr(html, "<svg"));
+	ck_assert_ptr_nonnull(strstr(html, ">–<"));
+	free(html);
+	html = render("graph", "{\"points\":[{\"x\":1,\"y\":5}]}", NULL);
+	ck_assert_ptr_nonnull(strstr(html, "class=\"graph-line\" d=\"M150.0,50.0\""));
+	ck_assert_ptr_nonnull(strstr(html, "graph-dot"));
+	free(html);
+	struct buf data = {0};
+	buf_puts(&data, "{\"points\":[");
+	for (int i = 0; i < 10000; i++)
+		buf_printf(&data, "%s{\"x\":%d,\"y\":%d}", i ? "," : "", i, i == 5000 ? 999999 : i % 100);
+	buf_puts(&data, "]}");
+	html = render("graph", data.data, NULL);
+	ck_assert_ptr_nonnull(strstr(html, "10000 points from 0 to 999,999"));
+	/* Thinned to at most 400 drawn points, the spike kept at the top. */
+	const char *d = strstr(html, "class=\"graph-line\" d=\"");
+	ck_assert_ptr_nonnull(d);
+	int segments = 0;
+	for (const char *p = d; *p && *p != '>'; p++)
+		segments += *p == 'L';
+	ck_assert_int_le(segments, 400);
+	ck_assert_int_ge(segments, 100);
+	ck_assert_ptr_nonnull(strstr(d, ",4.0"));
+	free(html);
+	buf_free(&data);
+}
+END_TEST
+
+START_TEST(graph_grows_from_values)
+{
+	json_object *data = json_object_new_object(), *fields = json_tokener_parse("{\"value\":3}");
+	json_object *opts = json_tokener_parse("{\"points\":2}");
+	graph_grow(data, fields, opts, 100);
+	graph_grow(data, fields, opts, 101);
+	graph_grow(data, fields, opts, 102);
+	ck_assert_str_eq(json_object_to_json_string_ext(data, JSON_C_TO_STRING_PLAIN),
+			 "{\"points\":[{\"x\":101,\"y\":3},{\"x\":102,\"y\":3}]}");
+	json_object_put(data);
+	json_object_put(fields);
+	json_object_put(opts);
+}
+END_TEST
+
+START_TEST(image_refuses_script_urls_and_status_levels)
+{
+	char *html = render("image", "{\"image\":\"javascript:alert(1)\"}", NULL);
+	ck_assert_ptr_null(strstr(html, "<img"));
+	free(html);
+	html = render("image", "{\"image\":\"https://example.org/a.png?x=<>\"}", NULL);
+	ck_assert_ptr_nonnull(strstr(html, "src=\"https://example.org/a.png?x=&lt;&gt;\""));
+	free(html);
+	html = render("status", "{\"status\":\"danger\",\"text\":\"db down\"}", NULL);
+	ck_assert_ptr_nonnull(strstr(html, "status-critical"));
+	ck_assert_ptr_nonnull(strstr(html, "Critical"));
+	free(html);
+	html = render("clock", "{}", NULL);
+	ck_assert_ptr_nonnull(strstr(html, "data-tz=\"UTC\""));
+	free(html);
+}
+END_TEST
+
 START_TEST(unknown_type_renders_an_error)
 {
 	char *html = render("nosuchtype", "{}", NULL);
@@ -116,5 +181,8 @@ TCase *tcase_render(void)
 	tcase_add_test(tc, hostile_keys_do_not_make_hdf_paths);
 	tcase_add_test(tc, meter_draws_an_arc);
 	tcase_add_test(tc, unknown_type_renders_an_error);
+	tcase_add_test(tc, graph_draws_0_1_and_10000_points);
+	tcase_add_test(tc, graph_grows_from_values);
+	tcase_add_test(tc, image_refuses_script_urls_and_status_levels);
 	return tc;
 }

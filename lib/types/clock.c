@@ -1,0 +1,42 @@
+/* clock.c: the time, in a time zone (options "timezone", an IANA name, and
+ * "seconds"). The page's script keeps it ticking; the server renders the
+ * time of the render, in UTC unless the browser corrects it. */
+#include <string.h>
+#include <time.h>
+
+#include "wtype.h"
+
+static int valid_tz(const char *tz)
+{
+	/* IANA names: letters, digits, '/', '_', '-', '+'. */
+	if (!tz || !*tz || strlen(tz) > 64)
+		return 0;
+	return strspn(tz, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/_-+") == strlen(tz);
+}
+
+static int clock_context(const mdash_widget *w, mdash_context *ctx)
+{
+	const char *tz = mdash_option(w, "timezone");
+	const char *secs = mdash_option(w, "seconds");
+	int with_seconds = secs && !strcmp(secs, "true");
+	char text[16];
+	time_t now = time(NULL);
+	struct tm tm;
+	gmtime_r(&now, &tm);
+	strftime(text, sizeof text, with_seconds ? "%H:%M:%S" : "%H:%M", &tm);
+	mdash_set(ctx, "time", text);
+	mdash_set(ctx, "timezone", valid_tz(tz) ? tz : "UTC");
+	mdash_set(ctx, "seconds", with_seconds ? "1" : "0");
+	return 0;
+}
+
+const struct mdash_widget_type wtype_clock = {
+	.api_version = MDASH_WIDGET_API_VERSION,
+	.name = "clock",
+	.template = "widgets/clock.cs",
+	.sizex = 1,
+	.sizey = 1,
+	.update_interval = 3600,
+	.value_field = "text",
+	.context = clock_context,
+};

@@ -1,0 +1,144 @@
+/* graph.c: a time series drawn as an SVG line (Dashing's field:
+ * points[{x,y}]). A source that gives one number per update ("value")
+ * grows the series from history: the store appends each value as a point
+ * (see widget_store), so rendering needs no query. Long series are thinned
+ * to at most MAX_DRAWN points, keeping each bucket's lowest and highest
+ * point so spikes stay visible. */
+#include <math.h>
+#include <stdlib.h>
+
+#include "format.h"
+#include "util.h"
+#include "widget.h"
+#include "wtype.h"
+
+#define W 300.0
+#define H 100.0
+#define MAX_DRAWN 400
+
+struct pt {
+	double x, y;
+};
+
+/* The valid points, in order; the caller frees. */
+static struct pt *points(const mdash_widget *w, size_t *n)
+{
+	json_object *arr, *vx, *vy;
+	*n = 0;
+	if (!json_object_object_get_ex(widget_data(w), "points", &arr) || !json_object_is_type(arr, json_type_array))
+		return NULL;
+	size_t len = json_object_array_length(arr);
+	struct pt *p = xcalloc(len, sizeof *p);
+	for (size_t i = 0; i < len; i++) {
+		json_object *o = json_object_array_get_idx(arr, i);
+		if (!json_object_is_type(o, json_type_object) || !json_object_object_get_ex(o, "x", &vx) ||
+		    !json_object_object_get_ex(o, "y", &vy))
+			continue;
+		struct pt q = {json_object_get_double(vx), json_object_get_double(vy)};
+		if (isfinite(q.x) && isfinite(q.y))
+			p[(*n)++] = q;
+	}
+	return p;
+}
+
+/* Thins p to at most MAX_DRAWN points: each bucket keeps its extremes. */
+static size_t thin(struct pt *p, size_t n)
+{
+	if (n <= MAX_DRAWN)
+		return n;
+	size_t buckets = MAX_DRAWN / 2, out = 0;
+	for (size_t b = 0; b < buckets; b++) {
+		size_t from = b * n / buckets, to = (b + 1) * n / buckets;
+		size_t lo = from, hi = from;
+		for (size_t i = from; i < to; i++) {
+			if (p[i].y < p[lo].y)
+				lo = i;
+			if (p[i].y > p[hi].y)
+				hi = i;
+		}
+		struct pt a = p[lo < hi ? lo : hi], c = p[lo < hi ? hi : lo];
+		p[out++] = a;
+		if (lo != hi)
+			p[out++] = c;
+	}
+	return out;
+}
+
+static int graph_context(const mdash_widget *w, mdash_context *ctx)
+{
+	size_t n;
+	char num[64];
+	struct pt *p = points(w, &n);
+	if (n == 0) {
+		mdash_set(ctx, "value", "–");
+		free(p);
+		return 0;
+	}
+	format_number(p[n - 1].y, num, sizeof num);
+	mdash_set(ctx, "value", num);
+	mdash_setf(ctx, "count", "%zu", n);
+	double minx = p[0].x, maxx = p[0].x, miny = p[0].y, maxy = p[0].y;
+	for (size_t i = 1; i < n; i++) {
+		minx = fmin(minx, p[i].x), maxx = fmax(maxx, p[i].x);
+		miny = fmin(miny, p[i].y), maxy = fmax(maxy, p[i].y);
+	}
+	format_number(miny, num, sizeof num);
+	mdash_set(ctx, "min", num);
+	format_number(maxy, num, sizeof num);
+	mdash_set(ctx, "max", num);
+	n = thin(p, n);
+	/* A flat series runs across the middle; a single point is a dot. */
+	double spanx = maxx > minx ? maxx - minx : 1, spany = maxy > miny ? maxy - miny : 0;
+	struct buf line = {0}, area = {0};
+	for (size_t i = 0; i < n; i++) {
+		double x = maxx > minx ? (p[i].x - minx) / spanx * W : W / 2;
+		double y = spany > 0 ? H - 4 - (p[i].y - miny) / spany * (H - 8) : H / 2;
+		buf_printf(&line, "%s%.1f,%.1f", i ? " L" : "M", x, y);
+		if (i == 0)
+			buf_printf(&area, "M%.1f,%.1f", x, H);
+		buf_printf(&area, " L%.1f,%.1f", x, y);
+		if (i == n - 1)
+			buf_printf(&area, " L%.1f,%.1f Z", x, H);
+	}
+	if (n == 1)
+		mdash_set(ctx, "dot", "1");
+	mdash_set(ctx, "line", buf_str(&line));
+	mdash_set(ctx, "area", buf_str(&area));
+	buf_free(&line);
+	buf_free(&area);
+	free(p);
+	return 0;
+}
+
+void graph_grow(json_object *data, json_object *fields, json_object *options, double now)
+{
+	json_object *v, *pts, *max;
+	if (json_object_object_get_ex(fields, "points", NULL) || !json_object_object_get_ex(fields, "value", &v) ||
+	    !(json_object_is_type(v, json_type_int) || json_object_is_type(v, json_type_double)))
+		return;
+	long keep = GRAPH_KEEP;
+	if (options && json_object_object_get_ex(options, "points", &max) && json_object_is_type(max, json_type_int))
+		keep = json_object_get_int(max) < 2 ? 2 : json_object_get_int(max) > 10000 ? 10000 : json_object_get_int(max);
+	if (!json_object_object_get_ex(data, "points", &pts) || !json_object_is_type(pts, json_type_array)) {
+		pts = json_object_new_array();
+		json_object_object_add(data, "points", pts);
+	}
+	json_object *p = json_object_new_object();
+	json_object_object_add(p, "x", json_object_new_int64((int64_t)now));
+	json_object_object_add(p, "y", json_object_get(v));
+	json_object_array_add(pts, p);
+	size_t len = json_object_array_length(pts);
+	if ((long)len > keep)
+		json_object_array_del_idx(pts, 0, len - (size_t)keep);
+}
+
+const struct mdash_widget_type wtype_graph = {
+	.api_version = MDASH_WIDGET_API_VERSION,
+	.name = "graph",
+	.template = "widgets/graph.cs",
+	.sizex = 2,
+	.sizey = 1,
+	.update_interval = 60,
+	.value_field = "value",
+	.context = graph_context,
+};
