@@ -20,6 +20,7 @@ static const struct {
 	{"widget", cmd_widget, "list widgets"},
 	{"dashboard", cmd_dashboard, "list dashboards"},
 	{"token", cmd_token, "manage push API tokens"},
+	{"prune", cmd_prune, "drop history past History.Keep updates or History.MaxAge days"},
 };
 
 static void usage(FILE *f)

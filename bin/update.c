@@ -23,6 +23,7 @@
 
 #include "commands.h"
 #include "db.h"
+#include "history.h"
 #include "publish.h"
 #include "source.h"
 #include "widget.h"
@@ -125,6 +126,10 @@ static int finish(const struct md_config *cfg, const struct opts *o, struct job 
 			buf_str(&err));
 		failed = 1;
 	}
+	/* Retention for this widget, while its rows are warm. */
+	long long dropped = 0;
+	if (history_prune(cfg, j->w->id, &dropped, &err))
+		fprintf(stderr, "Could not prune the history of %s: %s\n", name, buf_str(&err));
 	fflush(stdout);
 	buf_free(&err);
 	return failed;

@@ -39,6 +39,8 @@ static const struct setting settings[] = {
 	S("App.Workers", K_INT, workers, "2", 1, 256),
 	S("Update.Threads", K_INT, update_threads, "16", 1, 256),
 	S("Update.Timeout", K_INT, source_timeout, "10", 1, 3600),
+	S("History.Keep", K_INT, history_keep, "10000", 1, 100000000),
+	S("History.MaxAge", K_INT, history_days, "90", 1, 36500),
 	S("Database.Host", K_STR, db.host, "localhost", 0, 0),
 	S("Database.Port", K_INT, db.port, "3306", 0, 65535),
 	S("Database.Socket", K_STR, db.socket, "", 0, 0),

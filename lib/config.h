@@ -20,6 +20,8 @@ struct md_config {
 	long workers;         /* App.Workers: FastCGI worker processes */
 	long update_threads;  /* Update.Threads: concurrent source fetches */
 	long source_timeout;  /* Update.Timeout: seconds per source fetch */
+	long history_keep;    /* History.Keep: newest updates kept per widget */
+	long history_days;    /* History.MaxAge: days an update is kept */
 	struct {
 		char *host;
 		long port;

@@ -1,0 +1,28 @@
+/* prune.c: `mdash prune` applies history retention to every widget (the
+ * updater does it for each widget it updates). */
+#include <stdio.h>
+
+#include "commands.h"
+#include "history.h"
+
+static const char usage[] = "usage: mdash prune\n"
+			    "Deletes history beyond History.Keep updates per widget or older than\n"
+			    "History.MaxAge days.\n";
+
+int cmd_prune(const struct md_config *cfg, int argc, char **argv)
+{
+	if (wants_help(argc, argv, usage))
+		return 0;
+	if (argc != 1)
+		return fail("prune takes no arguments\n%s", usage);
+	struct buf err = {0};
+	long long deleted = 0;
+	int rc = history_prune(cfg, 0, &deleted, &err);
+	if (rc)
+		fail("prune: %s", buf_str(&err));
+	else
+		printf("Pruned %lld history rows (keeping %ld per widget, %ld days).\n", deleted, cfg->history_keep,
+		       cfg->history_days);
+	buf_free(&err);
+	return rc ? 1 : 0;
+}
