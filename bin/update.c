@@ -75,7 +75,7 @@ static void on_stop(int sig)
 static void *puller(void *arg)
 {
 	struct pool *p = arg;
-	struct md_fetch f = {.timeout = p->cfg->source_timeout, .curl = curl_easy_init()};
+	struct md_fetch f = {.cfg = p->cfg, .timeout = p->cfg->source_timeout, .curl = curl_easy_init()};
 	for (;;) {
 		pthread_mutex_lock(&p->mu);
 		struct job *j = p->next < p->njobs ? p->jobs[p->next++] : NULL;

@@ -22,14 +22,15 @@ struct md_config {
 	long source_timeout;  /* Update.Timeout: seconds per source fetch */
 	long history_keep;    /* History.Keep: newest updates kept per widget */
 	long history_days;    /* History.MaxAge: days an update is kept */
-	struct {
+	struct md_dsn {
 		char *host;
 		long port;
 		char *socket;
 		char *name;
 		char *user;
 		char *password;
-	} db;
+	} db,
+		sql; /* SQL.*: the account sql sources use; empty parts come from db */
 };
 
 /* The settings file's path: $MDASH_CONFIG, else the installed default. */

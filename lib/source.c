@@ -3,7 +3,7 @@
 
 #include <string.h>
 
-static const struct md_source_kind *const kinds[] = {&source_http, &source_exec, &source_push};
+static const struct md_source_kind *const kinds[] = {&source_http, &source_exec, &source_sql, &source_push};
 
 const struct md_source_kind *source_find(const char *kind)
 {
@@ -61,12 +61,12 @@ int source_validate(json_object *src, struct buf *err)
 		return -1;
 	}
 	if (!json_object_object_get_ex(src, "kind", &k) || !json_object_is_type(k, json_type_string)) {
-		buf_puts(err, "source.kind: missing (http, exec or push)");
+		buf_puts(err, "source.kind: missing (http, exec, sql or push)");
 		return -1;
 	}
 	const struct md_source_kind *kind = source_find(json_object_get_string(k));
 	if (!kind) {
-		buf_printf(err, "source.kind: unknown kind \"%s\" (http, exec or push)", json_object_get_string(k));
+		buf_printf(err, "source.kind: unknown kind \"%s\" (http, exec, sql or push)", json_object_get_string(k));
 		return -1;
 	}
 	json_object_object_foreach(src, key, val)
@@ -129,16 +129,23 @@ json_object *source_parse(const char *text, size_t len, struct buf *err)
 		buf_puts(err, "out of memory");
 		return NULL;
 	}
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
 	json_object *o = json_tokener_parse_ex(tok, text, (int)len);
 	enum json_tokener_error e = json_tokener_get_error(tok);
+	size_t end = json_tokener_get_parse_end(tok);
+	/* A bare number ("42") may go on; the end of input ends it. */
+	if (!o && e == json_tokener_continue) {
+		o = json_tokener_parse_ex(tok, " ", 1);
+		e = json_tokener_get_error(tok);
+	}
 	if (!o || e != json_tokener_success) {
-		buf_printf(err, "invalid JSON at byte %zu: %s", json_tokener_get_parse_end(tok),
+		buf_printf(err, "invalid JSON at byte %zu: %s", e == json_tokener_continue ? len : end,
 			   e == json_tokener_continue ? "unexpected end" : json_tokener_error_desc(e));
 		json_object_put(o);
 		o = NULL;
-	} else if (json_tokener_get_parse_end(tok) < len) {
+	} else if (end < len) {
 		/* Trailing bytes after a complete document: allow only whitespace. */
-		for (size_t i = json_tokener_get_parse_end(tok); i < len; i++)
+		for (size_t i = end; i < len; i++)
 			if (!strchr(" \t\r\n", text[i])) {
 				buf_printf(err, "invalid JSON at byte %zu: trailing data", i);
 				json_object_put(o);

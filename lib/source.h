@@ -5,6 +5,7 @@
 
 #include <json-c/json.h>
 
+#include "config.h"
 #include "util.h"
 #include "widget.h"
 
@@ -12,6 +13,7 @@
 
 /* What one fetch may use. Each updater thread has its own. */
 struct md_fetch {
+	const struct md_config *cfg;
 	long timeout;  /* seconds */
 	void *curl;    /* a reusable CURL handle, or NULL */
 };
@@ -25,7 +27,7 @@ struct md_source_kind {
 	int (*fetch)(json_object *src, struct md_fetch *f, struct buf *out, struct buf *err);
 };
 
-extern const struct md_source_kind source_http, source_exec, source_push;
+extern const struct md_source_kind source_http, source_exec, source_sql, source_push;
 
 const struct md_source_kind *source_find(const char *kind);
 /* Checks a whole source object: known kind, known keys, valid values. */

@@ -88,7 +88,15 @@ START_TEST(parse_rejects_garbage_and_trailing_data)
 	ck_assert_ptr_nonnull(strstr(err.data, "unexpected end"));
 	buf_reset(&err);
 	ck_assert_ptr_null(source_parse("{} x", 4, &err));
-	ck_assert_ptr_nonnull(strstr(err.data, "trailing data"));
+	ck_assert_str_eq(err.data, "invalid JSON at byte 3: unexpected character");
+	buf_reset(&err);
+	ck_assert_ptr_null(source_parse("{\"t\":\"\xff\xfe\"}", 10, &err));
+	ck_assert_ptr_nonnull(strstr(err.data, "invalid JSON at byte 6"));
+	buf_reset(&err);
+	ck_assert_ptr_null(source_parse("<html>", 6, &err));
+	json_object *n = source_parse("42", 2, &err);
+	ck_assert_int_eq(json_object_get_int(n), 42);
+	json_object_put(n);
 	json_object *o = source_parse("{\"a\":1}\n", 8, &err);
 	ck_assert_ptr_nonnull(o);
 	json_object_put(o);
