@@ -73,7 +73,8 @@ static int get_str(json_object *o, const char *key, size_t max, const char **out
 struct wspec {
 	const char *name, *type, *title;
 	long sizex, sizey, col, row, interval, enabled;
-	const char *source, *options; /* JSON text, owned by the parsed file */
+	const char *source, *options; /* JSON text, owned by the parsed file or own_source */
+	struct buf own_source;
 };
 
 struct dspec {
@@ -130,7 +131,22 @@ static int check_widget(json_object *w, const char *where, struct wspec *s, stru
 		s->options = json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN);
 	}
 	if (!json_object_object_get_ex(w, "source", &v)) {
-		s->source = "{\"kind\":\"push\"}";
+		/* A type that fetches its own data does so by default. */
+		if (t->update) {
+			buf_printf(&s->own_source, "{\"kind\":\"%s\"}", t->name); /* a valid identifier */
+			s->source = s->own_source.data;
+		} else {
+			s->source = "{\"kind\":\"push\"}";
+		}
+		return 0;
+	}
+	json_object *k;
+	if (t->update && json_object_object_get_ex(v, "kind", &k) && !strcmp(json_object_get_string(k), t->name)) {
+		if (json_object_object_length(v) != 1) {
+			buf_printf(err, "%s.source: a %s source takes no keys but \"kind\"", where, t->name);
+			return -1;
+		}
+		s->source = json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN);
 		return 0;
 	}
 	struct buf why = {0};
@@ -341,8 +357,11 @@ int cmd_apply(const struct md_config *cfg, int argc, char **argv)
 	printf("Applied %s: %d dashboard%s, %d widget%s.\n", path, nd, nd == 1 ? "" : "s", nw, nw == 1 ? "" : "s");
 	rc = 0;
 out:
-	for (int i = 0; i < nd; i++)
+	for (int i = 0; i < nd; i++) {
+		for (int k = 0; k < ds[i].nwidgets; k++)
+			buf_free(&ds[i].widgets[k].own_source);
 		free(ds[i].widgets);
+	}
 	free(ds);
 	json_object_put(doc);
 	json_tokener_free(tok);

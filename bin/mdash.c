@@ -6,6 +6,7 @@
 
 #include "commands.h"
 #include "db.h"
+#include "plugin.h"
 #include "publish.h"
 #include "wtype.h"
 
@@ -85,6 +86,7 @@ int main(int argc, char **argv)
 		}
 		curl_global_init(CURL_GLOBAL_DEFAULT);
 		wtype_register_builtin();
+		plugin_load_dir(cfg.plugin_dir);
 		db_init(&cfg);
 		int rc = commands[c].run(&cfg, argc - i, argv + i);
 		db_close();

@@ -49,6 +49,8 @@ struct opts {
  * stores and publishes. */
 struct job {
 	struct md_widget *w;
+	const struct mdash_widget_type *type;
+	int own_update; /* the type's update function, not a source kind */
 	const char *value_field;
 	json_object *fields;
 	struct buf error;
@@ -72,6 +74,27 @@ static void on_stop(int sig)
 	stop = 1;
 }
 
+/* A type's own update function (a plug-in's update_widget_data). */
+static void type_pull(struct job *j)
+{
+	char *json = NULL, *error = NULL;
+	if (j->type->update(j->w, &json, &error)) {
+		buf_puts(&j->error, error ? error : "the widget type's update failed");
+	} else if (json) {
+		json_object *doc = source_parse(json, strlen(json), &j->error);
+		if (doc && json_object_is_type(doc, json_type_object))
+			j->fields = doc;
+		else if (doc) {
+			buf_printf(&j->error, "%s's update gave JSON that is not an object", j->type->name);
+			json_object_put(doc);
+		}
+	} else {
+		buf_printf(&j->error, "%s's update gave no data", j->type->name);
+	}
+	free(json);
+	free(error);
+}
+
 static void *puller(void *arg)
 {
 	struct pool *p = arg;
@@ -82,7 +105,10 @@ static void *puller(void *arg)
 		pthread_mutex_unlock(&p->mu);
 		if (!j)
 			break;
-		source_pull(j->w, j->value_field, &f, &j->fields, &j->error);
+		if (j->own_update)
+			type_pull(j);
+		else
+			source_pull(j->w, j->value_field, &f, &j->fields, &j->error);
 		pthread_mutex_lock(&p->mu);
 		j->next_done = p->done;
 		p->done = j;
@@ -125,6 +151,10 @@ static int finish(const struct md_config *cfg, const struct opts *o, struct job 
 		fprintf(stderr, "Updated %s, but could not tell the dashboards (will retry): %s\n", name,
 			buf_str(&err));
 		failed = 1;
+	}
+	if (widget_settings_store(j->w, &err)) {
+		fprintf(stderr, "Could not save the settings of %s: %s\n", name, buf_str(&err));
+		buf_reset(&err);
 	}
 	/* Retention for this widget, while its rows are warm. */
 	long long dropped = 0;
@@ -215,9 +245,25 @@ static int pass_locked(const struct md_config *cfg, const struct opts *o)
 		struct md_widget *w = &ws[i];
 		const struct mdash_widget_type *t = wtype_find(w->type);
 		const struct md_source_kind *k = source_find(widget_source_kind(w));
+		int own = t && t->update && !strcmp(widget_source_kind(w), t->name);
 		if (!wanted(o, w->name))
 			continue;
-		if (!t || !k) {
+		if (own && (o->force || w->due_in_ms <= 0)) {
+			buf_reset(&err);
+			if (widget_settings_load(w, &err)) {
+				fprintf(stderr, "Error updating %s: cannot load its settings: %s\n", w->name, buf_str(&err));
+				failures++;
+			} else {
+				jobs[njobs] = (struct job){.w = w, .type = t, .own_update = 1, .value_field = t->value_field};
+				queue[njobs] = &jobs[njobs];
+				njobs++;
+			}
+		} else if (own) {
+			if (w->publish_pending)
+				failures += republish(cfg, w);
+			if (!o->quiet && !o->watch)
+				printf("No update needed for %s\n", w->name);
+		} else if (!t || !k) {
 			fprintf(stderr, "Error updating %s: unknown %s \"%s\"\n", w->name, t ? "source kind" : "widget type",
 				t ? widget_source_kind(w) : w->type);
 			failures++;
@@ -233,7 +279,7 @@ static int pass_locked(const struct md_config *cfg, const struct opts *o)
 			if (!o->quiet && !o->watch)
 				printf("No update needed for %s\n", w->name);
 		} else {
-			jobs[njobs] = (struct job){.w = w, .value_field = t->value_field};
+			jobs[njobs] = (struct job){.w = w, .type = t, .value_field = t->value_field};
 			queue[njobs] = &jobs[njobs];
 			njobs++;
 		}
@@ -248,6 +294,7 @@ static int pass_locked(const struct md_config *cfg, const struct opts *o)
 	free(jobs);
 	free(queue);
 	widget_list_free(ws, n);
+	buf_free(&err);
 	return failures ? 1 : 0;
 }
 
@@ -294,9 +341,11 @@ static long long next_sleep_ms(void)
 	if (widget_list_all(1, &ws, &n, &err) == 0) {
 		for (int i = 0; i < n; i++) {
 			const struct md_source_kind *k = source_find(widget_source_kind(&ws[i]));
+			const struct mdash_widget_type *t = wtype_find(ws[i].type);
+			int pulls = (k && k->fetch) || (t && t->update && !strcmp(widget_source_kind(&ws[i]), t->name));
 			if (ws[i].publish_pending && best > 2000)
 				best = 2000;
-			if (k && k->fetch && ws[i].due_in_ms < best)
+			if (pulls && ws[i].due_in_ms < best)
 				best = ws[i].due_in_ms;
 		}
 		widget_list_free(ws, n);

@@ -17,6 +17,7 @@
 #include "db.h"
 #include "handlers.h"
 #include "log.h"
+#include "plugin.h"
 #include "publish.h"
 #include "router.h"
 #include "wtype.h"
@@ -187,6 +188,8 @@ int main(int argc, char **argv)
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	FCGX_Init();
 	wtype_register_builtin();
+	/* Before forking: every worker shares the loaded plug-ins. */
+	plugin_load_dir(cfg.plugin_dir);
 	int rc = supervise(listen_fd, &cfg, (int)cfg.workers);
 	config_free(&cfg);
 	curl_global_cleanup();

@@ -1,6 +1,7 @@
 /* widget.c: widget instances in the database (see widget.h). */
 #include "widget.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -247,6 +248,10 @@ void widget_free(struct md_widget *w)
 		json_object_put(w->options_obj);
 	if (w->source_obj)
 		json_object_put(w->source_obj);
+	if (w->settings)
+		json_object_put(w->settings);
+	if (w->saved)
+		json_object_put(w->saved);
 	memset(w, 0, sizeof *w);
 }
 
@@ -255,6 +260,36 @@ void widget_list_free(struct md_widget *list, int n)
 	for (int i = 0; i < n; i++)
 		widget_free(&list[i]);
 	free(list);
+}
+
+int widget_settings_load(struct md_widget *w, struct buf *err)
+{
+	struct db_result r;
+	if (db_exec("SELECT setting, value FROM widget_settings WHERE widget_id = ?", DB_PARAMS(DB_I(w->id)), &r, err))
+		return -1;
+	if (w->settings)
+		json_object_put(w->settings);
+	w->settings = json_object_new_object();
+	for (int i = 0; i < r.nrows; i++)
+		json_object_object_add(w->settings, db_cell(&r, i, 0), json_object_new_string(db_cell(&r, i, 1)));
+	db_result_free(&r);
+	return 0;
+}
+
+int widget_settings_store(struct md_widget *w, struct buf *err)
+{
+	if (!w->saved)
+		return 0;
+	json_object_object_foreach(w->saved, key, val)
+	{
+		if (db_exec("INSERT INTO widget_settings (widget_id, setting, value) VALUES (?, ?, ?) "
+			    "ON DUPLICATE KEY UPDATE value = VALUES(value)",
+			    DB_PARAMS(DB_I(w->id), DB_S(key), DB_S(json_object_get_string(val))), NULL, err))
+			return -1;
+	}
+	json_object_put(w->saved);
+	w->saved = NULL;
+	return 0;
 }
 
 /* The public accessors of mdash/widget.h. */
@@ -316,4 +351,28 @@ const char *mdash_option(const mdash_widget *w, const char *key)
 int mdash_option_number(const mdash_widget *w, const char *key, double *out)
 {
 	return get_number(w->options_obj, key, out);
+}
+
+const char *mdash_get_setting(const mdash_widget *w, const char *key)
+{
+	static __thread char iso[32];
+	if (!strcmp(key, "IS_ENABLED"))
+		return w->enabled ? "1" : "0";
+	if (!strcmp(key, "LAST_UPDATE")) {
+		if (!w->updated_at)
+			return NULL;
+		snprintf(iso, sizeof iso, "%.10sT%sZ", w->updated_at, w->updated_at + 11);
+		return iso;
+	}
+	const char *v = w->saved ? get_string(w->saved, key) : NULL;
+	return v ? v : w->settings ? get_string(w->settings, key) : NULL;
+}
+
+void mdash_save_setting(mdash_widget *w, const char *key, const char *value)
+{
+	if (!key || !*key || strlen(key) > 64 || !strcmp(key, "IS_ENABLED") || !strcmp(key, "LAST_UPDATE"))
+		return;
+	if (!w->saved)
+		w->saved = json_object_new_object();
+	json_object_object_add(w->saved, key, json_object_new_string(value ? value : ""));
 }

@@ -27,6 +27,8 @@ struct md_widget {
 	json_object *data_obj;     /* parsed data ({} when none); owned */
 	json_object *options_obj;  /* parsed options; owned */
 	json_object *source_obj;   /* parsed source; owned */
+	json_object *settings;     /* free-form settings, when loaded; owned */
+	json_object *saved;        /* settings saved since, to store; owned */
 };
 
 /* ok, stale (no update for twice its interval) or error (last update failed). */
@@ -53,6 +55,11 @@ int widget_store(const char *name, json_object *fields, long long *version, stru
 int widget_store_error(const char *name, const char *message, long long *version, struct buf *err);
 /* Records that version was published (a newer pending one stays pending). */
 int widget_published(const char *name, long long version, struct buf *err);
+
+/* Loads the free-form settings (before an update function runs) and
+ * stores those it saved (after). */
+int widget_settings_load(struct md_widget *w, struct buf *err);
+int widget_settings_store(struct md_widget *w, struct buf *err);
 
 void widget_free(struct md_widget *w);
 void widget_list_free(struct md_widget *list, int n);

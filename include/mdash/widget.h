@@ -37,8 +37,9 @@ struct mdash_widget_type {
 	int (*context)(const mdash_widget *w, mdash_context *ctx);
 	/* Optional: fetches fresh data and returns it as a malloc'd JSON object
 	 * text in *json, or -1 with a malloc'd message in *error. Runs in an
-	 * updater thread: use no globals. */
-	int (*update)(const mdash_widget *w, char **json, char **error);
+	 * updater thread: use no globals. A widget of this type uses it when its
+	 * source is {"kind": "<type name>"}, the default for such a type. */
+	int (*update)(mdash_widget *w, char **json, char **error);
 };
 
 /* The instance's name, type and title. */
@@ -53,6 +54,13 @@ int mdash_field_number(const mdash_widget *w, const char *key, double *out);
 /* The same for the instance's options (the declarative file's "options"). */
 const char *mdash_option(const mdash_widget *w, const char *key);
 int mdash_option_number(const mdash_widget *w, const char *key, double *out);
+
+/* The seed's per-widget settings, for update functions. IS_ENABLED ("1"
+ * or "0") and LAST_UPDATE (UTC, ISO 8601, or NULL) are the widget's own;
+ * other keys are free-form and kept in the widget_settings table. A value
+ * saved during an update is stored when the update function returns. */
+const char *mdash_get_setting(const mdash_widget *w, const char *key);
+void mdash_save_setting(mdash_widget *w, const char *key, const char *value);
 
 /* Sets w.ctx.<key> for the template; the key may contain dots for nesting. */
 void mdash_set(mdash_context *ctx, const char *key, const char *value);

@@ -10,5 +10,6 @@ TCase *tcase_router(void);
 TCase *tcase_source(void);
 TCase *tcase_format(void);
 TCase *tcase_render(void);
+TCase *tcase_plugin(void);
 
 #endif
