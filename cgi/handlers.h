@@ -17,6 +17,7 @@ void api_dashboard(struct req *r);
 /* push.c: data pushed in (Dashing wire format and bearer API) */
 void push_dashing(struct req *r);
 void push_bearer(struct req *r);
+void push_dashboard_event(struct req *r);
 /* sub.c: the nchan subscription, authorised here and handed to nginx */
 void sub_dashboard(struct req *r);
 /* health.c */

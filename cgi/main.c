@@ -29,6 +29,8 @@ static const struct route routes[] = {
 	{"GET", "/api/widgets/{id}", api_widget},
 	{"POST", "/api/widgets/{id}", push_bearer},
 	{"POST", "/widgets/{id}", push_dashing},
+	{"POST", "/dashboards/{id}", push_dashboard_event},
+	{"POST", "/dashboards/*", push_dashboard_event},
 	{"GET", "/api/dashboards/{id}", api_dashboard},
 	{"GET", "/sub/d/{id}", sub_dashboard},
 	{"GET", "/healthz", health_check},

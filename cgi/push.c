@@ -7,7 +7,9 @@
 #include <json-c/json.h>
 #include <string.h>
 
+#include "dashboard.h"
 #include "db.h"
+#include "ident.h"
 #include "handlers.h"
 #include "log.h"
 #include "publish.h"
@@ -105,4 +107,53 @@ void push_bearer(struct req *r)
 	json_object_object_del(fields, "auth_token");
 	store_and_publish(r, fields);
 	json_object_put(fields);
+}
+
+/* POST /dashboards/<slug> (or /dashboards/ then "*" for all), Dashing's way to
+ * make open pages do something: {"auth_token":...,"event":"reload"}. Not
+ * stored; pages that are not open miss nothing they need. */
+void push_dashboard_event(struct req *r)
+{
+	json_object *body = read_fields(r), *tok, *ev;
+	struct buf err = {0};
+	struct md_dashboard *list = NULL;
+	int n = 0;
+	if (!body)
+		return;
+	const char *token = json_object_object_get_ex(body, "auth_token", &tok) ? json_object_get_string(tok) : NULL;
+	const char *event = json_object_object_get_ex(body, "event", &ev) ? json_object_get_string(ev) : "";
+	if (!authorised(r, token, 0))
+		goto out;
+	if (!ident_valid(event) || strlen(event) > 32) {
+		resp_error(r, 400, "\"event\" must be a short name such as \"reload\"");
+		goto out;
+	}
+	if (r->nparams == 1) {
+		struct md_dashboard d;
+		int found = dashboard_load(r->params[0], &d, &err);
+		if (found <= 0) {
+			if (found < 0)
+				resp_db_error(r, &err);
+			else
+				resp_error(r, 404, "no dashboard of that name");
+			goto out;
+		}
+		list = xcalloc(1, sizeof *list);
+		list[0] = d;
+		n = 1;
+	} else if (dashboard_list(&list, &n, &err)) {
+		resp_db_error(r, &err);
+		goto out;
+	}
+	for (int i = 0; i < n; i++)
+		if (publish_dashboard_event(r->cfg->publish_url, list[i].slug, event, &err)) {
+			log_error("%s", buf_str(&err));
+			resp_error(r, 503, "the push service is not reachable; try again");
+			goto out;
+		}
+	resp_empty(r, 204);
+out:
+	dashboard_list_free(list, n);
+	json_object_put(body);
+	buf_free(&err);
 }

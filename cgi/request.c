@@ -25,7 +25,7 @@ const char *req_env(const struct req *r, const char *name)
 
 int req_wants_json(const struct req *r)
 {
-	if (!strncmp(r->path, "/api/", 5) || !strncmp(r->path, "/widgets/", 9))
+	if (!strncmp(r->path, "/api/", 5) || !strncmp(r->path, "/widgets/", 9) || !strncmp(r->path, "/dashboards/", 12))
 		return 1;
 	const char *accept = req_env(r, "HTTP_ACCEPT");
 	return accept && strstr(accept, "application/json") && !strstr(accept, "text/html");

@@ -15,14 +15,35 @@ static size_t discard(char *p, size_t size, size_t n, void *ctx)
 
 int publish_widget(const char *publish_url, const char *name, long long version, struct buf *err)
 {
+	struct buf body = {0};
+	/* name is a validated identifier: no JSON escaping needed. */
+	buf_printf(&body, "{\"widget\":\"%s\",\"version\":%lld}", name, version);
+	int rc = publish_raw(publish_url, name, body.data, err);
+	buf_free(&body);
+	return rc;
+}
+
+int publish_dashboard_event(const char *publish_url, const char *slug, const char *event, struct buf *err)
+{
+	struct buf body = {0}, channel = {0};
+	/* Both are validated identifiers. */
+	buf_printf(&body, "{\"dashboard\":\"%s\",\"event\":\"%s\"}", slug, event);
+	buf_printf(&channel, "_d_%s", slug);
+	int rc = publish_raw(publish_url, channel.data, body.data, err);
+	buf_free(&body);
+	buf_free(&channel);
+	return rc;
+}
+
+int publish_raw(const char *publish_url, const char *channel, const char *text, struct buf *err)
+{
 	if (!curl && !(curl = curl_easy_init())) {
 		buf_puts(err, "publish: cannot start libcurl");
 		return -1;
 	}
 	struct buf url = {0}, body = {0};
-	buf_printf(&url, "%s%s", publish_url, name);
-	/* name is a validated identifier: no JSON escaping needed. */
-	buf_printf(&body, "{\"widget\":\"%s\",\"version\":%lld}", name, version);
+	buf_printf(&url, "%s%s", publish_url, channel);
+	buf_puts(&body, text);
 	struct curl_slist *h = curl_slist_append(NULL, "Content-Type: application/json");
 	h = curl_slist_append(h, "Accept: text/json");
 	curl_easy_setopt(curl, CURLOPT_URL, url.data);

@@ -9,6 +9,12 @@
 /* POSTs the message to <publish_url><channel>. Reuses one connection per
  * process. Returns 0, or -1 with the reason in err. */
 int publish_widget(const char *publish_url, const char *name, long long version, struct buf *err);
+/* POSTs a JSON body to <publish_url><channel>; channel must be a
+ * validated name. */
+int publish_raw(const char *publish_url, const char *channel, const char *body, struct buf *err);
+/* Tells the open pages of a dashboard about an event such as "reload":
+ * {"dashboard":SLUG,"event":EVENT} on the channel _d_<slug>. */
+int publish_dashboard_event(const char *publish_url, const char *slug, const char *event, struct buf *err);
 void publish_cleanup(void);
 
 #endif
