@@ -1,0 +1,42 @@
+/* spec.h: dashboards and widgets as the declarative file describes them
+ * (see spec.c). */
+#ifndef MDASH_SPEC_H
+#define MDASH_SPEC_H
+
+#include <json-c/json.h>
+
+#include "util.h"
+
+#define MAX_COLUMNS 24
+#define MAX_ROWS 1000
+
+/* A widget, checked and with its defaults filled in. */
+struct wspec {
+	const char *name, *type, *title;
+	long sizex, sizey, col, row, interval, enabled;
+	const char *source, *options; /* JSON text, owned by the parsed file or own_source */
+	struct buf own_source;
+};
+
+struct dspec {
+	const char *slug, *title, *description;
+	long columns;
+	struct wspec *widgets;
+	int nwidgets;
+};
+
+/* Fails on a key not in keys (NULL-terminated), naming it and where. */
+int spec_check_keys(json_object *o, const char *const *keys, const char *where, struct buf *err);
+/* Checks one widget or dashboard object; where names it in errors
+ * ("dashboards[0].widgets[2]"). Strings point into the object. */
+int spec_widget(json_object *w, const char *where, struct wspec *s, struct buf *err);
+int spec_dashboard(json_object *d, const char *where, struct dspec *s, struct buf *err);
+/* Places widgets without col/row in the first free spot, reading order;
+ * explicit positions are kept and are obstacles. */
+void spec_place(struct dspec *d);
+/* Writes dashboards and their widgets (upserts); the caller holds the
+ * transaction. */
+int spec_write(struct dspec *ds, int n, struct buf *err);
+void spec_free(struct dspec *ds, int n);
+
+#endif
