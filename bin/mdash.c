@@ -18,8 +18,9 @@ static const struct {
 	{"migrate", cmd_migrate, "apply the database schema migrations"},
 	{"update", cmd_update, "pull every due widget's source, store and publish (the cron job)"},
 	{"apply", cmd_apply, "create or update dashboards and widgets from a JSON file"},
-	{"widget", cmd_widget, "list widgets"},
-	{"dashboard", cmd_dashboard, "list dashboards"},
+	{"widget", cmd_widget, "list, add, show, change or remove widgets"},
+	{"dashboard", cmd_dashboard, "list, add or remove dashboards"},
+	{"push", cmd_push, "store a widget's data and tell open dashboards"},
 	{"token", cmd_token, "manage push API tokens"},
 	{"prune", cmd_prune, "drop history past History.Keep updates or History.MaxAge days"},
 };

@@ -214,41 +214,49 @@ int spec_dashboard(json_object *d, const char *where, struct dspec *s, struct bu
 	return 0;
 }
 
-int spec_write(struct dspec *ds, int n, struct buf *err)
+int spec_write_widget(const struct wspec *w, long long dashboard_id, struct buf *err)
 {
-	struct db_result r;
-	for (int i = 0; i < n; i++) {
-		struct dspec *d = &ds[i];
-		if (db_exec("INSERT INTO dashboards (slug, title, description, columns, position) VALUES (?, ?, ?, ?, ?) "
-			    "ON DUPLICATE KEY UPDATE title = VALUES(title), description = VALUES(description), "
-			    "columns = VALUES(columns), position = VALUES(position)",
-			    DB_PARAMS(DB_S(d->slug), DB_S(d->title ? d->title : ""), DB_S(d->description),
-				      DB_I(d->columns), DB_I(i)),
-			    NULL, err) ||
-		    db_exec("SELECT id FROM dashboards WHERE slug = ?", DB_PARAMS(DB_S(d->slug)), &r, err))
-			goto fail;
-		long long id = db_cell_int(&r, 0, 0, 0);
-		db_result_free(&r);
-		for (int k = 0; k < d->nwidgets; k++) {
-			struct wspec *w = &d->widgets[k];
-			if (db_exec("INSERT INTO widgets (name, type, dashboard_id, title, col, `row`, sizex, sizey, "
-				    "update_interval, source, options, enabled) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-				    "ON DUPLICATE KEY UPDATE type = VALUES(type), dashboard_id = VALUES(dashboard_id), "
-				    "title = VALUES(title), col = VALUES(col), `row` = VALUES(`row`), sizex = VALUES(sizex), "
-				    "sizey = VALUES(sizey), update_interval = VALUES(update_interval), "
-				    "source = VALUES(source), options = VALUES(options), enabled = VALUES(enabled)",
-				    DB_PARAMS(DB_S(w->name), DB_S(w->type), DB_I(id), DB_S(w->title ? w->title : w->name),
-					      DB_I(w->col), DB_I(w->row), DB_I(w->sizex), DB_I(w->sizey), DB_I(w->interval),
-					      DB_S(w->source), DB_S(w->options), DB_I(w->enabled)),
-				    NULL, err))
-				goto fail;
-		}
-	}
-	return 0;
-fail:
-	return -1;
+	return db_exec("INSERT INTO widgets (name, type, dashboard_id, title, col, `row`, sizex, sizey, "
+		       "update_interval, source, options, enabled) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+		       "ON DUPLICATE KEY UPDATE type = VALUES(type), dashboard_id = VALUES(dashboard_id), "
+		       "title = VALUES(title), col = VALUES(col), `row` = VALUES(`row`), sizex = VALUES(sizex), "
+		       "sizey = VALUES(sizey), update_interval = VALUES(update_interval), "
+		       "source = VALUES(source), options = VALUES(options), enabled = VALUES(enabled)",
+		       DB_PARAMS(DB_S(w->name), DB_S(w->type), dashboard_id ? DB_I(dashboard_id) : DB_S(NULL),
+				 DB_S(w->title ? w->title : w->name), DB_I(w->col ? w->col : 1), DB_I(w->row ? w->row : 1),
+				 DB_I(w->sizex), DB_I(w->sizey), DB_I(w->interval), DB_S(w->source), DB_S(w->options),
+				 DB_I(w->enabled)),
+		       NULL, err);
 }
 
+int spec_write_dashboard(const struct dspec *d, int position, long long *id, struct buf *err)
+{
+	struct db_result r;
+	if (db_exec("INSERT INTO dashboards (slug, title, description, columns, position) VALUES (?, ?, ?, ?, ?) "
+		    "ON DUPLICATE KEY UPDATE title = VALUES(title), description = VALUES(description), "
+		    "columns = VALUES(columns), position = VALUES(position)",
+		    DB_PARAMS(DB_S(d->slug), DB_S(d->title ? d->title : ""), DB_S(d->description), DB_I(d->columns),
+			      DB_I(position)),
+		    NULL, err) ||
+	    db_exec("SELECT id FROM dashboards WHERE slug = ?", DB_PARAMS(DB_S(d->slug)), &r, err))
+		return -1;
+	*id = db_cell_int(&r, 0, 0, 0);
+	db_result_free(&r);
+	return 0;
+}
+
+int spec_write(struct dspec *ds, int n, struct buf *err)
+{
+	for (int i = 0; i < n; i++) {
+		long long id;
+		if (spec_write_dashboard(&ds[i], i, &id, err))
+			return -1;
+		for (int k = 0; k < ds[i].nwidgets; k++)
+			if (spec_write_widget(&ds[i].widgets[k], id, err))
+				return -1;
+	}
+	return 0;
+}
 
 void spec_free(struct dspec *ds, int n)
 {

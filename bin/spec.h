@@ -37,6 +37,10 @@ void spec_place(struct dspec *d);
 /* Writes dashboards and their widgets (upserts); the caller holds the
  * transaction. */
 int spec_write(struct dspec *ds, int n, struct buf *err);
+/* One dashboard (position: its place in the navigation) or one widget
+ * (dashboard_id 0: on no dashboard). */
+int spec_write_dashboard(const struct dspec *d, int position, long long *id, struct buf *err);
+int spec_write_widget(const struct wspec *w, long long dashboard_id, struct buf *err);
 void spec_free(struct dspec *ds, int n);
 
 #endif
