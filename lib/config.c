@@ -1,6 +1,8 @@
 /* config.c: reads the settings file (see config.h for the format). */
 #include "config.h"
 
+#include "ident.h"
+
 #include <errno.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -119,6 +121,33 @@ static int is_space(char c)
 	return c == ' ' || c == '\t' || c == '\r';
 }
 
+static int add_secret(struct md_config *cfg, const char *name, size_t n, const char *v, const char *end,
+		      struct buf *why)
+{
+	char *key = xstrndup(name, n);
+	if (!ident_valid(key)) {
+		buf_printf(why, "Secret.%s: the name must match [a-z0-9][a-z0-9_-]{0,63}", key);
+		free(key);
+		return -1;
+	}
+	while (v < end && is_space(*v))
+		v++;
+	cfg->secrets = xrealloc(cfg->secrets, sizeof *cfg->secrets * (size_t)(cfg->nsecrets + 1));
+	cfg->secrets[cfg->nsecrets].name = key;
+	cfg->secrets[cfg->nsecrets].value = xstrndup(v, (size_t)(end - v));
+	cfg->nsecrets++;
+	return 0;
+}
+
+const char *config_secret(const struct md_config *cfg, const char *name)
+{
+	/* The last one wins, as for other settings. */
+	for (int i = cfg->nsecrets - 1; i >= 0; i--)
+		if (!strcmp(cfg->secrets[i].name, name))
+			return cfg->secrets[i].value;
+	return NULL;
+}
+
 /* One line, without its '\n'. Returns 0, or -1 with the reason in why. */
 static int parse_line(struct md_config *cfg, const char *p, const char *end, struct buf *why)
 {
@@ -137,6 +166,8 @@ static int parse_line(struct md_config *cfg, const char *p, const char *end, str
 	while (ne > p && is_space(ne[-1]))
 		ne--;
 	const struct setting *s = find_setting(p, (size_t)(ne - p));
+	if (!s && ne - p > 7 && !strncmp(p, "Secret.", 7))
+		return add_secret(cfg, p + 7, (size_t)(ne - p - 7), eq + 1, end, why);
 	if (!s) {
 		buf_puts(why, "unknown setting \"");
 		buf_append(why, p, (size_t)(ne - p) > 80 ? 80 : (size_t)(ne - p));
@@ -220,6 +251,13 @@ void config_free(struct md_config *cfg)
 			free(*p);
 			*p = NULL;
 		}
+	for (int i = 0; i < cfg->nsecrets; i++) {
+		free(cfg->secrets[i].name);
+		free(cfg->secrets[i].value);
+	}
+	free(cfg->secrets);
+	cfg->secrets = NULL;
+	cfg->nsecrets = 0;
 	free(cfg->path);
 	cfg->path = NULL;
 }

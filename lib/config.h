@@ -31,7 +31,16 @@ struct md_config {
 		char *password;
 	} db,
 		sql; /* SQL.*: the account sql sources use; empty parts come from db */
+	/* Secret.<name> = value: credentials sources refer to by name, so that
+	 * they stay out of the database and the declarative file. */
+	struct md_secret {
+		char *name, *value;
+	} *secrets;
+	int nsecrets;
 };
+
+/* A Secret.<name>'s value, or NULL. */
+const char *config_secret(const struct md_config *cfg, const char *name);
 
 /* The settings file's path: $MDASH_CONFIG, else the installed default. */
 const char *config_default_path(void);

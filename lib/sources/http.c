@@ -2,9 +2,10 @@
 #include <curl/curl.h>
 #include <string.h>
 
+#include "ident.h"
 #include "source.h"
 
-static const char *const keys[] = {"url", "pointer", "fields", "headers", NULL};
+static const char *const keys[] = {"url", "pointer", "fields", "headers", "auth", NULL};
 
 static int validate(json_object *src, struct buf *err)
 {
@@ -17,6 +18,18 @@ static int validate(json_object *src, struct buf *err)
 	if (strncmp(url, "http://", 7) && strncmp(url, "https://", 8)) {
 		buf_printf(err, "source.url: \"%s\" is not an http:// or https:// URL", url);
 		return -1;
+	}
+	json_object *a;
+	if (json_object_object_get_ex(src, "auth", &a)) {
+		int one = json_object_is_type(a, json_type_object) && json_object_object_length(a) == 1;
+		json_object *name = NULL;
+		if (one && !json_object_object_get_ex(a, "bearer", &name))
+			json_object_object_get_ex(a, "basic", &name);
+		if (!name || !json_object_is_type(name, json_type_string) || !ident_valid(json_object_get_string(name))) {
+			buf_puts(err, "source.auth: must be {\"bearer\": SECRET} or {\"basic\": SECRET}, naming a "
+				      "Secret.<name> of the settings file");
+			return -1;
+		}
 	}
 	if (json_object_object_get_ex(src, "headers", &h)) {
 		if (!json_object_is_type(h, json_type_object)) {
@@ -71,8 +84,29 @@ static int fetch(json_object *src, struct md_fetch *f, struct buf *out, struct b
 			buf_free(&line);
 		}
 	}
-	struct sink sink = {out, 0};
+	json_object *a, *secret;
 	curl_easy_reset(c);
+	if (json_object_object_get_ex(src, "auth", &a)) {
+		int bearer = json_object_object_get_ex(a, "bearer", &secret);
+		if (!bearer)
+			json_object_object_get_ex(a, "basic", &secret);
+		const char *value = config_secret(f->cfg, json_object_get_string(secret));
+		if (!value) {
+			buf_printf(err, "%s: Secret.%s is not in the settings file", url, json_object_get_string(secret));
+			curl_slist_free_all(hdrs);
+			if (!f->curl)
+				curl_easy_cleanup(c);
+			return -1;
+		}
+		if (bearer) {
+			curl_easy_setopt(c, CURLOPT_HTTPAUTH, CURLAUTH_BEARER);
+			curl_easy_setopt(c, CURLOPT_XOAUTH2_BEARER, value);
+		} else {
+			curl_easy_setopt(c, CURLOPT_HTTPAUTH, CURLAUTH_BASIC);
+			curl_easy_setopt(c, CURLOPT_USERPWD, value); /* "user:password" */
+		}
+	}
+	struct sink sink = {out, 0};
 	curl_easy_setopt(c, CURLOPT_URL, url);
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
 	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");

@@ -62,6 +62,21 @@ START_TEST(bad_values_are_errors)
 }
 END_TEST
 
+START_TEST(secrets_are_kept_by_name)
+{
+	struct md_config c;
+	struct buf err = {0};
+	ck_assert_int_eq(parse("Secret.stats-api = s3cr3t = yes\nSecret.basic = user:pw\n", &c, &err), 0);
+	ck_assert_str_eq(config_secret(&c, "stats-api"), "s3cr3t = yes");
+	ck_assert_str_eq(config_secret(&c, "basic"), "user:pw");
+	ck_assert_ptr_null(config_secret(&c, "other"));
+	config_free(&c);
+	ck_assert_int_eq(parse("Secret.Bad.Name = x\n", &c, &err), -1);
+	ck_assert_ptr_nonnull(strstr(err.data, "t.hdf:1: Secret.Bad.Name: the name must match"));
+	buf_free(&err);
+}
+END_TEST
+
 START_TEST(missing_file_is_named)
 {
 	struct md_config c;
@@ -80,5 +95,6 @@ TCase *tcase_config(void)
 	tcase_add_test(tc, unknown_setting_names_file_and_line);
 	tcase_add_test(tc, bad_values_are_errors);
 	tcase_add_test(tc, missing_file_is_named);
+	tcase_add_test(tc, secrets_are_kept_by_name);
 	return tc;
 }

@@ -74,6 +74,14 @@ START_TEST(validation_names_the_field)
 	ck_assert_int_eq(source_validate(s, &err), -1);
 	ck_assert_ptr_nonnull(strstr(err.data, "unknown kind \"ftp\""));
 	json_object_put(s);
+	s = J("{\"kind\":\"http\",\"url\":\"http://x/\",\"auth\":{\"token\":\"a\"}}");
+	ck_assert_int_eq(source_validate(s, &err), -1);
+	ck_assert_ptr_nonnull(strstr(err.data, "source.auth: must be"));
+	json_object_put(s);
+	buf_reset(&err);
+	s = J("{\"kind\":\"http\",\"url\":\"http://x/\",\"auth\":{\"basic\":\"stats\"}}");
+	ck_assert_int_eq(source_validate(s, &err), 0);
+	json_object_put(s);
 	s = J("{\"kind\":\"exec\",\"command\":[\"/bin/echo\",\"{}\"],\"pointer\":\"/a\"}");
 	ck_assert_int_eq(source_validate(s, &err), 0);
 	json_object_put(s);
