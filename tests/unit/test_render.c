@@ -22,7 +22,14 @@ static void teardown(void)
 	config_free(&cfg);
 }
 
+static char *render_opts(const char *type, const char *data, const char *error, const char *options);
+
 static char *render(const char *type, const char *data, const char *error)
+{
+	return render_opts(type, data, error, "{}");
+}
+
+static char *render_opts(const char *type, const char *data, const char *error, const char *options)
 {
 	struct md_widget w = {0};
 	struct buf out = {0}, err = {0};
@@ -36,7 +43,7 @@ static char *render(const char *type, const char *data, const char *error)
 	w.last_error = (char *)error;
 	w.updated_at = "2026-11-28 10:00:00.000";
 	w.data_obj = json_tokener_parse(data);
-	w.options_obj = json_object_new_object();
+	w.options_obj = json_tokener_parse(options);
 	w.source_obj = json_tokener_parse("{\"kind\":\"push\"}");
 	int rc = render_widget(&cfg, &w, &out, &err);
 	ck_assert_msg(rc == 0, "render failed: %s", buf_str(&err));
@@ -163,6 +170,31 @@ START_TEST(image_refuses_script_urls_and_status_levels)
 }
 END_TEST
 
+START_TEST(thresholds_colour_the_widget)
+{
+	const char *th = "{\"thresholds\":{\"warning\":80,\"danger\":95}}";
+	char *html = render_opts("meter", "{\"value\":50}", NULL, th);
+	ck_assert_ptr_nonnull(strstr(html, "data-status=\"ok\""));
+	free(html);
+	html = render_opts("meter", "{\"value\":85}", NULL, th);
+	ck_assert_ptr_nonnull(strstr(html, "data-status=\"warning\""));
+	free(html);
+	html = render_opts("number", "{\"current\":99}", NULL, "{\"thresholds\":{\"warning\":80,\"danger\":95}}");
+	ck_assert_ptr_nonnull(strstr(html, "data-status=\"danger\""));
+	free(html);
+	/* An explicit status wins; "below" turns the scale around. */
+	html = render_opts("number", "{\"current\":99,\"status\":\"ok\"}", NULL, th);
+	ck_assert_ptr_nonnull(strstr(html, "data-status=\"ok\""));
+	free(html);
+	html = render_opts("number", "{\"current\":5}", NULL, "{\"thresholds\":{\"danger\":10,\"below\":true}}");
+	ck_assert_ptr_nonnull(strstr(html, "data-status=\"danger\""));
+	free(html);
+	html = render("number", "{\"current\":5}", NULL);
+	ck_assert_ptr_null(strstr(html, "data-status"));
+	free(html);
+}
+END_TEST
+
 START_TEST(unknown_type_renders_an_error)
 {
 	char *html = render("nosuchtype", "{}", NULL);
@@ -181,6 +213,7 @@ TCase *tcase_render(void)
 	tcase_add_test(tc, hostile_keys_do_not_make_hdf_paths);
 	tcase_add_test(tc, meter_draws_an_arc);
 	tcase_add_test(tc, unknown_type_renders_an_error);
+	tcase_add_test(tc, thresholds_colour_the_widget);
 	tcase_add_test(tc, graph_draws_0_1_and_10000_points);
 	tcase_add_test(tc, graph_grows_from_values);
 	tcase_add_test(tc, image_refuses_script_urls_and_status_levels);
