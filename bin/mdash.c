@@ -22,6 +22,7 @@ static const struct {
 	{"dashboard", cmd_dashboard, "list, add or remove dashboards"},
 	{"push", cmd_push, "store a widget's data and tell open dashboards"},
 	{"token", cmd_token, "manage push API tokens"},
+	{"user", cmd_user, "manage users, their passwords and dashboards"},
 	{"prune", cmd_prune, "drop history past History.Keep updates or History.MaxAge days"},
 };
 

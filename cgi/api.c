@@ -38,6 +38,10 @@ void api_widget(struct req *r)
 		buf_free(&err);
 		return;
 	}
+	if (!dashboard_allowed(r, w.dashboard_id)) {
+		widget_free(&w);
+		return;
+	}
 	json_object *o = json_object_new_object();
 	json_object_object_add(o, "name", json_object_new_string(w.name));
 	json_object_object_add(o, "type", json_object_new_string(w.type));
@@ -67,6 +71,10 @@ void api_dashboard(struct req *r)
 		else
 			resp_error(r, 404, "no dashboard of that name");
 		buf_free(&err);
+		return;
+	}
+	if (!dashboard_allowed(r, d.id)) {
+		dashboard_free(&d);
 		return;
 	}
 	if (widget_list_dashboard(d.id, &ws, &n, &err)) {

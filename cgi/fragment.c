@@ -16,6 +16,8 @@ void fragment_widget(struct req *r)
 		resp_db_error(r, &err);
 	else if (found == 0)
 		resp_error(r, 404, "There is no widget of that name.");
+	else if (!dashboard_allowed(r, w.dashboard_id))
+		; /* answered */
 	else if (render_widget(r->cfg, &w, &html, &err))
 		resp_error(r, 500, buf_str(&err));
 	else {

@@ -4,9 +4,7 @@
 
 #include "request.h"
 
-/* page.c: full HTML pages, and the access check every read path makes
- * (until sessions exist, a site that requires login serves nothing). */
-int page_allowed(struct req *r);
+/* page.c: full HTML pages */
 void page_index(struct req *r);
 void page_dashboard(struct req *r);
 /* fragment.c: one widget's element, as the page re-fetches it */
@@ -20,6 +18,10 @@ void push_bearer(struct req *r);
 void push_dashboard_event(struct req *r);
 /* sub.c: the nchan subscription, authorised here and handed to nginx */
 void sub_dashboard(struct req *r);
+/* login.c: the login form, login and logout */
+void login_form(struct req *r);
+void login_submit(struct req *r);
+void logout(struct req *r);
 /* health.c */
 void health_check(struct req *r);
 

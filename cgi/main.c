@@ -33,6 +33,9 @@ static const struct route routes[] = {
 	{"POST", "/dashboards/*", push_dashboard_event},
 	{"GET", "/api/dashboards/{id}", api_dashboard},
 	{"GET", "/sub/d/{id}", sub_dashboard},
+	{"GET", "/login", login_form},
+	{"POST", "/login", login_submit},
+	{"POST", "/logout", logout},
 	{"GET", "/healthz", health_check},
 };
 
@@ -79,6 +82,11 @@ static void handle(FCGX_Request *fr, const struct md_config *cfg)
 				       : ROUTE_NOT_FOUND;
 	if (!r.path)
 		r.path = "/";
+	r.uri = FCGX_GetParam("REQUEST_URI", fr->envp);
+	if (!r.uri || !r.path || strncmp(r.uri, "/", 1))
+		r.uri = r.path;
+	else if (strlen(r.cfg->base_path) > 1)
+		r.uri += strlen(r.cfg->base_path) - 1; /* below the mount point, like path */
 	if (res == ROUTE_FOUND)
 		route->handler(&r);
 	else if (res == ROUTE_BAD_METHOD)
@@ -88,6 +96,7 @@ static void handle(FCGX_Request *fr, const struct md_config *cfg)
 	if (!r.answered)
 		resp_error(&r, 500, "The handler gave no answer.");
 	buf_free(&r.headers);
+	user_free(&r.user);
 }
 
 static int worker(int listen_fd, const struct md_config *cfg)

@@ -8,25 +8,19 @@
 #include "render.h"
 #include "widget.h"
 
-int page_allowed(struct req *r)
-{
-	if (!r->cfg->require_login)
-		return 1;
-	resp_error(r, 403, "This mdash requires a login, and login is not available in this build yet. "
-			   "Set RequireLogin = 0 to serve dashboards without one.");
-	return 0;
-}
-
-static void nav_tree(HDF *hdf, const struct md_dashboard *list, int n, const char *current)
+static void nav_tree(struct req *r, HDF *hdf, const struct md_dashboard *list, int n, const char *current)
 {
 	char name[64];
-	for (int i = 0; i < n; i++) {
-		snprintf(name, sizeof name, "Nav.%d.slug", i);
+	for (int i = 0, shown = 0; i < n; i++) {
+		if (!visible(r, list[i].id))
+			continue;
+		int k = shown++;
+		snprintf(name, sizeof name, "Nav.%d.slug", k);
 		hdf_set_value(hdf, name, list[i].slug);
-		snprintf(name, sizeof name, "Nav.%d.title", i);
+		snprintf(name, sizeof name, "Nav.%d.title", k);
 		hdf_set_value(hdf, name, *list[i].title ? list[i].title : list[i].slug);
 		if (current && !strcmp(current, list[i].slug)) {
-			snprintf(name, sizeof name, "Nav.%d.current", i);
+			snprintf(name, sizeof name, "Nav.%d.current", k);
 			hdf_set_value(hdf, name, "1");
 		}
 	}
@@ -44,16 +38,20 @@ void page_index(struct req *r)
 		buf_free(&err);
 		return;
 	}
-	if (n == 1) {
+	int nvisible = 0, last = -1;
+	for (int i = 0; i < n; i++)
+		if (visible(r, list[i].id))
+			nvisible++, last = i;
+	if (nvisible == 1) {
 		/* One dashboard: it is the default. */
 		struct buf to = {0};
-		buf_printf(&to, "/d/%s", list[0].slug);
+		buf_printf(&to, "/d/%s", list[last].slug);
 		resp_redirect(r, to.data);
 		buf_free(&to);
 	} else {
-		HDF *hdf = render_hdf(r->cfg);
+		HDF *hdf = page_hdf(r);
 		hdf_set_value(hdf, "Page.title", "Dashboards");
-		nav_tree(hdf, list, n, NULL);
+		nav_tree(r, hdf, list, n, NULL);
 		if (render_file(hdf, "index.cs", &html, &err))
 			resp_error(r, 500, buf_str(&err));
 		else
@@ -82,11 +80,13 @@ void page_dashboard(struct req *r)
 		buf_free(&err);
 		return;
 	}
+	if (!dashboard_allowed(r, d.id))
+		goto out;
 	if (widget_list_dashboard(d.id, &ws, &nw, &err) || dashboard_list(&all, &nall, &err)) {
 		resp_db_error(r, &err);
 		goto out;
 	}
-	HDF *hdf = render_hdf(r->cfg);
+	HDF *hdf = page_hdf(r);
 	char name[64];
 	hdf_set_value(hdf, "Page.title", *d.title ? d.title : d.slug);
 	hdf_set_value(hdf, "Dashboard.slug", d.slug);
@@ -94,7 +94,7 @@ void page_dashboard(struct req *r)
 	if (d.description)
 		hdf_set_value(hdf, "Dashboard.description", d.description);
 	hdf_set_int_value(hdf, "Dashboard.columns", d.columns);
-	nav_tree(hdf, all, nall, d.slug);
+	nav_tree(r, hdf, all, nall, d.slug);
 	for (int i = 0; i < nw; i++) {
 		buf_reset(&one);
 		if (render_widget(r->cfg, &ws[i], &one, &err))

@@ -133,7 +133,7 @@ void resp_error(struct req *r, int status, const char *message)
 		return;
 	}
 	struct buf html = {0}, err = {0};
-	HDF *hdf = render_hdf(r->cfg);
+	HDF *hdf = page_hdf(r);
 	char code[16];
 	snprintf(code, sizeof code, "%d", status);
 	if (hdf) {

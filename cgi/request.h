@@ -4,7 +4,9 @@
 
 #include <fcgiapp.h>
 
+#include "auth.h"
 #include "config.h"
+#include "cs.h"
 #include "ident.h"
 #include "util.h"
 
@@ -16,12 +18,31 @@ struct req {
 	const struct md_config *cfg;
 	const char *method;
 	const char *path;      /* below the mount point, starting with '/' */
+	const char *uri;       /* the same with the query string, for redirects back */
 	const char *query;
 	char params[REQ_MAX_PARAMS][IDENT_MAX + 1];  /* the route's {ident}s */
 	int nparams;
 	struct buf headers;    /* extra response header lines */
 	int answered;
+	struct md_user user;   /* who is asking (access.c), once loaded */
+	int user_loaded, db_failed;
 };
+
+/* access.c: the session's user or NULL; the checks every handler makes. */
+const struct md_user *req_user(struct req *r);
+void req_session_cookie(struct req *r, const char *value, int max_age);
+/* 1 when the request may read (login, when required); else answered. */
+int page_allowed(struct req *r);
+/* 1 when the user may see this dashboard (0: widgets on none: admins). */
+int dashboard_allowed(struct req *r, long long dashboard_id);
+/* A page's data tree: render_hdf plus who is logged in and the CSRF token. */
+HDF *page_hdf(struct req *r);
+/* Whether the dashboard belongs in this user's navigation. */
+int visible(struct req *r, long long dashboard_id);
+/* The request comes from this site's own pages. */
+int same_origin(struct req *r);
+/* The session's CSRF token came with the request, from this site. */
+int csrf_ok(struct req *r, const char *form_token);
 
 /* A request header or FastCGI parameter ("HTTP_AUTHORIZATION"), or NULL. */
 const char *req_env(const struct req *r, const char *name);

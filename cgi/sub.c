@@ -34,6 +34,10 @@ void sub_dashboard(struct req *r)
 		buf_free(&err);
 		return;
 	}
+	if (!dashboard_allowed(r, d.id)) {
+		dashboard_free(&d);
+		return;
+	}
 	if (widget_list_dashboard(d.id, &ws, &n, &err)) {
 		resp_db_error(r, &err);
 		dashboard_free(&d);

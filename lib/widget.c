@@ -15,7 +15,7 @@
 	"DATE_FORMAT(w.updated_at, '%Y-%m-%d %H:%i:%s.%f'), "                                   \
 	"IFNULL(TIMESTAMPDIFF(SECOND, w.updated_at, UTC_TIMESTAMP(3)), -1), "                  \
 	"IFNULL(CAST(w.update_interval AS SIGNED) * 1000 - TIMESTAMPDIFF(MICROSECOND, w.attempted_at, UTC_TIMESTAMP(3)) DIV 1000, 0), " \
-	"w.last_error, w.publish_pending "                                                        \
+	"w.last_error, w.publish_pending, IFNULL(w.dashboard_id, 0) "                             \
 	"FROM widgets w LEFT JOIN dashboards d ON d.id = w.dashboard_id "
 
 static char *dup_or_null(const char *s)
@@ -58,6 +58,7 @@ static void from_row(const struct db_result *r, int i, struct md_widget *w)
 	w->due_in_ms = db_cell_int(r, i, 17, 0);
 	w->last_error = dup_or_null(db_cell(r, i, 18));
 	w->publish_pending = (int)db_cell_int(r, i, 19, 0);
+	w->dashboard_id = db_cell_int(r, i, 20, 0);
 	w->data_obj = parse_object(w->data);
 	w->options_obj = parse_object(w->options);
 	w->source_obj = parse_object(w->source);

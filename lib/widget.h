@@ -12,6 +12,7 @@ struct md_widget {
 	long long id;
 	char *name, *type, *title;
 	char *dashboard;           /* slug, or NULL when on no dashboard */
+	long long dashboard_id;    /* 0 when on no dashboard */
 	int col, row, sizex, sizey;
 	long interval;             /* seconds between pulls */
 	int enabled;

@@ -17,4 +17,5 @@
  each:d = Nav ?><a href="<?cs var:Page.base ?>d/<?cs var:d.slug ?>"<?cs
  if:d.current ?> aria-current="page"<?cs /if ?>><?cs var:d.title ?></a> <?cs /each ?></nav>
 <?cs /if ?><?cs if:Dashboard.slug ?><span class="conn" data-conn="connecting" role="status">connecting</span>
+<?cs /if ?><?cs if:Page.user ?><form class="logout" method="post" action="<?cs var:Page.base ?>logout"><input type="hidden" name="csrf" value="<?cs var:Page.csrf ?>"><span class="user"><?cs var:Page.user ?></span> <button type="submit">Log out</button></form>
 <?cs /if ?></header>

@@ -1,0 +1,149 @@
+/* user.c: `mdash user add|passwd|rm|list|grant|revoke`. Passwords are read
+ * from the terminal without echo (twice), or as one line from stdin when
+ * stdin is not a terminal; never from the command line, where other users
+ * of the machine could read them. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "auth.h"
+#include "commands.h"
+#include "db.h"
+#include "ident.h"
+
+static const char usage[] = "usage: mdash user add NAME [--admin]\n"
+			    "       mdash user passwd NAME\n"
+			    "       mdash user rm NAME\n"
+			    "       mdash user list\n"
+			    "       mdash user grant NAME SLUG|*     (revoke NAME SLUG|* takes it back)\n"
+			    "The password is asked on the terminal, or read as one line from stdin.\n";
+
+#define MIN_PASSWORD 8
+
+static int read_line(const char *prompt, int tty, struct buf *out)
+{
+	struct termios old, quiet;
+	if (tty) {
+		fputs(prompt, stderr);
+		tcgetattr(0, &old);
+		quiet = old;
+		quiet.c_lflag &= ~(tcflag_t)ECHO;
+		tcsetattr(0, TCSAFLUSH, &quiet);
+	}
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n = getline(&line, &cap, stdin);
+	if (tty) {
+		tcsetattr(0, TCSAFLUSH, &old);
+		fputc('\n', stderr);
+	}
+	buf_reset(out);
+	if (n > 0) {
+		while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+			n--;
+		buf_append(out, line, (size_t)n);
+	}
+	if (line) {
+		explicit_bzero(line, cap);
+		free(line);
+	}
+	return n < 0 ? -1 : 0;
+}
+
+/* The new password, checked; 0 or a message already printed. */
+static int get_password(struct buf *pw)
+{
+	int tty = isatty(0);
+	struct buf again = {0};
+	int rc = 0;
+	if (read_line("Password: ", tty, pw) || pw->len == 0)
+		rc = fail("no password given (type it, or pipe it on stdin)");
+	else if (pw->len < MIN_PASSWORD)
+		rc = fail("the password must have at least %d characters", MIN_PASSWORD);
+	else if (memchr(pw->data, '\0', pw->len))
+		rc = fail("the password must not contain a NUL byte");
+	else if (tty && (read_line("Again: ", tty, &again) || strcmp(buf_str(&again), pw->data)))
+		rc = fail("the passwords differ");
+	if (again.data)
+		explicit_bzero(again.data, again.len);
+	buf_free(&again);
+	return rc;
+}
+
+static int list(void)
+{
+	struct db_result r;
+	struct buf err = {0};
+	if (db_exec("SELECT u.name, u.role, IF(u.all_dashboards, '*', IFNULL(GROUP_CONCAT(d.slug ORDER BY d.slug), '-')), "
+		    "IFNULL(DATE_FORMAT(u.last_login_at, '%Y-%m-%d %H:%i'), 'never') FROM users u "
+		    "LEFT JOIN user_dashboards ud ON ud.user_id = u.id LEFT JOIN dashboards d ON d.id = ud.dashboard_id "
+		    "GROUP BY u.id ORDER BY u.name",
+		    DB_NOPARAMS, &r, &err)) {
+		fail("%s", buf_str(&err));
+		buf_free(&err);
+		return 1;
+	}
+	for (int i = 0; i < r.nrows; i++)
+		printf("%s\t%s\t%s\t%s\n", db_cell(&r, i, 0), db_cell(&r, i, 1), db_cell(&r, i, 2), db_cell(&r, i, 3));
+	db_result_free(&r);
+	return 0;
+}
+
+int cmd_user(const struct md_config *cfg, int argc, char **argv)
+{
+	(void)cfg;
+	if (wants_help(argc, argv, usage))
+		return 0;
+	const char *sub = argc > 1 ? argv[1] : "";
+	struct buf pw = {0}, err = {0};
+	int rc = 0;
+	if (!strcmp(sub, "list") && argc == 2)
+		return list();
+	if (argc < 3 || !ident_valid(argv[2])) {
+		if (argc >= 3)
+			return fail("user name \"%s\" must match [a-z0-9][a-z0-9_-]{0,63}", argv[2]);
+		fputs(usage, stderr);
+		return 2;
+	}
+	const char *name = argv[2];
+	if (!strcmp(sub, "add") && (argc == 3 || (argc == 4 && !strcmp(argv[3], "--admin")))) {
+		if (!(rc = get_password(&pw))) {
+			if (user_add(name, pw.data, argc == 4 ? ROLE_ADMIN : ROLE_VIEWER, &err))
+				rc = fail("cannot add %s: %s", name, buf_str(&err));
+			else
+				printf("Added %s %s.%s\n", argc == 4 ? "administrator" : "viewer", name,
+				       argc == 4 ? "" : " Grant dashboards with: mdash user grant NAME SLUG");
+		}
+	} else if (!strcmp(sub, "passwd") && argc == 3) {
+		if (!(rc = get_password(&pw))) {
+			if (user_set_password(name, pw.data, &err))
+				rc = fail("%s", buf_str(&err));
+			else
+				printf("Changed the password of %s; their sessions have ended.\n", name);
+		}
+	} else if (!strcmp(sub, "rm") && argc == 3) {
+		if (user_remove(name, &err))
+			rc = fail("%s", buf_str(&err));
+		else
+			printf("Removed %s and ended their sessions.\n", name);
+	} else if ((!strcmp(sub, "grant") || !strcmp(sub, "revoke")) && argc == 4) {
+		int grant = !strcmp(sub, "grant");
+		if (strcmp(argv[3], "*") && !ident_valid(argv[3]))
+			rc = fail("no dashboard named %s", argv[3]);
+		else if (user_grant(name, argv[3], grant, &err))
+			rc = fail("%s", buf_str(&err));
+		else
+			printf("%s %s %s %s.\n", grant ? "Granted" : "Revoked", !strcmp(argv[3], "*") ? "every dashboard" : argv[3],
+			       grant ? "to" : "from", name);
+	} else {
+		fputs(usage, stderr);
+		rc = 2;
+	}
+	if (pw.data)
+		explicit_bzero(pw.data, pw.len);
+	buf_free(&pw);
+	buf_free(&err);
+	return rc;
+}

@@ -1,0 +1,137 @@
+/* access.c: who is asking, and may they. Every read path asks here: with
+ * RequireLogin (the default) an anonymous page request goes to the login
+ * page, an anonymous API or stream request gets 401/403, and a user sees
+ * only the dashboards granted to them. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "auth.h"
+#include "db.h"
+#include "form.h"
+#include "handlers.h"
+#include "render.h"
+#include <openssl/crypto.h>
+
+#define SESSION_COOKIE "mdash_session"
+
+const struct md_user *req_user(struct req *r)
+{
+	if (r->user_loaded)
+		return r->user.id ? &r->user : NULL;
+	r->user_loaded = 1;
+	struct buf cookie = {0}, err = {0};
+	const char *header = req_env(r, "HTTP_COOKIE");
+	if (header && cookie_get(header, SESSION_COOKIE, &cookie) == 1 &&
+	    session_find(r->cfg, cookie.data, &r->user, &err) < 0)
+		r->db_failed = 1;
+	buf_free(&cookie);
+	buf_free(&err);
+	return r->user.id ? &r->user : NULL;
+}
+
+void req_session_cookie(struct req *r, const char *value, int max_age)
+{
+	struct buf c = {0};
+	const char *https = req_env(r, "HTTPS");
+	int secure = r->cfg->secure_cookies || (https && *https && strcmp(https, "off"));
+	buf_printf(&c, "%s=%s; Path=%s; HttpOnly; SameSite=Lax%s%s", SESSION_COOKIE, value, r->cfg->base_path,
+		   secure ? "; Secure" : "", max_age < 0 ? "; Max-Age=0" : "");
+	resp_header(r, "Set-Cookie", c.data);
+	buf_free(&c);
+}
+
+/* Answers an anonymous request: pages go to the login page and come back. */
+static void ask_login(struct req *r, int stream)
+{
+	if (r->db_failed) {
+		struct buf err = {0};
+		buf_puts(&err, "session lookup failed");
+		resp_db_error(r, &err);
+		buf_free(&err);
+	} else if (stream) {
+		resp_error(r, 403, "log in to follow this dashboard");
+	} else if (req_wants_json(r) || strcmp(r->method, "GET")) {
+		resp_error(r, 401, "login required");
+	} else {
+		struct buf to = {0};
+		buf_puts(&to, "/login?next=");
+		url_encode(&to, r->uri);
+		resp_redirect(r, to.data);
+		buf_free(&to);
+	}
+}
+
+int page_allowed(struct req *r)
+{
+	if (!r->cfg->require_login || req_user(r))
+		return 1;
+	ask_login(r, !strncmp(r->path, "/sub/", 5));
+	return 0;
+}
+
+int dashboard_allowed(struct req *r, long long dashboard_id)
+{
+	const struct md_user *u = req_user(r);
+	if (!r->cfg->require_login)
+		return 1;
+	if (!u) {
+		ask_login(r, !strncmp(r->path, "/sub/", 5));
+		return 0;
+	}
+	struct buf err = {0};
+	int ok = dashboard_id ? user_can_see(u, dashboard_id, &err) : u->role == ROLE_ADMIN;
+	if (ok < 0)
+		resp_db_error(r, &err);
+	else if (!ok)
+		resp_error(r, 403, "You may not see this dashboard. Ask an administrator for access.");
+	buf_free(&err);
+	return ok > 0;
+}
+
+int same_origin(struct req *r)
+{
+	/* Browsers send Sec-Fetch-Site, or at least Origin, on a cross-site
+	 * POST; a request with neither comes from no browser page. */
+	const char *site = req_env(r, "HTTP_SEC_FETCH_SITE");
+	if (site)
+		return !strcmp(site, "same-origin") || !strcmp(site, "none");
+	const char *origin = req_env(r, "HTTP_ORIGIN"), *host = req_env(r, "HTTP_HOST");
+	if (!origin)
+		return 1;
+	const char *o = strstr(origin, "://");
+	return o && host && !strcmp(o + 3, host);
+}
+
+int csrf_ok(struct req *r, const char *form_token)
+{
+	const struct md_user *u = req_user(r);
+	const char *t = req_env(r, "HTTP_X_CSRF_TOKEN");
+	if (!t)
+		t = form_token;
+	return u && u->csrf && t && strlen(t) == strlen(u->csrf) && !CRYPTO_memcmp(t, u->csrf, strlen(t)) &&
+	       same_origin(r);
+}
+
+HDF *page_hdf(struct req *r)
+{
+	HDF *hdf = render_hdf(r->cfg);
+	const struct md_user *u = r->user_loaded ? (r->user.id ? &r->user : NULL) : NULL;
+	if (hdf && u) {
+		hdf_set_value(hdf, "Page.user", u->name);
+		hdf_set_value(hdf, "Page.csrf", u->csrf);
+		if (u->role == ROLE_ADMIN)
+			hdf_set_value(hdf, "Page.admin", "1");
+	}
+	return hdf;
+}
+
+int visible(struct req *r, long long dashboard_id)
+{
+	const struct md_user *u = req_user(r);
+	struct buf err = {0};
+	if (!r->cfg->require_login && !u)
+		return 1;
+	int ok = u ? user_can_see(u, dashboard_id, &err) : 0;
+	buf_free(&err);
+	return ok > 0;
+}

@@ -1,0 +1,130 @@
+/* login.c: GET/POST /login and POST /logout. A login starts a new session
+ * (a new id every time), sets an HttpOnly, SameSite=Lax cookie and goes
+ * back to where the user was going, if that is a page of this site. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "auth.h"
+#include "form.h"
+#include "handlers.h"
+#include "log.h"
+#include "render.h"
+
+/* A local target only: "/d/ops", never "//evil.example" or "https://...". */
+static const char *safe_next(const char *next)
+{
+	if (!next || next[0] != '/' || next[1] == '/' || next[1] == '\\' || strlen(next) > 1000)
+		return "/";
+	for (const char *p = next; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == '\\' || *p == 0x7f)
+			return "/";
+	return next;
+}
+
+static void show_form(struct req *r, int status, const char *next, const char *error)
+{
+	struct buf html = {0}, err = {0};
+	HDF *hdf = page_hdf(r);
+	hdf_set_value(hdf, "Page.title", "Log in");
+	hdf_set_value(hdf, "Login.next", safe_next(next));
+	if (error)
+		hdf_set_value(hdf, "Login.error", error);
+	if (render_file(hdf, "login.cs", &html, &err))
+		resp_error(r, 500, buf_str(&err));
+	else {
+		resp_header(r, "Cache-Control", "no-store");
+		resp_html(r, status, &html);
+	}
+	hdf_destroy(&hdf);
+	buf_free(&html);
+	buf_free(&err);
+}
+
+void login_form(struct req *r)
+{
+	struct buf next = {0};
+	form_get(r->query, strlen(r->query), "next", &next);
+	if (req_user(r))
+		resp_redirect(r, safe_next(next.data));
+	else
+		show_form(r, 200, next.data, NULL);
+	buf_free(&next);
+}
+
+void login_submit(struct req *r)
+{
+	struct buf body = {0}, name = {0}, password = {0}, next = {0}, err = {0};
+	struct md_user u = {0};
+	long wait = 0;
+	if (req_body(r, &body))
+		goto out;
+	if (!same_origin(r)) {
+		resp_error(r, 403, "This login form was sent from another site.");
+		goto out;
+	}
+	if (form_get(body.data, body.len, "username", &name) != 1 ||
+	    form_get(body.data, body.len, "password", &password) != 1 || name.len == 0 || name.len > 64 ||
+	    password.len > 1024) {
+		form_get(body.data, body.len, "next", &next);
+		show_form(r, 400, next.data, "Enter your user name and password.");
+		goto out;
+	}
+	form_get(body.data, body.len, "next", &next);
+	int ok = login_check(r->cfg, name.data, password.data, req_env(r, "REMOTE_ADDR"), &u, &wait, &err);
+	if (ok < 0) {
+		resp_db_error(r, &err);
+	} else if (wait > 0) {
+		struct buf msg = {0};
+		buf_printf(&msg, "Too many failed logins. Try again in %ld second%s.", wait, wait == 1 ? "" : "s");
+		resp_header(r, "Retry-After", "60");
+		show_form(r, 429, next.data, msg.data);
+		buf_free(&msg);
+	} else if (!ok) {
+		/* The same words whether the name exists or not. */
+		log_warn("failed login for \"%.64s\" from %s", name.data, req_env(r, "REMOTE_ADDR"));
+		show_form(r, 401, next.data, "Wrong user name or password.");
+	} else {
+		char *cookie;
+		if (session_start(&u, &cookie, &err)) {
+			resp_db_error(r, &err);
+		} else {
+			req_session_cookie(r, cookie, 0);
+			explicit_bzero(cookie, strlen(cookie));
+			free(cookie);
+			resp_redirect(r, safe_next(next.data));
+		}
+	}
+out:
+	user_free(&u);
+	if (password.data)
+		explicit_bzero(password.data, password.len);
+	buf_free(&body);
+	buf_free(&name);
+	buf_free(&password);
+	buf_free(&next);
+	buf_free(&err);
+}
+
+void logout(struct req *r)
+{
+	struct buf body = {0}, token = {0}, cookie = {0}, err = {0};
+	if (req_body(r, &body))
+		goto out;
+	form_get(body.data, body.len, "csrf", &token);
+	if (!csrf_ok(r, token.data)) {
+		resp_error(r, 403, "This logout did not come from an mdash page (missing or wrong CSRF token).");
+		goto out;
+	}
+	const char *header = req_env(r, "HTTP_COOKIE");
+	if (header && cookie_get(header, "mdash_session", &cookie) == 1 && session_end(cookie.data, &err)) {
+		resp_db_error(r, &err);
+		goto out;
+	}
+	req_session_cookie(r, "", -1);
+	resp_redirect(r, "/login");
+out:
+	buf_free(&body);
+	buf_free(&token);
+	buf_free(&cookie);
+	buf_free(&err);
+}

@@ -1,0 +1,290 @@
+/* auth.c: users, passwords, sessions, throttling (see auth.h). */
+#include "auth.h"
+
+#include <crypt.h>
+#include <openssl/crypto.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db.h"
+#include "token.h"
+
+/* Back-off: after `free` failures a subject waits 2^(n-free) s, at most
+ * THROTTLE_MAX_S; failures older than THROTTLE_WINDOW_S are forgotten. An
+ * address gets more free tries than an account: many people may share it. */
+#define THROTTLE_FREE_USER 5
+#define THROTTLE_FREE_ADDR 20
+#define THROTTLE_MAX_S 900
+#define THROTTLE_WINDOW_S 3600
+
+int password_hash(const char *password, char **hash, struct buf *err)
+{
+	char salt[CRYPT_GENSALT_OUTPUT_SIZE];
+	struct crypt_data data;
+	memset(&data, 0, sizeof data);
+	if (!crypt_gensalt_rn("$y$", 0, NULL, 0, salt, sizeof salt)) {
+		buf_puts(err, "cannot make a yescrypt salt (libcrypt)");
+		return -1;
+	}
+	const char *h = crypt_r(password, salt, &data);
+	if (!h || h[0] == '*') {
+		buf_puts(err, "cannot hash the password (libcrypt)");
+		return -1;
+	}
+	*hash = xstrdup(h);
+	explicit_bzero(&data, sizeof data);
+	return 0;
+}
+
+int password_check(const char *password, const char *hash)
+{
+	struct crypt_data data;
+	memset(&data, 0, sizeof data);
+	const char *h = crypt_r(password, hash, &data);
+	int ok = h && h[0] != '*' && strlen(h) == strlen(hash) && CRYPTO_memcmp(h, hash, strlen(hash)) == 0;
+	explicit_bzero(&data, sizeof data);
+	return ok;
+}
+
+int user_add(const char *name, const char *password, enum role role, struct buf *err)
+{
+	char *hash;
+	if (password_hash(password, &hash, err))
+		return -1;
+	int rc = db_exec("INSERT INTO users (name, password_hash, role, all_dashboards) VALUES (?, ?, ?, ?)",
+			 DB_PARAMS(DB_S(name), DB_S(hash), DB_S(role == ROLE_ADMIN ? "admin" : "viewer"),
+				   DB_I(role == ROLE_ADMIN)),
+			 NULL, err);
+	free(hash);
+	return rc;
+}
+
+int user_set_password(const char *name, const char *password, struct buf *err)
+{
+	char *hash;
+	struct db_result r;
+	if (password_hash(password, &hash, err))
+		return -1;
+	int rc = db_exec("UPDATE users SET password_hash = ? WHERE name = ?", DB_PARAMS(DB_S(hash), DB_S(name)), &r,
+			 err);
+	free(hash);
+	if (rc == 0 && r.affected == 0) {
+		buf_printf(err, "no user named %s", name);
+		return -1;
+	}
+	/* A new password ends every session of the old one. */
+	return rc ? -1
+		  : db_exec("DELETE s FROM sessions s JOIN users u ON u.id = s.user_id WHERE u.name = ?",
+			    DB_PARAMS(DB_S(name)), NULL, err);
+}
+
+int user_remove(const char *name, struct buf *err)
+{
+	struct db_result r;
+	if (db_exec("DELETE FROM users WHERE name = ?", DB_PARAMS(DB_S(name)), &r, err))
+		return -1;
+	if (r.affected == 0) {
+		buf_printf(err, "no user named %s", name);
+		return -1;
+	}
+	return 0;
+}
+
+int user_grant(const char *name, const char *slug, int grant, struct buf *err)
+{
+	struct db_result r;
+	if (!strcmp(slug, "*"))
+		return db_exec("UPDATE users SET all_dashboards = ? WHERE name = ?", DB_PARAMS(DB_I(grant), DB_S(name)),
+			       NULL, err);
+	const char *sql = grant ? "INSERT IGNORE INTO user_dashboards (user_id, dashboard_id) "
+				  "SELECT u.id, d.id FROM users u, dashboards d WHERE u.name = ? AND d.slug = ?"
+				: "DELETE ud FROM user_dashboards ud JOIN users u ON u.id = ud.user_id "
+				  "JOIN dashboards d ON d.id = ud.dashboard_id WHERE u.name = ? AND d.slug = ?";
+	if (db_exec(sql, DB_PARAMS(DB_S(name), DB_S(slug)), &r, err))
+		return -1;
+	if (grant && r.affected == 0) {
+		if (db_exec("SELECT (SELECT COUNT(*) FROM users WHERE name = ?), (SELECT COUNT(*) FROM dashboards WHERE slug = ?)",
+			    DB_PARAMS(DB_S(name), DB_S(slug)), &r, err))
+			return -1;
+		int nu = (int)db_cell_int(&r, 0, 0, 0), nd = (int)db_cell_int(&r, 0, 1, 0);
+		db_result_free(&r);
+		if (!nu || !nd) {
+			buf_printf(err, "no %s named %s", nu ? "dashboard" : "user", nu ? slug : name);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Seconds a subject must still wait, from its failures. */
+static long wait_for(const char *subject, long free_tries, struct buf *err)
+{
+	struct db_result r;
+	if (db_exec("SELECT failures, TIMESTAMPDIFF(SECOND, last_at, UTC_TIMESTAMP(3)) FROM login_failures "
+		    "WHERE subject = ?",
+		    DB_PARAMS(DB_S(subject)), &r, err))
+		return -1;
+	long wait = 0;
+	if (r.nrows) {
+		long n = (long)db_cell_int(&r, 0, 0, 0), age = (long)db_cell_int(&r, 0, 1, 0);
+		if (n >= free_tries && age < THROTTLE_WINDOW_S) {
+			long pause = n - free_tries >= 10 ? THROTTLE_MAX_S : 1L << (n - free_tries);
+			pause = pause > THROTTLE_MAX_S ? THROTTLE_MAX_S : pause;
+			wait = pause - age > 0 ? pause - age : 0;
+		}
+	}
+	db_result_free(&r);
+	return wait;
+}
+
+static void note_failure(const char *subject, struct buf *err)
+{
+	/* Failures older than the window start a new count. */
+	db_exec("INSERT INTO login_failures (subject, failures, last_at) VALUES (?, 1, UTC_TIMESTAMP(3)) "
+		"ON DUPLICATE KEY UPDATE failures = IF(TIMESTAMPDIFF(SECOND, last_at, UTC_TIMESTAMP(3)) > ?, 1, "
+		"failures + 1), last_at = UTC_TIMESTAMP(3)",
+		DB_PARAMS(DB_S(subject), DB_I(THROTTLE_WINDOW_S)), NULL, err);
+}
+
+static void load_user(const struct db_result *r, int i, struct md_user *u)
+{
+	memset(u, 0, sizeof *u);
+	u->id = db_cell_int(r, i, 0, 0);
+	u->name = xstrdup(db_cell(r, i, 1));
+	u->role = !strcmp(db_cell(r, i, 2), "admin") ? ROLE_ADMIN : ROLE_VIEWER;
+	u->all_dashboards = (int)db_cell_int(r, i, 3, 0);
+}
+
+int login_check(const struct md_config *cfg, const char *name, const char *password, const char *client,
+		struct md_user *u, long *wait_s, struct buf *err)
+{
+	(void)cfg;
+	struct buf by_user = {0}, by_addr = {0};
+	struct db_result r;
+	int rc = -1;
+	*wait_s = 0;
+	buf_printf(&by_user, "u:%.64s", name);
+	buf_printf(&by_addr, "a:%.64s", client && *client ? client : "unknown");
+	long w1 = wait_for(by_user.data, THROTTLE_FREE_USER, err);
+	long w2 = w1 < 0 ? -1 : wait_for(by_addr.data, THROTTLE_FREE_ADDR, err);
+	if (w1 < 0 || w2 < 0)
+		goto out;
+	if (w1 || w2) {
+		*wait_s = w1 > w2 ? w1 : w2;
+		rc = 0;
+		goto out;
+	}
+	if (db_exec("SELECT id, name, role, all_dashboards, password_hash FROM users WHERE name = ?",
+		    DB_PARAMS(DB_S(name)), &r, err))
+		goto out;
+	/* Hash even for an unknown name, so timing does not tell. */
+	static char *decoy;
+	if (!decoy && password_hash("no such user", &decoy, err)) {
+		db_result_free(&r);
+		goto out;
+	}
+	int ok = password_check(password, r.nrows ? db_cell(&r, 0, 4) : decoy) && r.nrows;
+	if (ok) {
+		load_user(&r, 0, u);
+		db_exec("DELETE FROM login_failures WHERE subject = ?", DB_PARAMS(DB_S(by_user.data)), NULL, err);
+		db_exec("UPDATE users SET last_login_at = UTC_TIMESTAMP(3) WHERE id = ?", DB_PARAMS(DB_I(u->id)), NULL,
+			err);
+	} else {
+		note_failure(by_user.data, err);
+		note_failure(by_addr.data, err);
+	}
+	db_result_free(&r);
+	rc = ok;
+out:
+	buf_free(&by_user);
+	buf_free(&by_addr);
+	return rc;
+}
+
+static void hex(const unsigned char *in, size_t n, char *out)
+{
+	static const char digits[] = "0123456789abcdef";
+	for (size_t i = 0; i < n; i++) {
+		out[2 * i] = digits[in[i] >> 4];
+		out[2 * i + 1] = digits[in[i] & 15];
+	}
+	out[2 * n] = '\0';
+}
+
+int session_start(struct md_user *u, char **cookie, struct buf *err)
+{
+	unsigned char raw[32], craw[32];
+	char id[65], csrf[65], hash[65];
+	if (random_bytes(raw, sizeof raw) || random_bytes(craw, sizeof craw)) {
+		buf_puts(err, "no random bytes from the kernel");
+		return -1;
+	}
+	hex(raw, sizeof raw, id);
+	hex(craw, sizeof craw, csrf);
+	sha256_hex(id, 64, hash);
+	if (db_exec("INSERT INTO sessions (id_hash, user_id, csrf) VALUES (?, ?, ?)",
+		    DB_PARAMS(DB_S(hash), DB_I(u->id), DB_S(csrf)), NULL, err))
+		return -1;
+	free(u->csrf);
+	u->csrf = xstrdup(csrf);
+	*cookie = xstrdup(id);
+	explicit_bzero(raw, sizeof raw);
+	return 0;
+}
+
+int session_find(const struct md_config *cfg, const char *cookie, struct md_user *u, struct buf *err)
+{
+	char hash[65];
+	struct db_result r;
+	if (!cookie || strlen(cookie) != 64)
+		return 0;
+	sha256_hex(cookie, 64, hash);
+	if (db_exec("SELECT u.id, u.name, u.role, u.all_dashboards, s.csrf, "
+		    "TIMESTAMPDIFF(SECOND, s.seen_at, UTC_TIMESTAMP(3)) FROM sessions s JOIN users u ON u.id = s.user_id "
+		    "WHERE s.id_hash = ? AND s.seen_at > UTC_TIMESTAMP(3) - INTERVAL ? MINUTE "
+		    "AND s.created_at > UTC_TIMESTAMP(3) - INTERVAL ? DAY",
+		    DB_PARAMS(DB_S(hash), DB_I(cfg->session_idle_minutes), DB_I(cfg->session_max_days)), &r, err))
+		return -1;
+	int found = r.nrows == 1;
+	if (found) {
+		load_user(&r, 0, u);
+		u->csrf = xstrdup(db_cell(&r, 0, 4));
+		/* Touch the session at most once a minute: reads stay reads. */
+		if (db_cell_int(&r, 0, 5, 0) >= 60)
+			db_exec("UPDATE sessions SET seen_at = UTC_TIMESTAMP(3) WHERE id_hash = ?", DB_PARAMS(DB_S(hash)),
+				NULL, err);
+	}
+	db_result_free(&r);
+	return found;
+}
+
+int session_end(const char *cookie, struct buf *err)
+{
+	char hash[65];
+	if (!cookie || strlen(cookie) != 64)
+		return 0;
+	sha256_hex(cookie, 64, hash);
+	return db_exec("DELETE FROM sessions WHERE id_hash = ?", DB_PARAMS(DB_S(hash)), NULL, err);
+}
+
+int user_can_see(const struct md_user *u, long long dashboard_id, struct buf *err)
+{
+	struct db_result r;
+	if (u->role == ROLE_ADMIN || u->all_dashboards)
+		return 1;
+	if (db_exec("SELECT 1 FROM user_dashboards WHERE user_id = ? AND dashboard_id = ?",
+		    DB_PARAMS(DB_I(u->id), DB_I(dashboard_id)), &r, err))
+		return -1;
+	int ok = r.nrows > 0;
+	db_result_free(&r);
+	return ok;
+}
+
+void user_free(struct md_user *u)
+{
+	free(u->name);
+	if (u->csrf)
+		explicit_bzero(u->csrf, strlen(u->csrf));
+	free(u->csrf);
+	memset(u, 0, sizeof *u);
+}

@@ -1,0 +1,50 @@
+/* auth.h: users, passwords (yescrypt through libcrypt), sessions and
+ * login throttling. */
+#ifndef MDASH_AUTH_H
+#define MDASH_AUTH_H
+
+#include "config.h"
+#include "util.h"
+
+enum role { ROLE_VIEWER, ROLE_ADMIN };
+
+/* Who is asking. Owns its strings. */
+struct md_user {
+	long long id;
+	char *name;
+	enum role role;
+	int all_dashboards;
+	char *csrf;  /* the session's CSRF token, when from a session */
+};
+
+/* A yescrypt hash of password into *hash (caller frees). */
+int password_hash(const char *password, char **hash, struct buf *err);
+/* 1 when password matches hash, else 0. Constant-time in the comparison. */
+int password_check(const char *password, const char *hash);
+
+int user_add(const char *name, const char *password, enum role role, struct buf *err);
+int user_set_password(const char *name, const char *password, struct buf *err);
+/* Also ends the user's sessions. */
+int user_remove(const char *name, struct buf *err);
+/* slug "*" grants every dashboard. */
+int user_grant(const char *name, const char *slug, int grant, struct buf *err);
+
+/* Checks a login. 1 and *u filled on success; 0 on a wrong name or
+ * password, or while back-off holds (then *wait_s > 0); -1 on error.
+ * Failures are counted per account and per client address. */
+int login_check(const struct md_config *cfg, const char *name, const char *password, const char *client,
+		struct md_user *u, long *wait_s, struct buf *err);
+
+/* Starts a session for u: *cookie gets the secret for the browser. */
+int session_start(struct md_user *u, char **cookie, struct buf *err);
+/* 1 and *u when cookie names a live session (idle and absolute expiry
+ * from the settings), 0 when not, -1 on error. */
+int session_find(const struct md_config *cfg, const char *cookie, struct md_user *u, struct buf *err);
+int session_end(const char *cookie, struct buf *err);
+
+/* 1 when u may see the dashboard, 0 when not, -1 on error. */
+int user_can_see(const struct md_user *u, long long dashboard_id, struct buf *err);
+
+void user_free(struct md_user *u);
+
+#endif

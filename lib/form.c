@@ -1,0 +1,107 @@
+/* form.c: urlencoded forms and cookies (see form.h). */
+#include "form.h"
+
+#include <string.h>
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Decodes one name or value: '+' is a space, %XX a byte; NUL refused. */
+static int decode(const char *s, size_t n, struct buf *out)
+{
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		if (c == '+') {
+			c = ' ';
+		} else if (c == '%') {
+			int hi = i + 1 < n ? hexval(s[i + 1]) : -1, lo = i + 2 < n ? hexval(s[i + 2]) : -1;
+			if (hi < 0 || lo < 0)
+				return -1;
+			c = (char)(hi * 16 + lo);
+			i += 2;
+		}
+		if (c == '\0')
+			return -1;
+		buf_putc(out, c);
+	}
+	return 0;
+}
+
+int form_get(const char *text, size_t len, const char *name, struct buf *out)
+{
+	struct buf key = {0};
+	int found = 0, fields = 0;
+	const char *p = text, *end = text + len;
+	buf_reset(out);
+	while (p < end) {
+		const char *amp = memchr(p, '&', (size_t)(end - p));
+		const char *fe = amp ? amp : end;
+		if (fe > p) {
+			if (++fields > FORM_MAX_FIELDS) {
+				found = -1;
+				break;
+			}
+			const char *eq = memchr(p, '=', (size_t)(fe - p));
+			const char *ke = eq ? eq : fe;
+			buf_reset(&key);
+			if (decode(p, (size_t)(ke - p), &key)) {
+				found = -1;
+				break;
+			}
+			/* The first occurrence wins; later ones are still checked. */
+			if (!found && !strcmp(buf_str(&key), name)) {
+				if (eq && decode(eq + 1, (size_t)(fe - eq - 1), out)) {
+					found = -1;
+					break;
+				}
+				found = 1;
+			}
+		}
+		p = amp ? amp + 1 : end;
+	}
+	buf_free(&key);
+	if (found < 0)
+		buf_reset(out);
+	return found;
+}
+
+int cookie_get(const char *header, const char *name, struct buf *out)
+{
+	size_t n = strlen(name);
+	buf_reset(out);
+	for (const char *p = header; p && *p;) {
+		while (*p == ' ' || *p == ';')
+			p++;
+		const char *semi = strchr(p, ';');
+		const char *e = semi ? semi : p + strlen(p);
+		if ((size_t)(e - p) > n && !strncmp(p, name, n) && p[n] == '=') {
+			buf_append(out, p + n + 1, (size_t)(e - p - (ptrdiff_t)n - 1));
+			return 1;
+		}
+		p = e;
+	}
+	return 0;
+}
+
+void url_encode(struct buf *out, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || strchr("-_.~/", c))
+			buf_putc(out, (char)c);
+		else {
+			buf_putc(out, '%');
+			buf_putc(out, hex[c >> 4]);
+			buf_putc(out, hex[c & 15]);
+		}
+	}
+}
