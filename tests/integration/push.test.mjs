@@ -1,0 +1,204 @@
+// Pushing data in (Dashing-compatible POST, bearer API) and pushing changes
+// out (the nchan EventSource stream of a dashboard, the loopback-only publisher).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import { startStack, sse, widgetElement, textOf } from '../harness/stack.mjs';
+
+let s;
+let token;
+
+const api = async (name) => (await s.get(`/api/widgets/${name}`)).json();
+const post = (path, body, headers = {}) => s.get(path, {
+  method: 'POST',
+  headers: { 'Content-Type': 'application/json', ...headers },
+  body: typeof body === 'string' ? body : JSON.stringify(body),
+});
+
+/** POST from a chosen local address (node's fetch cannot bind one). */
+function postFrom(localAddress, path, body) {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port: s.port, path, method: 'POST', localAddress,
+      headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) } }, (res) => {
+      let data = '';
+      res.setEncoding('utf8');
+      res.on('data', (d) => { data += d; });
+      res.on('end', () => resolve({ status: res.statusCode, body: data }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+before(async () => {
+  s = await startStack();
+  await s.writeDemo('visits.json', { visits: 900 });
+  await s.apply({ dashboards: [
+    { slug: 'live', title: 'Live', widgets: [
+      { name: 'deploys', type: 'list', title: 'Deploys', source: { kind: 'push' } },
+      { name: 'status_text', type: 'text', source: { kind: 'push' } },
+      { name: 'visits', type: 'number', source: { kind: 'http', url: `${s.base}/demo/visits.json`, pointer: '/visits' } },
+    ] },
+    { slug: 'other', title: 'Other', widgets: [
+      { name: 'elsewhere', type: 'number', source: { kind: 'exec', command: ['/bin/echo', '{"current":5}'] } },
+    ] },
+  ] });
+  const t = await s.mdash(['token', 'add', 'ci']);
+  assert.equal(t.code, 0, t.stderr);
+  token = t.stdout.trim().split('\n').pop();
+  assert.match(token, /^\S{16,}$/, `token add prints the secret alone on the last line: ${JSON.stringify(t.stdout)}`);
+});
+
+after(async () => { await s?.stop(); });
+
+test('Dashing-style POST /widgets/<name> stores the fields and bumps the version', async () => {
+  const items = [{ label: 'api', value: 3 }, { label: 'web', value: 'v1.2' }];
+  const res = await post('/widgets/deploys', { auth_token: token, items });
+  assert.equal(res.status, 204, await res.text());
+  const w = await api('deploys');
+  assert.deepEqual(w.value.items, items);
+  assert.equal(w.version, 1);
+  assert.equal(w.status, 'ok');
+  assert.ok(Date.now() - Date.parse(w.updated_at) < 60000, `updated_at ${w.updated_at}`);
+  assert.equal(w.value.auth_token, undefined, 'the token is not stored as a field');
+  const html = await (await s.get('/d/live')).text();
+  assert.match(textOf(widgetElement(html, 'deploys').html), /api\s*3\s*web\s*v1\.2/);
+
+  const again = await post('/widgets/deploys', { auth_token: token, items: [{ label: 'db', value: 1 }] });
+  assert.equal(again.status, 204);
+  assert.equal((await api('deploys')).version, 2);
+});
+
+test('a bad or missing token gets 401 "Invalid API key" and changes nothing', async () => {
+  const before = await api('deploys');
+  for (const body of [{ auth_token: 'not-the-token', items: [] }, { items: [] }, { auth_token: '', items: [] },
+    { auth_token: `${token}x`, items: [] }, { auth_token: 42, items: [] }]) {
+    const res = await post('/widgets/deploys', body);
+    assert.equal(res.status, 401, JSON.stringify(body));
+    assert.equal(await res.text(), 'Invalid API key\n');
+  }
+  const after = await api('deploys');
+  assert.equal(after.version, before.version);
+  assert.deepEqual(after.value, before.value);
+});
+
+test('bearer API: POST /api/widgets/<name>', async () => {
+  let res = await post('/api/widgets/status_text', { text: 'all good' }, { Authorization: `Bearer ${token}` });
+  assert.equal(res.status, 204, await res.text());
+  assert.equal((await api('status_text')).value.text, 'all good');
+  for (const h of [{}, { Authorization: 'Bearer wrong' }, { Authorization: `Basic ${token}` }, { Authorization: 'Bearer' }]) {
+    res = await post('/api/widgets/status_text', { text: 'hacked' }, h);
+    await res.text();
+    assert.equal(res.status, 401, JSON.stringify(h));
+  }
+  // The Dashing field in the body does not authorise the bearer API... or the other way round.
+  res = await post('/widgets/status_text', { text: 'hacked' }, { Authorization: `Bearer ${token}` });
+  await res.text();
+  assert.equal(res.status, 401, 'POST /widgets/<name> takes its token from the body');
+  assert.equal((await api('status_text')).value.text, 'all good');
+});
+
+test('bad JSON gets 400 with a JSON error; unknown widgets and bad names are refused', async () => {
+  for (const body of ['{bad', '', '[1,2]', '"text"']) {
+    const res = await post('/widgets/status_text', body);
+    assert.equal(res.status, 400, `body ${JSON.stringify(body)}`);
+    assert.match(res.headers.get('content-type') ?? '', /json/);
+    const j = await res.json();
+    assert.equal(typeof j.error, 'string', JSON.stringify(j));
+    assert.ok(j.error.length > 0);
+  }
+  let res = await post('/api/widgets/status_text', '{"text": ', { Authorization: `Bearer ${token}` });
+  assert.equal(res.status, 400);
+  assert.equal(typeof (await res.json()).error, 'string');
+  res = await post('/widgets/nosuch', { auth_token: token, text: 'x' });
+  await res.text();
+  assert.equal(res.status, 404, 'push to an unknown widget');
+  res = await post('/api/widgets/Bad%20Name', { text: 'x' }, { Authorization: `Bearer ${token}` });
+  await res.text();
+  assert.ok(res.status === 404 || res.status === 400, `push to a bad name answered ${res.status}`);
+  assert.equal((await api('status_text')).value.text, 'all good');
+});
+
+test('the dashboard stream replays the latest message of each widget, then sends new ones', async () => {
+  const u = await s.mdash(['update', '--force']);
+  assert.equal(u.code, 0, u.stdout + u.stderr);
+  const v = (await api('visits')).version;
+  const stream = await sse(`${s.base}/sub/d/live`);
+  try {
+    assert.equal(stream.status, 200);
+    assert.match(stream.headers.get('content-type') ?? '', /^text\/event-stream/);
+    // Replay: what was published before we connected (in any order).
+    await Promise.all([
+      stream.find((m) => m.widget === 'visits' && m.version === v, 3000),
+      stream.find((m) => m.widget === 'deploys' && m.version === 2, 3000),
+    ]);
+
+    // An updater run.
+    await s.writeDemo('visits.json', { visits: 901 });
+    const r = await s.mdash(['update', '--force', '--widget', 'visits']);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    const m1 = await stream.next((m) => m.widget === 'visits' && m.version > v, 2000);
+    assert.deepEqual(m1, { widget: 'visits', version: v + 1 });
+
+    // A push.
+    const before = (await api('status_text')).version;
+    const res = await post('/widgets/status_text', { auth_token: token, text: 'pushed' });
+    assert.equal(res.status, 204);
+    const m2 = await stream.next((m) => m.widget === 'status_text' && m.version > before, 2000);
+    assert.deepEqual(m2, { widget: 'status_text', version: before + 1 });
+
+    // Messages carry what the API says.
+    assert.equal((await api('status_text')).version, m2.version);
+    // Other dashboards' widgets never show up on this stream.
+    const e = await s.mdash(['update', '--force', '--widget', 'elsewhere']);
+    assert.equal(e.code, 0);
+    await new Promise((r2) => setTimeout(r2, 500));
+    const strays = stream.messages.filter((m) => m.data?.widget === 'elsewhere');
+    assert.deepEqual(strays, [], 'a widget of another dashboard was sent to this one');
+    for (const m of stream.messages) {
+      assert.deepEqual(Object.keys(m.data).sort(), ['version', 'widget'], `message ${m.raw}`);
+    }
+  } finally {
+    stream.close();
+  }
+});
+
+test('two subscribers both get the message', async () => {
+  const a = await sse(`${s.base}/sub/d/live`);
+  const b = await sse(`${s.base}/sub/d/live`);
+  try {
+    const v = (await api('deploys')).version;
+    const res = await post('/widgets/deploys', { auth_token: token, items: [{ label: 'twice', value: 2 }] });
+    assert.equal(res.status, 204);
+    await Promise.all([a, b].map((st) => st.next((m) => m.widget === 'deploys' && m.version === v + 1, 2000)));
+  } finally {
+    a.close();
+    b.close();
+  }
+});
+
+test('subscribing to an unknown dashboard or a bad slug gets 404', async () => {
+  for (const p of ['/sub/d/nope', '/sub/d/Bad', '/sub/d/a%2Fb']) {
+    const res = await s.get(p, { headers: { Accept: 'text/event-stream' } });
+    await res.body?.cancel();
+    assert.equal(res.status, 404, `GET ${p} answered ${res.status}`);
+  }
+});
+
+test('the publisher answers loopback only: 403 from 127.0.0.2, and nothing reaches subscribers', async () => {
+  const stream = await sse(`${s.base}/sub/d/live`);
+  try {
+    await stream.find((m) => m.widget === 'deploys', 3000); // replay done for this channel
+    const fake = JSON.stringify({ widget: 'deploys', version: 999999 });
+    const r = await postFrom('127.0.0.2', '/pub/deploys', fake);
+    assert.equal(r.status, 403, `POST /pub/deploys from 127.0.0.2 answered ${r.status}`);
+    await new Promise((r2) => setTimeout(r2, 400));
+    assert.equal(stream.messages.filter((m) => m.data?.version === 999999).length, 0, 'a forged message reached subscribers');
+    // From 127.0.0.1 the publisher works (this is what the updater uses).
+    const ok = await postFrom('127.0.0.1', '/pub/deploys', JSON.stringify({ widget: 'deploys', version: 12345 }));
+    assert.ok(ok.status >= 200 && ok.status < 300, `POST /pub/deploys from 127.0.0.1 answered ${ok.status}`);
+    await stream.next((m) => m.version === 12345, 2000);
+  } finally {
+    stream.close();
+  }
+});
