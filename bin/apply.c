@@ -12,11 +12,10 @@
 #include "db.h"
 #include "spec.h"
 
-static const char usage[] =
-	"usage: mdash apply [--prune] FILE\n"
-	"Creates or updates the dashboards and widgets that FILE describes (JSON),\n"
-	"all in one transaction. Applying the same file twice changes nothing.\n"
-	"  --prune  also delete the dashboards and widgets that FILE does not name\n";
+static const char usage[] = "usage: mdash apply [--prune] FILE\n"
+			    "Creates or updates the dashboards and widgets that FILE describes (JSON),\n"
+			    "all in one transaction. Applying the same file twice changes nothing.\n"
+			    "  --prune  also delete the dashboards and widgets that FILE does not name\n";
 
 /* "FILE:LINE:COL" of a byte offset, for JSON syntax errors. */
 static void where_in(const char *text, size_t off, int *line, int *col)
@@ -72,7 +71,8 @@ static int prune(struct dspec *ds, int n, struct buf *err)
 			}
 			if (named)
 				continue;
-			if (db_exec(pass ? "DELETE FROM dashboards WHERE slug = ?" : "DELETE FROM widgets WHERE name = ?",
+			if (db_exec(pass ? "DELETE FROM dashboards WHERE slug = ?"
+					 : "DELETE FROM widgets WHERE name = ?",
 				    DB_PARAMS(DB_S(name)), NULL, err)) {
 				db_result_free(&r);
 				return -1;
@@ -138,14 +138,13 @@ int cmd_apply(const struct md_config *cfg, int argc, char **argv)
 			for (int j = 0; j < i; j++)
 				for (int m = 0; m < ds[j].nwidgets; m++)
 					if (!strcmp(ds[j].widgets[m].name, ds[i].widgets[k].name)) {
-						fail("%s: %s.widgets[%d].name: \"%s\" is also on dashboard %s", path, at, k,
-						     ds[i].widgets[k].name, ds[j].slug);
+						fail("%s: %s.widgets[%d].name: \"%s\" is also on dashboard %s", path,
+						     at, k, ds[i].widgets[k].name, ds[j].slug);
 						goto out;
 					}
 		nw += ds[i].nwidgets;
 	}
-	if (db_begin(&err) || spec_write(ds, nd, &err) || (do_prune && prune(ds, nd, &err) < 0) ||
-	    db_commit(&err)) {
+	if (db_begin(&err) || spec_write(ds, nd, &err) || (do_prune && prune(ds, nd, &err) < 0) || db_commit(&err)) {
 		db_rollback();
 		fail("%s: nothing applied: %s", path, buf_str(&err));
 		goto out;

@@ -28,8 +28,9 @@ static const struct {
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: mdash [-c SETTINGS] COMMAND [ARGS]\n\n"
-		   "The settings file is -c, else $MDASH_CONFIG, else %s.\n\nCommands:\n",
+	fprintf(f,
+		"usage: mdash [-c SETTINGS] COMMAND [ARGS]\n\n"
+		"The settings file is -c, else $MDASH_CONFIG, else %s.\n\nCommands:\n",
 		"/etc/mdash/mdash.hdf");
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
 		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].help);

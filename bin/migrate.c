@@ -15,8 +15,8 @@ static const char usage[] = "usage: mdash migrate\n"
 static int is_migration(const char *name)
 {
 	size_t n = strlen(name);
-	return n > 8 && name[0] >= '0' && name[0] <= '9' && name[1] >= '0' && name[1] <= '9' &&
-	       name[2] >= '0' && name[2] <= '9' && name[3] == '_' && !strcmp(name + n - 4, ".sql");
+	return n > 8 && name[0] >= '0' && name[0] <= '9' && name[1] >= '0' && name[1] <= '9' && name[2] >= '0' &&
+	       name[2] <= '9' && name[3] == '_' && !strcmp(name + n - 4, ".sql");
 }
 
 static int by_name(const void *a, const void *b)
@@ -83,8 +83,7 @@ int cmd_migrate(const struct md_config *cfg, int argc, char **argv)
 	closedir(dir);
 	qsort(files, (size_t)nfiles, sizeof *files, by_name);
 
-	if (db_exec("SELECT GET_LOCK('mdash_migrate', 30)", DB_NOPARAMS, &r, &err) ||
-	    db_cell_int(&r, 0, 0, 0) != 1) {
+	if (db_exec("SELECT GET_LOCK('mdash_migrate', 30)", DB_NOPARAMS, &r, &err) || db_cell_int(&r, 0, 0, 0) != 1) {
 		fail("%s", err.len ? buf_str(&err) : "another migration holds the lock");
 		goto out;
 	}

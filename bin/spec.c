@@ -14,14 +14,13 @@
 #include "wtype.h"
 
 static const char *const dash_keys[] = {"slug", "title", "description", "columns", "widgets", NULL};
-static const char *const widget_keys[] = {"name", "type", "title", "sizex", "sizey", "col", "row",
-					  "interval", "source", "options", "enabled", NULL};
+static const char *const widget_keys[] = {"name", "type",     "title",  "sizex",   "sizey",   "col",
+					  "row",  "interval", "source", "options", "enabled", NULL};
 
 /* Fails on a key not in keys, naming it and where it is. */
 int spec_check_keys(json_object *o, const char *const *keys, const char *where, struct buf *err)
 {
-	json_object_object_foreach(o, key, val)
-	{
+	json_object_object_foreach (o, key, val) {
 		(void)val;
 		const char *const *k = keys;
 		while (*k && strcmp(*k, key))
@@ -34,8 +33,7 @@ int spec_check_keys(json_object *o, const char *const *keys, const char *where, 
 	return 0;
 }
 
-static int get_int(json_object *o, const char *key, long min, long max, long *out, const char *where,
-		   struct buf *err)
+static int get_int(json_object *o, const char *key, long min, long max, long *out, const char *where, struct buf *err)
 {
 	json_object *v;
 	if (!json_object_object_get_ex(o, key, &v))
@@ -49,8 +47,7 @@ static int get_int(json_object *o, const char *key, long min, long max, long *ou
 	return 0;
 }
 
-static int get_str(json_object *o, const char *key, size_t max, const char **out, const char *where,
-		   struct buf *err)
+static int get_str(json_object *o, const char *key, size_t max, const char **out, const char *where, struct buf *err)
 {
 	json_object *v;
 	if (!json_object_object_get_ex(o, key, &v))
@@ -90,7 +87,8 @@ int spec_widget(json_object *w, const char *where, struct wspec *s, struct buf *
 	s->enabled = 1;
 	s->col = s->row = 0;
 	if (get_int(w, "sizex", 1, MAX_COLUMNS, &s->sizex, where, err) ||
-	    get_int(w, "sizey", 1, 24, &s->sizey, where, err) || get_int(w, "col", 1, MAX_COLUMNS, &s->col, where, err) ||
+	    get_int(w, "sizey", 1, 24, &s->sizey, where, err) ||
+	    get_int(w, "col", 1, MAX_COLUMNS, &s->col, where, err) ||
 	    get_int(w, "row", 1, MAX_ROWS, &s->row, where, err) ||
 	    get_int(w, "interval", 1, 7 * 86400, &s->interval, where, err))
 		return -1;
@@ -188,7 +186,8 @@ int spec_dashboard(json_object *d, const char *where, struct dspec *s, struct bu
 	    get_int(d, "columns", 1, MAX_COLUMNS, &s->columns, where, err))
 		return -1;
 	if (!s->slug || !ident_valid(s->slug)) {
-		buf_printf(err, "%s.slug: %s must match [a-z0-9][a-z0-9_-]{0,63}", where, s->slug ? s->slug : "missing:");
+		buf_printf(err, "%s.slug: %s must match [a-z0-9][a-z0-9_-]{0,63}", where,
+			   s->slug ? s->slug : "missing:");
 		return -1;
 	}
 	if (!json_object_object_get_ex(d, "widgets", &ws))
@@ -223,9 +222,9 @@ int spec_write_widget(const struct wspec *w, long long dashboard_id, struct buf 
 		       "sizey = VALUES(sizey), update_interval = VALUES(update_interval), "
 		       "source = VALUES(source), options = VALUES(options), enabled = VALUES(enabled)",
 		       DB_PARAMS(DB_S(w->name), DB_S(w->type), dashboard_id ? DB_I(dashboard_id) : DB_S(NULL),
-				 DB_S(w->title ? w->title : w->name), DB_I(w->col ? w->col : 1), DB_I(w->row ? w->row : 1),
-				 DB_I(w->sizex), DB_I(w->sizey), DB_I(w->interval), DB_S(w->source), DB_S(w->options),
-				 DB_I(w->enabled)),
+				 DB_S(w->title ? w->title : w->name), DB_I(w->col ? w->col : 1),
+				 DB_I(w->row ? w->row : 1), DB_I(w->sizex), DB_I(w->sizey), DB_I(w->interval),
+				 DB_S(w->source), DB_S(w->options), DB_I(w->enabled)),
 		       NULL, err);
 }
 

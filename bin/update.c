@@ -29,15 +29,14 @@
 #include "widget.h"
 #include "wtype.h"
 
-static const char usage[] =
-	"usage: mdash update [--force] [--widget NAME]... [--watch] [--quiet]\n"
-	"Pulls every enabled widget whose update interval has elapsed, stores the\n"
-	"result and tells open dashboards. Prints one line per widget; exits non-zero\n"
-	"when something failed.\n"
-	"  -f, --force        ignore update intervals\n"
-	"  -w, --widget NAME  update this widget only (may be repeated)\n"
-	"      --watch        keep running, waking when the next widget is due\n"
-	"  -q, --quiet        print errors only (for cron)\n";
+static const char usage[] = "usage: mdash update [--force] [--widget NAME]... [--watch] [--quiet]\n"
+			    "Pulls every enabled widget whose update interval has elapsed, stores the\n"
+			    "result and tells open dashboards. Prints one line per widget; exits non-zero\n"
+			    "when something failed.\n"
+			    "  -f, --force        ignore update intervals\n"
+			    "  -w, --widget NAME  update this widget only (may be repeated)\n"
+			    "      --watch        keep running, waking when the next widget is due\n"
+			    "  -q, --quiet        print errors only (for cron)\n";
 
 struct opts {
 	int force, watch, quiet;
@@ -61,7 +60,7 @@ struct pool {
 	const struct md_config *cfg;
 	struct job **jobs;
 	int njobs, next;
-	struct job *done;  /* completed, not yet stored */
+	struct job *done; /* completed, not yet stored */
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 };
@@ -135,8 +134,8 @@ static int finish(const struct md_config *cfg, const struct opts *o, struct job 
 		}
 	} else {
 		if (widget_store_error(name, buf_str(&j->error), &version, &err)) {
-			fprintf(stderr, "Error updating %s: %s (and cannot record it: %s)\n", name,
-				buf_str(&j->error), buf_str(&err));
+			fprintf(stderr, "Error updating %s: %s (and cannot record it: %s)\n", name, buf_str(&j->error),
+				buf_str(&err));
 			buf_free(&err);
 			return 1;
 		}
@@ -251,10 +250,12 @@ static int pass_locked(const struct md_config *cfg, const struct opts *o)
 		if (own && (o->force || w->due_in_ms <= 0)) {
 			buf_reset(&err);
 			if (widget_settings_load(w, &err)) {
-				fprintf(stderr, "Error updating %s: cannot load its settings: %s\n", w->name, buf_str(&err));
+				fprintf(stderr, "Error updating %s: cannot load its settings: %s\n", w->name,
+					buf_str(&err));
 				failures++;
 			} else {
-				jobs[njobs] = (struct job){.w = w, .type = t, .own_update = 1, .value_field = t->value_field};
+				jobs[njobs] =
+					(struct job){.w = w, .type = t, .own_update = 1, .value_field = t->value_field};
 				queue[njobs] = &jobs[njobs];
 				njobs++;
 			}
@@ -264,8 +265,8 @@ static int pass_locked(const struct md_config *cfg, const struct opts *o)
 			if (!o->quiet && !o->watch)
 				printf("No update needed for %s\n", w->name);
 		} else if (!t || !k) {
-			fprintf(stderr, "Error updating %s: unknown %s \"%s\"\n", w->name, t ? "source kind" : "widget type",
-				t ? widget_source_kind(w) : w->type);
+			fprintf(stderr, "Error updating %s: unknown %s \"%s\"\n", w->name,
+				t ? "source kind" : "widget type", t ? widget_source_kind(w) : w->type);
 			failures++;
 		} else if (!k->fetch) {
 			/* Pushed data: nothing to pull, but a missed publish is retried. */
@@ -366,12 +367,10 @@ static void sleep_ms(long long ms)
 
 int cmd_update(const struct md_config *cfg, int argc, char **argv)
 {
-	static const struct option longopts[] = {{"force", no_argument, NULL, 'f'},
-						 {"widget", required_argument, NULL, 'w'},
-						 {"watch", no_argument, NULL, 'W'},
-						 {"quiet", no_argument, NULL, 'q'},
-						 {"help", no_argument, NULL, 'h'},
-						 {NULL, 0, NULL, 0}};
+	static const struct option longopts[] = {
+		{"force", no_argument, NULL, 'f'}, {"widget", required_argument, NULL, 'w'},
+		{"watch", no_argument, NULL, 'W'}, {"quiet", no_argument, NULL, 'q'},
+		{"help", no_argument, NULL, 'h'},  {NULL, 0, NULL, 0}};
 	struct opts o = {0};
 	int c, rc = 0;
 	if (wants_help(argc, argv, usage))

@@ -76,9 +76,11 @@ static int list(void)
 {
 	struct db_result r;
 	struct buf err = {0};
-	if (db_exec("SELECT u.name, u.role, IF(u.all_dashboards, '*', IFNULL(GROUP_CONCAT(d.slug ORDER BY d.slug), '-')), "
+	if (db_exec("SELECT u.name, u.role, IF(u.all_dashboards, '*', IFNULL(GROUP_CONCAT(d.slug ORDER BY d.slug), "
+		    "'-')), "
 		    "IFNULL(DATE_FORMAT(u.last_login_at, '%Y-%m-%d %H:%i'), 'never') FROM users u "
-		    "LEFT JOIN user_dashboards ud ON ud.user_id = u.id LEFT JOIN dashboards d ON d.id = ud.dashboard_id "
+		    "LEFT JOIN user_dashboards ud ON ud.user_id = u.id LEFT JOIN dashboards d ON d.id = "
+		    "ud.dashboard_id "
 		    "GROUP BY u.id ORDER BY u.name",
 		    DB_NOPARAMS, &r, &err)) {
 		fail("%s", buf_str(&err));
@@ -135,8 +137,8 @@ int cmd_user(const struct md_config *cfg, int argc, char **argv)
 		else if (user_grant(name, argv[3], grant, &err))
 			rc = fail("%s", buf_str(&err));
 		else
-			printf("%s %s %s %s.\n", grant ? "Granted" : "Revoked", !strcmp(argv[3], "*") ? "every dashboard" : argv[3],
-			       grant ? "to" : "from", name);
+			printf("%s %s %s %s.\n", grant ? "Granted" : "Revoked",
+			       !strcmp(argv[3], "*") ? "every dashboard" : argv[3], grant ? "to" : "from", name);
 	} else {
 		fputs(usage, stderr);
 		rc = 2;

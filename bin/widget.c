@@ -127,11 +127,14 @@ static int save(json_object *o, const char *slug, int placed)
 				fail("%s", buf_str(&err));
 				goto out;
 			}
-			struct dspec ds = {.columns = d.columns, .widgets = xcalloc((size_t)n + 1, sizeof(struct wspec))};
+			struct dspec ds = {.columns = d.columns,
+					   .widgets = xcalloc((size_t)n + 1, sizeof(struct wspec))};
 			for (int i = 0; i < n; i++)
 				if (strcmp(ws[i].name, s.name))
-					ds.widgets[ds.nwidgets++] = (struct wspec){.name = ws[i].name, .col = ws[i].col,
-										   .row = ws[i].row, .sizex = ws[i].sizex,
+					ds.widgets[ds.nwidgets++] = (struct wspec){.name = ws[i].name,
+										   .col = ws[i].col,
+										   .row = ws[i].row,
+										   .sizex = ws[i].sizex,
 										   .sizey = ws[i].sizey};
 			s.col = s.row = 0;
 			ds.widgets[ds.nwidgets++] = s;
@@ -231,7 +234,8 @@ static int show(const char *name)
 	       w.name, w.type, w.title, w.dashboard ? w.dashboard : "-", w.col, w.row, w.sizex, w.sizey, w.interval,
 	       w.enabled ? "yes" : "no", widget_state(&w), w.version, *iso ? iso : "never",
 	       w.last_error ? w.last_error : "-");
-	printf("source\t%s\noptions\t%s\ndata\t%s\n", json_object_to_json_string_ext(widget_source(&w), JSON_C_TO_STRING_PLAIN),
+	printf("source\t%s\noptions\t%s\ndata\t%s\n",
+	       json_object_to_json_string_ext(widget_source(&w), JSON_C_TO_STRING_PLAIN),
 	       json_object_to_json_string_ext(widget_options(&w), JSON_C_TO_STRING_PLAIN),
 	       json_object_to_json_string_ext(widget_data(&w), JSON_C_TO_STRING_PLAIN));
 	widget_free(&w);

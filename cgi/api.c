@@ -6,7 +6,6 @@
 #include "render.h"
 #include "widget.h"
 
-
 static json_object *time_or_null(const char *db_time)
 {
 	char iso[40];

@@ -4,7 +4,6 @@
 #include "render.h"
 #include "widget.h"
 
-
 void fragment_widget(struct req *r)
 {
 	struct md_widget w;

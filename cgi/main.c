@@ -77,8 +77,8 @@ static void handle(FCGX_Request *fr, const struct md_config *cfg)
 	if (!r.query)
 		r.query = "";
 	const struct route *route;
-	enum route_result res = r.path ? route_match(routes, (int)(sizeof routes / sizeof routes[0]), r.method,
-						     r.path, &route, r.params, REQ_MAX_PARAMS, &r.nparams)
+	enum route_result res = r.path ? route_match(routes, (int)(sizeof routes / sizeof routes[0]), r.method, r.path,
+						     &route, r.params, REQ_MAX_PARAMS, &r.nparams)
 				       : ROUTE_NOT_FOUND;
 	if (!r.path)
 		r.path = "/";
@@ -156,9 +156,11 @@ static int supervise(int listen_fd, const struct md_config *cfg, int n)
 			if (pids[i] != dead)
 				continue;
 			if (WIFSIGNALED(status))
-				log_error("worker %d died of signal %d; starting a new one", (int)dead, WTERMSIG(status));
+				log_error("worker %d died of signal %d; starting a new one", (int)dead,
+					  WTERMSIG(status));
 			else
-				log_warn("worker %d exited with %d; starting a new one", (int)dead, WEXITSTATUS(status));
+				log_warn("worker %d exited with %d; starting a new one", (int)dead,
+					 WEXITSTATUS(status));
 			if (now_ms() - started[i] < 1000)
 				sleep(1);
 			pids[i] = spawn_worker(listen_fd, cfg);

@@ -17,14 +17,14 @@ struct req {
 	FCGX_Request *fcgx;
 	const struct md_config *cfg;
 	const char *method;
-	const char *path;      /* below the mount point, starting with '/' */
-	const char *uri;       /* the same with the query string, for redirects back */
+	const char *path; /* below the mount point, starting with '/' */
+	const char *uri;  /* the same with the query string, for redirects back */
 	const char *query;
-	char params[REQ_MAX_PARAMS][IDENT_MAX + 1];  /* the route's {ident}s */
+	char params[REQ_MAX_PARAMS][IDENT_MAX + 1]; /* the route's {ident}s */
 	int nparams;
-	struct buf headers;    /* extra response header lines */
+	struct buf headers; /* extra response header lines */
 	int answered;
-	struct md_user user;   /* who is asking (access.c), once loaded */
+	struct md_user user; /* who is asking (access.c), once loaded */
 	int user_loaded, db_failed;
 };
 

@@ -24,8 +24,7 @@ static int match(const char *pat, const char *path, char params[][IDENT_MAX + 1]
 }
 
 enum route_result route_match(const struct route *table, int n, const char *method, const char *path,
-			      const struct route **found, char params[][IDENT_MAX + 1], int maxparams,
-			      int *nparams)
+			      const struct route **found, char params[][IDENT_MAX + 1], int maxparams, int *nparams)
 {
 	enum route_result res = ROUTE_NOT_FOUND;
 	const char *m = strcmp(method, "HEAD") ? method : "GET";

@@ -9,7 +9,7 @@ struct req;
 
 struct route {
 	const char *method;
-	const char *pattern;   /* e.g. "/d/{id}" */
+	const char *pattern; /* e.g. "/d/{id}" */
 	void (*handler)(struct req *r);
 };
 
@@ -18,7 +18,6 @@ enum route_result { ROUTE_FOUND, ROUTE_NOT_FOUND, ROUTE_BAD_METHOD };
 /* Finds the route for method and path, copying {id}s into params. HEAD
  * matches GET routes. */
 enum route_result route_match(const struct route *table, int n, const char *method, const char *path,
-			      const struct route **found, char params[][IDENT_MAX + 1], int maxparams,
-			      int *nparams);
+			      const struct route **found, char params[][IDENT_MAX + 1], int maxparams, int *nparams);
 
 #endif

@@ -12,7 +12,6 @@
 #include "log.h"
 #include "widget.h"
 
-
 /* nchan's limits for a multiplexed subscriber. */
 #define MAX_CHANNELS 255
 #define MAX_IDS_LEN 1000

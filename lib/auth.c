@@ -103,7 +103,8 @@ int user_grant(const char *name, const char *slug, int grant, struct buf *err)
 	if (db_exec(sql, DB_PARAMS(DB_S(name), DB_S(slug)), &r, err))
 		return -1;
 	if (grant && r.affected == 0) {
-		if (db_exec("SELECT (SELECT COUNT(*) FROM users WHERE name = ?), (SELECT COUNT(*) FROM dashboards WHERE slug = ?)",
+		if (db_exec("SELECT (SELECT COUNT(*) FROM users WHERE name = ?), (SELECT COUNT(*) FROM dashboards "
+			    "WHERE slug = ?)",
 			    DB_PARAMS(DB_S(name), DB_S(slug)), &r, err))
 			return -1;
 		int nu = (int)db_cell_int(&r, 0, 0, 0), nd = (int)db_cell_int(&r, 0, 1, 0);
@@ -240,7 +241,8 @@ int session_find(const struct md_config *cfg, const char *cookie, struct md_user
 		return 0;
 	sha256_hex(cookie, 64, hash);
 	if (db_exec("SELECT u.id, u.name, u.role, u.all_dashboards, s.csrf, "
-		    "TIMESTAMPDIFF(SECOND, s.seen_at, UTC_TIMESTAMP(3)) FROM sessions s JOIN users u ON u.id = s.user_id "
+		    "TIMESTAMPDIFF(SECOND, s.seen_at, UTC_TIMESTAMP(3)) FROM sessions s JOIN users u ON u.id = "
+		    "s.user_id "
 		    "WHERE s.id_hash = ? AND s.seen_at > UTC_TIMESTAMP(3) - INTERVAL ? MINUTE "
 		    "AND s.created_at > UTC_TIMESTAMP(3) - INTERVAL ? DAY",
 		    DB_PARAMS(DB_S(hash), DB_I(cfg->session_idle_minutes), DB_I(cfg->session_max_days)), &r, err))
@@ -251,8 +253,8 @@ int session_find(const struct md_config *cfg, const char *cookie, struct md_user
 		u->csrf = xstrdup(db_cell(&r, 0, 4));
 		/* Touch the session at most once a minute: reads stay reads. */
 		if (db_cell_int(&r, 0, 5, 0) >= 60)
-			db_exec("UPDATE sessions SET seen_at = UTC_TIMESTAMP(3) WHERE id_hash = ?", DB_PARAMS(DB_S(hash)),
-				NULL, err);
+			db_exec("UPDATE sessions SET seen_at = UTC_TIMESTAMP(3) WHERE id_hash = ?",
+				DB_PARAMS(DB_S(hash)), NULL, err);
 	}
 	db_result_free(&r);
 	return found;

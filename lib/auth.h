@@ -14,7 +14,7 @@ struct md_user {
 	char *name;
 	enum role role;
 	int all_dashboards;
-	char *csrf;  /* the session's CSRF token, when from a session */
+	char *csrf; /* the session's CSRF token, when from a session */
 };
 
 /* A yescrypt hash of password into *hash (caller frees). */

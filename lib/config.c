@@ -29,7 +29,10 @@ struct setting {
 	long min, max;
 };
 
-#define S(n, k, f, d, lo, hi) {n, k, offsetof(struct md_config, f), d, lo, hi}
+#define S(n, k, f, d, lo, hi)                                                                                          \
+	{                                                                                                              \
+		n, k, offsetof(struct md_config, f), d, lo, hi                                                         \
+	}
 static const struct setting settings[] = {
 	S("RequireLogin", K_BOOL, require_login, "1", 0, 1),
 	S("PublishURL", K_DIR, publish_url, "http://127.0.0.1/pub/", 0, 0),
@@ -85,8 +88,8 @@ static int set_value(struct md_config *cfg, const struct setting *s, const char 
 		return 0;
 	case K_INT:
 		if (parse_long(v, s->min, s->max, &n)) {
-			buf_printf(why, "%s must be a whole number from %ld to %ld, not \"%s\"", s->name,
-				   s->min, s->max, v);
+			buf_printf(why, "%s must be a whole number from %ld to %ld, not \"%s\"", s->name, s->min,
+				   s->max, v);
 			return -1;
 		}
 		*(long *)field = n;

@@ -9,19 +9,19 @@
 #include "util.h"
 
 struct md_config {
-	char *path;           /* the file it came from */
-	int require_login;    /* RequireLogin (seed: DASHBOARD_REQUIRE_LOGIN) */
-	char *publish_url;    /* PublishURL (seed: DASHBOARD_MESSENGER_URL), ends in '/' */
-	char *base_path;      /* BasePath: where nginx mounts the app, ends in '/' */
-	char *lock_file;      /* LockFile (seed: UPDATE_WIDGET_DATA_LOCKFILE) */
-	char *template_dir;   /* TemplateDir */
-	char *schema_dir;     /* SchemaDir */
-	char *plugin_dir;     /* PluginDir */
-	long workers;         /* App.Workers: FastCGI worker processes */
-	long update_threads;  /* Update.Threads: concurrent source fetches */
-	long source_timeout;  /* Update.Timeout: seconds per source fetch */
-	long history_keep;    /* History.Keep: newest updates kept per widget */
-	long history_days;    /* History.MaxAge: days an update is kept */
+	char *path;                /* the file it came from */
+	int require_login;         /* RequireLogin (seed: DASHBOARD_REQUIRE_LOGIN) */
+	char *publish_url;         /* PublishURL (seed: DASHBOARD_MESSENGER_URL), ends in '/' */
+	char *base_path;           /* BasePath: where nginx mounts the app, ends in '/' */
+	char *lock_file;           /* LockFile (seed: UPDATE_WIDGET_DATA_LOCKFILE) */
+	char *template_dir;        /* TemplateDir */
+	char *schema_dir;          /* SchemaDir */
+	char *plugin_dir;          /* PluginDir */
+	long workers;              /* App.Workers: FastCGI worker processes */
+	long update_threads;       /* Update.Threads: concurrent source fetches */
+	long source_timeout;       /* Update.Timeout: seconds per source fetch */
+	long history_keep;         /* History.Keep: newest updates kept per widget */
+	long history_days;         /* History.MaxAge: days an update is kept */
 	long session_idle_minutes; /* Session.IdleMinutes */
 	long session_max_days;     /* Session.MaxDays: absolute lifetime */
 	int secure_cookies;        /* Session.SecureCookie: also on without TLS seen */
@@ -32,13 +32,12 @@ struct md_config {
 		char *name;
 		char *user;
 		char *password;
-	} db,
-		sql; /* SQL.*: the account sql sources use; empty parts come from db */
+	} db, sql; /* SQL.*: the account sql sources use; empty parts come from db */
 	/* Secret.<name> = value: credentials sources refer to by name, so that
 	 * they stay out of the database and the declarative file. */
 	struct md_secret {
 		char *name, *value;
-	} *secrets;
+	} * secrets;
 	int nsecrets;
 };
 

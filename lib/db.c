@@ -71,14 +71,12 @@ static int connect_db(struct buf *err)
 	mysql_optionsv(conn, MYSQL_OPT_WRITE_TIMEOUT, &io_timeout);
 	mysql_optionsv(conn, MYSQL_SET_CHARSET_NAME, "utf8mb4");
 	/* All times are stored and compared in UTC. */
-	mysql_optionsv(conn, MYSQL_INIT_COMMAND,
-		       "SET collation_connection=utf8mb4_unicode_ci, time_zone='+00:00'");
+	mysql_optionsv(conn, MYSQL_INIT_COMMAND, "SET collation_connection=utf8mb4_unicode_ci, time_zone='+00:00'");
 	const char *sock = conf->db.socket && *conf->db.socket ? conf->db.socket : NULL;
 	const char *host = sock ? "localhost" : conf->db.host;
-	if (!mysql_real_connect(conn, host, conf->db.user, conf->db.password, conf->db.name,
-				(unsigned)conf->db.port, sock, 0)) {
-		buf_printf(err, "cannot connect to the database (%s): %s", sock ? sock : host,
-			   mysql_error(conn));
+	if (!mysql_real_connect(conn, host, conf->db.user, conf->db.password, conf->db.name, (unsigned)conf->db.port,
+				sock, 0)) {
+		buf_printf(err, "cannot connect to the database (%s): %s", sock ? sock : host, mysql_error(conn));
 		last_lost = 1;
 		mysql_close(conn);
 		conn = NULL;
@@ -212,8 +210,7 @@ out:
 	return rc;
 }
 
-static int exec_once(const char *sql, const struct db_param *params, int np, struct db_result *res,
-		     struct buf *err)
+static int exec_once(const char *sql, const struct db_param *params, int np, struct db_result *res, struct buf *err)
 {
 	last_lost = 0;
 	if (connect_db(err))
@@ -222,8 +219,7 @@ static int exec_once(const char *sql, const struct db_param *params, int np, str
 	if (!st)
 		return -1;
 	if ((int)mysql_stmt_param_count(st) != np) {
-		buf_printf(err, "database: statement wants %lu parameters, got %d",
-			   mysql_stmt_param_count(st), np);
+		buf_printf(err, "database: statement wants %lu parameters, got %d", mysql_stmt_param_count(st), np);
 		return -1;
 	}
 	MYSQL_BIND *b = np ? xcalloc((size_t)np, sizeof *b) : NULL;

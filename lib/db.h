@@ -20,18 +20,13 @@ struct db_param {
 };
 
 /* Parameter constructors. DB_S(NULL) binds SQL NULL. */
-static inline struct db_param DB_S(const char *s)
-{
+static inline struct db_param DB_S(const char *s) {
 	struct db_param p = {.type = s ? DB_STR : DB_NULL, .s = s, .len = s ? strlen(s) : 0};
 	return p;
-}
-static inline struct db_param DB_I(long long i)
-{
+} static inline struct db_param DB_I(long long i) {
 	struct db_param p = {.type = DB_INT, .i = i};
 	return p;
-}
-static inline struct db_param DB_D(double d)
-{
+} static inline struct db_param DB_D(double d) {
 	struct db_param p = {.type = DB_DBL, .d = d};
 	return p;
 }
@@ -44,8 +39,9 @@ struct db_result {
 	unsigned long long insert_id;
 };
 
-#define DB_PARAMS(...) ((const struct db_param[]){__VA_ARGS__}), \
-	(int)(sizeof((const struct db_param[]){__VA_ARGS__}) / sizeof(struct db_param))
+#define DB_PARAMS(...)                                                                                                 \
+	((const struct db_param[]){__VA_ARGS__}),                                                                      \
+		(int)(sizeof((const struct db_param[]){__VA_ARGS__}) / sizeof(struct db_param))
 #define DB_NOPARAMS NULL, 0
 
 /* Remembers the settings; connects on first use. */
@@ -56,8 +52,7 @@ int db_ping(struct buf *err);
 
 /* Runs one prepared statement. res may be NULL when no rows are wanted.
  * sql should be a string literal: statements are cached by it. */
-int db_exec(const char *sql, const struct db_param *params, int nparams, struct db_result *res,
-	    struct buf *err);
+int db_exec(const char *sql, const struct db_param *params, int nparams, struct db_result *res, struct buf *err);
 /* Runs trusted SQL text with no parameters (migrations). */
 int db_script(const char *sql, struct buf *err);
 

@@ -25,7 +25,8 @@ int history_prune(const struct md_config *cfg, long long widget_id, long long *d
 {
 	struct db_result r;
 	if (widget_id) {
-		if (db_exec("DELETE FROM widget_history WHERE widget_id = ? AND created_at < UTC_TIMESTAMP(3) - INTERVAL ? DAY",
+		if (db_exec("DELETE FROM widget_history WHERE widget_id = ? AND created_at < UTC_TIMESTAMP(3) - "
+			    "INTERVAL ? DAY",
 			    DB_PARAMS(DB_I(widget_id), DB_I(cfg->history_days)), &r, err))
 			return -1;
 		*deleted += (long long)r.affected;

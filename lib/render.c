@@ -83,8 +83,7 @@ static void json_walk(HDF *hdf, struct buf *path, json_object *v, int depth)
 	case json_type_object:
 		if (depth >= JSON_MAX_DEPTH)
 			return;
-		json_object_object_foreach(v, key, val)
-		{
+		json_object_object_foreach (v, key, val) {
 			if (!key_ok(key))
 				continue;
 			buf_printf(path, ".%s", key);
@@ -105,14 +104,9 @@ static void json_walk(HDF *hdf, struct buf *path, json_object *v, int depth)
 		}
 		return;
 	}
-	case json_type_null:
-		return;
-	case json_type_boolean:
-		hdf_set_value(hdf, path->data, json_object_get_boolean(v) ? "1" : "0");
-		return;
-	default:
-		hdf_set_value(hdf, path->data, json_object_get_string(v));
-		return;
+	case json_type_null: return;
+	case json_type_boolean: hdf_set_value(hdf, path->data, json_object_get_boolean(v) ? "1" : "0"); return;
+	default: hdf_set_value(hdf, path->data, json_object_get_string(v)); return;
 	}
 }
 

@@ -42,10 +42,10 @@ static int validate_mapping(json_object *src, struct buf *err)
 			buf_puts(err, "source.fields: must be an object of field name to JSON pointer");
 			return -1;
 		}
-		json_object_object_foreach(f, key, val)
-		{
+		json_object_object_foreach (f, key, val) {
 			if (!pointer_ok(val)) {
-				buf_printf(err, "source.fields.%s: must be a JSON pointer such as \"/data/count\"", key);
+				buf_printf(err, "source.fields.%s: must be a JSON pointer such as \"/data/count\"",
+					   key);
 				return -1;
 			}
 		}
@@ -66,11 +66,11 @@ int source_validate(json_object *src, struct buf *err)
 	}
 	const struct md_source_kind *kind = source_find(json_object_get_string(k));
 	if (!kind) {
-		buf_printf(err, "source.kind: unknown kind \"%s\" (http, exec, sql or push)", json_object_get_string(k));
+		buf_printf(err, "source.kind: unknown kind \"%s\" (http, exec, sql or push)",
+			   json_object_get_string(k));
 		return -1;
 	}
-	json_object_object_foreach(src, key, val)
-	{
+	json_object_object_foreach (src, key, val) {
 		(void)val;
 		if (!key_known(kind, key)) {
 			buf_printf(err, "source.%s: unknown key for a %s source", key, kind->name);
@@ -92,15 +92,13 @@ static int lookup(json_object *doc, json_object *ptr, json_object **out, struct 
 	return 0;
 }
 
-int source_map(json_object *doc, json_object *src, const char *value_field, json_object **fields,
-	       struct buf *err)
+int source_map(json_object *doc, json_object *src, const char *value_field, json_object **fields, struct buf *err)
 {
 	json_object *f, *p, *v;
 	*fields = NULL;
 	if (json_object_object_get_ex(src, "fields", &f)) {
 		json_object *out = json_object_new_object();
-		json_object_object_foreach(f, key, ptr)
-		{
+		json_object_object_foreach (f, key, ptr) {
 			if (lookup(doc, ptr, &v, err)) {
 				json_object_put(out);
 				return -1;

@@ -14,13 +14,13 @@
 /* What one fetch may use. Each updater thread has its own. */
 struct md_fetch {
 	const struct md_config *cfg;
-	long timeout;  /* seconds */
-	void *curl;    /* a reusable CURL handle, or NULL */
+	long timeout; /* seconds */
+	void *curl;   /* a reusable CURL handle, or NULL */
 };
 
 struct md_source_kind {
 	const char *name;
-	const char *const *keys;  /* accepted keys besides "kind", NULL-terminated */
+	const char *const *keys; /* accepted keys besides "kind", NULL-terminated */
 	/* Checks the kind's own keys; messages name the field. */
 	int (*validate)(json_object *src, struct buf *err);
 	/* Fetches the raw document into out; NULL for kinds that never pull. */
@@ -34,8 +34,7 @@ const struct md_source_kind *source_find(const char *kind);
 int source_validate(json_object *src, struct buf *err);
 /* Maps a fetched document to the widget's fields by "pointer" or "fields"
  * (see the declarative file). Returns 0 and a new object, or -1. */
-int source_map(json_object *doc, json_object *src, const char *value_field, json_object **fields,
-	       struct buf *err);
+int source_map(json_object *doc, json_object *src, const char *value_field, json_object **fields, struct buf *err);
 /* Fetch, parse and map: the whole pull of one widget. */
 int source_pull(const struct md_widget *w, const char *value_field, struct md_fetch *f, json_object **fields,
 		struct buf *err);

@@ -53,8 +53,8 @@ int token_create(const char *name, char **secret, struct buf *err)
 	}
 	hex(raw, sizeof raw, text);
 	sha256_hex(text, strlen(text), hash);
-	if (db_exec("INSERT INTO api_tokens (name, token_hash) VALUES (?, ?)", DB_PARAMS(DB_S(name), DB_S(hash)),
-		    NULL, err))
+	if (db_exec("INSERT INTO api_tokens (name, token_hash) VALUES (?, ?)", DB_PARAMS(DB_S(name), DB_S(hash)), NULL,
+		    err))
 		return -1;
 	*secret = xstrdup(text);
 	return 0;

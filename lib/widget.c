@@ -9,13 +9,14 @@
 #include "wtype.h"
 
 /* The one column list every loader uses, in struct order. */
-#define WIDGET_COLS                                                                               \
-	"w.id, w.name, w.type, w.title, d.slug, w.col, w.`row`, w.sizex, w.sizey, "             \
-	"w.update_interval, w.enabled, w.source, w.options, w.data, w.version, "               \
-	"DATE_FORMAT(w.updated_at, '%Y-%m-%d %H:%i:%s.%f'), "                                   \
-	"IFNULL(TIMESTAMPDIFF(SECOND, w.updated_at, UTC_TIMESTAMP(3)), -1), "                  \
-	"IFNULL(CAST(w.update_interval AS SIGNED) * 1000 - TIMESTAMPDIFF(MICROSECOND, w.attempted_at, UTC_TIMESTAMP(3)) DIV 1000, 0), " \
-	"w.last_error, w.publish_pending, IFNULL(w.dashboard_id, 0) "                             \
+#define WIDGET_COLS                                                                                                    \
+	"w.id, w.name, w.type, w.title, d.slug, w.col, w.`row`, w.sizex, w.sizey, "                                    \
+	"w.update_interval, w.enabled, w.source, w.options, w.data, w.version, "                                       \
+	"DATE_FORMAT(w.updated_at, '%Y-%m-%d %H:%i:%s.%f'), "                                                          \
+	"IFNULL(TIMESTAMPDIFF(SECOND, w.updated_at, UTC_TIMESTAMP(3)), -1), "                                          \
+	"IFNULL(CAST(w.update_interval AS SIGNED) * 1000 - TIMESTAMPDIFF(MICROSECOND, w.attempted_at, "                \
+	"UTC_TIMESTAMP(3)) DIV 1000, 0), "                                                                             \
+	"w.last_error, w.publish_pending, IFNULL(w.dashboard_id, 0) "                                                  \
 	"FROM widgets w LEFT JOIN dashboards d ON d.id = w.dashboard_id "
 
 static char *dup_or_null(const char *s)
@@ -64,8 +65,7 @@ static void from_row(const struct db_result *r, int i, struct md_widget *w)
 	w->source_obj = parse_object(w->source);
 }
 
-static int load_list(const char *sql, const struct db_param *p, int np, struct md_widget **out, int *n,
-		     struct buf *err)
+static int load_list(const char *sql, const struct db_param *p, int np, struct md_widget **out, int *n, struct buf *err)
 {
 	struct db_result r;
 	*out = NULL;
@@ -104,8 +104,7 @@ int widget_list_dashboard(long long dashboard_id, struct md_widget **out, int *n
 int widget_list_all(int enabled_only, struct md_widget **out, int *n, struct buf *err)
 {
 	if (enabled_only)
-		return load_list("SELECT " WIDGET_COLS "WHERE w.enabled = 1 ORDER BY w.name", DB_NOPARAMS,
-				 out, n, err);
+		return load_list("SELECT " WIDGET_COLS "WHERE w.enabled = 1 ORDER BY w.name", DB_NOPARAMS, out, n, err);
 	return load_list("SELECT " WIDGET_COLS "ORDER BY w.name", DB_NOPARAMS, out, n, err);
 }
 
@@ -159,7 +158,8 @@ static json_object *merge(const char *type, const char *old_text, const char *op
 	if (!json_object_object_get_ex(fields, "last", NULL) && json_object_object_get_ex(fields, "current", NULL) &&
 	    json_object_object_get_ex(old, "current", &cur))
 		json_object_object_add(old, "last", json_object_get(cur));
-	json_object_object_foreach(fields, key, val) json_object_object_add(old, key, json_object_get(val));
+	json_object_object_foreach (fields, key, val)
+		json_object_object_add(old, key, json_object_get(val));
 	return old;
 }
 
@@ -281,8 +281,7 @@ int widget_settings_store(struct md_widget *w, struct buf *err)
 {
 	if (!w->saved)
 		return 0;
-	json_object_object_foreach(w->saved, key, val)
-	{
+	json_object_object_foreach (w->saved, key, val) {
 		if (db_exec("INSERT INTO widget_settings (widget_id, setting, value) VALUES (?, ?, ?) "
 			    "ON DUPLICATE KEY UPDATE value = VALUES(value)",
 			    DB_PARAMS(DB_I(w->id), DB_S(key), DB_S(json_object_get_string(val))), NULL, err))

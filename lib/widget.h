@@ -11,25 +11,25 @@
 struct md_widget {
 	long long id;
 	char *name, *type, *title;
-	char *dashboard;           /* slug, or NULL when on no dashboard */
-	long long dashboard_id;    /* 0 when on no dashboard */
+	char *dashboard;        /* slug, or NULL when on no dashboard */
+	long long dashboard_id; /* 0 when on no dashboard */
 	int col, row, sizex, sizey;
-	long interval;             /* seconds between pulls */
+	long interval; /* seconds between pulls */
 	int enabled;
-	char *source;              /* JSON object text */
-	char *options;             /* JSON object text */
-	char *data;                /* JSON object text, NULL before the first update */
+	char *source;  /* JSON object text */
+	char *options; /* JSON object text */
+	char *data;    /* JSON object text, NULL before the first update */
 	long long version;
-	char *updated_at;          /* "YYYY-MM-DD HH:MM:SS.mmm" UTC, or NULL */
-	long long age;             /* seconds since updated_at, -1 if never */
-	long long due_in_ms;       /* until the next pull is due (<= 0: due now) */
+	char *updated_at;    /* "YYYY-MM-DD HH:MM:SS.mmm" UTC, or NULL */
+	long long age;       /* seconds since updated_at, -1 if never */
+	long long due_in_ms; /* until the next pull is due (<= 0: due now) */
 	char *last_error;
 	int publish_pending;
-	json_object *data_obj;     /* parsed data ({} when none); owned */
-	json_object *options_obj;  /* parsed options; owned */
-	json_object *source_obj;   /* parsed source; owned */
-	json_object *settings;     /* free-form settings, when loaded; owned */
-	json_object *saved;        /* settings saved since, to store; owned */
+	json_object *data_obj;    /* parsed data ({} when none); owned */
+	json_object *options_obj; /* parsed options; owned */
+	json_object *source_obj;  /* parsed source; owned */
+	json_object *settings;    /* free-form settings, when loaded; owned */
+	json_object *saved;       /* settings saved since, to store; owned */
 };
 
 /* ok, stale (no update for twice its interval) or error (last update failed). */

@@ -13,8 +13,8 @@ static int ntypes;
 int wtype_register(const struct mdash_widget_type *t, struct buf *err)
 {
 	if (t->api_version != MDASH_WIDGET_API_VERSION) {
-		buf_printf(err, "widget type %s: API version %d, this mdash speaks %d",
-			   t->name ? t->name : "(unnamed)", t->api_version, MDASH_WIDGET_API_VERSION);
+		buf_printf(err, "widget type %s: API version %d, this mdash speaks %d", t->name ? t->name : "(unnamed)",
+			   t->api_version, MDASH_WIDGET_API_VERSION);
 		return -1;
 	}
 	if (!ident_valid(t->name) || !t->template || !t->value_field || t->sizex < 1 || t->sizey < 1 ||
@@ -37,9 +37,9 @@ int wtype_register(const struct mdash_widget_type *t, struct buf *err)
 
 void wtype_register_builtin(void)
 {
-	static const struct mdash_widget_type *const builtin[] = {
-		&wtype_number, &wtype_meter, &wtype_list,  &wtype_text,
-		&wtype_graph,  &wtype_clock, &wtype_image, &wtype_status};
+	static const struct mdash_widget_type *const builtin[] = {&wtype_number, &wtype_meter, &wtype_list,
+								  &wtype_text,   &wtype_graph, &wtype_clock,
+								  &wtype_image,  &wtype_status};
 	struct buf err = {0};
 	for (size_t i = 0; i < sizeof builtin / sizeof builtin[0]; i++)
 		if (!wtype_find(builtin[i]->name))

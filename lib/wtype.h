@@ -16,8 +16,8 @@ int wtype_count(void);
 const struct mdash_widget_type *wtype_at(int i);
 
 /* The built-in types, one file each in lib/types/. */
-extern const struct mdash_widget_type wtype_number, wtype_meter, wtype_list, wtype_text, wtype_graph,
-	wtype_clock, wtype_image, wtype_status;
+extern const struct mdash_widget_type wtype_number, wtype_meter, wtype_list, wtype_text, wtype_graph, wtype_clock,
+	wtype_image, wtype_status;
 
 /* The graph keeps a series in its data: each stored "value" becomes a
  * point {x: unix time, y: value}, the oldest dropped past options.points

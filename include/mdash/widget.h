@@ -22,8 +22,8 @@ extern "C" {
 
 #define MDASH_WIDGET_API_VERSION 1
 
-typedef struct md_widget mdash_widget;          /* one widget instance */
-typedef struct mdash_context mdash_context;     /* its template's data */
+typedef struct md_widget mdash_widget;      /* one widget instance */
+typedef struct mdash_context mdash_context; /* its template's data */
 
 struct mdash_widget_type {
 	int api_version;         /* MDASH_WIDGET_API_VERSION */
@@ -64,8 +64,7 @@ void mdash_save_setting(mdash_widget *w, const char *key, const char *value);
 
 /* Sets w.ctx.<key> for the template; the key may contain dots for nesting. */
 void mdash_set(mdash_context *ctx, const char *key, const char *value);
-void mdash_setf(mdash_context *ctx, const char *key, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+void mdash_setf(mdash_context *ctx, const char *key, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 #ifdef __cplusplus
 }

@@ -25,7 +25,8 @@ static int validate(json_object *src, struct buf *err)
 		json_object *name = NULL;
 		if (one && !json_object_object_get_ex(a, "bearer", &name))
 			json_object_object_get_ex(a, "basic", &name);
-		if (!name || !json_object_is_type(name, json_type_string) || !ident_valid(json_object_get_string(name))) {
+		if (!name || !json_object_is_type(name, json_type_string) ||
+		    !ident_valid(json_object_get_string(name))) {
 			buf_puts(err, "source.auth: must be {\"bearer\": SECRET} or {\"basic\": SECRET}, naming a "
 				      "Secret.<name> of the settings file");
 			return -1;
@@ -36,10 +37,10 @@ static int validate(json_object *src, struct buf *err)
 			buf_puts(err, "source.headers: must be an object of header name to value");
 			return -1;
 		}
-		json_object_object_foreach(h, name, val)
-		{
+		json_object_object_foreach (h, name, val) {
 			const char *v = json_object_get_string(val);
-			if (!json_object_is_type(val, json_type_string) || strpbrk(name, ":\r\n") || strpbrk(v, "\r\n")) {
+			if (!json_object_is_type(val, json_type_string) || strpbrk(name, ":\r\n") ||
+			    strpbrk(v, "\r\n")) {
 				buf_printf(err, "source.headers.%s: must be a one-line string", name);
 				return -1;
 			}
@@ -76,8 +77,7 @@ static int fetch(json_object *src, struct md_fetch *f, struct buf *out, struct b
 	const char *url = json_object_get_string(u);
 	struct curl_slist *hdrs = curl_slist_append(NULL, "Accept: application/json");
 	if (json_object_object_get_ex(src, "headers", &h)) {
-		json_object_object_foreach(h, name, val)
-		{
+		json_object_object_foreach (h, name, val) {
 			struct buf line = {0};
 			buf_printf(&line, "%s: %s", name, json_object_get_string(val));
 			hdrs = curl_slist_append(hdrs, line.data);
@@ -92,7 +92,8 @@ static int fetch(json_object *src, struct md_fetch *f, struct buf *out, struct b
 			json_object_object_get_ex(a, "basic", &secret);
 		const char *value = config_secret(f->cfg, json_object_get_string(secret));
 		if (!value) {
-			buf_printf(err, "%s: Secret.%s is not in the settings file", url, json_object_get_string(secret));
+			buf_printf(err, "%s: Secret.%s is not in the settings file", url,
+				   json_object_get_string(secret));
 			curl_slist_free_all(hdrs);
 			if (!f->curl)
 				curl_easy_cleanup(c);

@@ -69,12 +69,16 @@ static MYSQL *open_conn(const struct md_config *cfg, long timeout, struct buf *e
 static int is_number(enum enum_field_types t)
 {
 	switch (t) {
-	case MYSQL_TYPE_TINY: case MYSQL_TYPE_SHORT: case MYSQL_TYPE_LONG: case MYSQL_TYPE_INT24:
-	case MYSQL_TYPE_LONGLONG: case MYSQL_TYPE_FLOAT: case MYSQL_TYPE_DOUBLE: case MYSQL_TYPE_DECIMAL:
-	case MYSQL_TYPE_NEWDECIMAL:
-		return 1;
-	default:
-		return 0;
+	case MYSQL_TYPE_TINY:
+	case MYSQL_TYPE_SHORT:
+	case MYSQL_TYPE_LONG:
+	case MYSQL_TYPE_INT24:
+	case MYSQL_TYPE_LONGLONG:
+	case MYSQL_TYPE_FLOAT:
+	case MYSQL_TYPE_DOUBLE:
+	case MYSQL_TYPE_DECIMAL:
+	case MYSQL_TYPE_NEWDECIMAL: return 1;
+	default: return 0;
 	}
 }
 
@@ -87,7 +91,7 @@ static json_object *cell(const char *v, unsigned long len, enum enum_field_types
 		double d = strtod(v, &end);
 		if (end != v && !*end)
 			return strchr(v, '.') || strchr(v, 'e') ? json_object_new_double(d)
-							      : json_object_new_int64(strtoll(v, NULL, 10));
+								: json_object_new_int64(strtoll(v, NULL, 10));
 	}
 	return json_object_new_string_len(v, (int)len);
 }
@@ -100,7 +104,8 @@ static json_object *to_doc(MYSQL_RES *res, struct buf *err)
 	my_ulonglong nrows = mysql_num_rows(res);
 	MYSQL_ROW row;
 	if (nrows > MAX_ROWS) {
-		buf_printf(err, "the query returned %llu rows; at most %d are shown", (unsigned long long)nrows, MAX_ROWS);
+		buf_printf(err, "the query returned %llu rows; at most %d are shown", (unsigned long long)nrows,
+			   MAX_ROWS);
 		return NULL;
 	}
 	if (nrows == 1 && ncols == 1) {

@@ -118,7 +118,9 @@ void graph_grow(json_object *data, json_object *fields, json_object *options, do
 		return;
 	long keep = GRAPH_KEEP;
 	if (options && json_object_object_get_ex(options, "points", &max) && json_object_is_type(max, json_type_int))
-		keep = json_object_get_int(max) < 2 ? 2 : json_object_get_int(max) > 10000 ? 10000 : json_object_get_int(max);
+		keep = json_object_get_int(max) < 2       ? 2
+		       : json_object_get_int(max) > 10000 ? 10000
+							  : json_object_get_int(max);
 	if (!json_object_object_get_ex(data, "points", &pts) || !json_object_is_type(pts, json_type_array)) {
 		pts = json_object_new_array();
 		json_object_object_add(data, "points", pts);

@@ -7,8 +7,7 @@
 static int image_context(const mdash_widget *w, mdash_context *ctx)
 {
 	const char *src = mdash_field(w, "image");
-	if (src && (!strncmp(src, "https://", 8) || !strncmp(src, "http://", 7) ||
-		    (src[0] == '/' && src[1] != '/')))
+	if (src && (!strncmp(src, "https://", 8) || !strncmp(src, "http://", 7) || (src[0] == '/' && src[1] != '/')))
 		mdash_set(ctx, "src", src);
 	const char *alt = mdash_field(w, "alt");
 	mdash_set(ctx, "alt", alt ? alt : "");

@@ -7,11 +7,11 @@
 static int status_context(const mdash_widget *w, mdash_context *ctx)
 {
 	const char *s = mdash_field(w, "status");
-	const char *level = !s ? "unknown"
-			    : !strcmp(s, "ok") ? "ok"
-			    : !strcmp(s, "warning") ? "warning"
+	const char *level = !s                                                 ? "unknown"
+			    : !strcmp(s, "ok")                                 ? "ok"
+			    : !strcmp(s, "warning")                            ? "warning"
 			    : (!strcmp(s, "critical") || !strcmp(s, "danger")) ? "critical"
-									      : "unknown";
+									       : "unknown";
 	static const char *const label[][2] = {
 		{"ok", "OK"}, {"warning", "Warning"}, {"critical", "Critical"}, {"unknown", "Unknown"}};
 	mdash_set(ctx, "level", level);

@@ -27,7 +27,8 @@ START_TEST(pointer_maps_to_value_field)
 	struct buf err = {0};
 	ck_assert_str_eq(mapped("{\"a\":{\"b\":[1,42]}}", "{\"pointer\":\"/a/b/1\"}", "current", &err),
 			 "{\"current\":42}");
-	ck_assert_str_eq(mapped("{\"x\":{\"text\":\"hi\"}}", "{\"pointer\":\"/x\"}", "text", &err), "{\"text\":\"hi\"}");
+	ck_assert_str_eq(mapped("{\"x\":{\"text\":\"hi\"}}", "{\"pointer\":\"/x\"}", "text", &err),
+			 "{\"text\":\"hi\"}");
 	ck_assert_str_eq(mapped("{\"current\":3,\"moreinfo\":\"m\"}", "{}", "current", &err),
 			 "{\"current\":3,\"moreinfo\":\"m\"}");
 	ck_assert_str_eq(mapped("17", "{}", "value", &err), "{\"value\":17}");
@@ -37,8 +38,8 @@ END_TEST
 START_TEST(fields_map_each_pointer)
 {
 	struct buf err = {0};
-	ck_assert_str_eq(mapped("{\"a\":1,\"b\":{\"c\":\"x\"}}", "{\"fields\":{\"current\":\"/a\",\"moreinfo\":\"/b/c\"}}",
-				"current", &err),
+	ck_assert_str_eq(mapped("{\"a\":1,\"b\":{\"c\":\"x\"}}",
+				"{\"fields\":{\"current\":\"/a\",\"moreinfo\":\"/b/c\"}}", "current", &err),
 			 "{\"current\":1,\"moreinfo\":\"x\"}");
 }
 END_TEST
