@@ -6,10 +6,12 @@
 #include <string.h>
 
 #include "auth.h"
+#include "dashboard.h"
 #include "db.h"
 #include "form.h"
 #include "handlers.h"
 #include "render.h"
+#include "widget.h"
 #include <openssl/crypto.h>
 
 #define SESSION_COOKIE "mdash_session"
@@ -134,4 +136,47 @@ int visible(struct req *r, long long dashboard_id)
 	int ok = u ? user_can_see(u, dashboard_id, &err) : 0;
 	buf_free(&err);
 	return ok > 0;
+}
+
+int req_dashboard(struct req *r, struct md_dashboard *d, struct md_widget **ws, int *n)
+{
+	struct buf err = {0};
+	memset(d, 0, sizeof *d);
+	if (ws)
+		*ws = NULL, *n = 0;
+	if (!page_allowed(r))
+		return 0;
+	int found = dashboard_load(r->params[0], d, &err);
+	if (found < 0)
+		resp_db_error(r, &err);
+	else if (found == 0)
+		resp_error(r, 404, "There is no dashboard of that name.");
+	else if (!dashboard_allowed(r, d->id))
+		found = -1;
+	else if (ws && widget_list_dashboard(d->id, ws, n, &err)) {
+		resp_db_error(r, &err);
+		found = -1;
+	}
+	if (found < 0 && d->slug)
+		dashboard_free(d);
+	buf_free(&err);
+	return found > 0;
+}
+
+int req_widget(struct req *r, struct md_widget *w)
+{
+	struct buf err = {0};
+	if (!page_allowed(r))
+		return 0;
+	int found = widget_load(r->params[0], w, &err);
+	if (found < 0)
+		resp_db_error(r, &err);
+	else if (found == 0)
+		resp_error(r, 404, "There is no widget of that name.");
+	else if (!dashboard_allowed(r, w->dashboard_id)) {
+		widget_free(w);
+		found = 0;
+	}
+	buf_free(&err);
+	return found > 0;
 }

@@ -25,22 +25,8 @@ static void send_json(struct req *r, json_object *o)
 void api_widget(struct req *r)
 {
 	struct md_widget w;
-	struct buf err = {0};
-	if (!page_allowed(r))
+	if (!req_widget(r, &w))
 		return;
-	int found = widget_load(r->params[0], &w, &err);
-	if (found <= 0) {
-		if (found < 0)
-			resp_db_error(r, &err);
-		else
-			resp_error(r, 404, "no widget of that name");
-		buf_free(&err);
-		return;
-	}
-	if (!dashboard_allowed(r, w.dashboard_id)) {
-		widget_free(&w);
-		return;
-	}
 	json_object *o = json_object_new_object();
 	json_object_object_add(o, "name", json_object_new_string(w.name));
 	json_object_object_add(o, "type", json_object_new_string(w.type));
@@ -60,28 +46,8 @@ void api_dashboard(struct req *r)
 	struct md_dashboard d;
 	struct md_widget *ws;
 	int n;
-	struct buf err = {0};
-	if (!page_allowed(r))
+	if (!req_dashboard(r, &d, &ws, &n))
 		return;
-	int found = dashboard_load(r->params[0], &d, &err);
-	if (found <= 0) {
-		if (found < 0)
-			resp_db_error(r, &err);
-		else
-			resp_error(r, 404, "no dashboard of that name");
-		buf_free(&err);
-		return;
-	}
-	if (!dashboard_allowed(r, d.id)) {
-		dashboard_free(&d);
-		return;
-	}
-	if (widget_list_dashboard(d.id, &ws, &n, &err)) {
-		resp_db_error(r, &err);
-		dashboard_free(&d);
-		buf_free(&err);
-		return;
-	}
 	json_object *o = json_object_new_object(), *list = json_object_new_array();
 	json_object_object_add(o, "slug", json_object_new_string(d.slug));
 	json_object_object_add(o, "title", json_object_new_string(d.title));

@@ -8,23 +8,15 @@ void fragment_widget(struct req *r)
 {
 	struct md_widget w;
 	struct buf err = {0}, html = {0};
-	if (!page_allowed(r))
+	if (!req_widget(r, &w))
 		return;
-	int found = widget_load(r->params[0], &w, &err);
-	if (found < 0)
-		resp_db_error(r, &err);
-	else if (found == 0)
-		resp_error(r, 404, "There is no widget of that name.");
-	else if (!dashboard_allowed(r, w.dashboard_id))
-		; /* answered */
-	else if (render_widget(r->cfg, &w, &html, &err))
+	if (render_widget(r->cfg, &w, &html, &err))
 		resp_error(r, 500, buf_str(&err));
 	else {
 		resp_header(r, "Cache-Control", "no-cache");
 		resp_html(r, 200, &html);
 	}
-	if (found > 0)
-		widget_free(&w);
+	widget_free(&w);
 	buf_free(&err);
 	buf_free(&html);
 }

@@ -67,22 +67,11 @@ void page_dashboard(struct req *r)
 {
 	struct md_dashboard d, *all = NULL;
 	struct md_widget *ws = NULL;
-	int nall = 0, nw = 0, found;
+	int nall = 0, nw = 0;
 	struct buf err = {0}, html = {0}, one = {0};
-	if (!page_allowed(r))
+	if (!req_dashboard(r, &d, &ws, &nw))
 		return;
-	found = dashboard_load(r->params[0], &d, &err);
-	if (found <= 0) {
-		if (found < 0)
-			resp_db_error(r, &err);
-		else
-			resp_error(r, 404, "There is no dashboard of that name.");
-		buf_free(&err);
-		return;
-	}
-	if (!dashboard_allowed(r, d.id))
-		goto out;
-	if (widget_list_dashboard(d.id, &ws, &nw, &err) || dashboard_list(&all, &nall, &err)) {
+	if (dashboard_list(&all, &nall, &err)) {
 		resp_db_error(r, &err);
 		goto out;
 	}

@@ -35,6 +35,13 @@ void req_session_cookie(struct req *r, const char *value, int max_age);
 int page_allowed(struct req *r);
 /* 1 when the user may see this dashboard (0: widgets on none: admins). */
 int dashboard_allowed(struct req *r, long long dashboard_id);
+/* The dashboard (with its widgets, unless ws is NULL) or the widget that
+ * the route names, when this user may see it: 1. Otherwise the request is
+ * answered (login, 403, 404 or 503) and 0 returned. The caller frees. */
+struct md_dashboard;
+struct md_widget;
+int req_dashboard(struct req *r, struct md_dashboard *d, struct md_widget **ws, int *n);
+int req_widget(struct req *r, struct md_widget *w);
 /* A page's data tree: render_hdf plus who is logged in and the CSRF token. */
 HDF *page_hdf(struct req *r);
 /* Whether the dashboard belongs in this user's navigation. */

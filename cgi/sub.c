@@ -21,28 +21,9 @@ void sub_dashboard(struct req *r)
 	struct md_dashboard d;
 	struct md_widget *ws;
 	int n;
-	struct buf err = {0}, to = {0};
-	if (!page_allowed(r))
+	struct buf to = {0};
+	if (!req_dashboard(r, &d, &ws, &n))
 		return;
-	int found = dashboard_load(r->params[0], &d, &err);
-	if (found <= 0) {
-		if (found < 0)
-			resp_db_error(r, &err);
-		else
-			resp_error(r, 404, "no dashboard of that name");
-		buf_free(&err);
-		return;
-	}
-	if (!dashboard_allowed(r, d.id)) {
-		dashboard_free(&d);
-		return;
-	}
-	if (widget_list_dashboard(d.id, &ws, &n, &err)) {
-		resp_db_error(r, &err);
-		dashboard_free(&d);
-		buf_free(&err);
-		return;
-	}
 	/* Channel ids are validated identifiers: nothing here needs escaping. */
 	buf_printf(&to, "/internal/sub/_d_%s", d.slug);
 	int used = 1;

@@ -202,16 +202,6 @@ out:
 	return rc;
 }
 
-static void hex(const unsigned char *in, size_t n, char *out)
-{
-	static const char digits[] = "0123456789abcdef";
-	for (size_t i = 0; i < n; i++) {
-		out[2 * i] = digits[in[i] >> 4];
-		out[2 * i + 1] = digits[in[i] & 15];
-	}
-	out[2 * n] = '\0';
-}
-
 int session_start(struct md_user *u, char **cookie, struct buf *err)
 {
 	unsigned char raw[32], craw[32];
@@ -220,8 +210,8 @@ int session_start(struct md_user *u, char **cookie, struct buf *err)
 		buf_puts(err, "no random bytes from the kernel");
 		return -1;
 	}
-	hex(raw, sizeof raw, id);
-	hex(craw, sizeof craw, csrf);
+	hex_encode(raw, sizeof raw, id);
+	hex_encode(craw, sizeof craw, csrf);
 	sha256_hex(id, 64, hash);
 	if (db_exec("INSERT INTO sessions (id_hash, user_id, csrf) VALUES (?, ?, ?)",
 		    DB_PARAMS(DB_S(hash), DB_I(u->id), DB_S(csrf)), NULL, err))

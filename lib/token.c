@@ -25,22 +25,12 @@ int random_bytes(unsigned char *out, size_t len)
 	return 0;
 }
 
-static void hex(const unsigned char *in, size_t n, char *out)
-{
-	static const char digits[] = "0123456789abcdef";
-	for (size_t i = 0; i < n; i++) {
-		out[2 * i] = digits[in[i] >> 4];
-		out[2 * i + 1] = digits[in[i] & 15];
-	}
-	out[2 * n] = '\0';
-}
-
 void sha256_hex(const void *data, size_t len, char out[65])
 {
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int mdlen = 0;
 	EVP_Digest(data, len, md, &mdlen, EVP_sha256(), NULL);
-	hex(md, 32, out);
+	hex_encode(md, 32, out);
 }
 
 int token_create(const char *name, char **secret, struct buf *err)
@@ -51,7 +41,7 @@ int token_create(const char *name, char **secret, struct buf *err)
 		buf_printf(err, "no random bytes from the kernel: %s", strerror(errno));
 		return -1;
 	}
-	hex(raw, sizeof raw, text);
+	hex_encode(raw, sizeof raw, text);
 	sha256_hex(text, strlen(text), hash);
 	if (db_exec("INSERT INTO api_tokens (name, token_hash) VALUES (?, ?)", DB_PARAMS(DB_S(name), DB_S(hash)), NULL,
 		    err))

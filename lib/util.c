@@ -139,6 +139,16 @@ int parse_long(const char *s, long min, long max, long *out)
 	return 0;
 }
 
+void hex_encode(const unsigned char *in, size_t n, char *out)
+{
+	static const char digits[] = "0123456789abcdef";
+	for (size_t i = 0; i < n; i++) {
+		out[2 * i] = digits[in[i] >> 4];
+		out[2 * i + 1] = digits[in[i] & 15];
+	}
+	out[2 * n] = '\0';
+}
+
 long long now_ms(void)
 {
 	struct timespec ts;

@@ -38,6 +38,9 @@ const char *buf_str(const struct buf *b);
 /* Parses a whole decimal integer in [min, max]; 0 on success. */
 int parse_long(const char *s, long min, long max, long *out);
 
+/* Lower-case hex of n bytes into out (2n + 1 bytes). */
+void hex_encode(const unsigned char *in, size_t n, char *out);
+
 /* Milliseconds on the monotonic clock, and seconds of wall time. */
 long long now_ms(void);
 double now_wall(void);
