@@ -98,8 +98,11 @@ int cmd_apply(const struct md_config *cfg, int argc, char **argv)
 	struct buf err = {0};
 	size_t len;
 	char *text = read_file(path, &len, &err);
-	if (!text)
-		return fail("%s", buf_str(&err));
+	if (!text) {
+		fail("%s", buf_str(&err));
+		buf_free(&err);
+		return 1;
+	}
 	struct dspec *ds = NULL;
 	int nd = 0, rc = 1, nw = 0;
 	json_tokener *tok = json_tokener_new();

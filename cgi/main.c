@@ -192,6 +192,7 @@ int main(int argc, char **argv)
 	struct buf err = {0};
 	if (config_load(path, &cfg, &err)) {
 		fprintf(stderr, "mdash.fcgi: %s\n", buf_str(&err));
+		buf_free(&err);
 		return 1;
 	}
 	int listen_fd = 0;
