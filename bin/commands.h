@@ -12,6 +12,7 @@ int cmd_widget(const struct md_config *cfg, int argc, char **argv);
 int cmd_dashboard(const struct md_config *cfg, int argc, char **argv);
 int cmd_push(const struct md_config *cfg, int argc, char **argv);
 int cmd_user(const struct md_config *cfg, int argc, char **argv);
+int cmd_share(const struct md_config *cfg, int argc, char **argv);
 int cmd_prune(const struct md_config *cfg, int argc, char **argv);
 int cmd_token(const struct md_config *cfg, int argc, char **argv);
 

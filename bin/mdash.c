@@ -23,6 +23,7 @@ static const struct {
 	{"push", cmd_push, "store a widget's data and tell open dashboards"},
 	{"token", cmd_token, "manage push API tokens"},
 	{"user", cmd_user, "manage users, their passwords and dashboards"},
+	{"share", cmd_share, "read-only links to a dashboard for wall screens"},
 	{"prune", cmd_prune, "drop history past History.Keep updates or History.MaxAge days"},
 };
 

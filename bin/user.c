@@ -12,6 +12,7 @@
 #include "commands.h"
 #include "db.h"
 #include "ident.h"
+#include "publish.h"
 
 static const char usage[] = "usage: mdash user add NAME [--admin]\n"
 			    "       mdash user passwd NAME\n"
@@ -93,9 +94,35 @@ static int list(void)
 	return 0;
 }
 
+/* Collected before access changes, told after: those pages reload. */
+struct channels {
+	char (*names)[20];
+	int n;
+};
+
+static void collect(const char *channel, void *ctx)
+{
+	struct channels *c = ctx;
+	c->names = xrealloc(c->names, sizeof *c->names * (size_t)(c->n + 1));
+	snprintf(c->names[c->n++], sizeof *c->names, "%s", channel);
+}
+
+static void tell_pages(const struct md_config *cfg, struct channels *c)
+{
+	struct buf err = {0};
+	for (int i = 0; i < c->n; i++)
+		if (publish_reload(cfg->publish_url, c->names[i], &err)) {
+			fprintf(stderr, "mdash: open pages could not be told (they stop within 5 minutes): %s\n",
+				buf_str(&err));
+			break;
+		}
+	free(c->names);
+	buf_free(&err);
+}
+
 int cmd_user(const struct md_config *cfg, int argc, char **argv)
 {
-	(void)cfg;
+	struct channels open_pages = {0};
 	if (wants_help(argc, argv, usage))
 		return 0;
 	const char *sub = argc > 1 ? argv[1] : "";
@@ -110,6 +137,8 @@ int cmd_user(const struct md_config *cfg, int argc, char **argv)
 		return 2;
 	}
 	const char *name = argv[2];
+	if (strcmp(sub, "add") && strcmp(sub, "grant"))
+		user_session_channels(name, collect, &open_pages, &err);
 	if (!strcmp(sub, "add") && (argc == 3 || (argc == 4 && !strcmp(argv[3], "--admin")))) {
 		if (!(rc = get_password(&pw))) {
 			if (user_add(name, pw.data, argc == 4 ? ROLE_ADMIN : ROLE_VIEWER, &err))
@@ -143,6 +172,10 @@ int cmd_user(const struct md_config *cfg, int argc, char **argv)
 		fputs(usage, stderr);
 		rc = 2;
 	}
+	if (rc == 0)
+		tell_pages(cfg, &open_pages);
+	else
+		free(open_pages.names);
 	if (pw.data)
 		explicit_bzero(pw.data, pw.len);
 	buf_free(&pw);

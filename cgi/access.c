@@ -65,7 +65,7 @@ static void ask_login(struct req *r, int stream)
 
 int page_allowed(struct req *r)
 {
-	if (!r->cfg->require_login || req_user(r))
+	if (r->share_id || !r->cfg->require_login || req_user(r))
 		return 1;
 	ask_login(r, !strncmp(r->path, "/sub/", 5));
 	return 0;
@@ -73,6 +73,12 @@ int page_allowed(struct req *r)
 
 int dashboard_allowed(struct req *r, long long dashboard_id)
 {
+	if (r->share_id) {
+		/* A share link sees its one dashboard, and nothing else exists. */
+		if (dashboard_id != r->share_dashboard)
+			resp_error(r, 404, "There is nothing at this address.");
+		return dashboard_id == r->share_dashboard;
+	}
 	const struct md_user *u = req_user(r);
 	if (!r->cfg->require_login)
 		return 1;
@@ -118,7 +124,14 @@ HDF *page_hdf(struct req *r)
 {
 	HDF *hdf = render_hdf(r->cfg);
 	const struct md_user *u = r->user_loaded ? (r->user.id ? &r->user : NULL) : NULL;
-	if (hdf && u) {
+	if (hdf && r->share_id) {
+		/* The page's script talks to the link's own routes. */
+		struct buf api = {0};
+		buf_printf(&api, "%ss/%s/", r->cfg->base_path, r->params[0]);
+		hdf_set_value(hdf, "Page.api", api.data);
+		hdf_set_value(hdf, "Page.share", "1");
+		buf_free(&api);
+	} else if (hdf && u) {
 		hdf_set_value(hdf, "Page.user", u->name);
 		hdf_set_value(hdf, "Page.csrf", u->csrf);
 		if (u->role == ROLE_ADMIN)
@@ -146,7 +159,7 @@ int req_dashboard(struct req *r, struct md_dashboard *d, struct md_widget **ws, 
 		*ws = NULL, *n = 0;
 	if (!page_allowed(r))
 		return 0;
-	int found = dashboard_load(r->params[0], d, &err);
+	int found = dashboard_load(r->target, d, &err);
 	if (found < 0)
 		resp_db_error(r, &err);
 	else if (found == 0)
@@ -168,7 +181,7 @@ int req_widget(struct req *r, struct md_widget *w)
 	struct buf err = {0};
 	if (!page_allowed(r))
 		return 0;
-	int found = widget_load(r->params[0], w, &err);
+	int found = widget_load(r->target, w, &err);
 	if (found < 0)
 		resp_db_error(r, &err);
 	else if (found == 0)

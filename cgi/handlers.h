@@ -18,6 +18,11 @@ void push_bearer(struct req *r);
 void push_dashboard_event(struct req *r);
 /* sub.c: the nchan subscription, authorised here and handed to nginx */
 void sub_dashboard(struct req *r);
+/* share.c: a share link's page, fragments, versions and stream */
+void share_page(struct req *r);
+void share_fragment(struct req *r);
+void share_api_dashboard(struct req *r);
+void share_sub(struct req *r);
 /* login.c: the login form, login and logout */
 void login_form(struct req *r);
 void login_submit(struct req *r);

@@ -8,6 +8,7 @@
 #include "form.h"
 #include "handlers.h"
 #include "log.h"
+#include "publish.h"
 #include "render.h"
 
 /* A local target only: "/d/ops", never "//evil.example" or "https://...". */
@@ -120,6 +121,10 @@ void logout(struct req *r)
 		resp_db_error(r, &err);
 		goto out;
 	}
+	/* The session's other open pages reload into the login page. */
+	const struct md_user *u = req_user(r);
+	if (u && u->channel[0] && publish_reload(r->cfg->publish_url, u->channel, &err))
+		log_warn("logout: %s", buf_str(&err));
 	req_session_cookie(r, "", -1);
 	resp_redirect(r, "/login");
 out:

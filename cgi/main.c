@@ -33,6 +33,10 @@ static const struct route routes[] = {
 	{"POST", "/dashboards/*", push_dashboard_event},
 	{"GET", "/api/dashboards/{id}", api_dashboard},
 	{"GET", "/sub/d/{id}", sub_dashboard},
+	{"GET", "/s/{id}", share_page},
+	{"GET", "/s/{id}/widget/{id}", share_fragment},
+	{"GET", "/s/{id}/api/dashboards/{id}", share_api_dashboard},
+	{"GET", "/s/{id}/sub/d/{id}", share_sub},
 	{"GET", "/login", login_form},
 	{"POST", "/login", login_submit},
 	{"POST", "/logout", logout},
@@ -87,6 +91,7 @@ static void handle(FCGX_Request *fr, const struct md_config *cfg)
 		r.uri = r.path;
 	else if (strlen(r.cfg->base_path) > 1)
 		r.uri += strlen(r.cfg->base_path) - 1; /* below the mount point, like path */
+	r.target = r.nparams ? r.params[r.nparams - 1] : NULL;
 	if (res == ROUTE_FOUND)
 		route->handler(&r);
 	else if (res == ROUTE_BAD_METHOD)

@@ -83,7 +83,8 @@ void page_dashboard(struct req *r)
 	if (d.description)
 		hdf_set_value(hdf, "Dashboard.description", d.description);
 	hdf_set_int_value(hdf, "Dashboard.columns", d.columns);
-	nav_tree(r, hdf, all, nall, d.slug);
+	if (!r->share_id)
+		nav_tree(r, hdf, all, nall, d.slug);
 	for (int i = 0; i < nw; i++) {
 		buf_reset(&one);
 		if (render_widget(r->cfg, &ws[i], &one, &err))

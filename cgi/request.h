@@ -24,8 +24,12 @@ struct req {
 	int nparams;
 	struct buf headers; /* extra response header lines */
 	int answered;
+	const char *target;  /* the route's last {id}: the dashboard or widget asked for */
 	struct md_user user; /* who is asking (access.c), once loaded */
 	int user_loaded, db_failed;
+	long long share_id; /* on a share link's routes (share.c): the link */
+	long long share_dashboard;
+	char share_slug[IDENT_MAX + 1];
 };
 
 /* access.c: the session's user or NULL; the checks every handler makes. */

@@ -24,9 +24,16 @@ void sub_dashboard(struct req *r)
 	struct buf to = {0};
 	if (!req_dashboard(r, &d, &ws, &n))
 		return;
-	/* Channel ids are validated identifiers: nothing here needs escaping. */
+	/* Channel ids are validated identifiers: nothing here needs escaping.
+	 * Besides the widgets: the dashboard's own channel, and the share link's
+	 * or the session's, which say "reload" when access ends. */
 	buf_printf(&to, "/internal/sub/_d_%s", d.slug);
 	int used = 1;
+	const struct md_user *u = req_user(r);
+	if (r->share_id)
+		buf_printf(&to, ",_s_%lld", r->share_id), used++;
+	else if (u && u->channel[0])
+		buf_printf(&to, ",%s", u->channel), used++;
 	for (int i = 0; i < n; i++) {
 		if (used == MAX_CHANNELS || to.len + 1 + strlen(ws[i].name) > MAX_IDS_LEN) {
 			log_warn("dashboard %s: %d widgets exceed one push connection; the rest update on reconnect",

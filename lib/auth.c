@@ -3,6 +3,7 @@
 
 #include <crypt.h>
 #include <openssl/crypto.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -241,6 +242,7 @@ int session_find(const struct md_config *cfg, const char *cookie, struct md_user
 	if (found) {
 		load_user(&r, 0, u);
 		u->csrf = xstrdup(db_cell(&r, 0, 4));
+		snprintf(u->channel, sizeof u->channel, "_x_%.16s", hash);
 		/* Touch the session at most once a minute: reads stay reads. */
 		if (db_cell_int(&r, 0, 5, 0) >= 60)
 			db_exec("UPDATE sessions SET seen_at = UTC_TIMESTAMP(3) WHERE id_hash = ?",
@@ -248,6 +250,22 @@ int session_find(const struct md_config *cfg, const char *cookie, struct md_user
 	}
 	db_result_free(&r);
 	return found;
+}
+
+int user_session_channels(const char *name, void (*fn)(const char *channel, void *ctx), void *ctx,
+			  struct buf *err)
+{
+	struct db_result r;
+	if (db_exec("SELECT LEFT(s.id_hash, 16) FROM sessions s JOIN users u ON u.id = s.user_id WHERE u.name = ?",
+		    DB_PARAMS(DB_S(name)), &r, err))
+		return -1;
+	for (int i = 0; i < r.nrows; i++) {
+		char channel[20];
+		snprintf(channel, sizeof channel, "_x_%s", db_cell(&r, i, 0));
+		fn(channel, ctx);
+	}
+	db_result_free(&r);
+	return 0;
 }
 
 int session_end(const char *cookie, struct buf *err)

@@ -14,8 +14,14 @@ struct md_user {
 	char *name;
 	enum role role;
 	int all_dashboards;
-	char *csrf; /* the session's CSRF token, when from a session */
+	char *csrf;       /* the session's CSRF token, when from a session */
+	char channel[20]; /* the session's push channel, _x_<16 hex>, or "" */
 };
+
+/* The push channels of a user's sessions, to tell their pages to reload
+ * when access changes: calls fn for each. */
+int user_session_channels(const char *name, void (*fn)(const char *channel, void *ctx), void *ctx,
+			  struct buf *err);
 
 /* A yescrypt hash of password into *hash (caller frees). */
 int password_hash(const char *password, char **hash, struct buf *err);

@@ -37,6 +37,7 @@ static const struct setting settings[] = {
 	S("RequireLogin", K_BOOL, require_login, "1", 0, 1),
 	S("PublishURL", K_DIR, publish_url, "http://127.0.0.1/pub/", 0, 0),
 	S("BasePath", K_DIR, base_path, "/", 0, 0),
+	S("PublicURL", K_STR, public_url, "", 0, 0),
 	S("LockFile", K_STR, lock_file, "/run/mdash/update.lock", 0, 0),
 	S("TemplateDir", K_STR, template_dir, MDASH_DATADIR "/mdash/templates", 0, 0),
 	S("SchemaDir", K_STR, schema_dir, MDASH_DATADIR "/mdash/schema", 0, 0),

@@ -13,6 +13,7 @@ struct md_config {
 	int require_login;         /* RequireLogin (seed: DASHBOARD_REQUIRE_LOGIN) */
 	char *publish_url;         /* PublishURL (seed: DASHBOARD_MESSENGER_URL), ends in '/' */
 	char *base_path;           /* BasePath: where nginx mounts the app, ends in '/' */
+	char *public_url;          /* PublicURL: the site's address, for links; or "" */
 	char *lock_file;           /* LockFile (seed: UPDATE_WIDGET_DATA_LOCKFILE) */
 	char *template_dir;        /* TemplateDir */
 	char *schema_dir;          /* SchemaDir */

@@ -35,6 +35,11 @@ int publish_dashboard_event(const char *publish_url, const char *slug, const cha
 	return rc;
 }
 
+int publish_reload(const char *publish_url, const char *channel, struct buf *err)
+{
+	return publish_raw(publish_url, channel, "{\"dashboard\":\"*\",\"event\":\"reload\"}", err);
+}
+
 int publish_raw(const char *publish_url, const char *channel, const char *text, struct buf *err)
 {
 	if (!curl && !(curl = curl_easy_init())) {

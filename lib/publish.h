@@ -15,6 +15,9 @@ int publish_raw(const char *publish_url, const char *channel, const char *body, 
 /* Tells the open pages of a dashboard about an event such as "reload":
  * {"dashboard":SLUG,"event":EVENT} on the channel _d_<slug>. */
 int publish_dashboard_event(const char *publish_url, const char *slug, const char *event, struct buf *err);
+/* Makes every page following channel reload: a revoked share link (_s_<id>)
+ * or an ended session (_x_<id>); they then meet the new rules. */
+int publish_reload(const char *publish_url, const char *channel, struct buf *err);
 void publish_cleanup(void);
 
 #endif

@@ -26,6 +26,7 @@
   const FETCH_TIMEOUT = 15000;    // ms; a hung fetch must not block a widget forever
 
   // The app may be mounted below "/", so every URL is built from the base.
+  const RECHECK = 5 * 60 * 1000;
   const baseMeta = document.querySelector('meta[name="mdash-base"]');
   let base = (baseMeta && baseMeta.content) || '/';
   if (!base.endsWith('/')) base += '/';
@@ -156,6 +157,12 @@
   async function recheck() {
     try {
       const res = await request('api/dashboards/' + slug, 'application/json');
+      // Access has ended (logged out, access revoked, share link revoked):
+      // reload into what the server now says (login page, 403, 404).
+      if (res.status === 401 || res.status === 403 || res.status === 404) {
+        location.reload();
+        return;
+      }
       if (!res.ok) return;
       noteServerClock(res);
       const data = await res.json();
@@ -286,5 +293,8 @@
   tickClocks();
   setInterval(() => { if (!document.hidden) tick(); }, TICK);
   setInterval(() => { if (!document.hidden) tickClocks(); }, 1000);
+  // A periodic re-check bounds how long a page outlives its access, and
+  // catches anything a stream might have missed.
+  setInterval(recheck, RECHECK);
   connect();
 })();

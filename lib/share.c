@@ -1,0 +1,61 @@
+/* share.c: share links (see share.h). */
+#include "share.h"
+
+#include <openssl/crypto.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "db.h"
+#include "token.h"
+
+int share_create(const char *slug, char **secret, long long *id, struct buf *err)
+{
+	unsigned char raw[32];
+	char text[65], hash[65];
+	struct db_result r;
+	if (random_bytes(raw, sizeof raw)) {
+		buf_puts(err, "no random bytes from the kernel");
+		return -1;
+	}
+	hex_encode(raw, sizeof raw, text);
+	sha256_hex(text, 64, hash);
+	if (db_exec("INSERT INTO shares (token_hash, dashboard_id) SELECT ?, id FROM dashboards WHERE slug = ?",
+		    DB_PARAMS(DB_S(hash), DB_S(slug)), &r, err))
+		return -1;
+	if (r.affected == 0) {
+		buf_printf(err, "no dashboard named %s", slug);
+		return -1;
+	}
+	*id = (long long)r.insert_id;
+	*secret = xstrdup(text);
+	return 0;
+}
+
+int share_find(const char *secret, long long *id, long long *dashboard_id, char *slug, struct buf *err)
+{
+	char hash[65];
+	struct db_result r;
+	if (!secret || strlen(secret) != 64)
+		return 0;
+	sha256_hex(secret, 64, hash);
+	if (db_exec("SELECT s.id, s.dashboard_id, s.token_hash, d.slug FROM shares s "
+		    "JOIN dashboards d ON d.id = s.dashboard_id WHERE s.token_hash = ?",
+		    DB_PARAMS(DB_S(hash)), &r, err))
+		return -1;
+	int ok = r.nrows == 1 && CRYPTO_memcmp(db_cell(&r, 0, 2), hash, 64) == 0;
+	if (ok) {
+		*id = db_cell_int(&r, 0, 0, 0);
+		*dashboard_id = db_cell_int(&r, 0, 1, 0);
+		snprintf(slug, 65, "%s", db_cell(&r, 0, 3));
+	}
+	db_result_free(&r);
+	return ok;
+}
+
+int share_revoke(long long id, struct buf *err)
+{
+	struct db_result r;
+	if (db_exec("DELETE FROM shares WHERE id = ?", DB_PARAMS(DB_I(id)), &r, err))
+		return -1;
+	return r.affected > 0;
+}

@@ -1,0 +1,19 @@
+/* share.h: share links: read-only, revocable access to one dashboard
+ * without a login, for wall screens. The link holds a secret; only its
+ * SHA-256 is stored. Open pages of a link follow the channel _s_<id>, so
+ * revoking the link reloads them (into "revoked"). */
+#ifndef MDASH_SHARE_H
+#define MDASH_SHARE_H
+
+#include "util.h"
+
+/* A new link's secret for dashboard slug: *secret (64 hex, caller frees)
+ * and its id. */
+int share_create(const char *slug, char **secret, long long *id, struct buf *err);
+/* 1 with the share's id, dashboard id and slug (slug[65]) when secret is
+ * a live link, 0 when not, -1 on error. */
+int share_find(const char *secret, long long *id, long long *dashboard_id, char *slug, struct buf *err);
+/* Deletes share id: 1 done, 0 no such share, -1 error. */
+int share_revoke(long long id, struct buf *err);
+
+#endif
