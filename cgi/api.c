@@ -51,6 +51,7 @@ void api_dashboard(struct req *r)
 	json_object *o = json_object_new_object(), *list = json_object_new_array();
 	json_object_object_add(o, "slug", json_object_new_string(d.slug));
 	json_object_object_add(o, "title", json_object_new_string(d.title));
+	json_object_object_add(o, "columns", json_object_new_int(d.columns));
 	for (int i = 0; i < n; i++) {
 		json_object *w = json_object_new_object();
 		json_object_object_add(w, "name", json_object_new_string(ws[i].name));
@@ -58,10 +59,40 @@ void api_dashboard(struct req *r)
 		json_object_object_add(w, "version", json_object_new_int64(ws[i].version));
 		json_object_object_add(w, "status", json_object_new_string(widget_state(&ws[i])));
 		json_object_object_add(w, "updated_at", time_or_null(ws[i].updated_at));
+		json_object_object_add(w, "col", json_object_new_int(ws[i].col));
+		json_object_object_add(w, "row", json_object_new_int(ws[i].row));
+		json_object_object_add(w, "sizex", json_object_new_int(ws[i].sizex));
+		json_object_object_add(w, "sizey", json_object_new_int(ws[i].sizey));
 		json_object_array_add(list, w);
 	}
 	json_object_object_add(o, "widgets", list);
 	send_json(r, o);
 	widget_list_free(ws, n);
 	dashboard_free(&d);
+}
+
+void api_dashboards(struct req *r)
+{
+	struct md_dashboard *list;
+	int n;
+	struct buf err = {0};
+	if (!page_allowed(r))
+		return;
+	if (dashboard_list(&list, &n, &err)) {
+		resp_db_error(r, &err);
+		buf_free(&err);
+		return;
+	}
+	json_object *o = json_object_new_object(), *arr = json_object_new_array();
+	for (int i = 0; i < n; i++) {
+		if (!visible(r, list[i].id))
+			continue;
+		json_object *d = json_object_new_object();
+		json_object_object_add(d, "slug", json_object_new_string(list[i].slug));
+		json_object_object_add(d, "title", json_object_new_string(list[i].title));
+		json_object_array_add(arr, d);
+	}
+	json_object_object_add(o, "dashboards", arr);
+	send_json(r, o);
+	dashboard_list_free(list, n);
 }

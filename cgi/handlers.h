@@ -12,10 +12,13 @@ void fragment_widget(struct req *r);
 /* api.c: read-only JSON */
 void api_widget(struct req *r);
 void api_dashboard(struct req *r);
+void api_dashboards(struct req *r);
 /* push.c: data pushed in (Dashing wire format and bearer API) */
 void push_dashing(struct req *r);
 void push_bearer(struct req *r);
 void push_dashboard_event(struct req *r);
+/* layout.c: an admin saves positions and sizes after drag and resize */
+void layout_save(struct req *r);
 /* sub.c: the nchan subscription, authorised here and handed to nginx */
 void sub_dashboard(struct req *r);
 /* share.c: a share link's page, fragments, versions and stream */

@@ -1,0 +1,127 @@
+/* layout.c: POST /api/dashboards/<slug>/layout saves where the widgets are
+ * after an admin dragged or resized them: {"widgets":[{"name":..,"col":..,
+ * "row":..,"sizex":..,"sizey":..}]}, in one transaction, then tells the
+ * dashboard's open pages ({"event":"layout"}) so they move too. Needs an
+ * admin's session, its CSRF token and a same-origin request. */
+#include <json-c/json.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dashboard.h"
+#include "db.h"
+#include "handlers.h"
+#include "log.h"
+#include "publish.h"
+#include "source.h"
+#include "widget.h"
+
+#define MAX_ROW 1000
+#define MAX_SIZEY 24
+
+static int get_int(json_object *o, const char *key, long min, long max, long *out)
+{
+	json_object *v;
+	if (!json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, json_type_int))
+		return -1;
+	*out = (long)json_object_get_int64(v);
+	return *out < min || *out > max ? -1 : 0;
+}
+
+/* Checks one entry against the dashboard; fills a message on failure. */
+static int check_entry(json_object *e, int i, const struct md_dashboard *d, const struct md_widget *ws, int n,
+		       long pos[4], const char **name, struct buf *why)
+{
+	static const char *const keys[] = {"name", "col", "row", "sizex", "sizey"};
+	json_object *v;
+	if (!json_object_is_type(e, json_type_object)) {
+		buf_printf(why, "widgets[%d]: must be an object", i);
+		return -1;
+	}
+	json_object_object_foreach(e, key, val)
+	{
+		(void)val;
+		size_t k = 0;
+		while (k < 5 && strcmp(keys[k], key))
+			k++;
+		if (k == 5) {
+			buf_printf(why, "widgets[%d]: unknown key \"%.40s\"", i, key);
+			return -1;
+		}
+	}
+	*name = json_object_object_get_ex(e, "name", &v) ? json_object_get_string(v) : NULL;
+	int found = 0;
+	for (int k = 0; *name && k < n && !found; k++)
+		found = !strcmp(ws[k].name, *name);
+	if (!found) {
+		buf_printf(why, "widgets[%d].name: not a widget of dashboard %s", i, d->slug);
+		return -1;
+	}
+	if (get_int(e, "sizex", 1, d->columns, &pos[2]) || get_int(e, "col", 1, d->columns - pos[2] + 1, &pos[0]) ||
+	    get_int(e, "sizey", 1, MAX_SIZEY, &pos[3]) || get_int(e, "row", 1, MAX_ROW, &pos[1])) {
+		buf_printf(why, "widgets[%d]: col, row, sizex and sizey must be whole numbers that fit the %d columns", i,
+			   d->columns);
+		return -1;
+	}
+	return 0;
+}
+
+void layout_save(struct req *r)
+{
+	struct md_dashboard d;
+	struct md_widget *ws = NULL;
+	int n = 0;
+	struct buf body = {0}, err = {0};
+	json_object *doc = NULL, *list;
+	const struct md_user *u = req_user(r);
+	if (!u || u->role != ROLE_ADMIN) {
+		resp_error(r, u ? 403 : 401, "Only an administrator may change the layout.");
+		return;
+	}
+	if (!csrf_ok(r, NULL)) {
+		resp_error(r, 403, "missing or wrong X-CSRF-Token, or not sent from this site");
+		return;
+	}
+	if (!req_dashboard(r, &d, &ws, &n))
+		return;
+	if (req_body(r, &body))
+		goto out;
+	doc = source_parse(buf_str(&body), body.len, &err);
+	if (!doc || !json_object_is_type(doc, json_type_object) || !json_object_object_get_ex(doc, "widgets", &list) ||
+	    !json_object_is_type(list, json_type_array) || json_object_object_length(doc) != 1) {
+		resp_error(r, 400, doc ? "the body must be {\"widgets\": [...]} and nothing else" : buf_str(&err));
+		goto out;
+	}
+	size_t count = json_object_array_length(list);
+	long(*pos)[4] = xcalloc(count + 1, sizeof *pos);
+	const char **names = xcalloc(count + 1, sizeof *names);
+	int bad = 0;
+	for (size_t i = 0; i < count && !bad; i++)
+		bad = check_entry(json_object_array_get_idx(list, i), (int)i, &d, ws, n, pos[i], &names[i], &err) != 0;
+	if (bad) {
+		resp_error(r, 400, buf_str(&err));
+	} else if (db_begin(&err)) {
+		resp_db_error(r, &err);
+	} else {
+		for (size_t i = 0; i < count && !bad; i++)
+			bad = db_exec("UPDATE widgets SET col = ?, `row` = ?, sizex = ?, sizey = ? WHERE name = ?",
+				      DB_PARAMS(DB_I(pos[i][0]), DB_I(pos[i][1]), DB_I(pos[i][2]), DB_I(pos[i][3]),
+						DB_S(names[i])),
+				      NULL, &err) != 0;
+		if (bad || db_commit(&err)) {
+			db_rollback();
+			resp_db_error(r, &err);
+		} else {
+			if (publish_dashboard_event(r->cfg->publish_url, d.slug, "layout", &err))
+				log_warn("layout of %s saved; open pages not told: %s", d.slug, buf_str(&err));
+			resp_empty(r, 204);
+		}
+	}
+	free(pos);
+	free(names);
+out:
+	json_object_put(doc);
+	widget_list_free(ws, n);
+	dashboard_free(&d);
+	buf_free(&body);
+	buf_free(&err);
+}
