@@ -19,6 +19,7 @@
 #include "log.h"
 #include "plugin.h"
 #include "publish.h"
+#include "render.h"
 #include "router.h"
 #include "wtype.h"
 
@@ -124,6 +125,7 @@ static int worker(int listen_fd, const struct md_config *cfg)
 	}
 	db_close();
 	publish_cleanup();
+	render_cleanup();
 	return 0;
 }
 

@@ -3,6 +3,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "wtype.h"
@@ -42,22 +43,92 @@ static NEOERR *append_out(void *ctx, char *s)
 	return STATUS_OK;
 }
 
-/* Parses the files in order into one template (so that a type's macro
- * file can come before the wrapper that calls it) and renders it. */
-static int render_files(HDF *hdf, const char *const *files, int n, struct buf *out, struct buf *err)
+/* Parsed templates, kept for the life of the process: parsing costs more
+ * than rendering, and a worker renders the same few templates all day.
+ * ClearSilver binds a parse to a data tree at cs_init; each render points
+ * the kept parse at that render's tree (CSPARSE.hdf) and back. Templates
+ * changed on disk are seen after the app restarts. */
+#define TEMPLATE_CACHE 64
+
+static struct {
+	char *key;
+	CSPARSE *cs;
+	HDF *hdf; /* the tree it was parsed with: escaping and load path */
+} parsed[TEMPLATE_CACHE];
+static int nparsed;
+
+
+/* The files parsed in order into one template (so that a type's macro file
+ * comes before the wrapper that calls it), from the cache or now. */
+static CSPARSE *template_for(HDF *hdf, const char *const *files, int n, struct buf *err)
 {
+	struct buf key = {0};
+	buf_puts(&key, hdf_get_value(hdf, "hdf.loadpaths.0", ""));
+	for (int i = 0; i < n; i++)
+		buf_printf(&key, "\n%s", files[i]);
+	for (int i = 0; i < nparsed; i++)
+		if (!strcmp(parsed[i].key, key.data)) {
+			buf_free(&key);
+			return parsed[i].cs;
+		}
+	HDF *base = NULL;
 	CSPARSE *cs = NULL;
-	NEOERR *nerr = cs_init(&cs, hdf);
+	NEOERR *nerr = hdf_init(&base);
+	if (nerr == STATUS_OK)
+		nerr = hdf_set_value(base, "Config.VarEscapeMode", "html");
+	if (nerr == STATUS_OK)
+		nerr = hdf_set_value(base, "hdf.loadpaths.0", hdf_get_value(hdf, "hdf.loadpaths.0", "."));
+	if (nerr == STATUS_OK)
+		nerr = cs_init(&cs, base);
 	if (nerr == STATUS_OK)
 		nerr = cgi_register_strfuncs(cs);
 	for (int i = 0; nerr == STATUS_OK && i < n; i++)
 		nerr = cs_parse_file(cs, files[i]);
-	if (nerr == STATUS_OK)
-		nerr = cs_render(cs, out, append_out);
-	if (nerr != STATUS_OK)
+	if (nerr != STATUS_OK) {
 		take_error(nerr, "template", err);
-	cs_destroy(&cs);
-	return nerr == STATUS_OK ? 0 : -1;
+		cs_destroy(&cs);
+		hdf_destroy(&base);
+		buf_free(&key);
+		return NULL;
+	}
+	if (nparsed == TEMPLATE_CACHE) {
+		/* More template sets than expected (many plug-ins): drop the oldest. */
+		free(parsed[0].key);
+		cs_destroy(&parsed[0].cs);
+		hdf_destroy(&parsed[0].hdf);
+		memmove(parsed, parsed + 1, sizeof parsed[0] * (TEMPLATE_CACHE - 1));
+		nparsed--;
+	}
+	parsed[nparsed].key = buf_steal(&key);
+	parsed[nparsed].cs = cs;
+	parsed[nparsed].hdf = base;
+	return parsed[nparsed++].cs;
+}
+
+static int render_files(HDF *hdf, const char *const *files, int n, struct buf *out, struct buf *err)
+{
+	CSPARSE *cs = template_for(hdf, files, n, err);
+	if (!cs)
+		return -1;
+	HDF *kept = cs->hdf;
+	cs->hdf = hdf;
+	NEOERR *nerr = cs_render(cs, out, append_out);
+	cs->hdf = kept;
+	if (nerr != STATUS_OK) {
+		take_error(nerr, "template", err);
+		return -1;
+	}
+	return 0;
+}
+
+void render_cleanup(void)
+{
+	for (int i = 0; i < nparsed; i++) {
+		free(parsed[i].key);
+		cs_destroy(&parsed[i].cs);
+		hdf_destroy(&parsed[i].hdf);
+	}
+	nparsed = 0;
 }
 
 int render_file(HDF *hdf, const char *file, struct buf *out, struct buf *err)

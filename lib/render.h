@@ -20,6 +20,8 @@ int render_widget(const struct md_config *cfg, const struct md_widget *w, struct
 /* Copies a JSON value into the tree under prefix. Object keys that are not
  * [A-Za-z0-9_]{1,64} are skipped: untrusted keys must never make HDF paths. */
 void render_json(HDF *hdf, const char *prefix, json_object *v);
+/* Frees the parsed-template cache (at exit, for leak checkers). */
+void render_cleanup(void);
 /* "2026-11-28 17:05:03.123" (UTC) -> "2026-11-28T17:05:03.123Z". */
 void render_iso_time(const char *db_time, char *out, size_t n);
 
