@@ -68,7 +68,8 @@ static int rm(const struct md_config *cfg, const char *arg)
 		/* Pages open on the link reload, and find it gone. */
 		buf_printf(&channel, "_s_%ld", id);
 		if (publish_reload(cfg->publish_url, channel.data, &err))
-			fprintf(stderr, "mdash: revoked, but open pages could not be told (they stop within 5 minutes): %s\n",
+			fprintf(stderr,
+				"mdash: revoked, but open pages could not be told (they stop within 5 minutes): %s\n",
 				buf_str(&err));
 		printf("Revoked share link %ld.\n", id);
 	}

@@ -37,8 +37,7 @@ static int check_entry(json_object *e, int i, const struct md_dashboard *d, cons
 		buf_printf(why, "widgets[%d]: must be an object", i);
 		return -1;
 	}
-	json_object_object_foreach(e, key, val)
-	{
+	json_object_object_foreach (e, key, val) {
 		(void)val;
 		size_t k = 0;
 		while (k < 5 && strcmp(keys[k], key))
@@ -58,8 +57,8 @@ static int check_entry(json_object *e, int i, const struct md_dashboard *d, cons
 	}
 	if (get_int(e, "sizex", 1, d->columns, &pos[2]) || get_int(e, "col", 1, d->columns - pos[2] + 1, &pos[0]) ||
 	    get_int(e, "sizey", 1, MAX_SIZEY, &pos[3]) || get_int(e, "row", 1, MAX_ROW, &pos[1])) {
-		buf_printf(why, "widgets[%d]: col, row, sizex and sizey must be whole numbers that fit the %d columns", i,
-			   d->columns);
+		buf_printf(why, "widgets[%d]: col, row, sizex and sizey must be whole numbers that fit the %d columns",
+			   i, d->columns);
 		return -1;
 	}
 	return 0;

@@ -252,8 +252,7 @@ int session_find(const struct md_config *cfg, const char *cookie, struct md_user
 	return found;
 }
 
-int user_session_channels(const char *name, void (*fn)(const char *channel, void *ctx), void *ctx,
-			  struct buf *err)
+int user_session_channels(const char *name, void (*fn)(const char *channel, void *ctx), void *ctx, struct buf *err)
 {
 	struct db_result r;
 	if (db_exec("SELECT LEFT(s.id_hash, 16) FROM sessions s JOIN users u ON u.id = s.user_id WHERE u.name = ?",

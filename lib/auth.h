@@ -20,8 +20,7 @@ struct md_user {
 
 /* The push channels of a user's sessions, to tell their pages to reload
  * when access changes: calls fn for each. */
-int user_session_channels(const char *name, void (*fn)(const char *channel, void *ctx), void *ctx,
-			  struct buf *err);
+int user_session_channels(const char *name, void (*fn)(const char *channel, void *ctx), void *ctx, struct buf *err);
 
 /* A yescrypt hash of password into *hash (caller frees). */
 int password_hash(const char *password, char **hash, struct buf *err);

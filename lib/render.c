@@ -57,7 +57,6 @@ static struct {
 } parsed[TEMPLATE_CACHE];
 static int nparsed;
 
-
 /* The files parsed in order into one template (so that a type's macro file
  * comes before the wrapper that calls it), from the cache or now. */
 static CSPARSE *template_for(HDF *hdf, const char *const *files, int n, struct buf *err)

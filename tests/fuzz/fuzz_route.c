@@ -12,7 +12,10 @@ static void h(struct req *r)
 }
 
 static const struct route table[] = {
-	{"GET", "/", h}, {"GET", "/d/{id}", h}, {"POST", "/api/widgets/{id}", h}, {"GET", "/s/{id}/widget/{id}", h},
+	{"GET", "/", h},
+	{"GET", "/d/{id}", h},
+	{"POST", "/api/widgets/{id}", h},
+	{"GET", "/s/{id}/widget/{id}", h},
 };
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
