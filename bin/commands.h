@@ -18,6 +18,9 @@ int cmd_token(const struct md_config *cfg, int argc, char **argv);
 
 /* True when argv holds -h or --help; prints usage then. */
 int wants_help(int argc, char **argv, const char *usage);
+/* Runs a DELETE of one named row (sql takes the name); prints done, or
+ * "no WHAT named NAME". Returns the exit status. */
+int delete_named(const char *sql, const char *name, const char *what, const char *done);
 /* Prints "mdash: ..." on stderr and returns 1. */
 int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -75,16 +75,10 @@ bad:
 
 static int rm(const char *slug)
 {
-	struct buf err = {0};
-	struct db_result r;
-	int rc = 0;
-	if (db_exec("DELETE FROM dashboards WHERE slug = ?", DB_PARAMS(DB_S(slug)), &r, &err))
-		rc = fail("%s", buf_str(&err));
-	else if (!r.affected)
-		rc = fail("no dashboard named %s", slug);
-	else
-		printf("Removed dashboard %s; its widgets are on no dashboard now.\n", slug);
-	buf_free(&err);
+	struct buf done = {0};
+	buf_printf(&done, "Removed dashboard %s; its widgets are on no dashboard now.", slug);
+	int rc = delete_named("DELETE FROM dashboards WHERE slug = ?", slug, "dashboard", done.data);
+	buf_free(&done);
 	return rc;
 }
 

@@ -49,6 +49,21 @@ int fail(const char *fmt, ...)
 	return 1;
 }
 
+int delete_named(const char *sql, const char *name, const char *what, const char *done)
+{
+	struct buf err = {0};
+	struct db_result r;
+	int rc = 0;
+	if (db_exec(sql, DB_PARAMS(DB_S(name)), &r, &err))
+		rc = fail("%s", buf_str(&err));
+	else if (!r.affected)
+		rc = fail("no %s named %s", what, name);
+	else
+		printf("%s\n", done);
+	buf_free(&err);
+	return rc;
+}
+
 int wants_help(int argc, char **argv, const char *text)
 {
 	for (int i = 1; i < argc; i++)

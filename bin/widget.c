@@ -244,16 +244,10 @@ static int show(const char *name)
 
 static int rm(const char *name)
 {
-	struct buf err = {0};
-	struct db_result r;
-	int rc = 0;
-	if (db_exec("DELETE FROM widgets WHERE name = ?", DB_PARAMS(DB_S(name)), &r, &err))
-		rc = fail("%s", buf_str(&err));
-	else if (!r.affected)
-		rc = fail("no widget named %s", name);
-	else
-		printf("Removed widget %s and its history.\n", name);
-	buf_free(&err);
+	struct buf done = {0};
+	buf_printf(&done, "Removed widget %s and its history.", name);
+	int rc = delete_named("DELETE FROM widgets WHERE name = ?", name, "widget", done.data);
+	buf_free(&done);
 	return rc;
 }
 
