@@ -41,12 +41,10 @@ int cmd_token(const struct md_config *cfg, int argc, char **argv)
 				printf("%s\t%s\t%s\n", db_cell(&r, i, 0), db_cell(&r, i, 1), db_cell(&r, i, 2));
 		db_result_free(&r);
 	} else if (argc == 3 && !strcmp(argv[1], "rm")) {
-		if (db_exec("DELETE FROM api_tokens WHERE name = ?", DB_PARAMS(DB_S(argv[2])), &r, &err))
-			rc = fail("%s", buf_str(&err));
-		else if (r.affected == 0)
-			rc = fail("no token named %s", argv[2]);
-		else
-			printf("Revoked token %s.\n", argv[2]);
+		struct buf done = {0};
+		buf_printf(&done, "Revoked token %s.", argv[2]);
+		rc = delete_named("DELETE FROM api_tokens WHERE name = ?", argv[2], "token", done.data);
+		buf_free(&done);
 	} else {
 		fputs(usage, stderr);
 		rc = 2;
