@@ -73,6 +73,9 @@ static int fetch(json_object *src, struct md_fetch *f, struct buf *out, struct b
 	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
 	posix_spawn_file_actions_adddup2(&fa, po[1], 1);
 	posix_spawn_file_actions_adddup2(&fa, pe[1], 2);
+	/* Nothing else of ours: an inherited database socket would keep the
+	 * updater's named lock alive after the updater itself died. */
+	posix_spawn_file_actions_addclosefrom_np(&fa, 3);
 	/* Its own process group, so a timeout kills whatever it started too. */
 	posix_spawnattr_t attr;
 	posix_spawnattr_init(&attr);
