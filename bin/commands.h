@@ -15,6 +15,7 @@ int cmd_user(const struct md_config *cfg, int argc, char **argv);
 int cmd_share(const struct md_config *cfg, int argc, char **argv);
 int cmd_prune(const struct md_config *cfg, int argc, char **argv);
 int cmd_token(const struct md_config *cfg, int argc, char **argv);
+int cmd_check_config(const struct md_config *cfg, int argc, char **argv);
 
 /* True when argv holds -h or --help; prints usage then. */
 int wants_help(int argc, char **argv, const char *usage);

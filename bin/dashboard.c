@@ -37,7 +37,8 @@ static int add(int argc, char **argv)
 	struct md_dashboard old;
 	int rc = 1;
 	json_object_object_add(o, "slug", json_object_new_string(argv[2]));
-	for (int i = 3; i < argc; i++) {
+	int i;
+	for (i = 3; i < argc; i++) {
 		long n;
 		if (i + 1 == argc)
 			goto bad;
@@ -70,7 +71,9 @@ static int add(int argc, char **argv)
 	return rc;
 bad:
 	json_object_put(o);
-	return fail("bad option \"%s\"\n%s", argv[argc - 1], usage);
+	if (i + 1 < argc)
+		return fail("%s: bad value \"%s\"\n%s", argv[i], argv[i + 1], usage);
+	return fail("bad option \"%s\"\n%s", argv[i], usage);
 }
 
 static int rm(const char *slug)

@@ -25,6 +25,7 @@ static const struct {
 	{"user", cmd_user, "manage users, their passwords and dashboards"},
 	{"share", cmd_share, "read-only links to a dashboard for wall screens"},
 	{"prune", cmd_prune, "drop history past History.Keep updates or History.MaxAge days"},
+	{"check-config", cmd_check_config, "check the settings, database, schema, templates and publisher"},
 };
 
 static void usage(FILE *f)

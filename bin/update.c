@@ -126,13 +126,16 @@ static int finish(const struct md_config *cfg, const struct opts *o, struct job 
 	long long version;
 	const char *name = j->w->name;
 	int failed = 0;
-	if (j->fields) {
-		if (widget_store(name, j->fields, &version, &err)) {
-			fprintf(stderr, "Error updating %s: cannot store: %s\n", name, buf_str(&err));
-			buf_free(&err);
-			return 1;
-		}
-	} else {
+	if (j->fields && widget_store(name, j->fields, &version, &err)) {
+		/* The data came, but the database refused it: that is this widget's
+		 * error, shown with its last good value. */
+		buf_reset(&j->error);
+		buf_printf(&j->error, "cannot store the new data: %s", buf_str(&err));
+		buf_reset(&err);
+		json_object_put(j->fields);
+		j->fields = NULL;
+	}
+	if (!j->fields) {
 		if (widget_store_error(name, buf_str(&j->error), &version, &err)) {
 			fprintf(stderr, "Error updating %s: %s (and cannot record it: %s)\n", name, buf_str(&j->error),
 				buf_str(&err));

@@ -230,6 +230,8 @@ static const char *threshold_status(const struct md_widget *w, const char *value
 static void widget_tree(HDF *hdf, const struct md_widget *w, const struct mdash_widget_type *t)
 {
 	const char *status = mdash_field(w, "status");
+	if (status && !strcmp(status, "critical"))
+		status = "danger"; /* the status type's word for Dashing's */
 	if (!status || (strcmp(status, "ok") && strcmp(status, "warning") && strcmp(status, "danger")))
 		status = threshold_status(w, t ? t->value_field : NULL);
 	const char *title = mdash_field(w, "title");
@@ -281,7 +283,24 @@ int render_widget(const struct md_config *cfg, const struct md_widget *w, struct
 			hdf_set_value(hdf, "Widget.error", "the widget type could not show this data");
 		}
 	}
-	int rc = render_files(hdf, files, 2, out, err);
+	size_t mark = out->len;
+	struct buf why = {0};
+	int rc = render_files(hdf, files, 2, out, &why);
+	if (rc && t) {
+		/* The type's template is missing or broken: this widget shows the
+		 * error; the rest of the page does not suffer. */
+		out->len = mark;
+		if (out->data)
+			out->data[mark] = '\0';
+		hdf_set_value(hdf, "Widget.state", "error");
+		hdf_set_value(hdf, "Widget.error", buf_str(&why));
+		files[0] = "widgets/unknown.cs";
+		buf_reset(&why);
+		rc = render_files(hdf, files, 2, out, &why);
+	}
+	if (rc)
+		buf_puts(err, buf_str(&why));
+	buf_free(&why);
 	hdf_destroy(&hdf);
 	return rc;
 }

@@ -122,6 +122,12 @@ int source_map(json_object *doc, json_object *src, const char *value_field, json
 
 json_object *source_parse(const char *text, size_t len, struct buf *err)
 {
+	size_t bad;
+	/* Stricter than json-c, and as strict as the database. */
+	if (!utf8_valid(text, len, &bad)) {
+		buf_printf(err, "invalid UTF-8 at byte %zu", bad);
+		return NULL;
+	}
 	json_tokener *tok = json_tokener_new_ex(32);
 	if (!tok) {
 		buf_puts(err, "out of memory");
@@ -165,13 +171,23 @@ int source_pull(const struct md_widget *w, const char *value_field, struct md_fe
 		buf_printf(err, "source kind %s does not pull", widget_source_kind(w));
 		return -1;
 	}
-	struct buf body = {0};
+	struct buf body = {0}, why = {0};
 	int rc = kind->fetch(src, f, &body, err);
 	if (rc == 0) {
-		json_object *doc = source_parse(buf_str(&body), body.len, err);
-		rc = doc ? source_map(doc, src, value_field, fields, err) : -1;
+		json_object *doc = source_parse(buf_str(&body), body.len, &why);
+		rc = doc ? source_map(doc, src, value_field, fields, &why) : -1;
+		if (rc) {
+			/* Say whose answer it was, as the fetch errors do. */
+			json_object *where;
+			if (json_object_object_get_ex(src, "url", &where) ||
+			    (json_object_object_get_ex(src, "command", &where) &&
+			     (where = json_object_array_get_idx(where, 0))))
+				buf_printf(err, "%s: ", json_object_get_string(where));
+			buf_puts(err, buf_str(&why));
+		}
 		json_object_put(doc);
 	}
+	buf_free(&why);
 	buf_free(&body);
 	return rc;
 }

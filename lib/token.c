@@ -63,5 +63,11 @@ int token_check(const char *secret, struct buf *err)
 	 * constant-time all the same. */
 	int ok = r.nrows == 1 && CRYPTO_memcmp(db_cell(&r, 0, 0), hash, 64) == 0;
 	db_result_free(&r);
+	/* The last use, for `mdash token list`; written at most once a minute so
+	 * that a busy pusher does not add a write to every push. */
+	if (ok)
+		db_exec("UPDATE api_tokens SET last_used_at = UTC_TIMESTAMP(3) WHERE token_hash = ? AND "
+			"(last_used_at IS NULL OR last_used_at < UTC_TIMESTAMP(3) - INTERVAL 1 MINUTE)",
+			DB_PARAMS(DB_S(hash)), NULL, err);
 	return ok;
 }

@@ -139,6 +139,40 @@ int parse_long(const char *s, long min, long max, long *out)
 	return 0;
 }
 
+int utf8_valid(const char *str, size_t n, size_t *bad)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t i = 0;
+	while (i < n) {
+		unsigned c = s[i];
+		size_t len;
+		unsigned min, cp;
+		if (c < 0x80) {
+			i++;
+			continue;
+		} else if ((c & 0xe0) == 0xc0) {
+			len = 2, min = 0x80, cp = c & 0x1f;
+		} else if ((c & 0xf0) == 0xe0) {
+			len = 3, min = 0x800, cp = c & 0x0f;
+		} else if ((c & 0xf8) == 0xf0) {
+			len = 4, min = 0x10000, cp = c & 0x07;
+		} else {
+			break;
+		}
+		if (i + len > n)
+			break;
+		size_t k = 1;
+		for (; k < len && (s[i + k] & 0xc0) == 0x80; k++)
+			cp = cp << 6 | (s[i + k] & 0x3f);
+		if (k < len || cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+			break;
+		i += len;
+	}
+	if (i < n && bad)
+		*bad = i;
+	return i == n;
+}
+
 void hex_encode(const unsigned char *in, size_t n, char *out)
 {
 	static const char digits[] = "0123456789abcdef";

@@ -38,6 +38,11 @@ const char *buf_str(const struct buf *b);
 /* Parses a whole decimal integer in [min, max]; 0 on success. */
 int parse_long(const char *s, long min, long max, long *out);
 
+/* 1 when s[0..n) is well-formed UTF-8 (no overlong forms, surrogates or
+ * code points past U+10FFFF); else 0 and *bad = the offset of the first
+ * bad byte. */
+int utf8_valid(const char *s, size_t n, size_t *bad);
+
 /* Lower-case hex of n bytes into out (2n + 1 bytes). */
 void hex_encode(const unsigned char *in, size_t n, char *out);
 

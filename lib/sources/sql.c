@@ -110,8 +110,13 @@ static json_object *to_doc(MYSQL_RES *res, struct buf *err)
 	}
 	if (nrows == 1 && ncols == 1) {
 		row = mysql_fetch_row(res);
-		json_object *v = cell(row[0], mysql_fetch_lengths(res)[0], f[0].type);
-		return v ? v : json_object_new_null();
+		if (!row[0])
+			buf_puts(err, "the query returned NULL (no value to show)");
+		return row[0] ? cell(row[0], mysql_fetch_lengths(res)[0], f[0].type) : NULL;
+	}
+	if (nrows == 0 && ncols == 1) {
+		buf_puts(err, "the query returned no rows");
+		return NULL;
 	}
 	json_object *list = json_object_new_array();
 	while ((row = mysql_fetch_row(res))) {

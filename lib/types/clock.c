@@ -1,6 +1,8 @@
 /* clock.c: the time, in a time zone (options "timezone", an IANA name, and
- * "seconds"). The page's script keeps it ticking; the server renders the
- * time of the render, in UTC unless the browser corrects it. */
+ * "seconds"). The server renders the time of the render in that zone (so
+ * the page is right without JavaScript); the page's script keeps it
+ * ticking. */
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -14,6 +16,23 @@ static int valid_tz(const char *tz)
 	return strspn(tz, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/_-+") == strlen(tz);
 }
 
+/* The time in zone tz. Renders run one at a time in a worker process, so
+ * switching the process's zone for the call is safe here. */
+static void local_time_in(const char *tz, time_t now, struct tm *tm)
+{
+	const char *old = getenv("TZ");
+	char *saved = old ? strdup(old) : NULL;
+	setenv("TZ", tz, 1);
+	tzset();
+	localtime_r(&now, tm);
+	if (saved)
+		setenv("TZ", saved, 1);
+	else
+		unsetenv("TZ");
+	tzset();
+	free(saved);
+}
+
 static int clock_context(const mdash_widget *w, mdash_context *ctx)
 {
 	const char *tz = mdash_option(w, "timezone");
@@ -22,7 +41,10 @@ static int clock_context(const mdash_widget *w, mdash_context *ctx)
 	char text[16];
 	time_t now = time(NULL);
 	struct tm tm;
-	gmtime_r(&now, &tm);
+	if (valid_tz(tz))
+		local_time_in(tz, now, &tm);
+	else
+		gmtime_r(&now, &tm);
 	strftime(text, sizeof text, with_seconds ? "%H:%M:%S" : "%H:%M", &tm);
 	mdash_set(ctx, "time", text);
 	mdash_set(ctx, "timezone", valid_tz(tz) ? tz : "UTC");

@@ -93,10 +93,12 @@ function hookExit() {
 /**
  * Starts a private stack. Resolves to
  * {dir, port, base, config, mdash(args, opts), sql(query), apply(obj),
- *  writeDemo(name, obj), removeDemo(name), stack(cmd), logs(), get(path, init),
- *  stop()}.
+ *  writeDemo(name, obj), removeDemo(name), stack(cmd), restartApp(), logs(),
+ *  get(path, init), stop()}.
+ * opts.requireLogin: true for a stack with RequireLogin = 1 (dev/stack reads
+ * MDASH_REQUIRE_LOGIN); by default the stack serves without a login.
  */
-export async function startStack() {
+export async function startStack(opts = {}) {
   for (const p of [MDASH, APP, STACK]) {
     const r = spawnSync('test', ['-x', p]);
     if (r.status !== 0) throw new Error(`${p} is missing or not executable: build first (make)`);
@@ -110,8 +112,9 @@ export async function startStack() {
     const port = await freePort();
     live.set(dir, port);
     const env = { MDASH_PORT: String(port) };
+    if (opts.requireLogin !== undefined) env.MDASH_REQUIRE_LOGIN = opts.requireLogin ? '1' : '0';
     const up = await run(STACK, ['up', dir], { env, timeout: 90000 });
-    if (up.code === 0) return makeStack(dir, port);
+    if (up.code === 0) return makeStack(dir, port, env);
     lastErr = new Error(`dev/stack up ${dir} (port ${port}) failed with exit ${up.code}:\n${up.stdout}${up.stderr}`
       + `\n${await tailLogs(dir)}`);
     await run(STACK, ['down', dir], { env, timeout: 60000 });
@@ -135,11 +138,11 @@ async function tailLogs(dir, lines = 15) {
   return out;
 }
 
-function makeStack(dir, port) {
+function makeStack(dir, port, stackEnv = {}) {
   const base = `http://127.0.0.1:${port}`;
   const config = path.join(dir, 'mdash.hdf');
   const sock = path.join(dir, 'run', 'mysqld.sock');
-  const env = { MDASH_PORT: String(port), MDASH_CONFIG: config };
+  const env = { ...stackEnv, MDASH_PORT: String(port), MDASH_CONFIG: config };
   let serial = 0;
   let stopped = false;
 
@@ -182,11 +185,26 @@ function makeStack(dir, port) {
       await rm(path.join(dir, 'www', 'demo', name), { force: true });
     },
 
-    /** dev/stack CMD DIR (stop-db, start-db, stop-nginx, start-nginx, status). */
+    /** dev/stack CMD DIR (up, stop-db, start-db, stop-nginx, start-nginx, status). */
     async stack(cmd) {
       const r = await run(STACK, [cmd, dir], { env, timeout: 90000 });
       if (r.code !== 0) throw new Error(`dev/stack ${cmd} failed (exit ${r.code}):\n${r.stdout}${r.stderr}`);
       return r;
+    },
+
+    /** Restarts the FastCGI app (it reads the settings file and loads the
+     *  plug-ins at start): TERM to the pid in DIR/run/fcgi.pid, then
+     *  `dev/stack up DIR`, which starts it again and waits until it answers. */
+    async restartApp() {
+      const pid = await s.pid('fcgi');
+      if (pid) {
+        try { process.kill(pid, 'SIGTERM'); } catch { /* already gone */ }
+        for (let i = 0; i < 100; i++) {
+          try { process.kill(pid, 0); } catch { break; }
+          await sleep(50);
+        }
+      }
+      return s.stack('up');
     },
 
     /** The pid in DIR/run/NAME.pid, or null. */

@@ -1,0 +1,476 @@
+/* check.c: `mdash check-config`: is this installation ready? It checks
+ * what the app and the updater need, each on its own line, and goes on
+ * after a failure so that one run shows everything to fix:
+ *
+ *   the settings file (already parsed when the command runs; a syntax
+ *   error stops mdash before, as FILE:LINE), the database connection,
+ *   that every migration in SchemaDir is applied, the account of sql
+ *   sources when it has settings of its own, the templates (present and
+ *   parsed by ClearSilver, a widget template for every registered type),
+ *   the nchan publisher (a POST to a channel no page follows), PluginDir,
+ *   and that the updater may write its lock file.
+ *
+ * Run as root, it checks the lock file for the user "mdash" (the one the
+ * systemd units and the cron example use) when that user exists. */
+#include <curl/curl.h>
+#include <dirent.h>
+#include <errno.h>
+#include <grp.h>
+#include <mysql.h>
+#include <pwd.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "commands.h"
+#include "cs.h"
+#include "db.h"
+#include "render.h"
+#include "wtype.h"
+
+static const char usage[] = "usage: mdash check-config\n"
+			    "Checks the settings file, the database connection, that the schema is fully\n"
+			    "migrated, the templates, the publisher URL, PluginDir and the lock file's\n"
+			    "directory. Prints one line per check, \"ok   WHAT\" or \"FAIL WHAT: WHY\", and\n"
+			    "exits 1 if any check failed.\n";
+
+/* The pages the app renders; dashboard, index, error and login include the
+ * layout files, widget.cs wraps every widget type's template. */
+static const char *const pages[] = {"dashboard.cs", "index.cs", "error.cs", "login.cs"};
+static const char *const parts[] = {"layout-head.cs", "layout-foot.cs", "widget.cs"};
+#define UNKNOWN_TEMPLATE "widgets/unknown.cs"
+/* The publisher check's channel: a dashboard channel's shape, so that the
+ * site's /pub/ location takes it; pages ignore its message. */
+#define CHECK_CHANNEL "_d_check"
+#define UPDATER_USER "mdash"
+
+static int failures;
+
+static void report(int good, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void report(int good, const char *fmt, ...)
+{
+	va_list ap;
+	fputs(good ? "ok   " : "FAIL ", stdout);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	fputc('\n', stdout);
+	fflush(stdout);
+	if (!good)
+		failures++;
+}
+
+static const char *or_default(const char *own, const char *main)
+{
+	return own && *own ? own : main;
+}
+
+/* "database NAME on WHERE as USER", as the connection will be made. */
+static void describe_dsn(struct buf *b, const char *name, const char *host, long port, const char *sock,
+			 const char *user)
+{
+	buf_printf(b, "database %s ", name);
+	if (sock && *sock)
+		buf_printf(b, "on socket %s", sock);
+	else if (!strcmp(host, "localhost"))
+		buf_puts(b, "on localhost (the client library's default socket)");
+	else
+		buf_printf(b, "on %s:%ld", host, port ? port : 3306);
+	buf_printf(b, " as %s", user);
+}
+
+static void check_settings(const struct md_config *cfg)
+{
+	struct stat st;
+	int secret = *cfg->db.password || *cfg->sql.password || cfg->nsecrets > 0;
+	if (stat(cfg->path, &st) == 0 && (st.st_mode & S_IROTH) && secret)
+		report(0, "settings %s: every user may read it, and it holds passwords (chmod 0640, group %s)",
+		       cfg->path, UPDATER_USER);
+	else
+		report(1, "settings %s", cfg->path);
+}
+
+static int check_database(const struct md_config *cfg)
+{
+	struct buf what = {0}, err = {0};
+	describe_dsn(&what, cfg->db.name, cfg->db.host, cfg->db.port, cfg->db.socket, cfg->db.user);
+	int rc = db_ping(&err);
+	if (rc)
+		report(0, "%s: %s", buf_str(&what), buf_str(&err));
+	else
+		report(1, "%s", buf_str(&what));
+	buf_free(&what);
+	buf_free(&err);
+	return rc == 0;
+}
+
+static int is_migration(const char *name)
+{
+	size_t n = strlen(name);
+	return n > 8 && name[0] >= '0' && name[0] <= '9' && name[1] >= '0' && name[1] <= '9' && name[2] >= '0' &&
+	       name[2] <= '9' && name[3] == '_' && !strcmp(name + n - 4, ".sql");
+}
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Every NNN_*.sql in SchemaDir must have its row in schema_migrations. */
+static void check_schema(const struct md_config *cfg, int db_ok)
+{
+	char **files = NULL;
+	int nfiles = 0;
+	DIR *dir = opendir(cfg->schema_dir);
+	if (!dir) {
+		report(0, "schema: cannot read SchemaDir %s: %s", cfg->schema_dir, strerror(errno));
+		return;
+	}
+	struct dirent *e;
+	while ((e = readdir(dir)))
+		if (is_migration(e->d_name)) {
+			files = xrealloc(files, sizeof *files * (size_t)(nfiles + 1));
+			files[nfiles++] = xstrdup(e->d_name);
+		}
+	closedir(dir);
+	qsort(files, (size_t)nfiles, sizeof *files, by_name);
+
+	struct db_result r = {0};
+	struct buf err = {0}, missing = {0}, extra = {0};
+	int nmissing = 0, nextra = 0;
+	if (nfiles == 0) {
+		report(0, "schema: no migrations (NNN_name.sql) in SchemaDir %s", cfg->schema_dir);
+	} else if (!db_ok) {
+		report(0, "schema: not checked: no connection to the database");
+	} else if (db_exec("SELECT version FROM schema_migrations ORDER BY version", DB_NOPARAMS, &r, &err)) {
+		if (strstr(buf_str(&err), "doesn't exist"))
+			report(0, "schema: the database has no tables yet: run mdash migrate");
+		else
+			report(0, "schema: %s", buf_str(&err));
+	} else {
+		for (int i = 0; i < nfiles; i++) {
+			long version = strtol(files[i], NULL, 10);
+			int found = 0;
+			for (int row = 0; row < r.nrows && !found; row++)
+				found = db_cell_int(&r, row, 0, -1) == version;
+			if (!found)
+				buf_printf(&missing, "%s%s", nmissing++ ? ", " : "", files[i]);
+		}
+		for (int row = 0; row < r.nrows; row++) {
+			long long version = db_cell_int(&r, row, 0, -1);
+			int found = 0;
+			for (int i = 0; i < nfiles && !found; i++)
+				found = strtol(files[i], NULL, 10) == version;
+			if (!found)
+				buf_printf(&extra, "%s%03lld", nextra++ ? ", " : "", version);
+		}
+		if (nmissing)
+			report(0, "schema: %d of %d migrations not applied (%s): run mdash migrate", nmissing, nfiles,
+			       buf_str(&missing));
+		else if (nextra)
+			report(0,
+			       "schema: the database has migrations that SchemaDir %s lacks (%s): "
+			       "this mdash is older than the database",
+			       cfg->schema_dir, buf_str(&extra));
+		else
+			report(1, "schema: all %d migrations applied (SchemaDir %s)", nfiles, cfg->schema_dir);
+	}
+	db_result_free(&r);
+	buf_free(&err);
+	buf_free(&missing);
+	buf_free(&extra);
+	for (int i = 0; i < nfiles; i++)
+		free(files[i]);
+	free(files);
+}
+
+/* The account of sql sources, when any SQL.* setting is given. */
+static void check_sql_account(const struct md_config *cfg)
+{
+	const struct md_dsn *s = &cfg->sql, *d = &cfg->db;
+	if (!*s->host && !s->port && !*s->socket && !*s->name && !*s->user && !*s->password)
+		return;
+	const char *sock = or_default(s->socket, d->socket), *host = or_default(s->host, d->host);
+	const char *name = or_default(s->name, d->name), *user = or_default(s->user, d->user);
+	long port = s->port ? s->port : d->port;
+	struct buf what = {0};
+	buf_puts(&what, "sql sources' account: ");
+	describe_dsn(&what, name, host, port, sock, user);
+	MYSQL *m = mysql_init(NULL);
+	unsigned timeout = 3;
+	if (!m) {
+		report(0, "%s: out of memory", buf_str(&what));
+	} else {
+		mysql_optionsv(m, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
+		if (mysql_real_connect(m, *sock ? "localhost" : host, user, or_default(s->password, d->password), name,
+				       (unsigned)port, *sock ? sock : NULL, 0))
+			report(1, "%s", buf_str(&what));
+		else
+			report(0, "%s: cannot connect: %s", buf_str(&what), mysql_error(m));
+		mysql_close(m);
+	}
+	buf_free(&what);
+}
+
+static void template_path(const struct md_config *cfg, const char *file, struct buf *out)
+{
+	buf_reset(out);
+	if (file[0] == '/')
+		buf_puts(out, file);
+	else
+		buf_printf(out, "%s/%s", cfg->template_dir, file);
+}
+
+/* Parses the files, in order, into one template as the app does; 0 or -1
+ * with ClearSilver's message in err. */
+static int parse_templates(const struct md_config *cfg, const char *const *files, int n, struct buf *err)
+{
+	HDF *hdf = render_hdf(cfg);
+	CSPARSE *cs = NULL;
+	if (!hdf) {
+		buf_puts(err, "out of memory");
+		return -1;
+	}
+	NEOERR *nerr = cs_init(&cs, hdf);
+	if (nerr == STATUS_OK)
+		nerr = cgi_register_strfuncs(cs);
+	for (int i = 0; nerr == STATUS_OK && i < n; i++)
+		nerr = cs_parse_file(cs, files[i]);
+	int rc = nerr == STATUS_OK ? 0 : -1;
+	if (nerr != STATUS_OK) {
+		STRING s;
+		string_init(&s);
+		nerr_error_string(nerr, &s);
+		for (char *p = s.buf; p && *p; p++)
+			if (*p == '\n' || *p == '\r')
+				*p = ' ';
+		for (size_t len = s.buf ? strlen(s.buf) : 0; len && s.buf[len - 1] == ' '; len--)
+			s.buf[len - 1] = '\0';
+		buf_puts(err, s.buf && *s.buf ? s.buf : "ClearSilver error");
+		string_clear(&s);
+		nerr_ignore(&nerr);
+	}
+	cs_destroy(&cs);
+	hdf_destroy(&hdf);
+	return rc;
+}
+
+/* A file the app reads: present and readable. */
+static int readable_template(const struct md_config *cfg, const char *file, struct buf *path)
+{
+	template_path(cfg, file, path);
+	if (access(path->data, R_OK) == 0)
+		return 1;
+	report(0, "template %s: %s: %s", file, path->data, strerror(errno));
+	return 0;
+}
+
+static void check_templates(const struct md_config *cfg)
+{
+	struct buf path = {0}, err = {0}, out = {0};
+	int bad = failures, npages = 0, ntypes = 0;
+	struct stat st;
+	if (stat(cfg->template_dir, &st) || !S_ISDIR(st.st_mode)) {
+		report(0, "templates: TemplateDir %s: %s", cfg->template_dir,
+		       access(cfg->template_dir, F_OK) ? strerror(errno) : "not a directory");
+		return;
+	}
+	int wrapper = 1;
+	for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++)
+		if (!readable_template(cfg, parts[i], &path) && !strcmp(parts[i], "widget.cs"))
+			wrapper = 0;
+	for (size_t i = 0; i < sizeof pages / sizeof pages[0]; i++) {
+		if (!readable_template(cfg, pages[i], &path))
+			continue;
+		buf_reset(&err);
+		if (parse_templates(cfg, &pages[i], 1, &err))
+			report(0, "template %s: %s", pages[i], buf_str(&err));
+		else
+			npages++;
+	}
+	/* Each type's template is parsed before the wrapper that calls it (i < 0:
+	 * the template of widgets whose type is not installed). */
+	for (int i = -1; i < wtype_count(); i++) {
+		const char *file = i < 0 ? UNKNOWN_TEMPLATE : wtype_at(i)->template;
+		struct buf what = {0};
+		if (i < 0)
+			buf_printf(&what, "template %s", file);
+		else
+			buf_printf(&what, "template %s (widget type %s)", file ? file : "", wtype_at(i)->name);
+		if (!file || !*file)
+			report(0, "%s: the type names none", buf_str(&what));
+		else if (readable_template(cfg, file, &path)) {
+			const char *files[2] = {file, "widget.cs"};
+			buf_reset(&err);
+			if (parse_templates(cfg, files, wrapper ? 2 : 1, &err))
+				report(0, "%s: %s", buf_str(&what), buf_str(&err));
+			else if (i >= 0)
+				ntypes++;
+		}
+		buf_free(&what);
+	}
+	/* The error page must also render: it is what the app shows when
+	 * everything else fails. */
+	HDF *hdf = render_hdf(cfg);
+	buf_reset(&err);
+	if (hdf && failures == bad && render_file(hdf, "error.cs", &out, &err))
+		report(0, "template error.cs: does not render: %s", buf_str(&err));
+	hdf_destroy(&hdf);
+	if (failures == bad)
+		report(1, "templates: %d pages and %d widget types (TemplateDir %s)", npages, ntypes,
+		       cfg->template_dir);
+	buf_free(&path);
+	buf_free(&err);
+	buf_free(&out);
+}
+
+static size_t discard(char *p, size_t size, size_t n, void *ctx)
+{
+	(void)p;
+	(void)ctx;
+	return size * n;
+}
+
+/* A POST as the updater makes it; nchan answers 201 or 202. */
+static void check_publisher(const struct md_config *cfg)
+{
+	struct buf url = {0};
+	buf_printf(&url, "%s%s", cfg->publish_url, CHECK_CHANNEL);
+	CURL *c = curl_easy_init();
+	if (!c) {
+		report(0, "publisher %s: cannot start libcurl", url.data);
+		buf_free(&url);
+		return;
+	}
+	static const char body[] = "{\"check\":\"mdash check-config\"}";
+	struct curl_slist *h = curl_slist_append(NULL, "Content-Type: application/json");
+	h = curl_slist_append(h, "Accept: text/json");
+	curl_easy_setopt(c, CURLOPT_URL, url.data);
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
+	curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+	curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)(sizeof body - 1));
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, 3000L);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 5000L);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, discard);
+	CURLcode rc = curl_easy_perform(c);
+	long status = 0;
+	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+	if (rc != CURLE_OK)
+		report(0, "publisher %s: %s (is nginx running, and PublishURL right?)", url.data,
+		       curl_easy_strerror(rc));
+	else if (status >= 200 && status < 300)
+		report(1, "publisher %s (HTTP %ld)", url.data, status);
+	else if (status == 403)
+		report(0,
+		       "publisher %s: HTTP 403: nginx does not let this host publish (only 127.0.0.1 and ::1 may): "
+		       "PublishURL must reach nginx over the loopback interface",
+		       url.data);
+	else if (status == 404)
+		report(0,
+		       "publisher %s: HTTP 404: no nchan publisher there (is the mdash nginx site enabled, and does "
+		       "its server_name take PublishURL's host?)",
+		       url.data);
+	else
+		report(0, "publisher %s: HTTP %ld", url.data, status);
+	curl_slist_free_all(h);
+	curl_easy_cleanup(c);
+	buf_free(&url);
+}
+
+static void check_plugins(const struct md_config *cfg)
+{
+	DIR *d = opendir(cfg->plugin_dir);
+	if (!d) {
+		report(0, "plug-ins: cannot read PluginDir %s: %s", cfg->plugin_dir, strerror(errno));
+		return;
+	}
+	int n = 0;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		size_t len = strlen(e->d_name);
+		n += len > 6 && !strncmp(e->d_name, "md_", 3) && !strcmp(e->d_name + len - 3, ".so");
+	}
+	closedir(d);
+	report(1, "plug-ins: PluginDir %s (%d plug-in%s, %d widget types in all)", cfg->plugin_dir, n,
+	       n == 1 ? "" : "s", wtype_count());
+}
+
+/* May uid (with these groups) do what `bits` (02 write, 04 read, 01
+ * search, as for "other") allows on a file of this stat? Mode bits only. */
+static int may(const struct stat *st, uid_t uid, const gid_t *groups, int ngroups, mode_t bits)
+{
+	if (uid == 0)
+		return 1;
+	if (st->st_uid == uid)
+		return ((st->st_mode >> 6) & bits) == bits;
+	for (int i = 0; i < ngroups; i++)
+		if (groups[i] == st->st_gid)
+			return ((st->st_mode >> 3) & bits) == bits;
+	return (st->st_mode & bits) == bits;
+}
+
+static void check_lock_file(const struct md_config *cfg)
+{
+	const char *file = cfg->lock_file;
+	const char *slash = strrchr(file, '/');
+	char *dir = slash ? xstrndup(file, slash == file ? 1 : (size_t)(slash - file)) : xstrdup(".");
+	gid_t groups[64];
+	int ngroups = 64;
+	uid_t uid = geteuid();
+	const char *who = "you";
+	struct passwd *pw = getpwuid(uid);
+	char *name = xstrdup(pw ? pw->pw_name : "?");
+	if (uid == 0 && (pw = getpwnam(UPDATER_USER))) {
+		/* root may write anywhere: what matters is the updater's user. */
+		uid = pw->pw_uid;
+		free(name);
+		name = xstrdup(pw->pw_name);
+		who = "the updater's user";
+		if (getgrouplist(pw->pw_name, pw->pw_gid, groups, &ngroups) < 0) {
+			groups[0] = pw->pw_gid;
+			ngroups = 1;
+		}
+	} else {
+		int n = getgroups(63, groups + 1);
+		groups[0] = getegid();
+		ngroups = n < 0 ? 1 : n + 1;
+	}
+	struct stat st;
+	if (stat(dir, &st)) {
+		report(0, "lock file %s: its directory %s: %s%s", file, dir, strerror(errno),
+		       !strcmp(dir, "/run/mdash") ? " (systemd-tmpfiles --create mdash.conf makes it)" : "");
+	} else if (!S_ISDIR(st.st_mode)) {
+		report(0, "lock file %s: %s is not a directory", file, dir);
+	} else if (!may(&st, uid, groups, ngroups, 03)) {
+		report(0, "lock file %s: user %s (%s) may not create files in %s", file, name, who, dir);
+	} else if (stat(file, &st) == 0 && !may(&st, uid, groups, ngroups, 06)) {
+		report(0, "lock file %s: user %s (%s) may not write it: remove it (mdash update makes it again)", file,
+		       name, who);
+	} else {
+		report(1, "lock file %s: writable by user %s (%s)", file, name, who);
+	}
+	free(dir);
+	free(name);
+}
+
+int cmd_check_config(const struct md_config *cfg, int argc, char **argv)
+{
+	if (wants_help(argc, argv, usage))
+		return 0;
+	if (argc != 1)
+		return fail("check-config takes no arguments\n%s", usage);
+	failures = 0;
+	check_settings(cfg);
+	int db_ok = check_database(cfg);
+	check_schema(cfg, db_ok);
+	check_sql_account(cfg);
+	check_templates(cfg);
+	check_publisher(cfg);
+	check_plugins(cfg);
+	check_lock_file(cfg);
+	return failures ? 1 : 0;
+}

@@ -1,0 +1,453 @@
+// Login required (RequireLogin = 1): users from `mdash user`, the login form
+// and its redirects, the session cookie, wrong passwords and the back-off,
+// cross-site posts, logout with its CSRF token, per-dashboard grants on every
+// read path (page, fragment, API, push stream), and sessions that end when
+// the password changes or the user goes. One private stack with login on.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import { startStack, sse, widgetElement, attributes, byClass, textOf } from '../harness/stack.mjs';
+
+let s;
+let token;
+const PW = { root: 'admin-password-1', vera: 'viewer-password-2', carl: 'carl-password-3' };
+
+const show = (r) => `exit ${r.code}\n--- stdout\n${r.stdout}--- stderr\n${r.stderr}`;
+const form = (o) => new URLSearchParams(o).toString();
+const FORM = { 'Content-Type': 'application/x-www-form-urlencoded' };
+
+// nginx rate-limits /login per client address (a burst of 20, then 30 a
+// minute): each login here comes from its own loopback address, as from
+// another client, so that only the app's own back-off is under test.
+let clients = 0;
+const nextClient = () => `127.0.${1 + Math.floor(clients / 200)}.${10 + (clients++ % 200)}`;
+
+/** A request from a chosen local address: {status, headers, body}. */
+function request(method, p, { headers = {}, body, from } = {}) {
+  return new Promise((resolve, reject) => {
+    const h = { ...headers };
+    if (body !== undefined) h['Content-Length'] = Buffer.byteLength(body);
+    const req = http.request({ host: '127.0.0.1', port: s.port, path: p, method, localAddress: from, headers: h }, (res) => {
+      let data = '';
+      res.setEncoding('utf8');
+      res.on('data', (d) => { data += d; });
+      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: data }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/** POST /login from a fresh address; resolves to {status, headers, location, cookie, setCookie, body}. */
+async function login(username, password, { next, headers = {}, from = nextClient() } = {}) {
+  const r = await request('POST', '/login', { from, headers: { ...FORM, ...headers },
+    body: form({ username, password, ...(next === undefined ? {} : { next }) }) });
+  const setCookie = r.headers['set-cookie'] ? r.headers['set-cookie'].join('\n') : null;
+  const cookie = /^mdash_session=([^;]+)/.exec(setCookie ?? '')?.[1];
+  return { ...r, location: r.headers.location ?? null, cookie, setCookie };
+}
+
+/** A logged-in session: {cookie, csrf, get(path, init)}. */
+async function session(username, next = '/') {
+  const l = await login(username, PW[username], { next });
+  assert.equal(l.status, 302, `login as ${username}: ${l.status} ${l.body.slice(0, 500)}`);
+  assert.ok(l.cookie, `login as ${username} set no cookie: ${l.setCookie}`);
+  const get = (p, init = {}) => s.get(p, { ...init, headers: { Cookie: `mdash_session=${l.cookie}`, ...(init.headers || {}) } });
+  return { cookie: l.cookie, get, async csrf() { return csrfOf(await (await get('/d/ops')).text()); } };
+}
+
+const csrfOf = (html) => attributes(/<meta name="csrf-token"[^>]*>/.exec(html)?.[0] ?? '<meta>').content;
+
+/** Status of GET p (body drained). */
+async function status(get, p, headers = {}) {
+  const res = await get(p, { headers });
+  await res.arrayBuffer().catch(() => {});
+  return res.status;
+}
+
+async function addUser(name, password, admin = false) {
+  const r = await s.mdash(['user', 'add', name, ...(admin ? ['--admin'] : [])], { input: `${password}\n` });
+  assert.equal(r.code, 0, show(r));
+  return r;
+}
+
+before(async () => {
+  s = await startStack({ requireLogin: true });
+  await s.apply({ dashboards: [
+    { slug: 'ops', title: 'Operations', widgets: [
+      { name: 'orders', type: 'number', title: 'Orders', source: { kind: 'push' } },
+      { name: 'notes', type: 'text', source: { kind: 'push' } }] },
+    { slug: 'sales', title: 'Sales', widgets: [{ name: 'revenue', type: 'number', source: { kind: 'push' } }] },
+    { slug: 'secret', title: 'Secret plans', widgets: [{ name: 'plans', type: 'text', source: { kind: 'push' } }] },
+  ] });
+  const t = await s.mdash(['token', 'add', 'auth-test']);
+  token = t.stdout.trim().split('\n').pop();
+  await addUser('root', PW.root, true);
+  await addUser('vera', PW.vera);
+  await addUser('carl', PW.carl);
+  for (const [name, body] of [['orders', { current: 42 }], ['notes', { text: 'hello ops' }], ['revenue', { current: 7 }], ['plans', { text: 'world domination' }]]) {
+    const res = await s.get(`/widgets/${name}`, { method: 'POST', body: JSON.stringify({ auth_token: token, ...body }) });
+    assert.equal(res.status, 204, `a token push works without a session (${name})`);
+  }
+});
+
+after(async () => { await s?.stop(); });
+
+test('mdash user: add (password from stdin, at least 8 characters), list, grant, revoke', async () => {
+  let r = await s.mdash(['user', 'add', 'shorty'], { input: 'short\n' });
+  assert.equal(r.code, 1, show(r));
+  assert.match(r.stderr, /^mdash: the password must have at least 8 characters$/m);
+  r = await s.mdash(['user', 'add', 'empty'], { input: '' });
+  assert.equal(r.code, 1, show(r));
+  r = await s.mdash(['user', 'add', 'vera'], { input: 'another-password\n' });
+  assert.equal(r.code, 1, `adding an existing user: ${show(r)}`);
+  r = await s.mdash(['user', 'add', 'Bad Name'], { input: 'long-enough-1\n' });
+  assert.equal(r.code, 1, show(r));
+  r = await s.mdash(['user', 'passwd', 'nobody'], { input: 'long-enough-1\n' });
+  assert.equal(r.code, 1, show(r));
+  assert.match(r.stderr, /no user named nobody/);
+  assert.equal((await login('shorty', 'short')).status, 401, 'a refused user can log in');
+
+  r = await s.mdash(['user', 'grant', 'vera', 'ops']);
+  assert.equal(r.code, 0, show(r));
+  r = await s.mdash(['user', 'grant', 'vera', 'nope']);
+  assert.equal(r.code, 1, show(r));
+  assert.match(r.stderr, /no dashboard named nope/);
+  r = await s.mdash(['user', 'grant', 'nobody', 'ops']);
+  assert.equal(r.code, 1, show(r));
+  r = await s.mdash(['user', 'list']);
+  assert.equal(r.code, 0, show(r));
+  const rows = Object.fromEntries(r.stdout.trim().split('\n').map((l) => l.split('\t')).map((x) => [x[0], x.slice(1)]));
+  assert.deepEqual(Object.keys(rows).sort(), ['carl', 'root', 'vera']);
+  assert.deepEqual(rows.root.slice(0, 2), ['admin', '*']);
+  assert.deepEqual(rows.vera.slice(0, 2), ['viewer', 'ops']);
+  assert.deepEqual(rows.carl.slice(0, 2), ['viewer', '-']);
+  assert.ok(!r.stdout.includes('$y$'), 'user list shows password hashes');
+  // Never a password on the command line.
+  r = await s.mdash(['user', 'add', 'argv', 'secret-password-on-argv']);
+  assert.notEqual(r.code, 0, 'a password on the command line was taken');
+});
+
+test('anonymous: pages go to the login form, APIs get 401 JSON, the stream 403; health, static and login stay open', async () => {
+  const anon = s.get;
+  let res = await anon('/d/ops');
+  await res.text();
+  assert.equal(res.status, 302);
+  assert.equal(res.headers.get('location'), '/login?next=/d/ops');
+  res = await anon('/');
+  await res.text();
+  assert.equal(res.status, 302);
+  assert.match(res.headers.get('location'), /^\/login(\?next=(\/|%2F))?$/);
+  res = await anon('/widget/orders');
+  await res.text();
+  assert.ok([302, 401, 403].includes(res.status), `anonymous fragment: ${res.status}`);
+  for (const p of ['/api/widgets/orders', '/api/dashboards/ops']) {
+    res = await anon(p);
+    assert.equal(res.status, 401, p);
+    assert.match(res.headers.get('content-type'), /^application\/json/);
+    assert.equal(typeof (await res.json()).error, 'string');
+  }
+  res = await anon('/sub/d/ops', { headers: { Accept: 'text/event-stream' } });
+  await res.body?.cancel();
+  assert.equal(res.status, 403);
+  // The anonymous answers give nothing away.
+  for (const p of ['/d/ops', '/widget/orders', '/api/widgets/orders', '/api/dashboards/ops', '/sub/d/ops', '/d/secret']) {
+    const body = await (await anon(p)).text();
+    assert.doesNotMatch(body, /42|hello ops|world domination|Secret plans/, `anonymous ${p} shows data`);
+  }
+  assert.equal(await status(anon, '/healthz'), 200);
+  assert.equal(await status(anon, '/static/mdash.css'), 200);
+  res = await anon('/login?next=/d/ops');
+  const html = await res.text();
+  assert.equal(res.status, 200);
+  assert.match(res.headers.get('cache-control') ?? '', /no-store/);
+  const f = /<form\b[^>]*class="login"[^>]*>[\s\S]*?<\/form>/.exec(html)?.[0];
+  assert.ok(f, `no login form:\n${html}`);
+  assert.equal(attributes(/<form\b[^>]*>/.exec(f)[0]).method, 'post');
+  assert.equal(attributes(/<form\b[^>]*>/.exec(f)[0]).action, '/login');
+  const inputs = Object.fromEntries([...f.matchAll(/<input\b[^>]*>/g)].map((m) => attributes(m[0])).map((a) => [a.name, a]));
+  assert.equal(inputs.next?.type, 'hidden');
+  assert.equal(inputs.next?.value, '/d/ops');
+  assert.ok(inputs.username, 'a username field');
+  assert.equal(inputs.password?.type, 'password');
+  assert.doesNotMatch(html, /csrf-token|class="logout"/, 'an anonymous page offers a logout');
+});
+
+test('login: 302 to next with an HttpOnly, SameSite=Lax session cookie; only local next targets', async () => {
+  const l = await login('vera', PW.vera, { next: '/d/ops' });
+  assert.equal(l.status, 302, l.body);
+  assert.equal(l.location, '/d/ops');
+  assert.match(l.setCookie, /^mdash_session=[0-9a-f]{32,}; Path=\/; HttpOnly; SameSite=Lax/);
+  const again = await login('vera', PW.vera, { next: '/d/ops' });
+  assert.notEqual(again.cookie, l.cookie, 'a login reuses the session id');
+  // A cookie makes the page work.
+  const res = await s.get('/d/ops', { headers: { Cookie: `mdash_session=${l.cookie}` } });
+  const html = await res.text();
+  assert.equal(res.status, 200);
+  assert.equal(byClass(widgetElement(html, 'orders').html, 'value')?.text, '42');
+  assert.equal(byClass(html, 'user')?.text, 'vera', 'the page names the user');
+  // Away-going targets go home instead.
+  for (const next of ['//evil.example', '//evil.example/d/ops', 'https://evil.example/', 'http:/evil', '/\\evil.example',
+    '\\\\evil.example', 'javascript:alert(1)', '/d/ops\r\nSet-Cookie: x=1', '', ' //evil.example']) {
+    const r = await login('vera', PW.vera, { next });
+    assert.equal(r.status, 302, `next=${JSON.stringify(next)}`);
+    assert.equal(r.location, '/', `next=${JSON.stringify(next)} sent the user to ${r.location}`);
+  }
+  assert.equal((await login('vera', PW.vera)).location, '/', 'no next: home');
+  // A logged-in user asking for the form goes straight on.
+  const form2 = await s.get('/login?next=/d/ops', { headers: { Cookie: `mdash_session=${l.cookie}` } });
+  await form2.text();
+  assert.equal(form2.status, 302);
+  assert.equal(form2.headers.get('location'), '/d/ops');
+  // A made-up or garbled cookie is nobody.
+  for (const c of ['0'.repeat(64), 'x', `${l.cookie}0`, l.cookie.toUpperCase()]) {
+    assert.equal(await status((p, i) => s.get(p, { ...i, headers: { Cookie: `mdash_session=${c}` } }), '/api/widgets/orders'), 401, `cookie ${c}`);
+  }
+});
+
+test('the login form\'s next value is escaped', async () => {
+  const res = await s.get(`/login?next=${encodeURIComponent('/d/ops"><script>alert(1)</script>')}`);
+  const html = await res.text();
+  assert.equal(res.status, 200);
+  assert.doesNotMatch(html, /<script>alert/);
+  const next = /<input type="hidden" name="next"[^>]*>/.exec(html)?.[0];
+  assert.ok(next, html);
+  assert.deepEqual(Object.keys(attributes(next)).sort(), ['name', 'type', 'value']);
+});
+
+test('wrong password and unknown user: the same 401 and words', async () => {
+  const wrong = await login('carl', 'not-his-password', { next: '/d/ops' });
+  const nobody = await login('nobody-at-all', 'not-his-password', { next: '/d/ops' });
+  for (const r of [wrong, nobody]) {
+    assert.equal(r.status, 401);
+    assert.equal(r.setCookie, null, 'a failed login set a cookie');
+    assert.equal(byClass(r.body, 'login-error')?.text, 'Wrong user name or password.');
+    assert.equal(attributes(/<input type="hidden" name="next"[^>]*>/.exec(r.body)?.[0] ?? '<i>').value, '/d/ops', 'the form keeps next');
+  }
+  assert.equal(wrong.body, nobody.body, 'the answers tell a known name from an unknown one');
+  const empty = await login('', '');
+  assert.equal(empty.status, 400);
+  assert.match(byClass(empty.body, 'login-error')?.text ?? '', /user name and password/);
+});
+
+test('after 5 failures one account backs off with 429, even for the right password; other accounts are not held up', async () => {
+  // carl has one failure from the test before.
+  const statuses = [];
+  for (let i = 0; i < 4; i++) statuses.push((await login('carl', `wrong-${i}-password`)).status);
+  assert.deepEqual(statuses, [401, 401, 401, 401], 'failures 2 to 5');
+  let r = await login('carl', 'wrong-again-password');
+  for (let i = 0; i < 3 && r.status === 401; i++) r = await login('carl', 'wrong-again-password');
+  assert.equal(r.status, 429, `after 5 failures: ${r.status}`);
+  assert.match(byClass(r.body, 'login-error')?.text ?? '', /^Too many failed logins\. Try again in \d+ seconds?\.$/);
+  assert.ok(Number(r.headers['retry-after']) > 0, 'a Retry-After header');
+  r = await login('carl', PW.carl, { next: '/d/ops' });
+  assert.equal(r.status, 429, 'the right password during the back-off logged in');
+  assert.equal(r.setCookie, null);
+  // Another account from the same address logs in.
+  assert.equal((await login('vera', PW.vera)).status, 302, 'one account\'s back-off locked out another');
+  // When the back-off has passed, the right password works and the count starts again.
+  await s.sql("UPDATE login_failures SET last_at = last_at - INTERVAL 2 HOUR WHERE subject LIKE 'u:carl'");
+  r = await login('carl', PW.carl, { next: '/d/ops' });
+  assert.equal(r.status, 302, `after the back-off: ${r.status} ${byClass(r.body, 'login-error')?.text}`);
+  assert.equal((await login('carl', 'one-more-wrong')).status, 401, 'the failure count did not start again');
+});
+
+test('a cross-site login post is refused', async () => {
+  for (const headers of [{ 'Sec-Fetch-Site': 'cross-site' }, { 'Sec-Fetch-Site': 'same-site' }, { Origin: 'http://evil.example' }]) {
+    const r = await login('vera', PW.vera, { next: '/d/ops', headers });
+    assert.equal(r.status, 403, JSON.stringify(headers));
+    assert.equal(r.setCookie, null, `${JSON.stringify(headers)}: a cross-site login set a cookie`);
+  }
+  // The browser's own form post (same origin) works.
+  const r = await login('vera', PW.vera, { next: '/d/ops', headers: { 'Sec-Fetch-Site': 'same-origin', Origin: s.base } });
+  assert.equal(r.status, 302);
+});
+
+test('grants: a viewer sees only granted dashboards, on every read path; admins see all', async () => {
+  const vera = await session('vera');
+  const carl = await session('carl');
+  const root = await session('root');
+  // vera: ops only.
+  for (const p of ['/d/ops', '/widget/orders', '/api/widgets/orders', '/api/dashboards/ops']) assert.equal(await status(vera.get, p), 200, `vera ${p}`);
+  for (const p of ['/d/secret', '/widget/plans', '/api/widgets/plans', '/api/dashboards/secret', '/d/sales', '/widget/revenue']) {
+    const res = await vera.get(p);
+    const body = await res.text();
+    assert.equal(res.status, 403, `vera ${p}`);
+    assert.doesNotMatch(body, /world domination|Secret plans/, `vera's 403 for ${p} shows the data`);
+  }
+  let res = await vera.get('/sub/d/secret', { headers: { Accept: 'text/event-stream' } });
+  await res.body?.cancel();
+  assert.equal(res.status, 403, 'vera subscribes to a dashboard she may not see');
+  // With one dashboard granted, it is her home page; the nav never lists the others.
+  res = await vera.get('/');
+  await res.text();
+  assert.equal(res.status, 302);
+  assert.equal(res.headers.get('location'), '/d/ops');
+  let r = await s.mdash(['user', 'grant', 'vera', 'sales']);
+  assert.equal(r.code, 0, show(r));
+  const index = await (await vera.get('/')).text();
+  assert.match(index, /href="\/d\/ops"/);
+  assert.match(index, /href="\/d\/sales"/);
+  assert.doesNotMatch(index, /\/d\/secret|Secret plans/, 'the list shows a dashboard vera may not see');
+  const opsPage = await (await vera.get('/d/ops')).text();
+  assert.doesNotMatch(opsPage, /\/d\/secret|Secret plans/, 'the nav shows a dashboard vera may not see');
+  // Her stream works and carries her dashboard's changes.
+  const stream = await sse(`${s.base}/sub/d/ops`, { headers: { Cookie: `mdash_session=${vera.cookie}` } });
+  try {
+    assert.equal(stream.status, 200);
+    const v = (await (await vera.get('/api/widgets/orders')).json()).version;
+    const push = await s.get('/widgets/orders', { method: 'POST', body: JSON.stringify({ auth_token: token, current: 43 }) });
+    assert.equal(push.status, 204);
+    await stream.next((m) => m.widget === 'orders' && m.version === v + 1, 3000);
+  } finally {
+    stream.close();
+  }
+  // Revoking takes effect at once, for the session she has.
+  r = await s.mdash(['user', 'revoke', 'vera', 'ops']);
+  assert.equal(r.code, 0, show(r));
+  assert.equal(await status(vera.get, '/d/ops'), 403, 'a revoked dashboard still shows');
+  assert.equal(await status(vera.get, '/api/widgets/orders'), 403);
+  // carl: nothing granted; then everything with "*".
+  assert.equal(await status(carl.get, '/d/ops'), 403);
+  r = await s.mdash(['user', 'grant', 'carl', '*']);
+  assert.equal(r.code, 0, show(r));
+  for (const p of ['/d/ops', '/d/secret', '/widget/plans', '/api/dashboards/sales']) assert.equal(await status(carl.get, p), 200, `carl with * ${p}`);
+  r = await s.mdash(['user', 'revoke', 'carl', '*']);
+  assert.equal(r.code, 0, show(r));
+  assert.equal(await status(carl.get, '/d/secret'), 403);
+  // root (admin): everything, and the list of every dashboard.
+  for (const p of ['/d/ops', '/d/sales', '/d/secret', '/widget/plans', '/api/widgets/plans', '/api/dashboards/secret']) {
+    assert.equal(await status(root.get, p), 200, `admin ${p}`);
+  }
+  const all = await (await root.get('/')).text();
+  for (const slug of ['ops', 'sales', 'secret']) assert.match(all, new RegExp(`href="/d/${slug}"`));
+  res = await root.get('/sub/d/secret', { headers: { Accept: 'text/event-stream' } });
+  await res.body?.cancel();
+  assert.equal(res.status, 200);
+});
+
+test('logout needs the session\'s CSRF token; it ends the session and clears the cookie', async () => {
+  const root = await session('root');
+  const page = await (await root.get('/d/ops')).text();
+  const csrf = csrfOf(page);
+  assert.match(csrf ?? '', /^[0-9a-f]{32,}$/, 'the page carries a CSRF token in <meta name="csrf-token">');
+  const logoutForm = /<form\b[^>]*class="logout"[^>]*>[\s\S]*?<\/form>/.exec(page)?.[0];
+  assert.ok(logoutForm, 'the page has a logout form');
+  assert.equal(attributes(/<input\b[^>]*name="csrf"[^>]*>/.exec(logoutForm)?.[0] ?? '<i>').value, csrf);
+  const other = await session('vera');
+  assert.notEqual(await other.csrf(), csrf, 'two sessions share a CSRF token');
+  for (const [what, init] of [
+    ['no token', {}],
+    ['a wrong token', { headers: { 'X-CSRF-Token': 'f'.repeat(64) } }],
+    ['another session\'s token', { headers: { 'X-CSRF-Token': await other.csrf() } }],
+    ['a wrong form token', { headers: FORM, body: form({ csrf: 'nope' }) }],
+    ['the right token from another site', { headers: { 'X-CSRF-Token': csrf, 'Sec-Fetch-Site': 'cross-site' } }],
+  ]) {
+    const res = await root.get('/logout', { method: 'POST', ...init });
+    await res.text();
+    assert.equal(res.status, 403, `logout with ${what}`);
+    assert.equal(res.headers.get('set-cookie'), null);
+    assert.equal(await status(root.get, '/d/ops'), 200, `logout with ${what} ended the session`);
+  }
+  let res = await s.get('/logout', { method: 'POST', headers: { 'X-CSRF-Token': csrf } });
+  await res.text();
+  assert.equal(res.status, 403, 'logout without the cookie');
+  // The header...
+  res = await root.get('/logout', { method: 'POST', headers: { 'X-CSRF-Token': csrf } });
+  await res.text();
+  assert.equal(res.status, 302);
+  assert.equal(res.headers.get('location'), '/login');
+  assert.match(res.headers.get('set-cookie') ?? '', /^mdash_session=;.*Max-Age=0/);
+  res = await root.get('/d/ops');
+  await res.text();
+  assert.equal(res.status, 302, 'the old cookie still works after logout');
+  assert.equal(res.headers.get('location'), '/login?next=/d/ops');
+  // ...or the form field.
+  const vera = await session('vera');
+  const grant = await s.mdash(['user', 'grant', 'vera', 'ops']);
+  assert.equal(grant.code, 0);
+  const token2 = await vera.csrf();
+  res = await vera.get('/logout', { method: 'POST', headers: FORM, body: form({ csrf: token2 }) });
+  await res.text();
+  assert.equal(res.status, 302);
+  assert.equal(await status(vera.get, '/api/widgets/orders'), 401);
+  // Logging out one session leaves the user's other sessions alone.
+  assert.equal(await status(other.get, '/api/dashboards/ops'), 200);
+});
+
+test('a new password or removing the user ends their sessions', async () => {
+  const a = await session('vera');
+  const b = await session('vera');
+  assert.equal(await status(a.get, '/d/ops'), 200);
+  let r = await s.mdash(['user', 'passwd', 'vera'], { input: 'brand-new-password\n' });
+  assert.equal(r.code, 0, show(r));
+  for (const x of [a, b]) {
+    assert.equal(await status(x.get, '/d/ops'), 302, 'a session from before the new password still works');
+    assert.equal(await status(x.get, '/api/widgets/orders'), 401);
+  }
+  assert.equal((await login('vera', PW.vera)).status, 401, 'the old password still works');
+  PW.vera = 'brand-new-password';
+  const c = await session('vera');
+  assert.equal(await status(c.get, '/d/ops'), 200);
+  r = await s.mdash(['user', 'rm', 'vera']);
+  assert.equal(r.code, 0, show(r));
+  assert.equal(await status(c.get, '/d/ops'), 302, 'a removed user\'s session still works');
+  assert.equal(await status(c.get, '/api/widgets/orders'), 401);
+  assert.equal((await login('vera', PW.vera)).status, 401, 'a removed user logs in');
+  r = await s.mdash(['user', 'rm', 'vera']);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /no user named vera/);
+});
+
+test('pushing with a token needs no session; a session is no push token', async () => {
+  const root = await session('root');
+  let res = await root.get('/widgets/notes', { method: 'POST', body: JSON.stringify({ text: 'from a session' }) });
+  await res.text();
+  assert.equal(res.status, 401, 'a session cookie authorised a push');
+  res = await s.get('/api/widgets/notes', { method: 'POST', headers: { Authorization: `Bearer ${token}` }, body: '{"text":"from a token"}' });
+  assert.equal(res.status, 204);
+  const html = await (await root.get('/d/ops')).text();
+  assert.match(textOf(widgetElement(html, 'notes').html), /from a token/);
+});
+
+test('dashboard events (Dashing\'s POST /dashboards/<slug>) reach that dashboard\'s open pages, once', async () => {
+  const root = await session('root');
+  const open = (slug) => sse(`${s.base}/sub/d/${slug}`, { headers: { Cookie: `mdash_session=${root.cookie}` } });
+  const post = (slug, body) => s.get(`/dashboards/${slug}`, { method: 'POST', body: JSON.stringify(body) });
+  const ops = await open('ops');
+  const sales = await open('sales');
+  try {
+    let res = await post('ops', { auth_token: token, event: 'reload' });
+    assert.equal(res.status, 204, await res.text());
+    assert.deepEqual(await ops.next((m) => m.event, 3000), { dashboard: 'ops', event: 'reload' });
+    res = await post('*', { auth_token: token, event: 'refresh' });
+    assert.equal(res.status, 204, await res.text());
+    assert.deepEqual(await ops.next((m) => m.event, 3000), { dashboard: 'ops', event: 'refresh' });
+    assert.deepEqual(await sales.next((m) => m.event, 3000), { dashboard: 'sales', event: 'refresh' });
+    assert.deepEqual(sales.messages.filter((m) => m.data?.event === 'reload'), [], 'the ops reload reached sales');
+    for (const [slug, body, code] of [['ops', { auth_token: 'wrong', event: 'reload' }, 401], ['ops', { event: 'reload' }, 401],
+      ['ops', { auth_token: token, event: 'Re load!' }, 400], ['ops', { auth_token: token }, 400], ['nope', { auth_token: token, event: 'reload' }, 404]]) {
+      res = await post(slug, body);
+      await res.text();
+      assert.equal(res.status, code, `POST /dashboards/${slug} ${JSON.stringify(body)}`);
+    }
+  } finally {
+    ops.close();
+    sales.close();
+  }
+  // nchan gives a new subscriber the channel's last message: a page that
+  // opens (or reloads) later gets the event again, and must be able to tell
+  // it is old news. Its id starts with the time it was published.
+  const opened = Date.now();
+  const late = await open('ops');
+  try {
+    await new Promise((r) => setTimeout(r, 1000));
+    for (const m of late.messages.filter((x) => x.data?.event)) {
+      const sent = parseInt(m.id, 10) * 1000;
+      assert.ok(Number.isFinite(sent), `a replayed event without a time in its id: ${JSON.stringify(m)}`);
+      assert.ok(sent <= opened, `a replayed event looks newer (${sent}) than the connection (${opened}): ${JSON.stringify(m)}`);
+    }
+  } finally {
+    late.close();
+  }
+});
