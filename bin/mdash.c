@@ -35,7 +35,7 @@ static void usage(FILE *f)
 		"The settings file is -c, else $MDASH_CONFIG, else %s.\n\nCommands:\n",
 		"/etc/mdash/mdash.hdf");
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].help);
+		fprintf(f, "  %-12s %s\n", commands[i].name, commands[i].help);
 	fprintf(f, "\nRun 'mdash COMMAND --help' for a command's options.\n");
 }
 

@@ -315,14 +315,16 @@ static int pass(const struct md_config *cfg, const struct opts *o)
 		close(fd);
 		if (errno != EWOULDBLOCK)
 			return fail("cannot lock %s: %s", cfg->lock_file, strerror(errno));
-		printf("Another mdash update is running (lock file %s); nothing to do.\n", cfg->lock_file);
+		if (!o->quiet)
+			printf("Another mdash update is running (lock file %s); nothing to do.\n", cfg->lock_file);
 		return 0;
 	}
 	int rc;
 	if (db_exec("SELECT GET_LOCK(CONCAT(DATABASE(), '.mdash_update'), 0)", DB_NOPARAMS, &r, &err)) {
 		rc = fail("%s", buf_str(&err));
 	} else if (db_cell_int(&r, 0, 0, 0) != 1) {
-		printf("Another mdash update is running on another host (database lock); nothing to do.\n");
+		if (!o->quiet)
+			printf("Another mdash update is running on another host (database lock); nothing to do.\n");
 		rc = 0;
 	} else {
 		rc = pass_locked(cfg, o);

@@ -1,0 +1,399 @@
+// The Debian package (issue #8), built and taken apart as an administrator
+// would meet it: dpkg-buildpackage -b on a copy of the tree (so the checkout
+// gets no build litter), dpkg -x into a temp root, then
+//  - the FHS layout: programs, systemd units, tmpfiles.d, man pages,
+//    templates, static files, schema, plug-ins, nginx site, sample settings;
+//  - the units, cron example, nginx site and settings name installed paths;
+//    systemd-analyze verify accepts the units (where it exists);
+//  - the man pages name every command of bin/mdash.c and every setting of
+//    lib/config.c (so a new one cannot go undocumented);
+//  - the unpacked `mdash check-config` against a private stack: all ok with
+//    the stack's settings pointed at the unpacked files, exit 1 naming the
+//    database with a wrong password;
+//  - the unpacked app (socket-activated as systemd would, fd 3) behind the
+//    unpacked nginx site serves pages, static files, publishes and streams.
+// Skipped when dpkg-buildpackage or debhelper is missing (apt-get install
+// debhelper dpkg-dev fakeroot), and in the sanitizer pass of dev/test (the
+// package is built from the source tree, without sanitizers, either way).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { chmod, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { startStack, run, freePort, sleep, sse, waitFor, TOP, BUILD } from '../harness/stack.mjs';
+
+const has = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
+const sanitized = (() => {
+  try { return /--enable-sanitizers/.test(readFileSync(path.join(BUILD, 'config.status'), 'utf8')); } catch { return false; }
+})();
+const gitFiles = spawnSync('git', ['-C', TOP, 'ls-files', '-co', '--exclude-standard', '-z'], { encoding: 'utf8' });
+const skip = !has('dpkg-buildpackage') || !has('dh') || !has('dpkg-deb')
+  ? 'dpkg-buildpackage or debhelper is missing: apt-get install --no-install-recommends debhelper dpkg-dev fakeroot'
+  : sanitized ? 'sanitizer build: the package is tested once, in the plain pass'
+    : gitFiles.status !== 0 ? `${TOP} is not a git checkout: the package is built from its tracked files` : false;
+
+const show = (r) => `exit ${r.code}\n--- stdout\n${r.stdout}--- stderr\n${r.stderr}`;
+const names = (re, text) => [...text.matchAll(re)].map((m) => m[1]);
+
+let tmp;      // everything of this test: src/, root/, the app's and nginx's state
+let root;     // the unpacked package
+let deb;
+let s;        // the private stack (MariaDB, nginx, the tree's app)
+let conf;     // the stack's settings, pointed at the unpacked files
+let app;      // the unpacked app, under systemd-socket-activate or spawn-fcgi
+let nginxPid;
+let base2;    // the unpacked nginx site + app
+
+const R = (p) => path.join(root, p);
+
+before(async () => {
+  if (skip) return;
+  tmp = await mkdtemp(path.join(tmpdir(), 'mdash-pkg-'));
+  await chmod(tmp, 0o755);
+
+  // The tree as git knows it (tracked and new files, not ignored ones).
+  const src = path.join(tmp, 'src', 'mdash');
+  await mkdir(src, { recursive: true });
+  const list = gitFiles.stdout.split('\0').filter((f) => f && existsSync(path.join(TOP, f)));
+  await writeFile(path.join(tmp, 'files'), list.join('\0'));
+  const copy = await run('sh', ['-c', 'tar -C "$1" --null -T "$2" -cf - | tar -C "$3" -xf -', 'sh',
+    TOP, path.join(tmp, 'files'), src]);
+  assert.equal(copy.code, 0, `copying the tree: ${show(copy)}`);
+
+  // nocheck: the unit tests are dev/test's first stage already.
+  const build = await run('dpkg-buildpackage', ['-us', '-uc', '-b'], {
+    cwd: src, timeout: 600000, env: { DEB_BUILD_OPTIONS: 'nocheck parallel=2' },
+  });
+  const log = `${build.stdout}${build.stderr}`;
+  assert.equal(build.code, 0, `dpkg-buildpackage failed (exit ${build.code}):\n${log.split('\n').slice(-60).join('\n')}`);
+  const debs = (await readdir(path.join(tmp, 'src'))).filter((f) => /^mdash_.*\.deb$/.test(f));
+  assert.equal(debs.length, 1, `one mdash_*.deb expected, got: ${debs}`);
+  deb = path.join(tmp, 'src', debs[0]);
+  root = path.join(tmp, 'root');
+  const x = await run('dpkg', ['-x', deb, root]);
+  assert.equal(x.code, 0, `dpkg -x: ${show(x)}`);
+  await rm(src, { recursive: true, force: true });
+
+  s = await startStack();
+  // The stack's settings, with the unpacked templates, schema and plug-ins.
+  // The lock file's directory is writable by anyone: check-config run as
+  // root checks it for the user "mdash" where that user exists.
+  const lockDir = path.join(tmp, 'lock');
+  await mkdir(lockDir);
+  await chmod(lockDir, 0o777);
+  const plugins = await pluginDir();
+  conf = path.join(tmp, 'mdash.hdf');
+  await writeSettings(conf, {
+    TemplateDir: R('usr/share/mdash/templates'),
+    SchemaDir: R('usr/share/mdash/schema'),
+    PluginDir: plugins,
+    LockFile: path.join(lockDir, 'update.lock'),
+  });
+});
+
+after(async () => {
+  if (app) {
+    try { process.kill(app.pid, 'SIGTERM'); } catch { /* gone */ }
+    await waitGone(app.pid);
+  }
+  if (nginxPid) {
+    try { process.kill(nginxPid, 'SIGTERM'); } catch { /* gone */ }
+    await waitGone(nginxPid);
+  }
+  await s?.stop();
+  if (tmp && !process.env.MDASH_TEST_KEEP) await rm(tmp, { recursive: true, force: true });
+  else if (tmp) process.stderr.write(`package test files kept in ${tmp}\n`);
+});
+
+async function waitGone(pid) {
+  for (let i = 0; i < 100; i++) {
+    try { process.kill(pid, 0); } catch { return; }
+    await sleep(50);
+  }
+  try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ }
+}
+
+/** The unpacked PluginDir: usr/lib/<triplet>/mdash/plugins (or usr/lib/mdash/plugins). */
+async function pluginDir() {
+  for (const d of ['usr/lib/mdash/plugins', ...(await readdir(R('usr/lib'))).map((t) => `usr/lib/${t}/mdash/plugins`)]) {
+    if (existsSync(R(d))) return R(d);
+  }
+  assert.fail(`no mdash/plugins directory under ${R('usr/lib')}`);
+}
+
+/** Writes the stack's settings file with some settings replaced (mode 0600). */
+async function writeSettings(file, changes) {
+  let text = await readFile(s.config, 'utf8');
+  for (const [name, value] of Object.entries(changes)) {
+    const re = new RegExp(`^${name.replace('.', '\\.')} *=.*$`, 'm');
+    text = re.test(text) ? text.replace(re, `${name} = ${value}`) : `${text}${name} = ${value}\n`;
+  }
+  await writeFile(file, text, { mode: 0o600 });
+}
+
+const checkConfig = (file) => run(R('usr/bin/mdash'), ['-c', file, 'check-config'], { env: { MDASH_CONFIG: '' } });
+
+test('the package holds the FHS layout', { skip }, async () => {
+  const files = [
+    'usr/bin/mdash', 'usr/libexec/mdash/mdash.fcgi',
+    'lib/systemd/system/mdash-fcgi.socket', 'lib/systemd/system/mdash-fcgi.service',
+    'lib/systemd/system/mdash-update.service', 'lib/systemd/system/mdash-update.timer',
+    'usr/lib/tmpfiles.d/mdash.conf',
+    'usr/share/man/man1/mdash.1.gz', 'usr/share/man/man5/mdash.conf.5.gz', 'usr/share/man/man8/mdash.fcgi.8.gz',
+    'usr/share/mdash/nginx/mdash.conf',
+    'usr/share/mdash/static/mdash.js', 'usr/share/mdash/static/mdash.css',
+    'usr/share/mdash/schema/001_init.sql',
+    'usr/share/doc/mdash/examples/mdash.cron', 'usr/share/doc/mdash/examples/mdash.hdf',
+    'usr/share/doc/mdash/copyright',
+    'etc/mdash/mdash.hdf',
+    'usr/include/mdash/widget.h',
+  ];
+  for (const t of ['layout-head', 'layout-foot', 'dashboard', 'index', 'error', 'login', 'widget']) {
+    files.push(`usr/share/mdash/templates/${t}.cs`);
+  }
+  for (const t of ['number', 'meter', 'list', 'text', 'graph', 'clock', 'image', 'status', 'unknown']) {
+    files.push(`usr/share/mdash/templates/widgets/${t}.cs`);
+  }
+  const missing = files.filter((f) => !existsSync(R(f)));
+  assert.deepEqual(missing, [], `missing from ${deb}`);
+  for (const f of ['usr/bin/mdash', 'usr/libexec/mdash/mdash.fcgi']) {
+    assert.ok(statSync(R(f)).mode & 0o111, `${f} is not executable`);
+  }
+  assert.ok(existsSync(path.join(await pluginDir(), 'md_sysload.so')), 'the example plug-in md_sysload.so');
+  // Every migration of the tree is in the package.
+  const schema = (await readdir(path.join(TOP, 'schema'))).filter((f) => /^\d{3}_.*\.sql$/.test(f)).sort();
+  assert.deepEqual((await readdir(R('usr/share/mdash/schema'))).sort(), schema);
+  // The sample settings hold the database password: 0640, a conffile.
+  assert.equal(statSync(R('etc/mdash/mdash.hdf')).mode & 0o777, 0o640, 'etc/mdash/mdash.hdf mode');
+  const info = await run('dpkg-deb', ['-I', deb, 'conffiles']);
+  assert.match(info.stdout, /^\/etc\/mdash\/mdash\.hdf$/m, show(info));
+  const depends = (await run('dpkg-deb', ['-f', deb, 'Depends'])).stdout;
+  for (const d of ['nginx', 'libnginx-mod-nchan', 'adduser', 'libmariadb3']) {
+    assert.match(depends, new RegExp(`(^|, )${d}\\b`), `Depends: ${depends}`);
+  }
+  assert.match((await run('dpkg-deb', ['-f', deb, 'Recommends'])).stdout, /mariadb-server/);
+  assert.equal((await run(R('usr/bin/mdash'), ['--version'])).stdout.trim().split(' ')[0], 'mdash');
+});
+
+test('the maintainer scripts make the mdash user and say what is left to do', { skip }, async () => {
+  const ctl = path.join(tmp, 'control');
+  const e = await run('dpkg-deb', ['-e', deb, ctl]);
+  assert.equal(e.code, 0, show(e));
+  const postinst = await readFile(path.join(ctl, 'postinst'), 'utf8');
+  assert.match(postinst, /adduser --system .*--group --home \/var\/lib\/mdash mdash/);
+  assert.match(postinst, /Database\.Password in \/etc\/mdash\/mdash\.hdf/);
+  assert.match(postinst, /mdash migrate/);
+  assert.match(postinst, /mdash user add NAME --admin/);
+  assert.match(postinst, /ln -s \/usr\/share\/mdash\/nginx\/mdash\.conf \/etc\/nginx\/sites-enabled\//);
+  assert.match(postinst, /systemctl enable --now mdash-fcgi\.socket mdash-update\.timer/);
+  assert.match(postinst, /systemd-tmpfiles .*--create mdash\.conf/, 'dh_installtmpfiles makes /run/mdash');
+  // The user exists before debhelper's part, which makes /run/mdash for it.
+  assert.ok(postinst.indexOf('adduser') < postinst.indexOf('systemd-tmpfiles'), 'adduser before systemd-tmpfiles');
+  // Nothing is enabled on installation (the database comes first): no
+  // debhelper "enable" snippet, only the one that keeps an admin's choice.
+  assert.doesNotMatch(postinst, /new installations run enable/);
+  assert.match(postinst, /deb-systemd-helper debian-installed 'mdash-fcgi\.socket'/);
+  const sh = await run('sh', ['-n', path.join(ctl, 'postinst'), path.join(ctl, 'postrm')]);
+  assert.equal(sh.code, 0, show(sh));
+});
+
+test('units, cron example, nginx site and sample settings name the installed paths', { skip }, async () => {
+  const unit = (n) => readFileSync(R(`lib/systemd/system/${n}`), 'utf8');
+  const socket = unit('mdash-fcgi.socket');
+  assert.match(socket, /^ListenStream=\/run\/mdash\/fcgi\.sock$/m);
+  assert.match(socket, /^SocketMode=0660$/m);
+  assert.match(socket, /^SocketGroup=www-data$/m);
+  const fcgi = unit('mdash-fcgi.service');
+  assert.match(fcgi, /^ExecStart=\/usr\/libexec\/mdash\/mdash\.fcgi$/m);
+  const upd = unit('mdash-update.service');
+  assert.match(upd, /^Type=oneshot$/m);
+  assert.match(upd, /^ExecStart=\/usr\/bin\/mdash update --quiet$/m);
+  assert.match(upd, /^RuntimeDirectory=mdash$/m);
+  assert.match(upd, /^RuntimeDirectoryPreserve=yes$/m, 'the socket lives in /run/mdash: keep it');
+  for (const u of [fcgi, upd]) {
+    for (const line of ['User=mdash', 'Group=mdash', 'Environment=MDASH_CONFIG=/etc/mdash/mdash.hdf',
+      'NoNewPrivileges=yes', 'ProtectSystem=strict', 'ProtectHome=yes', 'PrivateTmp=yes', 'PrivateDevices=yes',
+      'ProtectKernelTunables=yes', 'ProtectKernelModules=yes', 'ProtectControlGroups=yes',
+      'RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6', 'LockPersonality=yes', 'MemoryDenyWriteExecute=yes',
+      'SystemCallArchitectures=native']) {
+      assert.ok(u.split('\n').includes(line), `${line} missing from:\n${u}`);
+    }
+  }
+  assert.doesNotMatch(fcgi, /^RuntimeDirectory=/m, 'stopping the app must not remove /run/mdash (the socket)');
+  assert.match(unit('mdash-update.timer'), /^OnCalendar=minutely$/m);
+  assert.match(readFileSync(R('usr/lib/tmpfiles.d/mdash.conf'), 'utf8'), /^d \/run\/mdash 0755 mdash mdash -$/m);
+  assert.match(readFileSync(R('usr/share/doc/mdash/examples/mdash.cron'), 'utf8'),
+    /^\* \* \* \* \* mdash \/usr\/bin\/mdash update --quiet$/m);
+
+  const site = readFileSync(R('usr/share/mdash/nginx/mdash.conf'), 'utf8');
+  assert.match(site, /^\s*listen 80;$/m);
+  assert.match(site, /server unix:\/run\/mdash\/fcgi\.sock;/);
+  assert.match(site, /alias \/usr\/share\/mdash\/static\/;/);
+  assert.doesNotMatch(site, /@[A-Z_]+@|\/demo\/|listen 127\.0\.0\.1:|"http:\/\/127\.0\.0\.1:/,
+    'placeholders, the demo feed, a loopback-only listen or the dev origin');
+
+  const sample = readFileSync(R('etc/mdash/mdash.hdf'), 'utf8');
+  assert.match(sample, /^#TemplateDir = \/usr\/share\/mdash\/templates$/m);
+  assert.match(sample, /^#PluginDir = \/usr\/lib\/.*mdash\/plugins$/m);
+  assert.doesNotMatch(sample, /@[a-zA-Z_]+@/);
+
+  if (has('systemd-analyze')) {
+    // Verified where the programs are: ExecStart= pointed into the unpacked root.
+    const dir = path.join(tmp, 'units');
+    await mkdir(dir, { recursive: true });
+    const units = ['mdash-fcgi.socket', 'mdash-fcgi.service', 'mdash-update.service', 'mdash-update.timer'];
+    for (const u of units) {
+      await writeFile(path.join(dir, u), unit(u).replace(/^ExecStart=\//gm, `ExecStart=${root}/`));
+    }
+    const v = await run('systemd-analyze', ['verify', '--man=no', ...units.map((u) => path.join(dir, u))]);
+    assert.equal(v.code, 0, `systemd-analyze verify: ${show(v)}`);
+    assert.equal(v.stderr.trim(), '', `systemd-analyze verify complains: ${show(v)}`);
+  }
+});
+
+test('the man pages document every command and every setting', { skip }, async () => {
+  const man = (p) => spawnSync('sh', ['-c', `gzip -dc "${R(p)}"`], { encoding: 'utf8' }).stdout;
+  const page1 = man('usr/share/man/man1/mdash.1.gz');
+  const page5 = man('usr/share/man/man5/mdash.conf.5.gz');
+  const page8 = man('usr/share/man/man8/mdash.fcgi.8.gz');
+  const commands = names(/^\s*\{"([a-z-]+)", cmd_/gm, readFileSync(path.join(TOP, 'bin', 'mdash.c'), 'utf8'));
+  assert.ok(commands.includes('check-config') && commands.length >= 11, `commands found: ${commands}`);
+  for (const c of commands) assert.match(page1, new RegExp(`^\\.Ss ${c}$`, 'm'), `mdash(1) has no section for ${c}`);
+  for (const o of ['--force', '--widget', '--watch', '--quiet', '--prune', '--admin', '--title', '--columns']) {
+    assert.ok(page1.includes(o.replace(/^--/, 'Fl \\-')), `mdash(1) does not mention ${o}`);
+  }
+  const settings = names(/S\("([A-Za-z.]+)",/g, readFileSync(path.join(TOP, 'lib', 'config.c'), 'utf8'));
+  assert.ok(settings.length >= 20, `settings found: ${settings}`);
+  const sample = readFileSync(R('etc/mdash/mdash.hdf'), 'utf8');
+  for (const name of settings) {
+    assert.match(page5, new RegExp(`^\\.It Cm ${name.replace('.', '\\.')} `, 'm'), `mdash.conf(5) lacks ${name}`);
+    assert.match(sample, new RegExp(`^#?${name.replace('.', '\\.')} =`, 'm'), `the sample settings lack ${name}`);
+  }
+  assert.match(page5, /Secret\./);
+  for (const w of ['LISTEN_FDS', 'SIGTERM', 'App.Workers', 'spawn-fcgi']) assert.ok(page8.includes(w), `mdash.fcgi(8): ${w}`);
+  // The pages name the files where the package put them.
+  assert.ok(page8.includes('Pa /lib/systemd/system/mdash-fcgi.socket'), 'mdash.fcgi(8) names the unit where it is');
+  assert.ok(page1.includes('Pa /usr/share/mdash/templates/'), 'mdash(1) names the templates where they are');
+  if (has('mandoc')) {
+    for (const p of ['man1/mdash.1.gz', 'man5/mdash.conf.5.gz', 'man8/mdash.fcgi.8.gz']) {
+      const l = await run('mandoc', ['-Tlint', '-W', 'warning', R(`usr/share/man/${p}`)]);
+      assert.equal(l.code, 0, `mandoc -Tlint ${p}: ${show(l)}`);
+    }
+  }
+});
+
+test('the packaged mdash check-config passes against a running stack', { skip }, async () => {
+  const r = await checkConfig(conf);
+  assert.equal(r.code, 0, show(r));
+  const lines = r.stdout.trim().split('\n');
+  for (const l of lines) assert.match(l, /^ok {3}\S/, show(r));
+  const want = [/^ok {3}settings /, /^ok {3}database mdash on socket \S+mysqld\.sock as mdash$/, /^ok {3}schema: all \d+ migrations applied/,
+    /^ok {3}templates: \d+ pages and \d+ widget types/, /^ok {3}publisher http:\/\/127\.0\.0\.1:\d+\/pub\/_d_check \(HTTP 20\d\)$/,
+    /^ok {3}plug-ins: /, /^ok {3}lock file /];
+  for (const re of want) assert.ok(lines.some((l) => re.test(l)), `no line matching ${re}: ${show(r)}`);
+});
+
+test('check-config fails naming the database when the password is wrong', { skip }, async () => {
+  const bad = path.join(tmp, 'bad-password.hdf');
+  await writeSettings(bad, { 'Database.Password': 'not-the-password', TemplateDir: R('usr/share/mdash/templates'),
+    SchemaDir: R('usr/share/mdash/schema'), PluginDir: await pluginDir(), LockFile: path.join(tmp, 'lock', 'update.lock') });
+  const r = await checkConfig(bad);
+  assert.equal(r.code, 1, show(r));
+  assert.match(r.stdout, /^FAIL database mdash on socket \S+ as mdash: .*Access denied/m, show(r));
+  assert.match(r.stdout, /^FAIL schema: /m, show(r));
+  assert.match(r.stdout, /^ok {3}templates: /m, 'the other checks still run');
+
+  const elsewhere = path.join(tmp, 'bad-dirs.hdf');
+  await writeSettings(elsewhere, { TemplateDir: path.join(tmp, 'nowhere'), PublishURL: `${s.base}/nopub/` });
+  const r2 = await checkConfig(elsewhere);
+  assert.equal(r2.code, 1, show(r2));
+  assert.match(r2.stdout, /^FAIL templates: TemplateDir \S+nowhere: /m, show(r2));
+  assert.match(r2.stdout, /^FAIL publisher \S+\/nopub\/_d_check: HTTP 404/m, show(r2));
+});
+
+test('the packaged app serves pages behind the packaged nginx site', { skip }, async () => {
+  const state = path.join(tmp, 'web');
+  for (const d of ['log', 'tmp', 'run']) await mkdir(path.join(state, d), { recursive: true });
+  const sock = path.join(state, 'run', 'fcgi.sock');
+  const shipped = readFileSync(R('usr/share/mdash/nginx/mdash.conf'), 'utf8');
+  // The dev stack's nginx.conf around the site (nchan loaded, everything under state/).
+  const me = spawnSync('sh', ['-c', 'echo "$(id -un) $(id -gn)"'], { encoding: 'utf8' }).stdout.trim();
+  let main = readFileSync(path.join(TOP, 'nginx', 'dev-nginx.conf.in'), 'utf8');
+  main = process.getuid() === 0 ? main.replace(/@USER@/g, me) : main.replace(/^user @USER@;$/m, '');
+  main = main.replace(/@PID@/g, path.join(state, 'run', 'nginx.pid')).replace(/@STATE@/g, state);
+  main = main.replace(/^[ \t]*@[A-Z_]+@[ \t]*$/gm, ''); // optional lines, empty as in dev/stack
+  assert.doesNotMatch(main.replace(/^\s*#.*$/gm, ''), /@[A-Z_]+@/,
+    'nginx/dev-nginx.conf.in has a placeholder this test does not fill');
+  await writeFile(path.join(state, 'nginx.conf'), main);
+
+  // The shipped site, moved to a free loopback port (another try if it was
+  // taken meanwhile), this socket and the unpacked files.
+  let ngx;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const port = await freePort();
+    base2 = `http://127.0.0.1:${port}`;
+    let site = shipped;
+    const edits = [[/^(\s*)listen 80;$/m, `$1listen 127.0.0.1:${port};`], [/^\s*listen \[::\]:80;\n/m, ''],
+      [/\/run\/mdash\/fcgi\.sock/g, sock], [/\/usr\/share\/mdash\//g, `${R('usr/share/mdash')}/`]];
+    for (const [re, to] of edits) {
+      assert.match(site, re, `the nginx site changed: ${re} not found`);
+      site = site.replace(re, to);
+    }
+    await writeFile(path.join(state, 'mdash-site.conf'), site);
+    ngx = await run('nginx', ['-p', state, '-c', path.join(state, 'nginx.conf'), '-e', path.join(state, 'log', 'error.log')]);
+    if (ngx.code === 0 || !/in use/.test(ngx.stderr)) break;
+  }
+  assert.equal(ngx.code, 0, `nginx with the packaged site: ${show(ngx)}`);
+  nginxPid = await waitFor(async () => Number((await readFile(path.join(state, 'run', 'nginx.pid'), 'utf8')).trim()),
+    { message: 'nginx pid file' });
+
+  // The app as mdash-fcgi.socket starts it: the listening socket as fd 3,
+  // LISTEN_FDS=1 (spawn-fcgi's fd 0 where systemd-socket-activate is missing).
+  const env = { ...process.env, MDASH_CONFIG: conf };
+  const cmd = has('systemd-socket-activate')
+    ? ['systemd-socket-activate', ['-l', sock, `--setenv=MDASH_CONFIG=${conf}`, R('usr/libexec/mdash/mdash.fcgi')]]
+    : ['spawn-fcgi', ['-n', '-s', sock, '-M', '0660', '--', R('usr/libexec/mdash/mdash.fcgi')]];
+  let appLog = '';
+  app = spawn(cmd[0], cmd[1], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  app.stdout.on('data', (d) => { appLog += d; });
+  app.stderr.on('data', (d) => { appLog += d; });
+  await waitFor(() => existsSync(sock), { message: `the app's socket ${sock}` });
+
+  const health = await waitFor(async () => {
+    const res = await fetch(`${base2}/healthz`);
+    return res.status === 200 ? res : null;
+  }, { ms: 15000, message: () => `GET /healthz through the packaged site (app log: ${appLog})` });
+  assert.equal(health.status, 200);
+
+  await s.apply({ dashboards: [{ slug: 'pkg', title: 'Packaged', widgets: [
+    { name: 'pkg_count', type: 'number', title: 'Count', source: { kind: 'push' } }] }] });
+  const push = await s.mdash(['push', 'pkg_count', '{"current": 1234}']);
+  assert.equal(push.code, 0, show(push));
+  const pageRes = await fetch(`${base2}/d/pkg`);
+  const html = await pageRes.text();
+  assert.equal(pageRes.status, 200, html.slice(0, 2000));
+  assert.match(html, /data-widget="pkg_count"/);
+  assert.match(html, /1,?234/);
+
+  const css = await fetch(`${base2}/static/mdash.css`);
+  assert.equal(css.status, 200);
+  assert.equal(await css.text(), readFileSync(R('usr/share/mdash/static/mdash.css'), 'utf8'));
+
+  // The publisher answers loopback, and the page's stream carries it.
+  const stream = await sse(`${base2}/sub/d/pkg`, { headers: { Origin: base2 } });
+  try {
+    assert.equal(stream.status, 200, 'the push stream through the packaged site (same origin)');
+    const cfg2 = path.join(tmp, 'publish-here.hdf');
+    await writeSettings(cfg2, { PublishURL: `${base2}/pub/` });
+    const p = await run(R('usr/bin/mdash'), ['-c', cfg2, 'push', 'pkg_count', '{"current": 99}']);
+    assert.equal(p.code, 0, show(p));
+    await stream.next((m) => m && m.widget === 'pkg_count');
+  } finally {
+    stream.close();
+  }
+  const foreign = await fetch(`${base2}/sub/d/pkg`, { headers: { Origin: 'http://elsewhere.example' } });
+  assert.equal(foreign.status, 403, 'a push stream for another origin');
+  await foreign.body?.cancel();
+});
