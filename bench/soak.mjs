@@ -15,9 +15,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startStack, sleep, TOP } from '../tests/harness/stack.mjs';
 
-const rss = (pids) => pids.reduce((kb, pid) => {
+// Private memory (RssAnon) of the processes, in KiB. Shared memory is left
+// out: nchan's store lives in nginx's shared zone (nchan_shared_memory_size
+// bounds it) and its pages count towards RSS as they are first touched.
+const rss = (pids, field = 'RssAnon') => pids.reduce((kb, pid) => {
   try {
-    const m = readFileSync(`/proc/${pid}/status`, 'utf8').match(/^VmRSS:\s+(\d+) kB/m);
+    const m = readFileSync(`/proc/${pid}/status`, 'utf8').match(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm'));
     return kb + (m ? Number(m[1]) : 0);
   } catch { return kb; }
 }, 0);
@@ -62,7 +65,8 @@ export async function soak({ seconds = 180, subscribers = 1000, connections = 20
     const cookie = login.headers.get('set-cookie').split(';')[0];
 
     const nginxMaster = await s.pid('nginx'), app = await s.pid('fcgi'), db = await s.pid('mariadb');
-    const memory = () => ({ nginx: rss(children(nginxMaster)), app: rss(children(app)), mariadb: rss([db]) });
+    const memory = () => ({ nginx: rss(children(nginxMaster)), shm: rss(children(nginxMaster).slice(0, 1), 'RssShmem'),
+      app: rss(children(app)), mariadb: rss([db]) });
     const samples = [{ t: 0, ...memory() }];
 
     const seen = Array.from({ length: subscribers }, () => new Map());
@@ -110,8 +114,9 @@ export async function soak({ seconds = 180, subscribers = 1000, connections = 20
     log(`soak: ${seconds} s, ${subscribers} subscribers (${refused} refused), wrk -c${connections} mixed pages/fragments/API/pushes`);
     log(`requests: ${reqs} (${rps} req/s, mean latency ${mean}), non-2xx: ${non2xx}, socket errors: ${sockErr}`);
     log(`last push 204: ${last.status === 204}, subscribers missing it after 10 s: ${missing}`);
-    log('memory (RSS, MiB):   t(s)  nginx workers  app workers  mariadb');
-    for (const x of samples) log(`                   ${String(x.t).padStart(5)}  ${(x.nginx / 1024).toFixed(1).padStart(13)}  ${(x.app / 1024).toFixed(1).padStart(11)}  ${(x.mariadb / 1024).toFixed(1).padStart(7)}${x.subscribed ? '   <- subscribers connected' : ''}`);
+    log('private memory (RssAnon, MiB), and nginx shared memory touched (nchan store):');
+    log('   t(s)  nginx workers  app workers  mariadb  nginx shm');
+    for (const x of samples) log(`  ${String(x.t).padStart(5)}  ${(x.nginx / 1024).toFixed(1).padStart(13)}  ${(x.app / 1024).toFixed(1).padStart(11)}  ${(x.mariadb / 1024).toFixed(1).padStart(7)}  ${(x.shm / 1024).toFixed(1).padStart(9)}${x.subscribed ? '   <- subscribers connected' : ''}`);
     const perSub = ((samples[1].nginx - samples[0].nginx) / subscribers).toFixed(1);
     log(`nginx memory per subscriber: ${perSub} KiB; growth over the run (last/first quarter): nginx ${growth('nginx').toFixed(2)}, app ${growth('app').toFixed(2)}, mariadb ${growth('mariadb').toFixed(2)}`);
     Object.assign(result, { reqs, non2xx, sockErr, refused, missing, lastStatus: last.status,
