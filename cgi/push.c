@@ -41,27 +41,19 @@ static void store_and_publish(struct req *r, json_object *fields)
 {
 	struct buf err = {0};
 	long long version;
-	struct md_widget w;
-	int found = widget_load(r->params[0], &w, &err);
-	if (found <= 0) {
-		if (found < 0)
-			resp_db_error(r, &err);
-		else
-			resp_error(r, 404, "no widget of that name");
-		buf_free(&err);
-		return;
-	}
-	widget_free(&w);
-	if (widget_store(r->params[0], fields, &version, &err)) {
+	int rc = widget_store(r->params[0], fields, &version, &err);
+	if (rc == WIDGET_NOT_FOUND) {
+		resp_error(r, 404, "no widget of that name");
+	} else if (rc) {
 		resp_db_error(r, &err);
-		buf_free(&err);
-		return;
+	} else {
+		if (publish_widget(r->cfg->publish_url, r->params[0], version, &err) == 0)
+			widget_published(r->params[0], version, &err);
+		else
+			log_warn("widget %s: stored version %lld, publish pending: %s", r->params[0], version,
+				 buf_str(&err));
+		resp_empty(r, 204);
 	}
-	if (publish_widget(r->cfg->publish_url, r->params[0], version, &err) == 0)
-		widget_published(r->params[0], version, &err);
-	else
-		log_warn("widget %s: stored version %lld, publish pending: %s", r->params[0], version, buf_str(&err));
-	resp_empty(r, 204);
 	buf_free(&err);
 }
 

@@ -174,7 +174,8 @@ int widget_store(const char *name, json_object *fields, long long *version, stru
 	if (r.nrows == 0) {
 		buf_printf(err, "no widget named %s", name);
 		db_result_free(&r);
-		goto fail;
+		db_rollback();
+		return WIDGET_NOT_FOUND;
 	}
 	long long id = db_cell_int(&r, 0, 0, 0);
 	long long v = db_cell_int(&r, 0, 2, 0) + 1;

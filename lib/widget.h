@@ -50,7 +50,9 @@ int widget_list_all(int enabled_only, struct md_widget **out, int *n, struct buf
 
 /* Stores new field values (merged over the current ones) in one
  * transaction with a history row, bumps the version and marks a publish as
- * pending. Returns 0 and the new version, or -1 with nothing written. */
+ * pending. Returns 0 and the new version, WIDGET_NOT_FOUND, or -1 with
+ * nothing written. */
+#define WIDGET_NOT_FOUND (-2)
 int widget_store(const char *name, json_object *fields, long long *version, struct buf *err);
 /* Records a failed update: the last good value stays, the error shows. */
 int widget_store_error(const char *name, const char *message, long long *version, struct buf *err);
