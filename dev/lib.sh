@@ -67,7 +67,26 @@ build_steps() {
     if [ ! -f "$MDASH_BUILD/Makefile" ]; then
         (cd "$MDASH_BUILD" && "$MDASH_SRC/configure" "${flags[@]}") || return
     fi
-    make -C "$MDASH_BUILD" -j2
+    make -C "$MDASH_BUILD" -j2 || return
+    vendor_steps
+}
+
+# Front-end files the pages load, copied from node_modules (never a CDN) into
+# static/vendor/, which nginx serves: gridstack for the layout editor.
+# `npm ci` first when node_modules is missing or older than the lock file.
+MDASH_VENDOR=(gridstack/dist/gridstack-all.js gridstack/dist/gridstack-all.js.LICENSE.txt
+    gridstack/dist/gridstack.min.css)
+vendor_steps() {
+    local f dest=$MDASH_SRC/static/vendor
+    if [ ! -d "$MDASH_SRC/node_modules" ] || [ "$MDASH_SRC/package-lock.json" -nt "$MDASH_SRC/node_modules" ]; then
+        (cd "$MDASH_SRC" && npm ci --no-audit --no-fund) || return
+        touch "$MDASH_SRC/node_modules" # npm ci may keep an old mtime
+    fi
+    mkdir -p "$dest" || return
+    for f in "${MDASH_VENDOR[@]}"; do
+        [ -f "$MDASH_SRC/node_modules/$f" ] || { echo "node_modules/$f is missing (npm ci)"; return 1; }
+        cmp -s "$MDASH_SRC/node_modules/$f" "$dest/${f##*/}" || cp "$MDASH_SRC/node_modules/$f" "$dest/" || return
+    done
 }
 
 # pid_alive PIDFILE: print the pid if the file names a live process.

@@ -1,43 +1,62 @@
 /* mdash.js: keeps an mdash dashboard page live.
  *
  * The page is complete without this script (the server renders every widget).
- * The script only subscribes to the dashboard's push stream, re-fetches a
- * widget's HTML fragment when it changes, keeps "Updated … ago" fresh and
- * shows the state of the connection. Plain ES2020, no globals except
- * window.mdash, no eval or inline code (safe under a strict CSP).
+ * The script subscribes to the dashboard's push stream, re-fetches a widget's
+ * HTML fragment when it changes, keeps "Updated … ago" fresh, shows the state
+ * of the connection, and follows layout changes made on other pages. On top:
+ *   ?rotate=SECONDS[&dashboards=a,b,c]  cycles through the dashboards, each
+ *       one fetched and parsed before it replaces the shown one;
+ *   ?kiosk=1, ?fit=1  display options (classes set by mdash-boot.js);
+ *   "Edit layout" (admins, with gridstack loaded): drag, resize or move with
+ *       the keyboard; every change is saved with one POST.
+ * Plain ES2020, no globals except window.mdash, no eval or inline code (safe
+ * under a strict CSP).
  */
 (() => {
   'use strict';
 
-  window.mdash = Object.freeze({ version: 1 });
+  window.mdash = Object.freeze({ version: 2 });
 
   // Only dashboard pages have a board; the index page and login do nothing.
-  const board = document.querySelector('main.dashboard[data-dashboard]');
+  let board = document.querySelector('main.dashboard[data-dashboard]');
   if (!board) return;
 
   // Widget names and slugs are restricted by the design contract; anything
   // else is ignored, which also makes them safe inside URLs and selectors.
   const ID_RE = /^[a-z0-9][a-z0-9_-]{0,63}$/;
-  const slug = board.dataset.dashboard;
+  let slug = board.dataset.dashboard;
   if (!ID_RE.test(slug)) return;
 
   const MAX_BACKOFF = 30000;      // ms, ceiling of the reconnect back-off
-  const TICK = 15000;             // ms between "… ago" refreshes
+  const TICK = 5000;              // ms between "… ago" refreshes and stale checks
   const FETCH_TIMEOUT = 15000;    // ms; a hung fetch must not block a widget forever
+  const RECHECK = 5 * 60 * 1000;  // ms between periodic version/access checks
+  const MAX_SIZEY = 24;           // the server's limit on a widget's height in rows
+
+  const meta = (name) => {
+    const m = document.querySelector(`meta[name="${name}"]`);
+    return (m && m.content) || '';
+  };
 
   // The app may be mounted below "/", so every URL is built from the base.
-  const RECHECK = 5 * 60 * 1000;
-  const baseMeta = document.querySelector('meta[name="mdash-base"]');
-  let base = (baseMeta && baseMeta.content) || '/';
+  let base = meta('mdash-base') || '/';
   if (!base.endsWith('/')) base += '/';
   const urlFor = (path) => new URL(base + path, document.baseURI).href;
+  const timeout = () => (typeof AbortSignal.timeout === 'function' ? AbortSignal.timeout(FETCH_TIMEOUT) : undefined);
 
   const request = (path, accept) => fetch(urlFor(path), {
     credentials: 'same-origin',
     cache: 'no-store',            // versions must come from the server, not a cache
     headers: { Accept: accept },
-    signal: typeof AbortSignal.timeout === 'function' ? AbortSignal.timeout(FETCH_TIMEOUT) : undefined,
+    signal: timeout(),
   });
+
+  const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+  const clamp = (v, lo, hi) => Math.min(hi, Math.max(lo, v));
+
+  // Bumped whenever another dashboard is mounted (rotation): answers that
+  // belong to the previous one are dropped.
+  let gen = 0;
 
   /* ---- clock ------------------------------------------------------------ */
 
@@ -72,15 +91,79 @@
       if (!time) continue;
       const then = new Date(time.getAttribute('datetime'));
       if (Number.isNaN(then.getTime())) continue;
-      const text = ago(t - then.getTime(), then);
-      if (time.textContent !== text) time.textContent = text;   // avoid needless DOM writes
-      if (!time.title) time.title = then.toLocaleString();      // exact time on hover
+      const age = t - then.getTime();
       // Push widgets have no interval (0 or missing) and never go stale.
       const interval = Number(w.dataset.interval) || 0;
-      if (interval > 0 && t - then.getTime() > 2 * interval * 1000 &&
-          w.dataset.state !== 'error' && w.dataset.state !== 'stale') {
-        w.dataset.state = 'stale';
+      const old = interval > 0 && age > 2 * interval * 1000;
+      if (old && w.dataset.state !== 'error' && w.dataset.state !== 'stale') w.dataset.state = 'stale';
+      // Stale data is never "just now", even for a widget due every second.
+      const text = old && age < 60000 ? `${Math.max(1, Math.round(age / 1000))} s ago` : ago(age, then);
+      if (time.textContent !== text) time.textContent = text;   // avoid needless DOM writes
+      if (!time.title) time.title = then.toLocaleString();      // exact time on hover
+    }
+  }
+
+  /* ---- positions ---------------------------------------------------------- */
+
+  const POS_ATTRS = ['data-col', 'data-row', 'data-sizex', 'data-sizey'];
+  const columns = () => clamp(parseInt(board.dataset.columns, 10) || 6, 1, 48);
+
+  // A widget's place as the page holds it (1-based, as the server's).
+  function posOf(el) {
+    const n = (k, d) => parseInt(el.dataset[k], 10) || d;
+    const cols = columns();
+    const sizex = clamp(n('sizex', 1), 1, cols);
+    return { col: clamp(n('col', 1), 1, cols - sizex + 1), row: Math.max(1, n('row', 1)),
+      sizex, sizey: clamp(n('sizey', 1), 1, MAX_SIZEY) };
+  }
+
+  const samePos = (a, b) => a.col === b.col && a.row === b.row && a.sizex === b.sizex && a.sizey === b.sizey;
+
+  function setPosAttrs(el, p) {
+    el.dataset.col = p.col;
+    el.dataset.row = p.row;
+    el.dataset.sizex = p.sizex;
+    el.dataset.sizey = p.sizey;
+  }
+
+  // Places a widget in the CSS grid (the same style the server writes).
+  function placeCss(el, p) {
+    setPosAttrs(el, p);
+    el.style.gridColumn = `${p.col} / span ${p.sizex}`;
+    el.style.gridRow = `${p.row} / span ${p.sizey}`;
+  }
+
+  // Moves the widgets to the places the server lists (after a layout event,
+  // or on a re-check). Widgets not on this page are ignored.
+  function applyLayout(list) {
+    if (gs && (dirty || saving)) return;    // our own unsaved edits win until saved
+    let moved = false;
+    applying = true;                        // gridstack's "change" is ours: not a user's edit
+    try {
+      for (const w of list) {
+        if (!w || typeof w.name !== 'string' || !ID_RE.test(w.name)) continue;
+        const el = widgetEl(w.name);
+        if (!el) continue;
+        const p = { col: w.col, row: w.row, sizex: w.sizex, sizey: w.sizey };
+        if (!Object.values(p).every((v) => Number.isSafeInteger(v) && v >= 1)) continue;
+        const n = gs && el.gridstackNode;
+        const cur = n ? { col: n.x + 1, row: n.y + 1, sizex: n.w, sizey: n.h } : posOf(el);
+        if (samePos(p, cur)) continue;
+        if (n) {
+          if (!moved) gs.batchUpdate();
+          setPosAttrs(el, p);
+          gs.update(el, { x: p.col - 1, y: p.row - 1, w: p.sizex, h: p.sizey });
+        } else {
+          placeCss(el, p);
+        }
+        moved = true;
       }
+      if (gs && moved) {
+        gs.batchUpdate(false);
+        syncFromGrid();
+      }
+    } finally {
+      applying = false;
     }
   }
 
@@ -91,7 +174,7 @@
 
   // Per widget: one fetch in flight at most; a newer version announced while
   // it runs sets `again`, and one more fetch follows when it ends.
-  const jobs = new Map();  // name -> { busy, again, want, tries }
+  const jobs = new Map();  // name -> { busy, again, want, tries, timer }
 
   function want(name, version) {
     const el = widgetEl(name);
@@ -105,6 +188,7 @@
 
   async function run(name, job) {
     clearTimeout(job.timer);
+    const g = gen;
     job.busy = true;
     job.again = false;
     let failed = false;
@@ -115,6 +199,7 @@
       failed = true;
     }
     job.busy = false;
+    if (g !== gen) return;                            // another dashboard is shown now
     const el = widgetEl(name);
     if (!el || job.want <= versionOf(el)) return;     // caught up
     if (job.again) {
@@ -122,19 +207,21 @@
     } else if (failed && job.tries < 3) {
       // Transient failure (network, 5xx, timeout): a few spaced retries.
       // Beyond that the next push message or stream (re)open catches up.
-      job.timer = setTimeout(() => { if (!job.busy) run(name, job); }, 2000 * 2 ** job.tries++);
+      job.timer = setTimeout(() => { if (!job.busy && g === gen) run(name, job); }, 2000 * 2 ** job.tries++);
     }
   }
 
   // Fetches the fragment and replaces the widget element. Throws on failures
   // worth retrying; a 4xx or an unusable body just keeps the old element.
   async function swapIn(name) {
+    const g = gen;
     const res = await request('widget/' + name, 'text/html');
     if (res.status >= 500) throw new Error(`HTTP ${res.status}`);
     if (res.status !== 200) return;
     noteServerClock(res);
     const tpl = document.createElement('template');   // inert: no scripts run, no images load
     tpl.innerHTML = await res.text();
+    if (g !== gen) return;
     const fresh = tpl.content.firstElementChild;
     // E.g. a login page after the session expired has no widget root.
     if (!fresh || fresh.getAttribute('data-widget') !== name) return;
@@ -143,20 +230,61 @@
     // Answers can overtake each other; never go back to an older version.
     if (versionOf(fresh) < versionOf(old)) return;
     const newer = versionOf(fresh) > versionOf(old);
-    old.replaceWith(fresh);
-    tick(fresh);
+    let el;
+    if (gs) {
+      el = morph(old, fresh);        // gridstack holds on to the element itself
+    } else {
+      // An update never moves a widget: the page's positions come from layout
+      // events and re-checks only, so a fragment that was rendered before a
+      // layout change cannot put a widget back where it was.
+      for (const a of POS_ATTRS) {
+        const v = old.getAttribute(a);
+        if (v !== null) fresh.setAttribute(a, v);
+      }
+      const style = old.getAttribute('style');
+      if (style !== null) fresh.setAttribute('style', style);
+      old.replaceWith(fresh);
+      el = fresh;
+    }
+    tick(el);
     if (newer) {
-      fresh.classList.add('just-updated');
-      setTimeout(() => fresh.classList.remove('just-updated'), 1000);
+      el.classList.add('just-updated');
+      setTimeout(() => el.classList.remove('just-updated'), 1000);
     }
   }
 
-  // Compares every shown version with the server's and fetches what is
-  // behind. Runs on each stream open: covers updates made between page render
-  // and subscribe, while disconnected, and after nchan lost its buffer.
+  // While editing: the new content goes into the element gridstack manages;
+  // its place, gridstack's classes and the resize handle stay.
+  function morph(old, fresh) {
+    for (const a of [...old.attributes]) {
+      if (a.name.startsWith('data-') && !POS_ATTRS.includes(a.name) && !fresh.hasAttribute(a.name)) old.removeAttribute(a.name);
+    }
+    for (const a of [...fresh.attributes]) {
+      if (a.name === 'style' || a.name === 'class' || POS_ATTRS.includes(a.name)) continue;
+      if (old.getAttribute(a.name) !== a.value) old.setAttribute(a.name, a.value);
+    }
+    const keep = [...old.classList].filter((c) => /^(grid-stack|ui-)/.test(c));
+    old.className = fresh.className;
+    old.classList.add(...keep);
+    const handles = [...old.children].filter((c) => c.classList.contains('ui-resizable-handle'));
+    old.replaceChildren(...fresh.childNodes, ...handles);
+    return old;
+  }
+
+  // Compares every shown version and place with the server's and fetches
+  // what is behind. Runs on each stream open: covers updates made between
+  // page render and subscribe, while disconnected, and after nchan lost its
+  // buffer; and on every layout event.
   async function recheck() {
+    const g = gen;
     try {
       const res = await request('api/dashboards/' + slug, 'application/json');
+      if (g !== gen) return;
+      // A rotating screen skips a dashboard that has gone.
+      if (res.status === 404 && rotation) {
+        rotateSoon();
+        return;
+      }
       // Access has ended (logged out, access revoked, share link revoked):
       // reload into what the server now says (login page, 403, 404).
       if (res.status === 401 || res.status === 403 || res.status === 404) {
@@ -166,7 +294,9 @@
       if (!res.ok) return;
       noteServerClock(res);
       const data = await res.json();
+      if (g !== gen) return;
       const list = data && Array.isArray(data.widgets) ? data.widgets : [];
+      applyLayout(list);
       for (const w of list) {
         const v = Number(w && w.version);
         if (w && typeof w.name === 'string' && ID_RE.test(w.name) && Number.isSafeInteger(v)) want(w.name, v);
@@ -197,11 +327,34 @@
     try { m = JSON.parse(e.data); } catch (err) { return; }
     if (!m || typeof m !== 'object') return;
     if (m.event === 'reload' && (m.dashboard === slug || m.dashboard === '*')) {
-      location.reload();
+      if (freshReload(e)) location.reload();
+      return;
+    }
+    if (m.event === 'layout' && m.dashboard === slug) {
+      recheck();         // the API lists every widget's place
       return;
     }
     const v = Number(m.version);
     if (typeof m.widget === 'string' && ID_RE.test(m.widget) && Number.isSafeInteger(v)) want(m.widget, v);
+  }
+
+  // nchan hands a new subscriber the last message of each channel, so a
+  // page that reloaded because of a "reload" gets that same message again.
+  // Acted on once per tab (sessionStorage), and one published before this
+  // stream opened (the message id starts with its time) is old news.
+  let openedAt = 0;
+  function freshReload(e) {
+    const id = String(e.lastEventId || '');
+    const sent = parseInt(id, 10) * 1000;
+    if (Number.isFinite(sent) && openedAt && sent < openedAt + skew - 2000) return false;
+    const key = `${id.split(':')[0]}|${e.data}`;
+    try {
+      if (sessionStorage.getItem('mdash-reload') === key) return false;
+      sessionStorage.setItem('mdash-reload', key);
+    } catch (err) {
+      // No storage (privacy mode): the time check alone.
+    }
+    return true;
   }
 
   // "offline" when the browser says so or after about 30 s without a stream
@@ -217,8 +370,11 @@
     retryTimer = 0;
     if (es) es.close();
     const src = es = new EventSource(urlFor('sub/d/' + slug));
+    let first = true;    // the browser's own reconnects resume with Last-Event-ID
     src.onopen = () => {
       if (src !== es) return;
+      if (first) openedAt = Date.now();
+      first = false;
       attempt = 0;
       lostAt = 0;
       setConn('live');
@@ -268,8 +424,10 @@
   });
   addEventListener('pageshow', (e) => { if (e.persisted) reconnectIfDown(); });
 
-  // Clock widgets: the server rendered the time of the render; keep it
-  // ticking in the widget's own time zone.
+  /* ---- clock widgets ------------------------------------------------------ */
+
+  // The server rendered the time of the render; keep it ticking in the
+  // widget's own time zone.
   const clockFormats = new Map();
   function tickClocks() {
     for (const c of board.querySelectorAll('.clock[data-tz]')) {
@@ -282,12 +440,330 @@
         } catch (e) {
           f = null;   // an unknown zone: leave the server's text
         }
-        clockFormats.set(key, f);
+        if (clockFormats.size < 64) clockFormats.set(key, f);
       }
       const text = f ? f.format(new Date(now())) : c.textContent;
       if (c.textContent !== text) c.textContent = text;
     }
   }
+
+  /* ---- layout editing (admins) ------------------------------------------- */
+
+  // The button is only in the page for admins, and gridstack only loaded
+  // for them; a viewer never gets here.
+  const editBtn = document.querySelector('button.edit-layout');
+  const editStatus = document.querySelector('.edit-status');
+  const csrf = meta('csrf-token');
+  const GridStack = typeof window.GridStack === 'function' ? window.GridStack : window.GridStack && window.GridStack.GridStack;
+  const narrow = matchMedia('(max-width: 639.98px)');
+  let gs = null;          // the GridStack instance while editing
+  let applying = false;   // moving widgets to the server's places
+  let gridStyle = null;   // the grid's style attribute before editing
+  let saveTimer = 0;
+  let saving = false;
+  let dirty = false;      // a change not yet sent
+  let saveFails = 0;
+
+  function say(text, kind) {
+    if (!editStatus) return;
+    editStatus.textContent = text;
+    if (kind) editStatus.dataset.kind = kind; else delete editStatus.dataset.kind;
+  }
+
+  const gridItems = () => [...board.querySelectorAll('ul.grid > [data-widget]')];
+  const titleOf = (el) => (el.querySelector('.widget-title')?.textContent.trim()) || el.dataset.widget;
+
+  // gridstack's nodes (0-based) back into the data attributes (1-based).
+  function syncFromGrid() {
+    if (!gs) return;
+    for (const el of gridItems()) {
+      const n = el.gridstackNode;
+      if (n) setPosAttrs(el, { col: n.x + 1, row: n.y + 1, sizex: n.w, sizey: n.h });
+    }
+  }
+
+  function startEdit() {
+    if (gs || !GridStack || narrow.matches) return;
+    const ul = board.querySelector('ul.grid');
+    if (!ul) return;
+    // Cells as tall as the CSS grid's rows, so nothing jumps.
+    const cs = getComputedStyle(ul);
+    const gap = parseFloat(cs.rowGap) || 0;
+    const track = parseFloat(cs.gridTemplateRows) || 160;
+    gridStyle = ul.getAttribute('style');
+    for (const el of gridItems()) {
+      const p = posOf(el);
+      el.classList.add('grid-stack-item');
+      el.setAttribute('gs-id', el.dataset.widget);
+      el.setAttribute('gs-x', p.col - 1);
+      el.setAttribute('gs-y', p.row - 1);
+      el.setAttribute('gs-w', p.sizex);
+      el.setAttribute('gs-h', p.sizey);
+      el.setAttribute('gs-max-h', MAX_SIZEY);
+      el.tabIndex = 0;
+      el.setAttribute('aria-describedby', 'edit-help');
+    }
+    gs = GridStack.init({
+      column: columns(),
+      cellHeight: Math.round(track + gap),
+      margin: 0,                     // the gap is drawn inside each cell (CSS)
+      float: true,                   // widgets stay where they are put
+      animate: true,
+      handle: '.widget',             // the whole widget drags
+      alwaysShowResizeHandle: true,
+      resizable: { handles: 'se' },
+      draggable: { scroll: true },
+    }, ul);
+    syncFromGrid();
+    gs.on('change', () => {
+      syncFromGrid();
+      if (!applying) scheduleSave();
+    });
+    document.documentElement.classList.add('editing');
+    editBtn.setAttribute('aria-pressed', 'true');
+    say('Editing the layout: changes are saved at once.');
+  }
+
+  function stopEdit() {
+    if (!gs) return;
+    syncFromGrid();
+    const ul = gs.el;
+    gs.destroy(false);                  // keeps the elements
+    gs = null;
+    ul.classList.remove(...[...ul.classList].filter((c) => /^(grid-stack|gs-)/.test(c)));
+    if (gridStyle === null) ul.removeAttribute('style'); else ul.setAttribute('style', gridStyle);
+    ul.removeAttribute('gs-current-row');
+    for (const el of gridItems()) {
+      const p = posOf(el);
+      el.classList.remove(...[...el.classList].filter((c) => /^(grid-stack|ui-)/.test(c)));
+      for (const a of [...el.attributes]) if (a.name.startsWith('gs-')) el.removeAttribute(a.name);
+      for (const h of el.querySelectorAll(':scope > .ui-resizable-handle')) h.remove();
+      el.removeAttribute('tabindex');
+      el.removeAttribute('aria-describedby');
+      el.removeAttribute('style');
+      placeCss(el, p);
+    }
+    document.documentElement.classList.remove('editing');
+    editBtn.setAttribute('aria-pressed', 'false');
+    if (dirty) save(); else say('');
+  }
+
+  function scheduleSave(ms = 300) {
+    dirty = true;
+    clearTimeout(saveTimer);
+    saveTimer = setTimeout(save, ms);
+  }
+
+  // Sends the whole layout: one POST, with the page's CSRF token.
+  async function save() {
+    clearTimeout(saveTimer);
+    saveTimer = 0;
+    if (saving || !dirty) return;     // a running save looks at `dirty` when it ends
+    saving = true;
+    dirty = false;
+    const g = gen;
+    const widgets = gridItems().map((el) => ({ name: el.dataset.widget, ...posOf(el) }));
+    say('Saving…');
+    let retry = false;
+    let reload = false;
+    try {
+      const res = await fetch(urlFor(`api/dashboards/${slug}/layout`), {
+        method: 'POST',
+        credentials: 'same-origin',
+        cache: 'no-store',
+        headers: { 'Content-Type': 'application/json', Accept: 'application/json', 'X-CSRF-Token': csrf },
+        body: JSON.stringify({ widgets }),
+        keepalive: true,                // may be sent while the page unloads
+        signal: timeout(),
+      });
+      if (res.ok) {
+        saveFails = 0;
+        say('Layout saved.');
+      } else {
+        let why = `HTTP ${res.status}`;
+        try { why = (await res.json()).error || why; } catch (e) { /* not JSON */ }
+        say(`Not saved: ${why}`, 'error');
+        retry = res.status >= 500;
+        reload = !retry;                // refused: show what the server has
+      }
+    } catch (e) {
+      say('Not saved: no connection. Trying again…', 'error');
+      retry = true;
+    }
+    saving = false;
+    if (g !== gen) return;
+    if (retry) {
+      dirty = true;
+      saveTimer = setTimeout(save, Math.min(30000, 2000 * 2 ** saveFails++));
+    } else if (dirty) {
+      save();                           // changed again while this one ran
+    } else if (reload) {
+      recheck();
+    }
+  }
+
+  // Keyboard moving and resizing of the focused widget while editing.
+  const ARROWS = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] };
+  function onEditKey(e) {
+    if (!gs || e.altKey || e.ctrlKey || e.metaKey) return;
+    if (e.key === 'Escape') {
+      e.preventDefault();
+      stopEdit();
+      editBtn.focus();
+      return;
+    }
+    const d = ARROWS[e.key];
+    const el = e.target;
+    if (!d || !(el instanceof Element) || !el.matches('ul.grid > [data-widget]') || !el.gridstackNode) return;
+    e.preventDefault();
+    const n = el.gridstackNode;
+    const cols = columns();
+    let { x, y, w, h } = n;
+    if (e.shiftKey) {
+      w = clamp(w + d[0], 1, cols - x);
+      h = clamp(h + d[1], 1, MAX_SIZEY);
+    } else {
+      x = clamp(x + d[0], 0, cols - w);
+      y = Math.max(0, y + d[1]);
+    }
+    if (x === n.x && y === n.y && w === n.w && h === n.h) {
+      say(`${titleOf(el)}: ${e.shiftKey ? 'cannot be resized further' : 'cannot move further'} that way.`);
+      return;
+    }
+    gs.update(el, { x, y, w, h });
+    syncFromGrid();
+    scheduleSave();
+    const p = posOf(el);
+    say(`${titleOf(el)}: column ${p.col}, row ${p.row}, ${p.sizex} wide, ${p.sizey} high.`);
+    el.scrollIntoView({ block: 'nearest' });
+  }
+
+  if (editBtn && GridStack && csrf && meta('mdash-admin') === '1') {
+    editBtn.hidden = false;
+    editBtn.addEventListener('click', () => (gs ? stopEdit() : startEdit()));
+    document.addEventListener('keydown', onEditKey);
+    narrow.addEventListener('change', () => { if (narrow.matches) stopEdit(); });
+    addEventListener('beforeunload', () => { if (dirty) save(); });
+  }
+
+  /* ---- rotation: ?rotate=SECONDS[&dashboards=a,b,c] ----------------------- */
+
+  const params = new URLSearchParams(location.search);
+  const rotateSec = Number(params.get('rotate'));
+  const rotation = params.has('rotate') && Number.isFinite(rotateSec) && rotateSec > 0
+    ? clamp(rotateSec, 2, 86400) * 1000 : 0;
+  const picked = (params.get('dashboards') || '').split(',').map((x) => x.trim()).filter((x) => ID_RE.test(x));
+  let order = picked.slice();    // the slugs to cycle through, in order
+  let at = slug;                 // where in `order` the rotation is
+  let rotTimer = 0;
+
+  // The dashboards this user may see, in the server's order (or the picked
+  // ones among them). On failure the previous list stays.
+  async function refreshOrder() {
+    try {
+      const res = await request('api/dashboards', 'application/json');
+      if (!res.ok) return;
+      const data = await res.json();
+      const visible = (data && Array.isArray(data.dashboards) ? data.dashboards : [])
+        .map((d) => d && d.slug).filter((x) => typeof x === 'string' && ID_RE.test(x));
+      order = picked.length ? picked.filter((x) => visible.includes(x)) : visible;
+    } catch (e) {
+      // Offline: keep going with what we know.
+    }
+  }
+
+  const pageUrl = (s) => new URL(`${base}d/${s}${location.search}`, document.baseURI).href;
+
+  // Fetches and parses the next dashboard; resolves to what mount() needs,
+  // or null when it is not there (network down, removed, no access).
+  async function load(next) {
+    const url = pageUrl(next);
+    const res = await fetch(url, { credentials: 'same-origin', cache: 'no-store',
+      headers: { Accept: 'text/html' }, signal: timeout() });
+    if (!res.ok) return null;
+    noteServerClock(res);
+    const doc = new DOMParser().parseFromString(await res.text(), 'text/html');   // inert
+    const main = doc.querySelector('main.dashboard[data-dashboard]');
+    if (!main || main.dataset.dashboard !== next) return null;     // e.g. the login page
+    const fresh = document.adoptNode(main);
+    // Pictures first, so that none pops in after the swap (3 s at most).
+    const imgs = [...fresh.querySelectorAll('img')];
+    if (imgs.length) await Promise.race([Promise.all(imgs.map((i) => i.decode().catch(() => {}))), sleep(3000)]);
+    const nav = doc.querySelector('.dash-nav');
+    return { main: fresh, url, title: doc.title, h1: doc.querySelector('.dash-title')?.textContent,
+      nav: nav ? document.adoptNode(nav) : null };
+  }
+
+  // Shows a loaded dashboard in place of the current one, in one step (the
+  // old board stays until the new one is in), and moves the stream over.
+  function mount(p) {
+    stopEdit();
+    gen++;
+    for (const job of jobs.values()) clearTimeout(job.timer);
+    jobs.clear();
+    board.replaceWith(p.main);
+    board = p.main;
+    slug = board.dataset.dashboard;
+    if (p.title) document.title = p.title;
+    const h1 = document.querySelector('.dash-title');
+    if (h1 && p.h1) h1.textContent = p.h1;
+    const nav = document.querySelector('.dash-nav');
+    if (nav && p.nav) nav.replaceWith(p.nav);
+    history.replaceState(history.state, '', p.url);     // a reload stays here, options kept
+    tick();
+    tickClocks();
+    connect();           // its open re-checks versions
+  }
+
+  function scheduleRotation(ms) {
+    clearTimeout(rotTimer);
+    rotTimer = setTimeout(rotateStep, ms);
+  }
+
+  // Prefetch shortly before the turn, show at the turn.
+  async function rotateStep() {
+    const lead = Math.min(3000, rotation / 2);
+    const t0 = Date.now();
+    if (gs) {                                          // not while an admin edits
+      scheduleRotation(rotation);
+      return;
+    }
+    await refreshOrder();
+    let p = null;
+    if (order.length > 0) {
+      let i = order.indexOf(at);
+      if (i < 0) i = order.indexOf(slug);
+      const next = order[(i + 1) % order.length];
+      at = next;
+      if (next !== slug) {
+        try { p = await load(next); } catch (e) { p = null; }   // a failure skips it this round
+      }
+    }
+    const wait = Math.max(0, lead - (Date.now() - t0));
+    rotTimer = setTimeout(() => {
+      if (p && !gs) mount(p);
+      scheduleRotation(rotation - lead);
+    }, wait);
+  }
+
+  function rotateSoon() {
+    if (rotation) scheduleRotation(0);
+  }
+
+  /* ---- kiosk: hide an idle mouse pointer ---------------------------------- */
+
+  if (document.documentElement.classList.contains('kiosk')) {
+    let idle = 0;
+    const wake = () => {
+      document.documentElement.classList.remove('idle');
+      clearTimeout(idle);
+      idle = setTimeout(() => document.documentElement.classList.add('idle'), 3000);
+    };
+    addEventListener('pointermove', wake, { passive: true });
+    wake();
+  }
+
+  /* ---- start -------------------------------------------------------------- */
 
   tick();
   tickClocks();
@@ -297,4 +773,5 @@
   // catches anything a stream might have missed.
   setInterval(recheck, RECHECK);
   connect();
+  if (rotation) scheduleRotation(rotation - Math.min(3000, rotation / 2));
 })();

@@ -8,8 +8,11 @@
 <?cs /if ?><?cs if:Page.admin ?><meta name="mdash-admin" content="1">
 <?cs /if ?><title><?cs var:Page.title ?> · mdash</title>
 <link rel="icon" href="<?cs var:Page.base ?>static/favicon.svg" type="image/svg+xml">
-<link rel="stylesheet" href="<?cs var:Page.base ?>static/mdash.css">
-<script src="<?cs var:Page.base ?>static/mdash.js" defer></script>
+<?cs if:Dashboard.slug && Page.admin && !Page.api ?><link rel="stylesheet" href="<?cs var:Page.base ?>static/vendor/gridstack.min.css">
+<?cs /if ?><link rel="stylesheet" href="<?cs var:Page.base ?>static/mdash.css">
+<script src="<?cs var:Page.base ?>static/mdash-boot.js"></script>
+<?cs if:Dashboard.slug && Page.admin && !Page.api ?><script src="<?cs var:Page.base ?>static/vendor/gridstack-all.js" defer></script>
+<?cs /if ?><script src="<?cs var:Page.base ?>static/mdash.js" defer></script>
 </head>
 <body>
 <header class="topbar">
@@ -18,5 +21,6 @@
  each:d = Nav ?><a href="<?cs var:Page.base ?>d/<?cs var:d.slug ?>"<?cs
  if:d.current ?> aria-current="page"<?cs /if ?>><?cs var:d.title ?></a> <?cs /each ?></nav>
 <?cs /if ?><?cs if:Dashboard.slug ?><span class="conn" data-conn="connecting" role="status">connecting</span>
+<?cs /if ?><?cs if:Dashboard.slug && Page.admin && !Page.api ?><button type="button" class="edit-layout" aria-pressed="false" aria-describedby="edit-help" hidden>Edit layout</button><span id="edit-help" class="visually-hidden">Drag a widget or its corner. From the keyboard: Tab to a widget, arrow keys move it, Shift with arrow keys resizes it, Escape ends editing. Changes are saved at once.</span><span class="edit-status" role="status"></span>
 <?cs /if ?><?cs if:Page.user ?><form class="logout" method="post" action="<?cs var:Page.base ?>logout"><input type="hidden" name="csrf" value="<?cs var:Page.csrf ?>"><span class="user"><?cs var:Page.user ?></span> <button type="submit">Log out</button></form>
 <?cs /if ?></header>

@@ -1,0 +1,78 @@
+// tests/browser/helpers.mjs: what the browser tests share (not a test file:
+// node --test picks *.test.mjs only). Headless Chromium through
+// playwright-core, pages watched for errors and CSP violations, logging in
+// through the real form, screenshots in tests/artifacts/.
+import assert from 'node:assert/strict';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+import { TOP } from '../harness/stack.mjs';
+
+export const ARTIFACTS = path.join(TOP, 'tests', 'artifacts');
+export const CHROMIUM = process.env.MDASH_CHROMIUM || '/usr/bin/chromium';
+
+export async function launch() {
+  await mkdir(ARTIFACTS, { recursive: true });
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+      '--disable-component-update', '--no-first-run'],
+  });
+}
+
+/** Records uncaught errors, CSP violations and the console of a page. */
+export function watch(page, log = { errors: [], csp: [], console: [] }) {
+  page.on('pageerror', (e) => { log.errors.push(e.message); log.console.push(`[pageerror] ${e.message}`); });
+  page.on('console', (m) => {
+    log.console.push(`[${m.type()}] ${m.text()}`);
+    if (/Content Security Policy/i.test(m.text())) log.csp.push(m.text());
+  });
+  return log;
+}
+
+/** Logs in through the form in a new page of ctx; leaves the session cookie in ctx. */
+export async function login(ctx, base, user, password) {
+  const page = await ctx.newPage();
+  try {
+    await page.goto(`${base}/login`, { waitUntil: 'load' });
+    await page.getByLabel('User name').fill(user);
+    await page.getByLabel('Password').fill(password);
+    const [res] = await Promise.all([
+      page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/login'),
+      page.getByRole('button', { name: 'Log in' }).click(),
+    ]);
+    assert.ok(res.status() < 400, `login as ${user} failed: HTTP ${res.status()}`);
+    const cookie = (await ctx.cookies()).find((c) => c.name === 'mdash_session');
+    assert.ok(cookie, `no session cookie after logging in as ${user}`);
+  } finally {
+    await page.close();
+  }
+}
+
+/** Waits until the page's push stream is live. */
+export async function live(page, ms = 10000) {
+  await page.waitForSelector('.conn[data-conn="live"]', { timeout: ms, state: 'attached' });
+}
+
+/** Every widget's place as the page shows it: {name: {col,row,sizex,sizey}}. */
+export const places = (page) => page.evaluate(() => Object.fromEntries(
+  [...document.querySelectorAll('[data-widget]')].map((el) => [el.dataset.widget,
+    { col: +el.dataset.col, row: +el.dataset.row, sizex: +el.dataset.sizex, sizey: +el.dataset.sizey }])));
+
+/** Screen boxes of the widgets: [{name, x, y, w, h}]. */
+export const boxes = (page) => page.evaluate(() => [...document.querySelectorAll('[data-widget]')].map((el) => {
+  const r = el.getBoundingClientRect();
+  return { name: el.dataset.widget, x: r.x, y: r.y, w: r.width, h: r.height };
+}));
+
+/** Fails when two boxes overlap (1 px tolerance). */
+export function assertNoOverlap(list) {
+  for (let i = 0; i < list.length; i++) {
+    for (let j = i + 1; j < list.length; j++) {
+      const a = list[i];
+      const b = list[j];
+      const overlap = a.x < b.x + b.w - 1 && b.x < a.x + a.w - 1 && a.y < b.y + b.h - 1 && b.y < a.y + a.h - 1;
+      assert.ok(!overlap, `${a.name} and ${b.name} overlap on screen: ${JSON.stringify([a, b])}`);
+    }
+  }
+}
