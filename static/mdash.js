@@ -423,6 +423,13 @@
     es = null;
   });
   addEventListener('pageshow', (e) => { if (e.persisted) reconnectIfDown(); });
+  // A form (Log out) is taking the page somewhere: the stream's own "reload"
+  // for this very logout must not race that navigation.
+  document.addEventListener('submit', () => {
+    clearTimeout(retryTimer);
+    if (es) es.close();
+    es = null;
+  });
 
   /* ---- clock widgets ------------------------------------------------------ */
 
