@@ -26,6 +26,7 @@ void share_page(struct req *r);
 void share_fragment(struct req *r);
 void share_api_dashboard(struct req *r);
 void share_sub(struct req *r);
+void share_create_api(struct req *r);
 /* login.c: the login form, login and logout */
 void login_form(struct req *r);
 void login_submit(struct req *r);

@@ -35,6 +35,7 @@ static const struct route routes[] = {
 	{"GET", "/api/dashboards", api_dashboards},
 	{"GET", "/api/dashboards/{id}", api_dashboard},
 	{"POST", "/api/dashboards/{id}/layout", layout_save},
+	{"POST", "/api/dashboards/{id}/shares", share_create_api},
 	{"GET", "/sub/d/{id}", sub_dashboard},
 	{"GET", "/s/{id}", share_page},
 	{"GET", "/s/{id}/widget/{id}", share_fragment},

@@ -2,8 +2,12 @@
  * login, for a wall screen. The link's routes mirror the page's own
  * (widget fragments, versions, stream) and reuse their handlers; access
  * checks (access.c) then allow exactly the link's dashboard. */
+#include <json-c/json.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "dashboard.h"
 
 #include "handlers.h"
 #include "share.h"
@@ -47,4 +51,41 @@ void share_sub(struct req *r)
 {
 	if (share_open(r))
 		sub_dashboard(r);
+}
+
+/* POST /api/dashboards/<slug>/shares: an admin makes a share link from the
+ * page; the answer holds the link, shown once. */
+void share_create_api(struct req *r)
+{
+	struct md_dashboard d;
+	struct buf err = {0}, url = {0};
+	const struct md_user *u = req_user(r);
+	if (!u || u->role != ROLE_ADMIN) {
+		resp_error(r, u ? 403 : 401, "Only an administrator may make share links.");
+		return;
+	}
+	if (!csrf_ok(r, NULL)) {
+		resp_error(r, 403, "missing or wrong X-CSRF-Token, or not sent from this site");
+		return;
+	}
+	if (!req_dashboard(r, &d, NULL, NULL))
+		return;
+	char *secret;
+	long long id;
+	if (share_create(d.slug, &secret, &id, &err)) {
+		resp_db_error(r, &err);
+	} else {
+		const char *site = *r->cfg->public_url ? r->cfg->public_url : r->cfg->base_path;
+		size_t n = strlen(site);
+		buf_printf(&url, "%s%ss/%s", site, n && site[n - 1] == '/' ? "" : "/", secret);
+		json_object *o = json_object_new_object();
+		json_object_object_add(o, "id", json_object_new_int64(id));
+		json_object_object_add(o, "url", json_object_new_string(url.data));
+		resp_json(r, 201, json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+		json_object_put(o);
+		free(secret);
+	}
+	dashboard_free(&d);
+	buf_free(&err);
+	buf_free(&url);
 }

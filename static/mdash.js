@@ -423,6 +423,39 @@
     es = null;
   });
   addEventListener('pageshow', (e) => { if (e.persisted) reconnectIfDown(); });
+  // "Share link" (admins): makes a read-only link to this dashboard for a
+  // wall screen and shows it once, selected for copying.
+  const shareButton = document.querySelector('.share-make');
+  const shareOut = document.querySelector('.share-out');
+  if (shareButton && shareOut) {
+    shareButton.addEventListener('click', async () => {
+      shareButton.disabled = true;
+      shareOut.textContent = 'Making a link…';
+      try {
+        const token = document.querySelector('meta[name="csrf-token"]');
+        const res = await fetch(base + 'api/dashboards/' + slug + '/shares', {
+          method: 'POST', credentials: 'same-origin',
+          headers: { 'X-CSRF-Token': token ? token.content : '', 'Content-Type': 'application/json' }, body: '{}',
+        });
+        const data = await res.json().catch(() => ({}));
+        if (!res.ok || typeof data.url !== 'string') throw new Error(data.error || ('HTTP ' + res.status));
+        const url = new URL(data.url, location.href).href;
+        const input = document.createElement('input');
+        input.className = 'share-url';
+        input.readOnly = true;
+        input.value = url;
+        input.setAttribute('aria-label', 'Share link (revoke with: mdash share rm ' + data.id + ')');
+        shareOut.replaceChildren(input);
+        input.focus();
+        input.select();
+      } catch (e) {
+        shareOut.textContent = 'No link: ' + e.message;
+      } finally {
+        shareButton.disabled = false;
+      }
+    });
+  }
+
   // A form (Log out) is taking the page somewhere: the stream's own "reload"
   // for this very logout must not race that navigation.
   document.addEventListener('submit', () => {
