@@ -107,36 +107,15 @@ static int check_database(const struct md_config *cfg)
 	return rc == 0;
 }
 
-static int is_migration(const char *name)
-{
-	size_t n = strlen(name);
-	return n > 8 && name[0] >= '0' && name[0] <= '9' && name[1] >= '0' && name[1] <= '9' && name[2] >= '0' &&
-	       name[2] <= '9' && name[3] == '_' && !strcmp(name + n - 4, ".sql");
-}
-
-static int by_name(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* Every NNN_*.sql in SchemaDir must have its row in schema_migrations. */
 static void check_schema(const struct md_config *cfg, int db_ok)
 {
 	char **files = NULL;
-	int nfiles = 0;
-	DIR *dir = opendir(cfg->schema_dir);
-	if (!dir) {
+	int nfiles = migration_files(cfg->schema_dir, &files);
+	if (nfiles < 0) {
 		report(0, "schema: cannot read SchemaDir %s: %s", cfg->schema_dir, strerror(errno));
 		return;
 	}
-	struct dirent *e;
-	while ((e = readdir(dir)))
-		if (is_migration(e->d_name)) {
-			files = xrealloc(files, sizeof *files * (size_t)(nfiles + 1));
-			files[nfiles++] = xstrdup(e->d_name);
-		}
-	closedir(dir);
-	qsort(files, (size_t)nfiles, sizeof *files, by_name);
 
 	struct db_result r = {0};
 	struct buf err = {0}, missing = {0}, extra = {0};

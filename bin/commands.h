@@ -17,6 +17,10 @@ int cmd_prune(const struct md_config *cfg, int argc, char **argv);
 int cmd_token(const struct md_config *cfg, int argc, char **argv);
 int cmd_check_config(const struct md_config *cfg, int argc, char **argv);
 
+/* migrate.c: the NNN_name.sql files in dir, sorted (caller frees each and
+ * the array); -1 when dir cannot be read. */
+int migration_files(const char *dir, char ***files);
+
 /* True when argv holds -h or --help; prints usage then. */
 int wants_help(int argc, char **argv, const char *usage);
 /* Runs a DELETE of one named row (sql takes the name); prints done, or

@@ -24,6 +24,25 @@ static int by_name(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+int migration_files(const char *dir, char ***files)
+{
+	DIR *d = opendir(dir);
+	int n = 0;
+	*files = NULL;
+	if (!d)
+		return -1;
+	struct dirent *e;
+	while ((e = readdir(d)))
+		if (is_migration(e->d_name)) {
+			*files = xrealloc(*files, sizeof **files * (size_t)(n + 1));
+			(*files)[n++] = xstrdup(e->d_name);
+		}
+	closedir(d);
+	if (n)
+		qsort(*files, (size_t)n, sizeof **files, by_name);
+	return n;
+}
+
 /* Runs a file's statements one by one: they end with ';' at a line end. */
 static int run_file(const char *path, struct buf *err)
 {
@@ -71,17 +90,9 @@ int cmd_migrate(const struct md_config *cfg, int argc, char **argv)
 	struct db_result r = {0};
 	char **files = NULL;
 	int nfiles = 0, applied = 0, rc = 1;
-	DIR *dir = opendir(cfg->schema_dir);
-	if (!dir)
+	nfiles = migration_files(cfg->schema_dir, &files);
+	if (nfiles < 0)
 		return fail("cannot read SchemaDir %s", cfg->schema_dir);
-	struct dirent *e;
-	while ((e = readdir(dir)))
-		if (is_migration(e->d_name)) {
-			files = xrealloc(files, sizeof *files * (size_t)(nfiles + 1));
-			files[nfiles++] = xstrdup(e->d_name);
-		}
-	closedir(dir);
-	qsort(files, (size_t)nfiles, sizeof *files, by_name);
 
 	if (db_exec("SELECT GET_LOCK('mdash_migrate', 30)", DB_NOPARAMS, &r, &err) || db_cell_int(&r, 0, 0, 0) != 1) {
 		fail("%s", err.len ? buf_str(&err) : "another migration holds the lock");
