@@ -151,53 +151,6 @@ int visible(struct req *r, long long dashboard_id)
 	return ok > 0;
 }
 
-/* The dashboards as of at most DASHBOARDS_TTL_MS ago, for this worker. The
- * page's navigation and every lookup by slug read it instead of asking the
- * database each time; a slug missing from it refreshes it at once, so a new
- * dashboard is there immediately, and other changes show within the TTL. */
-#define DASHBOARDS_TTL_MS 1000
-static struct md_dashboard *known;
-static int nknown;
-static long long known_at = -DASHBOARDS_TTL_MS;
-
-int dashboards_now(int refresh, const struct md_dashboard **list, int *n, struct buf *err)
-{
-	if (refresh || now_ms() - known_at >= DASHBOARDS_TTL_MS) {
-		struct md_dashboard *fresh;
-		int nfresh;
-		if (dashboard_list(&fresh, &nfresh, err))
-			return -1;
-		dashboard_list_free(known, nknown);
-		known = fresh;
-		nknown = nfresh;
-		known_at = now_ms();
-	}
-	*list = known;
-	*n = nknown;
-	return 0;
-}
-
-/* A copy of the dashboard named slug: 1, 0 when there is none, -1 on error. */
-static int find_dashboard(const char *slug, struct md_dashboard *d, struct buf *err)
-{
-	for (int pass = 0; pass < 2; pass++) {
-		const struct md_dashboard *list;
-		int n;
-		if (dashboards_now(pass, &list, &n, err))
-			return -1;
-		for (int i = 0; i < n; i++)
-			if (!strcmp(list[i].slug, slug)) {
-				d->id = list[i].id;
-				d->slug = xstrdup(list[i].slug);
-				d->title = xstrdup(list[i].title);
-				d->description = list[i].description ? xstrdup(list[i].description) : NULL;
-				d->columns = list[i].columns;
-				return 1;
-			}
-	}
-	return 0;
-}
-
 int req_dashboard(struct req *r, struct md_dashboard *d, struct md_widget **ws, int *n)
 {
 	struct buf err = {0};
@@ -206,7 +159,7 @@ int req_dashboard(struct req *r, struct md_dashboard *d, struct md_widget **ws, 
 		*ws = NULL, *n = 0;
 	if (!page_allowed(r))
 		return 0;
-	int found = find_dashboard(r->target, d, &err);
+	int found = dashboard_load(r->target, d, &err);
 	if (found < 0)
 		resp_db_error(r, &err);
 	else if (found == 0)

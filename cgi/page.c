@@ -65,14 +65,13 @@ void page_index(struct req *r)
 
 void page_dashboard(struct req *r)
 {
-	struct md_dashboard d;
-	const struct md_dashboard *all = NULL;
+	struct md_dashboard d, *all = NULL;
 	struct md_widget *ws = NULL;
 	int nall = 0, nw = 0;
 	struct buf err = {0}, html = {0}, one = {0};
 	if (!req_dashboard(r, &d, &ws, &nw))
 		return;
-	if (dashboards_now(0, &all, &nall, &err)) {
+	if (dashboard_list(&all, &nall, &err)) {
 		resp_db_error(r, &err);
 		goto out;
 	}
@@ -102,6 +101,7 @@ void page_dashboard(struct req *r)
 	hdf_destroy(&hdf);
 out:
 	widget_list_free(ws, nw);
+	dashboard_list_free(all, nall);
 	dashboard_free(&d);
 	buf_free(&err);
 	buf_free(&html);

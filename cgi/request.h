@@ -45,9 +45,6 @@ int dashboard_allowed(struct req *r, long long dashboard_id);
 struct md_dashboard;
 struct md_widget;
 int req_dashboard(struct req *r, struct md_dashboard *d, struct md_widget **ws, int *n);
-/* Every dashboard, as this worker saw them at most a second ago (refresh:
- * ask now). The list is the worker's: read it, never free it. */
-int dashboards_now(int refresh, const struct md_dashboard **list, int *n, struct buf *err);
 int req_widget(struct req *r, struct md_widget *w);
 /* A page's data tree: render_hdf plus who is logged in and the CSRF token. */
 HDF *page_hdf(struct req *r);
