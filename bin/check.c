@@ -12,7 +12,6 @@
  *
  * Run as root, it checks the lock file for the user "mdash" (the one the
  * systemd units and the cron example use) when that user exists. */
-#include <curl/curl.h>
 #include <dirent.h>
 #include <errno.h>
 #include <grp.h>
@@ -28,6 +27,7 @@
 #include "commands.h"
 #include "cs.h"
 #include "db.h"
+#include "publish.h"
 #include "render.h"
 #include "wtype.h"
 
@@ -306,41 +306,15 @@ static void check_templates(const struct md_config *cfg)
 	buf_free(&out);
 }
 
-static size_t discard(char *p, size_t size, size_t n, void *ctx)
-{
-	(void)p;
-	(void)ctx;
-	return size * n;
-}
-
 /* A POST as the updater makes it; nchan answers 201 or 202. */
 static void check_publisher(const struct md_config *cfg)
 {
-	struct buf url = {0};
+	struct buf url = {0}, err = {0};
+	long status;
 	buf_printf(&url, "%s%s", cfg->publish_url, CHECK_CHANNEL);
-	CURL *c = curl_easy_init();
-	if (!c) {
-		report(0, "publisher %s: cannot start libcurl", url.data);
-		buf_free(&url);
-		return;
-	}
-	static const char body[] = "{\"check\":\"mdash check-config\"}";
-	struct curl_slist *h = curl_slist_append(NULL, "Content-Type: application/json");
-	h = curl_slist_append(h, "Accept: text/json");
-	curl_easy_setopt(c, CURLOPT_URL, url.data);
-	curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
-	curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
-	curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)(sizeof body - 1));
-	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, 3000L);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 5000L);
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, discard);
-	CURLcode rc = curl_easy_perform(c);
-	long status = 0;
-	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
-	if (rc != CURLE_OK)
-		report(0, "publisher %s: %s (is nginx running, and PublishURL right?)", url.data,
-		       curl_easy_strerror(rc));
+	publish_status(cfg->publish_url, CHECK_CHANNEL, "{\"check\":\"mdash check-config\"}", &status, &err);
+	if (status == 0)
+		report(0, "publisher %s: %s (is nginx running, and PublishURL right?)", url.data, buf_str(&err));
 	else if (status >= 200 && status < 300)
 		report(1, "publisher %s (HTTP %ld)", url.data, status);
 	else if (status == 403)
@@ -355,9 +329,8 @@ static void check_publisher(const struct md_config *cfg)
 		       url.data);
 	else
 		report(0, "publisher %s: HTTP %ld", url.data, status);
-	curl_slist_free_all(h);
-	curl_easy_cleanup(c);
 	buf_free(&url);
+	buf_free(&err);
 }
 
 static void check_plugins(const struct md_config *cfg)

@@ -42,6 +42,13 @@ int publish_reload(const char *publish_url, const char *channel, struct buf *err
 
 int publish_raw(const char *publish_url, const char *channel, const char *text, struct buf *err)
 {
+	long status;
+	return publish_status(publish_url, channel, text, &status, err);
+}
+
+int publish_status(const char *publish_url, const char *channel, const char *text, long *status_out, struct buf *err)
+{
+	*status_out = 0;
 	if (!curl && !(curl = curl_easy_init())) {
 		buf_puts(err, "publish: cannot start libcurl");
 		return -1;
@@ -62,6 +69,7 @@ int publish_raw(const char *publish_url, const char *channel, const char *text, 
 	CURLcode rc = curl_easy_perform(curl);
 	long status = 0;
 	curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+	*status_out = rc == CURLE_OK ? status : 0;
 	curl_slist_free_all(h);
 	curl_easy_setopt(curl, CURLOPT_HTTPHEADER, NULL);
 	int ok = rc == CURLE_OK && status >= 200 && status < 300;

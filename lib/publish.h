@@ -12,6 +12,8 @@ int publish_widget(const char *publish_url, const char *name, long long version,
 /* POSTs a JSON body to <publish_url><channel>; channel must be a
  * validated name. */
 int publish_raw(const char *publish_url, const char *channel, const char *body, struct buf *err);
+/* The same, also giving the HTTP status (0 when there was no answer). */
+int publish_status(const char *publish_url, const char *channel, const char *body, long *status, struct buf *err);
 /* Tells the open pages of a dashboard about an event such as "reload":
  * {"dashboard":SLUG,"event":EVENT} on the channel _d_<slug>. */
 int publish_dashboard_event(const char *publish_url, const char *slug, const char *event, struct buf *err);
