@@ -6,7 +6,9 @@
 // prints the request figures, deliveries, and the memory (RSS) of the nginx
 // workers, the FastCGI workers and MariaDB sampled through the run, and
 // exits non-zero on any failed request, lost update or growing memory.
-//   node bench/soak.mjs [--seconds 180] [--subscribers 1000] [--connections 200]
+//   node bench/soak.mjs [--seconds 180] [--subscribers 1000] [--connections 200] [--renew 60]
+// --renew S: each subscriber renews its stream every ~S seconds, as pages do
+// (every ~10 min); nginx frees a stream's per-message memory only when it ends.
 // tests/integration/soak.test.mjs runs a short version.
 import { spawn, spawnSync } from 'node:child_process';
 import http from 'node:http';
@@ -26,12 +28,22 @@ const rss = (pids, field = 'RssAnon') => pids.reduce((kb, pid) => {
 }, 0);
 const children = (pid) => spawnSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean).map(Number);
 
-/** One EventSource subscriber, kept light: the highest version seen per widget. */
-function subscribe(port, cookie, seen) {
-  return new Promise((resolve) => {
-    const req = http.get({ host: '127.0.0.1', port, path: '/sub/d/soak', agent: false,
-      headers: { Accept: 'text/event-stream', Cookie: cookie } }, (res) => {
-      resolve({ status: res.statusCode, close: () => req.destroy() });
+/**
+ * One EventSource subscriber, kept light: the highest version seen per widget.
+ * With renewMs it reconnects every renewMs (jittered) as the page's script
+ * does, resuming from the last event id it saw, so nothing is lost in between.
+ */
+function subscribe(port, cookie, seen, renewMs = 0) {
+  let lastId = '';
+  let req = null;
+  let timer = null;
+  let closed = false;
+  const sub = { status: 0, renewals: 0, close: () => { closed = true; clearTimeout(timer); req?.destroy(); } };
+  const open = () => new Promise((resolve) => {
+    const headers = { Accept: 'text/event-stream', Cookie: cookie };
+    if (lastId) headers['Last-Event-ID'] = lastId;
+    req = http.get({ host: '127.0.0.1', port, path: '/sub/d/soak', agent: false, headers }, (res) => {
+      resolve(res.statusCode);
       let buf = '';
       res.setEncoding('utf8');
       res.on('data', (d) => {
@@ -40,6 +52,7 @@ function subscribe(port, cookie, seen) {
         while ((i = buf.indexOf('\n')) >= 0) {
           const line = buf.slice(0, i);
           buf = buf.slice(i + 1);
+          if (line.startsWith('id: ')) lastId = line.slice(4);
           if (!line.startsWith('data: ')) continue;
           try {
             const m = JSON.parse(line.slice(6));
@@ -48,11 +61,24 @@ function subscribe(port, cookie, seen) {
         }
       });
     });
-    req.on('error', () => resolve({ status: 0, close: () => {} }));
+    req.on('error', () => resolve(0));
+  });
+  const renew = async () => {
+    if (closed) return;
+    req.destroy();
+    const status = await open();
+    if (status === 200) sub.renewals++;
+    else sub.status = status;
+    timer = setTimeout(renew, renewMs * (0.8 + Math.random() * 0.4));
+  };
+  return open().then((status) => {
+    sub.status = status;
+    if (renewMs > 0 && status === 200) timer = setTimeout(renew, renewMs * (0.8 + Math.random() * 0.4));
+    return sub;
   });
 }
 
-export async function soak({ seconds = 180, subscribers = 1000, connections = 200, log = console.log } = {}) {
+export async function soak({ seconds = 180, subscribers = 1000, connections = 200, renew = 0, log = console.log } = {}) {
   const s = await startStack({ requireLogin: true });
   const result = { ok: false };
   const subs = [];
@@ -71,9 +97,9 @@ export async function soak({ seconds = 180, subscribers = 1000, connections = 20
 
     const seen = Array.from({ length: subscribers }, () => new Map());
     for (let i = 0; i < subscribers; i += 50) {
-      subs.push(...await Promise.all(seen.slice(i, i + 50).map((m) => subscribe(s.port, cookie, m))));
+      subs.push(...await Promise.all(seen.slice(i, i + 50).map((m) => subscribe(s.port, cookie, m, renew * 1000))));
     }
-    const refused = subs.filter((x) => x.status !== 200).length;
+    const refused = () => subs.filter((x) => x.status !== 200).length;
     samples.push({ t: 0, subscribed: true, ...memory() });
 
     const wrk = spawn('wrk', ['-t2', `-c${connections}`, `-d${seconds}s`, '-s', path.join(TOP, 'bench', 'mixed.lua'), s.base],
@@ -82,7 +108,12 @@ export async function soak({ seconds = 180, subscribers = 1000, connections = 20
     wrk.stdout.on('data', (d) => { out += d; });
     const t0 = Date.now();
     const every = Math.max(2, Math.floor(seconds / 10)) * 1000;
-    const done = new Promise((r) => wrk.on('close', r));
+    // wrk missing or killed: stop sampling all the same (no requests counts as a failure).
+    const done = new Promise((r) => {
+      wrk.on('close', r);
+      wrk.on('error', (e) => { out += `wrk: ${e.message}`; r(); });
+      setTimeout(() => { wrk.kill('SIGKILL'); r(); }, (seconds + 30) * 1000).unref();
+    });
     while (await Promise.race([done.then(() => true), sleep(every).then(() => false)]) === false) {
       samples.push({ t: Math.round((Date.now() - t0) / 1000), ...memory() });
     }
@@ -99,6 +130,8 @@ export async function soak({ seconds = 180, subscribers = 1000, connections = 20
       await sleep(200);
     }
 
+    const refusedN = refused();
+    const renewals = subs.reduce((n, x) => n + x.renewals, 0);
     const reqs = Number((out.match(/(\d+) requests in/) || [])[1] || 0);
     const non2xx = Number((out.match(/Non-2xx or 3xx responses: (\d+)/) || [])[1] || 0);
     const sockErr = (out.match(/Socket errors: (.*)/) || [])[1] || 'none';
@@ -111,7 +144,8 @@ export async function soak({ seconds = 180, subscribers = 1000, connections = 20
       const first = med(during.slice(0, q).map((x) => x[k])), lastq = med(during.slice(-q).map((x) => x[k]));
       return first ? lastq / first : 1;
     };
-    log(`soak: ${seconds} s, ${subscribers} subscribers (${refused} refused), wrk -c${connections} mixed pages/fragments/API/pushes`);
+    log(`soak: ${seconds} s, ${subscribers} subscribers (${refusedN} refused${renew ? `, each renewing its stream every ~${renew} s: ${renewals} renewals` : ''}), wrk -c${connections} mixed pages/fragments/API/pushes`);
+    if (!reqs) log(`wrk: ${out.trim() || 'printed nothing'}`);
     log(`requests: ${reqs} (${rps} req/s, mean latency ${mean}), non-2xx: ${non2xx}, socket errors: ${sockErr}`);
     log(`last push 204: ${last.status === 204}, subscribers missing it after 10 s: ${missing}`);
     log('private memory (RssAnon, MiB), and nginx shared memory touched (nchan store):');
@@ -119,9 +153,9 @@ export async function soak({ seconds = 180, subscribers = 1000, connections = 20
     for (const x of samples) log(`  ${String(x.t).padStart(5)}  ${(x.nginx / 1024).toFixed(1).padStart(13)}  ${(x.app / 1024).toFixed(1).padStart(11)}  ${(x.mariadb / 1024).toFixed(1).padStart(7)}  ${(x.shm / 1024).toFixed(1).padStart(9)}${x.subscribed ? '   <- subscribers connected' : ''}`);
     const perSub = ((samples[1].nginx - samples[0].nginx) / subscribers).toFixed(1);
     log(`nginx memory per subscriber: ${perSub} KiB; growth over the run (last/first quarter): nginx ${growth('nginx').toFixed(2)}, app ${growth('app').toFixed(2)}, mariadb ${growth('mariadb').toFixed(2)}`);
-    Object.assign(result, { reqs, non2xx, sockErr, refused, missing, lastStatus: last.status,
+    Object.assign(result, { reqs, non2xx, sockErr, refused: refusedN, renewals, missing, lastStatus: last.status,
       growth: { nginx: growth('nginx'), app: growth('app'), mariadb: growth('mariadb') } });
-    result.ok = reqs > 0 && non2xx === 0 && sockErr === 'none' && refused === 0 && missing === 0 && last.status === 204 &&
+    result.ok = reqs > 0 && non2xx === 0 && sockErr === 'none' && refusedN === 0 && missing === 0 && last.status === 204 &&
       Object.values(result.growth).every((g) => g < 1.25);
     log(result.ok ? 'soak: PASS' : 'soak: FAIL');
     return result;
@@ -136,6 +170,6 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     const i = process.argv.indexOf(`--${name}`);
     return i > 0 ? Number(process.argv[i + 1]) : dflt;
   };
-  const r = await soak({ seconds: arg('seconds', 180), subscribers: arg('subscribers', 1000), connections: arg('connections', 200) });
+  const r = await soak({ seconds: arg('seconds', 180), subscribers: arg('subscribers', 1000), connections: arg('connections', 200), renew: arg('renew', 0) });
   process.exit(r.ok ? 0 : 1);
 }
