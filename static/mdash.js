@@ -31,6 +31,10 @@
   const TICK = 5000;              // ms between "… ago" refreshes and stale checks
   const FETCH_TIMEOUT = 15000;    // ms; a hung fetch must not block a widget forever
   const RECHECK = 5 * 60 * 1000;  // ms between periodic version/access checks
+  // A stream is renewed every ~10 minutes: nginx keeps a little memory per
+  // message sent until a stream's request ends, which adds up on a wall
+  // screen left open for months. The renewal is lossless (recheck on open).
+  const RENEW = 10 * 60 * 1000;
   const MAX_SIZEY = 24;           // the server's limit on a widget's height in rows
 
   const meta = (name) => {
@@ -319,6 +323,7 @@
 
   let es = null;         // current EventSource
   let retryTimer = 0;
+  let renewTimer = 0;
   let attempt = 0;       // failed (re)connects since the last successful open
   let lostAt = 0;        // when the stream was last lost, 0 while live
 
@@ -367,7 +372,8 @@
 
   function connect() {
     clearTimeout(retryTimer);
-    retryTimer = 0;
+    clearTimeout(renewTimer);
+    retryTimer = renewTimer = 0;
     if (es) es.close();
     const src = es = new EventSource(urlFor('sub/d/' + slug));
     let first = true;    // the browser's own reconnects resume with Last-Event-ID
@@ -379,6 +385,8 @@
       lostAt = 0;
       setConn('live');
       recheck();
+      clearTimeout(renewTimer);
+      renewTimer = setTimeout(connect, RENEW * (0.8 + Math.random() * 0.4));
     };
     src.onmessage = onMessage;
     // Dashboard-wide events may be published with an event name, as Dashing does.
@@ -419,6 +427,7 @@
   // cache; reopen if it is restored from there.
   addEventListener('pagehide', () => {
     clearTimeout(retryTimer);
+    clearTimeout(renewTimer);
     if (es) es.close();
     es = null;
   });

@@ -277,3 +277,46 @@ test('on a phone the dashboard fits the screen width', async () => {
     await phone.close();
   }
 });
+
+test('a page renews its stream every ~10 minutes without losing an update pushed meanwhile', async () => {
+  const p = await context.newPage();
+  const errors = [];
+  p.on('pageerror', (e) => errors.push(e.message));
+  const subs = [];
+  p.on('request', (r) => { if (new URL(r.url()).pathname === '/sub/d/b') subs.push(Date.now()); });
+  try {
+    await p.clock.install();
+    await p.goto(`${s.base}/d/b`, { waitUntil: 'load' });
+    await p.waitForSelector('.conn[data-conn="live"]', { timeout: 10000, state: 'attached' });
+    await p.evaluate(() => { window.__marker = 1; });
+    assert.equal(subs.length, 1, 'one stream per page');
+    // Hold the renewed stream back for a moment and push while it is away:
+    // the page must still show that push (it re-checks versions on open).
+    let pushed;
+    await p.route('**/sub/d/b', async (route) => {
+      const res = await s.get('/widgets/msg', { method: 'POST', body: JSON.stringify({ auth_token: token, text: 'while renewing' }) });
+      pushed = res.status;
+      await new Promise((r) => setTimeout(r, 500));
+      await route.continue();
+    });
+    await p.clock.fastForward('13:00'); // past the longest jittered renewal (12 min)
+    await p.waitForFunction(() => document.querySelector('[data-widget="msg"] .text')?.textContent.trim() === 'while renewing',
+      null, { timeout: 5000 }).catch(async () => {
+      assert.fail(`the push made during the renewal never showed; streams opened: ${subs.length}; it shows ` +
+        `"${await p.locator('[data-widget="msg"] .text').textContent()}"`);
+    });
+    assert.equal(pushed, 204);
+    assert.equal(subs.length, 2, 'the stream was renewed once');
+    await p.waitForSelector('.conn[data-conn="live"]', { timeout: 5000, state: 'attached' });
+    await p.unroute('**/sub/d/b');
+    // The renewed stream is live: the next push arrives through it.
+    const res = await s.get('/widgets/msg', { method: 'POST', body: JSON.stringify({ auth_token: token, text: 'after renewal' }) });
+    assert.equal(res.status, 204);
+    await p.waitForFunction(() => document.querySelector('[data-widget="msg"] .text')?.textContent.trim() === 'after renewal',
+      null, { timeout: 3000 });
+    assert.equal(await p.evaluate(() => window.__marker), 1, 'the page was reloaded');
+    assert.deepEqual(errors, []);
+  } finally {
+    await p.close();
+  }
+});
