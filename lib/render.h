@@ -17,6 +17,11 @@ HDF *render_hdf(const struct md_config *cfg);
 int render_file(HDF *hdf, const char *file, struct buf *out, struct buf *err);
 /* Renders one widget's whole element (the fragment the browser swaps in). */
 int render_widget(const struct md_config *cfg, const struct md_widget *w, struct buf *out, struct buf *err);
+/* The same through this process's cache of rendered widgets (render_cache.c):
+ * *hit is 1 when the HTML came from the cache. */
+int render_widget_cached(const struct md_config *cfg, const struct md_widget *w, struct buf *out, struct buf *err,
+			 int *hit);
+void render_cache_clear(void);
 /* Copies a JSON value into the tree under prefix. Object keys that are not
  * [A-Za-z0-9_]{1,64} are skipped: untrusted keys must never make HDF paths. */
 void render_json(HDF *hdf, const char *prefix, json_object *v);

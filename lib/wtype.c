@@ -35,16 +35,24 @@ int wtype_register(const struct mdash_widget_type *t, struct buf *err)
 	return 0;
 }
 
+static const struct mdash_widget_type *const builtin[] = {&wtype_number, &wtype_meter, &wtype_list,  &wtype_text,
+							  &wtype_graph,  &wtype_clock, &wtype_image, &wtype_status};
+
 void wtype_register_builtin(void)
 {
-	static const struct mdash_widget_type *const builtin[] = {&wtype_number, &wtype_meter, &wtype_list,
-								  &wtype_text,   &wtype_graph, &wtype_clock,
-								  &wtype_image,  &wtype_status};
 	struct buf err = {0};
 	for (size_t i = 0; i < sizeof builtin / sizeof builtin[0]; i++)
 		if (!wtype_find(builtin[i]->name))
 			wtype_register(builtin[i], &err);
 	buf_free(&err);
+}
+
+int wtype_builtin(const struct mdash_widget_type *t)
+{
+	for (size_t i = 0; i < sizeof builtin / sizeof builtin[0]; i++)
+		if (t == builtin[i])
+			return 1;
+	return 0;
 }
 
 const struct mdash_widget_type *wtype_find(const char *name)

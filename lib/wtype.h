@@ -11,6 +11,8 @@ int wtype_register(const struct mdash_widget_type *t, struct buf *err);
 /* Registers the built-in types; call once per process. */
 void wtype_register_builtin(void);
 const struct mdash_widget_type *wtype_find(const char *name);
+/* 1 for the types compiled into mdash, 0 for plug-ins' types. */
+int wtype_builtin(const struct mdash_widget_type *t);
 /* The registered types, in registration order. */
 int wtype_count(void);
 const struct mdash_widget_type *wtype_at(int i);

@@ -277,3 +277,46 @@ test('a second dashboard turns GET / into a list of dashboards', async () => {
   const ops = await (await s.get('/api/dashboards/ops')).json();
   assert.equal(ops.widgets.length, dash(s.port).widgets.length);
 });
+
+test('fragments are rendered once per version and never served stale', async () => {
+  const frag = async (name) => {
+    const res = await s.get(`/widget/${name}`);
+    assert.equal(res.status, 200);
+    const el = widgetElement(await res.text(), name);
+    return { cache: res.headers.get('x-cache'), el, text: textOf(el.html) };
+  };
+  await push('note-2', { text: 'first' });
+  // Two app workers: each renders a version at most once, then serves it.
+  const seen = [];
+  for (let i = 0; i < 8; i++) seen.push((await frag('note-2')).cache);
+  assert.ok(seen.filter((c) => c === 'miss').length <= 2, `renders of one version: ${seen.join(' ')}`);
+  assert.ok(seen.includes('hit'), `never served from the cache: ${seen.join(' ')}`);
+  // Every kind of change shows at once.
+  await push('note-2', { text: 'second' });
+  assert.match((await frag('note-2')).text, /second/);
+  let r = await s.mdash(['widget', 'set', 'note-2', 'title=Renamed note']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match((await frag('note-2')).text, /Renamed note/);
+  r = await s.mdash(['widget', 'set', 'note-2', 'col=3', 'row=4']);
+  assert.equal(r.code, 0, r.stderr);
+  const moved = (await frag('note-2')).el.attrs;
+  assert.deepEqual([moved['data-col'], moved['data-row']], ['3', '4']);
+  // A widget removed and made again under its name starts from version 1
+  // again: the old widget's version 1 must not come back.
+  const make = async () => {
+    const a = await s.mdash(['widget', 'add', 'cachy', '--type', 'text', 'dashboard=ops', 'title=Cachy']);
+    assert.equal(a.code, 0, a.stderr);
+  };
+  await make();
+  await push('cachy', { text: 'the old widget' });
+  const v1 = await frag('cachy');
+  assert.equal(v1.el.attrs['data-version'], '1');
+  assert.match(v1.text, /the old widget/);
+  r = await s.mdash(['widget', 'rm', 'cachy']);
+  assert.equal(r.code, 0, r.stderr);
+  await make();
+  await push('cachy', { text: 'brand new' });
+  const again = await frag('cachy');
+  assert.equal(again.el.attrs['data-version'], '1');
+  assert.match(again.text, /brand new/);
+});

@@ -1,0 +1,93 @@
+/* render_cache.c: each process keeps the HTML of the widgets it rendered,
+ * keyed by everything that HTML depends on. When a widget changes, every
+ * open page fetches its fragment at once; with the cache that costs one
+ * render per version and process instead of one per browser, and a page
+ * re-renders only the widgets that changed since it was last served.
+ *
+ * Built-in types only: their HTML is a function of the widget's row alone,
+ * while a plug-in's context function may read anything (settings, files). */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "render.h"
+#include "wtype.h"
+
+/* Direct-mapped: a new entry replaces whatever shared its slot. Enough for
+ * the widgets of the dashboards one process serves; bounded memory. */
+#define SLOTS 256
+
+struct slot {
+	char *key;  /* owned */
+	char *html; /* owned */
+	size_t len;
+};
+static struct slot slots[SLOTS];
+
+/* A length before each text field, so no title or error can make two
+ * different rows spell the same key. The id tells a widget re-created under
+ * the same name from the old one; the version stands for the data. */
+static void put(struct buf *k, const char *s)
+{
+	s = s ? s : "";
+	buf_printf(k, "%zu:%s|", strlen(s), s);
+}
+
+static void key_of(const struct md_widget *w, struct buf *k)
+{
+	buf_printf(k, "%lld|%lld|%d,%d,%d,%d|%ld|", w->id, w->version, w->col, w->row, w->sizex, w->sizey, w->interval);
+	put(k, w->name);
+	put(k, w->type);
+	put(k, w->title);
+	put(k, widget_state(w));
+	put(k, widget_source_kind(w));
+	put(k, w->updated_at);
+	put(k, w->last_error);
+	put(k, w->options);
+}
+
+static uint64_t fnv1a(const char *s, size_t n)
+{
+	uint64_t h = 14695981039346656037ULL;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
+	return h;
+}
+
+int render_widget_cached(const struct md_config *cfg, const struct md_widget *w, struct buf *out, struct buf *err,
+			 int *hit)
+{
+	const struct mdash_widget_type *t = wtype_find(w->type);
+	*hit = 0;
+	if (!t || !wtype_builtin(t))
+		return render_widget(cfg, w, out, err);
+	struct buf key = {0};
+	key_of(w, &key);
+	struct slot *s = &slots[fnv1a(key.data, key.len) % SLOTS];
+	if (s->key && !strcmp(s->key, key.data)) {
+		buf_append(out, s->html, s->len);
+		buf_free(&key);
+		*hit = 1;
+		return 0;
+	}
+	size_t mark = out->len;
+	int rc = render_widget(cfg, w, out, err);
+	if (!rc) {
+		free(s->key);
+		free(s->html);
+		s->len = out->len - mark;
+		s->html = xstrndup(out->data + mark, s->len);
+		s->key = buf_steal(&key);
+	}
+	buf_free(&key);
+	return rc;
+}
+
+void render_cache_clear(void)
+{
+	for (int i = 0; i < SLOTS; i++) {
+		free(slots[i].key);
+		free(slots[i].html);
+	}
+	memset(slots, 0, sizeof slots);
+}
