@@ -35,7 +35,7 @@ int cmd_push(const struct md_config *cfg, int argc, char **argv)
 		fail("JSON: %s", buf_str(&err));
 	else if (!json_object_is_type(fields, json_type_object))
 		fail("JSON: must be an object of widget fields, such as {\"current\": 42}");
-	else if (widget_store(argv[1], fields, &version, &err))
+	else if (widget_store(argv[1], fields, 1, &version, &err))
 		fail("%s", buf_str(&err));
 	else {
 		rc = 0;

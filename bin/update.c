@@ -126,7 +126,7 @@ static int finish(const struct md_config *cfg, const struct opts *o, struct job 
 	long long version;
 	const char *name = j->w->name;
 	int failed = 0;
-	if (j->fields && widget_store(name, j->fields, &version, &err)) {
+	if (j->fields && widget_store(name, j->fields, 1, &version, &err)) {
 		/* The data came, but the database refused it: that is this widget's
 		 * error, shown with its last good value. */
 		buf_reset(&j->error);

@@ -41,17 +41,22 @@ static void store_and_publish(struct req *r, json_object *fields)
 {
 	struct buf err = {0};
 	long long version;
-	int rc = widget_store(r->params[0], fields, &version, &err);
+	/* Not marked pending: the 204 comes after the publish, so a pusher whose
+	 * request died in between sees it and sends again. */
+	int rc = widget_store(r->params[0], fields, 0, &version, &err);
 	if (rc == WIDGET_NOT_FOUND) {
 		resp_error(r, 404, "no widget of that name");
 	} else if (rc) {
 		resp_db_error(r, &err);
 	} else {
-		if (publish_widget(r->cfg->publish_url, r->params[0], version, &err) == 0)
-			widget_published(r->params[0], version, &err);
-		else
+		if (publish_widget(r->cfg->publish_url, r->params[0], version, &err)) {
 			log_warn("widget %s: stored version %lld, publish pending: %s", r->params[0], version,
 				 buf_str(&err));
+			buf_reset(&err);
+			if (widget_unpublished(r->params[0], version, &err))
+				log_warn("widget %s: version %lld not marked pending: %s", r->params[0], version,
+					 buf_str(&err));
+		}
 		resp_empty(r, 204);
 	}
 	buf_free(&err);

@@ -163,7 +163,7 @@ static json_object *merge(const char *type, const char *old_text, const char *op
 	return old;
 }
 
-int widget_store(const char *name, json_object *fields, long long *version, struct buf *err)
+int widget_store(const char *name, json_object *fields, int pending, long long *version, struct buf *err)
 {
 	struct db_result r;
 	if (db_begin(err))
@@ -184,8 +184,8 @@ int widget_store(const char *name, json_object *fields, long long *version, stru
 	const char *text = json_object_to_json_string_ext(merged, JSON_C_TO_STRING_PLAIN);
 	int rc = db_exec("UPDATE widgets SET data = ?, version = ?, updated_at = UTC_TIMESTAMP(3), "
 			 "attempted_at = UTC_TIMESTAMP(3), last_error = NULL, error_at = NULL, "
-			 "publish_pending = 1 WHERE id = ?",
-			 DB_PARAMS(DB_S(text), DB_I(v), DB_I(id)), NULL, err) ||
+			 "publish_pending = ? WHERE id = ?",
+			 DB_PARAMS(DB_S(text), DB_I(v), DB_I(pending), DB_I(id)), NULL, err) ||
 		 db_exec("INSERT INTO widget_history (widget_id, version, data, created_at) "
 			 "VALUES (?, ?, ?, UTC_TIMESTAMP(3))",
 			 DB_PARAMS(DB_I(id), DB_I(v), DB_S(text)), NULL, err);
@@ -228,6 +228,12 @@ fail:
 int widget_published(const char *name, long long version, struct buf *err)
 {
 	return db_exec("UPDATE widgets SET publish_pending = 0 WHERE name = ? AND version = ?",
+		       DB_PARAMS(DB_S(name), DB_I(version)), NULL, err);
+}
+
+int widget_unpublished(const char *name, long long version, struct buf *err)
+{
+	return db_exec("UPDATE widgets SET publish_pending = 1 WHERE name = ? AND version = ?",
 		       DB_PARAMS(DB_S(name), DB_I(version)), NULL, err);
 }
 

@@ -49,15 +49,20 @@ int widget_list_dashboard(long long dashboard_id, struct md_widget **out, int *n
 int widget_list_all(int enabled_only, struct md_widget **out, int *n, struct buf *err);
 
 /* Stores new field values (merged over the current ones) in one
- * transaction with a history row, bumps the version and marks a publish as
- * pending. Returns 0 and the new version, WIDGET_NOT_FOUND, or -1 with
- * nothing written. */
+ * transaction with a history row and bumps the version. Returns 0 and the
+ * new version, WIDGET_NOT_FOUND, or -1 with nothing written.
+ * pending = 1 marks the publish as pending in the same transaction, for a
+ * caller whose crash before publishing nobody would notice (the updater);
+ * 0 for one whose client sees that crash and retries (the push API), which
+ * spares a second commit: it calls widget_unpublished if the publish fails. */
 #define WIDGET_NOT_FOUND (-2)
-int widget_store(const char *name, json_object *fields, long long *version, struct buf *err);
+int widget_store(const char *name, json_object *fields, int pending, long long *version, struct buf *err);
 /* Records a failed update: the last good value stays, the error shows. */
 int widget_store_error(const char *name, const char *message, long long *version, struct buf *err);
 /* Records that version was published (a newer pending one stays pending). */
 int widget_published(const char *name, long long version, struct buf *err);
+/* Marks version's publish as pending, for the updater to retry. */
+int widget_unpublished(const char *name, long long version, struct buf *err);
 
 /* Loads the free-form settings (before an update function runs) and
  * stores those it saved (after). */
