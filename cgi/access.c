@@ -11,10 +11,18 @@
 #include "form.h"
 #include "handlers.h"
 #include "render.h"
+#include "viewer.h"
 #include "widget.h"
 #include <openssl/crypto.h>
 
 #define SESSION_COOKIE "mdash_session"
+
+/* The session cookie's value, or NULL (cookie must be freed). */
+static const char *session_cookie(struct req *r, struct buf *cookie)
+{
+	const char *header = req_env(r, "HTTP_COOKIE");
+	return header && cookie_get(header, SESSION_COOKIE, cookie) == 1 ? cookie->data : NULL;
+}
 
 const struct md_user *req_user(struct req *r)
 {
@@ -22,13 +30,41 @@ const struct md_user *req_user(struct req *r)
 		return r->user.id ? &r->user : NULL;
 	r->user_loaded = 1;
 	struct buf cookie = {0}, err = {0};
-	const char *header = req_env(r, "HTTP_COOKIE");
-	if (header && cookie_get(header, SESSION_COOKIE, &cookie) == 1 &&
-	    session_find(r->cfg, cookie.data, &r->user, &err) < 0)
+	const char *value = session_cookie(r, &cookie);
+	if (value && session_find(r->cfg, value, &r->user, &err) < 0)
 		r->db_failed = 1;
 	buf_free(&cookie);
 	buf_free(&err);
 	return r->user.id ? &r->user : NULL;
+}
+
+/* Grants learnt along the way, so that no check asks the database twice. */
+static void remember_grant(struct req *r, long long dashboard, int ok)
+{
+	r->grants = xrealloc(r->grants, (size_t)(r->ngrants + 1) * sizeof *r->grants);
+	r->grants[r->ngrants++] = (struct grant){dashboard, ok};
+}
+
+/* user_can_see, answered from what the request already learnt if it can. */
+static int can_see(struct req *r, const struct md_user *u, long long dashboard, struct buf *err)
+{
+	if (u->role == ROLE_ADMIN || u->all_dashboards)
+		return 1;
+	for (int i = 0; i < r->ngrants; i++)
+		if (r->grants[i].dashboard == dashboard)
+			return r->grants[i].ok;
+	int ok = user_can_see(u, dashboard, err);
+	if (ok >= 0)
+		remember_grant(r, dashboard, ok);
+	return ok;
+}
+
+void req_access_free(struct req *r)
+{
+	user_free(&r->user);
+	free(r->grants);
+	r->grants = NULL;
+	r->ngrants = 0;
 }
 
 void req_session_cookie(struct req *r, const char *value, int max_age)
@@ -87,7 +123,7 @@ int dashboard_allowed(struct req *r, long long dashboard_id)
 		return 0;
 	}
 	struct buf err = {0};
-	int ok = dashboard_id ? user_can_see(u, dashboard_id, &err) : u->role == ROLE_ADMIN;
+	int ok = dashboard_id ? can_see(r, u, dashboard_id, &err) : u->role == ROLE_ADMIN;
 	if (ok < 0)
 		resp_db_error(r, &err);
 	else if (!ok)
@@ -146,50 +182,100 @@ int visible(struct req *r, long long dashboard_id)
 	struct buf err = {0};
 	if (!r->cfg->require_login && !u)
 		return 1;
-	int ok = u ? user_can_see(u, dashboard_id, &err) : 0;
+	int ok = u ? can_see(r, u, dashboard_id, &err) : 0;
 	buf_free(&err);
 	return ok > 0;
 }
 
 int req_dashboard(struct req *r, struct md_dashboard *d, struct md_widget **ws, int *n)
 {
+	struct md_dashboard *list, *found;
+	int nlist, ok = 0;
 	struct buf err = {0};
 	memset(d, 0, sizeof *d);
 	if (ws)
 		*ws = NULL, *n = 0;
-	if (!page_allowed(r))
+	/* The whole list: the same query says who asks. */
+	if (!req_dashboards(r, &list, &nlist))
 		return 0;
-	int found = dashboard_load(r->target, d, &err);
-	if (found < 0)
-		resp_db_error(r, &err);
-	else if (found == 0)
+	if (!page_allowed(r)) {
+		/* answered */
+	} else if (!(found = dashboard_find(list, nlist, r->target))) {
 		resp_error(r, 404, "There is no dashboard of that name.");
-	else if (!dashboard_allowed(r, d->id))
-		found = -1;
-	else if (ws && widget_list_dashboard(d->id, ws, n, &err)) {
-		resp_db_error(r, &err);
-		found = -1;
+	} else if (dashboard_allowed(r, found->id)) {
+		*d = *found; /* moved out of the list */
+		memset(found, 0, sizeof *found);
+		ok = 1;
+		if (ws && widget_list_dashboard(d->id, ws, n, &err)) {
+			resp_db_error(r, &err);
+			dashboard_free(d);
+			ok = 0;
+		}
 	}
-	if (found < 0 && d->slug)
-		dashboard_free(d);
+	dashboard_list_free(list, nlist);
 	buf_free(&err);
-	return found > 0;
+	return ok;
+}
+
+/* The widget and who asks, in one query; 0 (nothing learnt of the session)
+ * when there is no such widget. */
+static int load_widget_and_user(struct req *r, struct md_widget *w, struct buf *err)
+{
+	struct buf cookie = {0};
+	int has_user, granted;
+	int found = viewer_widget(r->cfg, session_cookie(r, &cookie), r->target, w, &r->user, &has_user, &granted, err);
+	buf_free(&cookie);
+	if (found == 1) {
+		r->user_loaded = 1;
+		if (has_user && w->dashboard_id)
+			remember_grant(r, w->dashboard_id, granted);
+	}
+	return found;
 }
 
 int req_widget(struct req *r, struct md_widget *w)
 {
 	struct buf err = {0};
-	if (!page_allowed(r))
-		return 0;
-	int found = widget_load(r->target, w, &err);
-	if (found < 0)
+	int found = r->share_id || r->user_loaded ? widget_load(r->target, w, &err) : load_widget_and_user(r, w, &err);
+	if (found < 0) {
 		resp_db_error(r, &err);
-	else if (found == 0)
+	} else if (!page_allowed(r)) {
+		/* Anonymous: the login page, whether the widget exists or not. */
+		if (found)
+			widget_free(w);
+		found = 0;
+	} else if (found == 0) {
 		resp_error(r, 404, "There is no widget of that name.");
-	else if (!dashboard_allowed(r, w->dashboard_id)) {
+	} else if (!dashboard_allowed(r, w->dashboard_id)) {
 		widget_free(w);
 		found = 0;
 	}
 	buf_free(&err);
 	return found > 0;
+}
+
+int req_dashboards(struct req *r, struct md_dashboard **list, int *n)
+{
+	struct buf err = {0}, cookie = {0};
+	int rc;
+	if (r->share_id || r->user_loaded) {
+		rc = dashboard_list(list, n, &err);
+	} else {
+		int *granted, has_user;
+		rc = viewer_dashboards(r->cfg, session_cookie(r, &cookie), list, n, &granted, &r->user, &has_user,
+				       &err);
+		/* No dashboard at all: the session is still unknown. */
+		if (!rc && *n) {
+			r->user_loaded = 1;
+			for (int i = 0; has_user && i < *n; i++)
+				remember_grant(r, (*list)[i].id, granted[i]);
+		}
+		if (!rc)
+			free(granted);
+	}
+	if (rc)
+		resp_db_error(r, &err);
+	buf_free(&err);
+	buf_free(&cookie);
+	return rc == 0;
 }

@@ -75,12 +75,10 @@ void api_dashboards(struct req *r)
 {
 	struct md_dashboard *list;
 	int n;
-	struct buf err = {0};
-	if (!page_allowed(r))
+	if (!req_dashboards(r, &list, &n))
 		return;
-	if (dashboard_list(&list, &n, &err)) {
-		resp_db_error(r, &err);
-		buf_free(&err);
+	if (!page_allowed(r)) {
+		dashboard_list_free(list, n);
 		return;
 	}
 	json_object *o = json_object_new_object(), *arr = json_object_new_array();

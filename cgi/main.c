@@ -105,7 +105,7 @@ static void handle(FCGX_Request *fr, const struct md_config *cfg)
 	if (!r.answered)
 		resp_error(&r, 500, "The handler gave no answer.");
 	buf_free(&r.headers);
-	user_free(&r.user);
+	req_access_free(&r);
 }
 
 static int worker(int listen_fd, const struct md_config *cfg)

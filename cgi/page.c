@@ -31,11 +31,10 @@ void page_index(struct req *r)
 	struct md_dashboard *list;
 	int n;
 	struct buf err = {0}, html = {0};
-	if (!page_allowed(r))
+	if (!req_dashboards(r, &list, &n))
 		return;
-	if (dashboard_list(&list, &n, &err)) {
-		resp_db_error(r, &err);
-		buf_free(&err);
+	if (!page_allowed(r)) {
+		dashboard_list_free(list, n);
 		return;
 	}
 	int nvisible = 0, last = -1;
@@ -63,17 +62,9 @@ void page_index(struct req *r)
 	buf_free(&html);
 }
 
-/* The page needs the list of dashboards for its navigation; the dashboard
- * itself is taken from that list rather than asked for again (one database
- * round trip fewer on the busiest page). */
-static const struct md_dashboard *find_slug(const struct md_dashboard *list, int n, const char *slug)
-{
-	for (int i = 0; i < n; i++)
-		if (!strcmp(list[i].slug, slug))
-			return &list[i];
-	return NULL;
-}
-
+/* The page needs the list of dashboards for its navigation: the dashboard
+ * itself is taken from that list rather than asked for again, and the same
+ * query says who asks (req_dashboards): two round trips for the whole page. */
 void page_dashboard(struct req *r)
 {
 	struct md_dashboard *all = NULL;
@@ -81,13 +72,10 @@ void page_dashboard(struct req *r)
 	struct md_widget *ws = NULL;
 	int nall = 0, nw = 0;
 	struct buf err = {0}, html = {0}, one = {0};
-	if (!page_allowed(r))
-		return;
-	if (dashboard_list(&all, &nall, &err) || !(d = find_slug(all, nall, r->target))) {
-		if (err.len)
-			resp_db_error(r, &err);
-		else
-			resp_error(r, 404, "There is no dashboard of that name.");
+	if (!req_dashboards(r, &all, &nall) || !page_allowed(r))
+		goto out;
+	if (!(d = dashboard_find(all, nall, r->target))) {
+		resp_error(r, 404, "There is no dashboard of that name.");
 		goto out;
 	}
 	if (!dashboard_allowed(r, d->id))

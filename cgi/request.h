@@ -27,12 +27,18 @@ struct req {
 	const char *target;  /* the route's last {id}: the dashboard or widget asked for */
 	struct md_user user; /* who is asking (access.c), once loaded */
 	int user_loaded, db_failed;
+	struct grant *grants; /* what access.c learnt of the user's grants; owned */
+	int ngrants;
 	long long share_id; /* on a share link's routes (share.c): the link */
 	long long share_dashboard;
 	char share_slug[IDENT_MAX + 1];
 };
 
 /* access.c: the session's user or NULL; the checks every handler makes. */
+struct grant {
+	long long dashboard;
+	int ok;
+};
 const struct md_user *req_user(struct req *r);
 void req_session_cookie(struct req *r, const char *value, int max_age);
 /* 1 when the request may read (login, when required); else answered. */
@@ -46,6 +52,12 @@ struct md_dashboard;
 struct md_widget;
 int req_dashboard(struct req *r, struct md_dashboard *d, struct md_widget **ws, int *n);
 int req_widget(struct req *r, struct md_widget *w);
+/* Every dashboard (display order), learning who asks in the same query.
+ * 1, or 0 when answered (database error). Checks no access: callers ask
+ * page_allowed and visible. The caller frees the list. */
+int req_dashboards(struct req *r, struct md_dashboard **list, int *n);
+/* Frees what access.c keeps in the request. */
+void req_access_free(struct req *r);
 /* A page's data tree: render_hdf plus who is logged in and the CSRF token. */
 HDF *page_hdf(struct req *r);
 /* Whether the dashboard belongs in this user's navigation. */

@@ -224,30 +224,53 @@ int session_start(struct md_user *u, char **cookie, struct buf *err)
 	return 0;
 }
 
+void session_key(const struct md_config *cfg, const char *cookie, struct session_key *k)
+{
+	k->hash[0] = '\0';
+	if (cookie && strlen(cookie) == 64)
+		sha256_hex(cookie, 64, k->hash);
+	k->idle_minutes = cfg->session_idle_minutes;
+	k->max_days = cfg->session_max_days;
+}
+
+/* The columns of SESSION_COLS, from col. */
+int session_from_row(const struct db_result *r, int i, int col, const struct session_key *k, struct md_user *u)
+{
+	if (!db_cell(r, i, col))
+		return 0;
+	memset(u, 0, sizeof *u);
+	u->id = db_cell_int(r, i, col, 0);
+	u->name = xstrdup(db_cell(r, i, col + 1));
+	u->role = !strcmp(db_cell(r, i, col + 2), "admin") ? ROLE_ADMIN : ROLE_VIEWER;
+	u->all_dashboards = (int)db_cell_int(r, i, col + 3, 0);
+	u->csrf = xstrdup(db_cell(r, i, col + 4));
+	snprintf(u->channel, sizeof u->channel, "_x_%.16s", k->hash);
+	/* Touch the session at most once a minute: reads stay reads. */
+	if (db_cell_int(r, i, col + 5, 0) >= 60) {
+		struct buf err = {0};
+		db_exec("UPDATE sessions SET seen_at = UTC_TIMESTAMP(3) WHERE id_hash = ?", DB_PARAMS(DB_S(k->hash)),
+			NULL, &err);
+		buf_free(&err);
+	}
+	return 1;
+}
+
+int session_granted(const struct db_result *r, int i, int col)
+{
+	return db_cell_int(r, i, col + 6, 0) == 1;
+}
+
 int session_find(const struct md_config *cfg, const char *cookie, struct md_user *u, struct buf *err)
 {
-	char hash[65];
+	struct session_key k;
 	struct db_result r;
-	if (!cookie || strlen(cookie) != 64)
+	session_key(cfg, cookie, &k);
+	if (!*k.hash)
 		return 0;
-	sha256_hex(cookie, 64, hash);
-	if (db_exec("SELECT u.id, u.name, u.role, u.all_dashboards, s.csrf, "
-		    "TIMESTAMPDIFF(SECOND, s.seen_at, UTC_TIMESTAMP(3)) FROM sessions s JOIN users u ON u.id = "
-		    "s.user_id "
-		    "WHERE s.id_hash = ? AND s.seen_at > UTC_TIMESTAMP(3) - INTERVAL ? MINUTE "
-		    "AND s.created_at > UTC_TIMESTAMP(3) - INTERVAL ? DAY",
-		    DB_PARAMS(DB_S(hash), DB_I(cfg->session_idle_minutes), DB_I(cfg->session_max_days)), &r, err))
+	if (db_exec("SELECT " SESSION_COLS " FROM (SELECT 1) one " SESSION_JOIN("0") "WHERE s.id_hash IS NOT NULL",
+		    DB_PARAMS(SESSION_PARAMS(&k)), &r, err))
 		return -1;
-	int found = r.nrows == 1;
-	if (found) {
-		load_user(&r, 0, u);
-		u->csrf = xstrdup(db_cell(&r, 0, 4));
-		snprintf(u->channel, sizeof u->channel, "_x_%.16s", hash);
-		/* Touch the session at most once a minute: reads stay reads. */
-		if (db_cell_int(&r, 0, 5, 0) >= 60)
-			db_exec("UPDATE sessions SET seen_at = UTC_TIMESTAMP(3) WHERE id_hash = ?",
-				DB_PARAMS(DB_S(hash)), NULL, err);
-	}
+	int found = r.nrows == 1 && session_from_row(&r, 0, 0, &k, u);
 	db_result_free(&r);
 	return found;
 }

@@ -18,6 +18,31 @@ struct md_user {
 	char channel[20]; /* the session's push channel, _x_<16 hex>, or "" */
 };
 
+/* A request's session read in the same query as what the request asks for
+ * (viewer.c): SESSION_JOIN(dashboard id column) goes after that query's
+ * FROM clause and takes SESSION_PARAMS; SESSION_COLS end its column list,
+ * the session's user and whether it holds a grant for that dashboard, NULLs
+ * when there is no live session. */
+struct session_key {
+	char hash[65]; /* of the cookie; "" (matching nothing) without one */
+	long long idle_minutes, max_days;
+};
+void session_key(const struct md_config *cfg, const char *cookie, struct session_key *k);
+#define SESSION_JOIN(dashboard_id)                                                                                     \
+	"LEFT JOIN sessions s ON s.id_hash = ? AND s.seen_at > UTC_TIMESTAMP(3) - INTERVAL ? MINUTE "                  \
+	"AND s.created_at > UTC_TIMESTAMP(3) - INTERVAL ? DAY LEFT JOIN users u ON u.id = s.user_id "                  \
+	"LEFT JOIN user_dashboards g ON g.user_id = u.id AND g.dashboard_id = " dashboard_id " "
+#define SESSION_PARAMS(k) DB_S((k)->hash), DB_I((k)->idle_minutes), DB_I((k)->max_days)
+#define SESSION_COLS                                                                                                   \
+	"u.id, u.name, u.role, u.all_dashboards, s.csrf, TIMESTAMPDIFF(SECOND, s.seen_at, UTC_TIMESTAMP(3)), "         \
+	"g.user_id IS NOT NULL"
+/* Row i's session columns, from col: 1 and the user in u (its session
+ * touched as session_find does), or 0 when there is no live session. */
+struct db_result;
+int session_from_row(const struct db_result *r, int i, int col, const struct session_key *k, struct md_user *u);
+/* Whether row i's user holds a grant for the row's dashboard. */
+int session_granted(const struct db_result *r, int i, int col);
+
 /* The push channels of a user's sessions, to tell their pages to reload
  * when access changes: calls fn for each. */
 int user_session_channels(const char *name, void (*fn)(const char *channel, void *ctx), void *ctx, struct buf *err);

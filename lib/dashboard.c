@@ -6,9 +6,7 @@
 
 #include "db.h"
 
-#define DASHBOARD_COLS "id, slug, title, description, columns FROM dashboards "
-
-static void from_row(const struct db_result *r, int i, struct md_dashboard *d)
+void dashboard_from_row(const struct db_result *r, int i, struct md_dashboard *d)
 {
 	const char *desc = db_cell(r, i, 3);
 	d->id = db_cell_int(r, i, 0, 0);
@@ -21,11 +19,11 @@ static void from_row(const struct db_result *r, int i, struct md_dashboard *d)
 int dashboard_load(const char *slug, struct md_dashboard *d, struct buf *err)
 {
 	struct db_result r;
-	if (db_exec("SELECT " DASHBOARD_COLS "WHERE slug = ?", DB_PARAMS(DB_S(slug)), &r, err))
+	if (db_exec("SELECT " DASHBOARD_COLS "FROM dashboards d WHERE d.slug = ?", DB_PARAMS(DB_S(slug)), &r, err))
 		return -1;
 	int found = r.nrows > 0;
 	if (found)
-		from_row(&r, 0, d);
+		dashboard_from_row(&r, 0, d);
 	db_result_free(&r);
 	return found;
 }
@@ -35,15 +33,23 @@ int dashboard_list(struct md_dashboard **out, int *n, struct buf *err)
 	struct db_result r;
 	*out = NULL;
 	*n = 0;
-	if (db_exec("SELECT " DASHBOARD_COLS "ORDER BY position, slug", DB_NOPARAMS, &r, err))
+	if (db_exec("SELECT " DASHBOARD_COLS "FROM dashboards d " DASHBOARD_ORDER, DB_NOPARAMS, &r, err))
 		return -1;
 	if (r.nrows)
 		*out = xcalloc((size_t)r.nrows, sizeof **out);
 	for (int i = 0; i < r.nrows; i++)
-		from_row(&r, i, &(*out)[i]);
+		dashboard_from_row(&r, i, &(*out)[i]);
 	*n = r.nrows;
 	db_result_free(&r);
 	return 0;
+}
+
+struct md_dashboard *dashboard_find(struct md_dashboard *list, int n, const char *slug)
+{
+	for (int i = 0; i < n; i++)
+		if (!strcmp(list[i].slug, slug))
+			return &list[i];
+	return NULL;
 }
 
 void dashboard_free(struct md_dashboard *d)

@@ -8,17 +8,6 @@
 #include "db.h"
 #include "wtype.h"
 
-/* The one column list every loader uses, in struct order. */
-#define WIDGET_COLS                                                                                                    \
-	"w.id, w.name, w.type, w.title, d.slug, w.col, w.`row`, w.sizex, w.sizey, "                                    \
-	"w.update_interval, w.enabled, w.source, w.options, w.data, w.version, "                                       \
-	"DATE_FORMAT(w.updated_at, '%Y-%m-%d %H:%i:%s.%f'), "                                                          \
-	"IFNULL(TIMESTAMPDIFF(SECOND, w.updated_at, UTC_TIMESTAMP(3)), -1), "                                          \
-	"IFNULL(CAST(w.update_interval AS SIGNED) * 1000 - TIMESTAMPDIFF(MICROSECOND, w.attempted_at, "                \
-	"UTC_TIMESTAMP(3)) DIV 1000, 0), "                                                                             \
-	"w.last_error, w.publish_pending, IFNULL(w.dashboard_id, 0) "                                                  \
-	"FROM widgets w LEFT JOIN dashboards d ON d.id = w.dashboard_id "
-
 static char *dup_or_null(const char *s)
 {
 	return s ? xstrdup(s) : NULL;
@@ -34,7 +23,7 @@ static json_object *parse_object(const char *text)
 	return o ? o : json_object_new_object();
 }
 
-static void from_row(const struct db_result *r, int i, struct md_widget *w)
+void widget_from_row(const struct db_result *r, int i, struct md_widget *w)
 {
 	memset(w, 0, sizeof *w);
 	w->id = db_cell_int(r, i, 0, 0);
@@ -60,7 +49,6 @@ static void from_row(const struct db_result *r, int i, struct md_widget *w)
 	w->last_error = dup_or_null(db_cell(r, i, 18));
 	w->publish_pending = (int)db_cell_int(r, i, 19, 0);
 	w->dashboard_id = db_cell_int(r, i, 20, 0);
-	w->data_obj = parse_object(w->data);
 	w->options_obj = parse_object(w->options);
 	w->source_obj = parse_object(w->source);
 }
@@ -75,7 +63,7 @@ static int load_list(const char *sql, const struct db_param *p, int np, struct m
 	if (r.nrows) {
 		*out = xcalloc((size_t)r.nrows, sizeof **out);
 		for (int i = 0; i < r.nrows; i++)
-			from_row(&r, i, &(*out)[i]);
+			widget_from_row(&r, i, &(*out)[i]);
 	}
 	*n = r.nrows;
 	db_result_free(&r);
@@ -86,7 +74,7 @@ int widget_load(const char *name, struct md_widget *w, struct buf *err)
 {
 	struct md_widget *list;
 	int n;
-	if (load_list("SELECT " WIDGET_COLS "WHERE w.name = ?", DB_PARAMS(DB_S(name)), &list, &n, err))
+	if (load_list("SELECT " WIDGET_COLS WIDGET_FROM "WHERE w.name = ?", DB_PARAMS(DB_S(name)), &list, &n, err))
 		return -1;
 	if (n == 0)
 		return 0;
@@ -97,15 +85,16 @@ int widget_load(const char *name, struct md_widget *w, struct buf *err)
 
 int widget_list_dashboard(long long dashboard_id, struct md_widget **out, int *n, struct buf *err)
 {
-	return load_list("SELECT " WIDGET_COLS "WHERE w.dashboard_id = ? ORDER BY w.`row`, w.col, w.name",
+	return load_list("SELECT " WIDGET_COLS WIDGET_FROM "WHERE w.dashboard_id = ? ORDER BY w.`row`, w.col, w.name",
 			 DB_PARAMS(DB_I(dashboard_id)), out, n, err);
 }
 
 int widget_list_all(int enabled_only, struct md_widget **out, int *n, struct buf *err)
 {
 	if (enabled_only)
-		return load_list("SELECT " WIDGET_COLS "WHERE w.enabled = 1 ORDER BY w.name", DB_NOPARAMS, out, n, err);
-	return load_list("SELECT " WIDGET_COLS "ORDER BY w.name", DB_NOPARAMS, out, n, err);
+		return load_list("SELECT " WIDGET_COLS WIDGET_FROM "WHERE w.enabled = 1 ORDER BY w.name", DB_NOPARAMS,
+				 out, n, err);
+	return load_list("SELECT " WIDGET_COLS WIDGET_FROM "ORDER BY w.name", DB_NOPARAMS, out, n, err);
 }
 
 const char *widget_state(const struct md_widget *w)
@@ -121,6 +110,10 @@ const char *widget_state(const struct md_widget *w)
 
 json_object *widget_data(const struct md_widget *w)
 {
+	/* Parsed on first use: a widget served from the render cache never
+	 * needs it, and a graph's data can be large. Never a const object. */
+	if (!w->data_obj)
+		((struct md_widget *)w)->data_obj = parse_object(w->data);
 	return w->data_obj;
 }
 
@@ -342,12 +335,12 @@ static int get_number(json_object *o, const char *key, double *out)
 
 const char *mdash_field(const mdash_widget *w, const char *key)
 {
-	return get_string(w->data_obj, key);
+	return get_string(widget_data(w), key);
 }
 
 int mdash_field_number(const mdash_widget *w, const char *key, double *out)
 {
-	return get_number(w->data_obj, key, out);
+	return get_number(widget_data(w), key, out);
 }
 
 const char *mdash_option(const mdash_widget *w, const char *key)

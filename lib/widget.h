@@ -25,7 +25,7 @@ struct md_widget {
 	long long due_in_ms; /* until the next pull is due (<= 0: due now) */
 	char *last_error;
 	int publish_pending;
-	json_object *data_obj;    /* parsed data ({} when none); owned */
+	json_object *data_obj;    /* parsed data ({} when none), on first widget_data(); owned */
 	json_object *options_obj; /* parsed options; owned */
 	json_object *source_obj;  /* parsed source; owned */
 	json_object *settings;    /* free-form settings, when loaded; owned */
@@ -40,6 +40,21 @@ const char *widget_source_kind(const struct md_widget *w);
 json_object *widget_data(const struct md_widget *w);
 json_object *widget_options(const struct md_widget *w);
 json_object *widget_source(const struct md_widget *w);
+
+/* The one column list every loader uses, in struct order, and its table
+ * (w, with the dashboard as d); widget_from_row reads one row of it. */
+#define WIDGET_COLS                                                                                                    \
+	"w.id, w.name, w.type, w.title, d.slug, w.col, w.`row`, w.sizex, w.sizey, "                                    \
+	"w.update_interval, w.enabled, w.source, w.options, w.data, w.version, "                                       \
+	"DATE_FORMAT(w.updated_at, '%Y-%m-%d %H:%i:%s.%f'), "                                                          \
+	"IFNULL(TIMESTAMPDIFF(SECOND, w.updated_at, UTC_TIMESTAMP(3)), -1), "                                          \
+	"IFNULL(CAST(w.update_interval AS SIGNED) * 1000 - TIMESTAMPDIFF(MICROSECOND, w.attempted_at, "                \
+	"UTC_TIMESTAMP(3)) DIV 1000, 0), "                                                                             \
+	"w.last_error, w.publish_pending, IFNULL(w.dashboard_id, 0) "
+#define WIDGET_NCOLS 21
+#define WIDGET_FROM "FROM widgets w LEFT JOIN dashboards d ON d.id = w.dashboard_id "
+struct db_result;
+void widget_from_row(const struct db_result *r, int i, struct md_widget *w);
 
 /* Loaders: 1 found, 0 not found, -1 database error (in err). */
 int widget_load(const char *name, struct md_widget *w, struct buf *err);

@@ -155,6 +155,11 @@ test('anonymous: pages go to the login form, APIs get 401 JSON, the stream 403; 
     const body = await (await anon(p)).text();
     assert.doesNotMatch(body, /42|hello ops|world domination|Secret plans/, `anonymous ${p} shows data`);
   }
+  // ...not even whether a widget or dashboard exists.
+  for (const [real, none] of [['/widget/orders', '/widget/no-such'], ['/api/widgets/orders', '/api/widgets/no-such'],
+    ['/d/ops', '/d/no-such'], ['/api/dashboards/ops', '/api/dashboards/no-such']]) {
+    assert.equal(await status(anon, none), await status(anon, real), `anonymous ${none} answers unlike ${real}`);
+  }
   assert.equal(await status(anon, '/healthz'), 200);
   assert.equal(await status(anon, '/static/mdash.css'), 200);
   res = await anon('/login?next=/d/ops');
