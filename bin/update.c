@@ -53,6 +53,7 @@ struct job {
 	const char *value_field;
 	json_object *fields;
 	struct buf error;
+	long long published; /* the version the dashboards were told of, or 0 */
 	struct job *next_done;
 };
 
@@ -146,7 +147,7 @@ static int finish(const struct md_config *cfg, const struct opts *o, struct job 
 		failed = 1;
 	}
 	if (publish_widget(cfg->publish_url, name, version, &err) == 0) {
-		widget_published(name, version, &err);
+		j->published = version;
 		if (!failed && !o->quiet)
 			printf("Successfully updated %s\n", name);
 	} else {
@@ -165,6 +166,30 @@ static int finish(const struct md_config *cfg, const struct opts *o, struct job 
 	fflush(stdout);
 	buf_free(&err);
 	return failed;
+}
+
+/* A pass records its publishes in one transaction at its end: one disk sync
+ * instead of one per widget. Until then (and if the pass dies first) they
+ * stay pending and the next pass tells the dashboards again, which is
+ * harmless: a page ignores a version it already shows. */
+static void record_published(struct job **jobs, int n)
+{
+	struct buf err = {0};
+	int any = 0;
+	for (int i = 0; i < n; i++)
+		any |= jobs[i]->published > 0;
+	if (!any)
+		return;
+	if (db_begin(&err) == 0) {
+		for (int i = 0; i < n && !err.len; i++)
+			if (jobs[i]->published)
+				widget_published(jobs[i]->w->name, jobs[i]->published, &err);
+		if (err.len || db_commit(&err))
+			db_rollback();
+	}
+	if (err.len)
+		fprintf(stderr, "Could not record the publishes (they will be repeated): %s\n", buf_str(&err));
+	buf_free(&err);
 }
 
 /* Fetches every job on min(threads, jobs) threads, finishing each as it
@@ -192,6 +217,7 @@ static int run_jobs(const struct md_config *cfg, const struct opts *o, struct jo
 		pthread_mutex_unlock(&p.mu);
 		failures += finish(cfg, o, j);
 	}
+	record_published(jobs, n);
 	for (int i = 0; i < nthreads; i++)
 		pthread_join(t[i], NULL);
 	pthread_mutex_destroy(&p.mu);
