@@ -186,16 +186,18 @@ function makeStack(dir, port, stackEnv = {}) {
     },
 
     /** dev/stack CMD DIR (up, stop-db, start-db, stop-nginx, start-nginx, status). */
-    async stack(cmd) {
-      const r = await run(STACK, [cmd, dir], { env, timeout: 90000 });
+    async stack(cmd, extraEnv = {}) {
+      const r = await run(STACK, [cmd, dir], { env: { ...env, ...extraEnv }, timeout: 90000 });
       if (r.code !== 0) throw new Error(`dev/stack ${cmd} failed (exit ${r.code}):\n${r.stdout}${r.stderr}`);
       return r;
     },
 
     /** Restarts the FastCGI app (it reads the settings file and loads the
      *  plug-ins at start): TERM to the pid in DIR/run/fcgi.pid, then
-     *  `dev/stack up DIR`, which starts it again and waits until it answers. */
-    async restartApp() {
+     *  `dev/stack up DIR`, which starts it again and waits until it answers.
+     *  appConfig: another settings file for the app alone (dev/stack's
+     *  MDASH_APP_CONFIG) until the next restart. */
+    async restartApp(appConfig) {
       const pid = await s.pid('fcgi');
       if (pid) {
         try { process.kill(pid, 'SIGTERM'); } catch { /* already gone */ }
@@ -204,7 +206,7 @@ function makeStack(dir, port, stackEnv = {}) {
           await sleep(50);
         }
       }
-      return s.stack('up');
+      return s.stack('up', appConfig ? { MDASH_APP_CONFIG: appConfig } : {});
     },
 
     /** The pid in DIR/run/NAME.pid, or null. */

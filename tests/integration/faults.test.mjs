@@ -6,8 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { appendFile, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { spawn } from 'node:child_process';
-import { startStack, sse, sleep, waitFor, widgetElement, byClass, APP } from '../harness/stack.mjs';
+import { startStack, sse, sleep, waitFor, widgetElement, byClass } from '../harness/stack.mjs';
 
 let s;
 let token;
@@ -180,15 +179,9 @@ test('a push whose publish failed is stored, answered 204, and published by the 
   const conf = await readFile(s.config, 'utf8');
   const bad = path.join(s.dir, 'bad-publisher.hdf');
   await writeFile(bad, conf.replace(/^PublishURL *=.*$/m, 'PublishURL = http://127.0.0.1:9/pub/'));
-  const pid = await s.pid('fcgi');
-  process.kill(pid, 'SIGTERM');
-  await waitFor(() => { try { process.kill(pid, 0); return false; } catch { return true; } }, { message: 'the app to stop' });
-  const sock = path.join(s.dir, 'run', 'fcgi.sock');
-  const app = spawn('spawn-fcgi', ['-n', '-s', sock, '-M', '0660', '--', APP],
-    { env: { ...process.env, MDASH_CONFIG: bad }, stdio: 'ignore' });
+  await s.restartApp(bad);
   let version;
   try {
-    await waitFor(async () => (await s.get('/healthz')).status === 200, { ms: 10000, message: 'the app on the bad publisher' });
     const res = await s.get('/widgets/p', { method: 'POST', body: JSON.stringify({ auth_token: token, text: 'unannounced' }) });
     assert.equal(res.status, 204, await res.text());
     const w = await api('p');
@@ -197,9 +190,7 @@ test('a push whose publish failed is stored, answered 204, and published by the 
     const [[pending]] = await s.sql("SELECT publish_pending FROM widgets WHERE name = 'p'");
     assert.equal(String(pending), '1', 'the failed publish was not recorded as pending');
   } finally {
-    app.kill('SIGTERM');
-    await new Promise((r) => (app.exitCode !== null ? r() : app.on('exit', r)));
-    await s.stack('up');
+    await s.restartApp();
   }
   const stream = await sse(`${s.base}/sub/d/f`);
   try {
