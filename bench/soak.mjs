@@ -10,23 +10,12 @@
 // --renew S: each subscriber renews its stream every ~S seconds, as pages do
 // (every ~10 min); nginx frees a stream's per-message memory only when it ends.
 // tests/integration/soak.test.mjs runs a short version.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import http from 'node:http';
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { rss, children } from './memory.mjs';
 import { startStack, sleep, TOP } from '../tests/harness/stack.mjs';
-
-// Private memory (RssAnon) of the processes, in KiB. Shared memory is left
-// out: nchan's store lives in nginx's shared zone (nchan_shared_memory_size
-// bounds it) and its pages count towards RSS as they are first touched.
-const rss = (pids, field = 'RssAnon') => pids.reduce((kb, pid) => {
-  try {
-    const m = readFileSync(`/proc/${pid}/status`, 'utf8').match(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm'));
-    return kb + (m ? Number(m[1]) : 0);
-  } catch { return kb; }
-}, 0);
-const children = (pid) => spawnSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean).map(Number);
 
 /**
  * One EventSource subscriber, kept light: the highest version seen per widget.
