@@ -25,10 +25,14 @@ int main(int argc, char **argv)
 		fprintf(stderr, "floor-fcgi: out of memory\n");
 		return 1;
 	}
+	/* Formatted here: libfcgi's own printf knows no %zu. */
+	char head[128];
+	int headlen = snprintf(head, sizeof head,
+			       "Content-Type: text/html; charset=utf-8\r\nContent-Length: %zu\r\n\r\n", len);
 	FCGX_Stream *in, *out, *err;
 	FCGX_ParamArray env;
 	while (FCGX_Accept(&in, &out, &err, &env) >= 0) {
-		FCGX_FPrintF(out, "Content-Type: text/html; charset=utf-8\r\nContent-Length: %zu\r\n\r\n", len);
+		FCGX_PutStr(head, headlen, out);
 		FCGX_PutStr(body, (int)len, out);
 	}
 	free(body);
