@@ -148,13 +148,14 @@ static void note_failure(const char *subject, struct buf *err)
 		DB_PARAMS(DB_S(subject), DB_I(THROTTLE_WINDOW_S)), NULL, err);
 }
 
-static void load_user(const struct db_result *r, int i, struct md_user *u)
+/* Row i's id, name, role and all_dashboards, from column col. */
+static void load_user(const struct db_result *r, int i, int col, struct md_user *u)
 {
 	memset(u, 0, sizeof *u);
-	u->id = db_cell_int(r, i, 0, 0);
-	u->name = xstrdup(db_cell(r, i, 1));
-	u->role = !strcmp(db_cell(r, i, 2), "admin") ? ROLE_ADMIN : ROLE_VIEWER;
-	u->all_dashboards = (int)db_cell_int(r, i, 3, 0);
+	u->id = db_cell_int(r, i, col, 0);
+	u->name = xstrdup(db_cell(r, i, col + 1));
+	u->role = !strcmp(db_cell(r, i, col + 2), "admin") ? ROLE_ADMIN : ROLE_VIEWER;
+	u->all_dashboards = (int)db_cell_int(r, i, col + 3, 0);
 }
 
 int login_check(const struct md_config *cfg, const char *name, const char *password, const char *client,
@@ -187,7 +188,7 @@ int login_check(const struct md_config *cfg, const char *name, const char *passw
 	}
 	int ok = password_check(password, r.nrows ? db_cell(&r, 0, 4) : decoy) && r.nrows;
 	if (ok) {
-		load_user(&r, 0, u);
+		load_user(&r, 0, 0, u);
 		db_exec("DELETE FROM login_failures WHERE subject = ?", DB_PARAMS(DB_S(by_user.data)), NULL, err);
 		db_exec("UPDATE users SET last_login_at = UTC_TIMESTAMP(3) WHERE id = ?", DB_PARAMS(DB_I(u->id)), NULL,
 			err);
@@ -238,11 +239,7 @@ int session_from_row(const struct db_result *r, int i, int col, const struct ses
 {
 	if (!db_cell(r, i, col))
 		return 0;
-	memset(u, 0, sizeof *u);
-	u->id = db_cell_int(r, i, col, 0);
-	u->name = xstrdup(db_cell(r, i, col + 1));
-	u->role = !strcmp(db_cell(r, i, col + 2), "admin") ? ROLE_ADMIN : ROLE_VIEWER;
-	u->all_dashboards = (int)db_cell_int(r, i, col + 3, 0);
+	load_user(r, i, col, u);
 	u->csrf = xstrdup(db_cell(r, i, col + 4));
 	snprintf(u->channel, sizeof u->channel, "_x_%.16s", k->hash);
 	/* Touch the session at most once a minute: reads stay reads. */
@@ -267,6 +264,8 @@ int session_find(const struct md_config *cfg, const char *cookie, struct md_user
 	session_key(cfg, cookie, &k);
 	if (!*k.hash)
 		return 0;
+	/* The session alone, through the same join the combined queries use, so
+	 * that what makes a session live is written once (SESSION_JOIN). */
 	if (db_exec("SELECT " SESSION_COLS " FROM (SELECT 1) one " SESSION_JOIN("0") "WHERE s.id_hash IS NOT NULL",
 		    DB_PARAMS(SESSION_PARAMS(&k)), &r, err))
 		return -1;
