@@ -187,33 +187,43 @@ int visible(struct req *r, long long dashboard_id)
 	return ok > 0;
 }
 
-int req_dashboard(struct req *r, struct md_dashboard *d, struct md_widget **ws, int *n)
+int req_dashboard_in(struct req *r, struct md_dashboard **list, int *nlist, struct md_dashboard **d,
+		     struct md_widget **ws, int *n)
 {
-	struct md_dashboard *list, *found;
-	int nlist, ok = 0;
 	struct buf err = {0};
-	memset(d, 0, sizeof *d);
+	*d = NULL;
+	*list = NULL;
+	*nlist = 0;
 	if (ws)
 		*ws = NULL, *n = 0;
 	/* The whole list: the same query says who asks. */
-	if (!req_dashboards(r, &list, &nlist))
+	if (!req_dashboards(r, list, nlist))
 		return 0;
 	if (!page_allowed(r)) {
 		/* answered */
-	} else if (!(found = dashboard_find(list, nlist, r->target))) {
+	} else if (!(*d = dashboard_find(*list, *nlist, r->target))) {
 		resp_error(r, 404, "There is no dashboard of that name.");
-	} else if (dashboard_allowed(r, found->id)) {
+	} else if (!dashboard_allowed(r, (*d)->id)) {
+		*d = NULL;
+	} else if (ws && widget_list_dashboard((*d)->id, ws, n, &err)) {
+		resp_db_error(r, &err);
+		*d = NULL;
+	}
+	buf_free(&err);
+	return *d != NULL;
+}
+
+int req_dashboard(struct req *r, struct md_dashboard *d, struct md_widget **ws, int *n)
+{
+	struct md_dashboard *list, *found;
+	int nlist;
+	int ok = req_dashboard_in(r, &list, &nlist, &found, ws, n);
+	memset(d, 0, sizeof *d);
+	if (ok) {
 		*d = *found; /* moved out of the list */
 		memset(found, 0, sizeof *found);
-		ok = 1;
-		if (ws && widget_list_dashboard(d->id, ws, n, &err)) {
-			resp_db_error(r, &err);
-			dashboard_free(d);
-			ok = 0;
-		}
 	}
 	dashboard_list_free(list, nlist);
-	buf_free(&err);
 	return ok;
 }
 

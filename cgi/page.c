@@ -63,27 +63,16 @@ void page_index(struct req *r)
 }
 
 /* The page needs the list of dashboards for its navigation: the dashboard
- * itself is taken from that list rather than asked for again, and the same
- * query says who asks (req_dashboards): two round trips for the whole page. */
+ * itself comes from that list, and the same query says who asks
+ * (req_dashboard_in): two round trips for the whole page. */
 void page_dashboard(struct req *r)
 {
-	struct md_dashboard *all = NULL;
-	const struct md_dashboard *d;
+	struct md_dashboard *all = NULL, *d;
 	struct md_widget *ws = NULL;
 	int nall = 0, nw = 0;
 	struct buf err = {0}, html = {0}, one = {0};
-	if (!req_dashboards(r, &all, &nall) || !page_allowed(r))
+	if (!req_dashboard_in(r, &all, &nall, &d, &ws, &nw))
 		goto out;
-	if (!(d = dashboard_find(all, nall, r->target))) {
-		resp_error(r, 404, "There is no dashboard of that name.");
-		goto out;
-	}
-	if (!dashboard_allowed(r, d->id))
-		goto out;
-	if (widget_list_dashboard(d->id, &ws, &nw, &err)) {
-		resp_db_error(r, &err);
-		goto out;
-	}
 	HDF *hdf = page_hdf(r);
 	char name[64];
 	hdf_set_value(hdf, "Page.title", *d->title ? d->title : d->slug);

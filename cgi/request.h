@@ -51,6 +51,11 @@ int dashboard_allowed(struct req *r, long long dashboard_id);
 struct md_dashboard;
 struct md_widget;
 int req_dashboard(struct req *r, struct md_dashboard *d, struct md_widget **ws, int *n);
+/* The same, keeping the list of every dashboard it read (a page's
+ * navigation): *d points into *list, which the caller frees (it may be
+ * NULL) whatever the answer. */
+int req_dashboard_in(struct req *r, struct md_dashboard **list, int *nlist, struct md_dashboard **d,
+		     struct md_widget **ws, int *n);
 int req_widget(struct req *r, struct md_widget *w);
 /* Every dashboard (display order), learning who asks in the same query.
  * 1, or 0 when answered (database error). Checks no access: callers ask
