@@ -27,6 +27,7 @@
 #include "commands.h"
 #include "cs.h"
 #include "db.h"
+#include "pass.h"
 #include "publish.h"
 #include "render.h"
 #include "wtype.h"
@@ -351,6 +352,21 @@ static void check_plugins(const struct md_config *cfg)
 	       n == 1 ? "" : "s", wtype_count());
 }
 
+/* Optional: without the key file pages fetch every fragment from the app. */
+static void check_fragment_key(const struct md_config *cfg)
+{
+	struct buf err = {0};
+	int on = pass_enabled(cfg, &err);
+	if (on > 0)
+		report(1, "fragment key %s (nginx serves cached fragments)", cfg->fragment_key_file);
+	else if (on == 0)
+		report(1, "fragment key %s: none, so pages fetch fragments from the app (see mdash.conf(5))",
+		       cfg->fragment_key_file);
+	else
+		report(0, "fragment key: %s", buf_str(&err));
+	buf_free(&err);
+}
+
 /* May uid (with these groups) do what `bits` (02 write, 04 read, 01
  * search, as for "other") allows on a file of this stat? Mode bits only. */
 static int may(const struct stat *st, uid_t uid, const gid_t *groups, int ngroups, mode_t bits)
@@ -423,6 +439,7 @@ int cmd_check_config(const struct md_config *cfg, int argc, char **argv)
 	check_templates(cfg);
 	check_publisher(cfg);
 	check_plugins(cfg);
+	check_fragment_key(cfg);
 	check_lock_file(cfg);
 	return failures ? 1 : 0;
 }

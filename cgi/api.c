@@ -3,6 +3,7 @@
 
 #include "dashboard.h"
 #include "handlers.h"
+#include "pass.h"
 #include "render.h"
 #include "widget.h"
 
@@ -52,6 +53,10 @@ void api_dashboard(struct req *r)
 	json_object_object_add(o, "slug", json_object_new_string(d.slug));
 	json_object_object_add(o, "title", json_object_new_string(d.title));
 	json_object_object_add(o, "columns", json_object_new_int(d.columns));
+	/* The caller may see every widget here: each gets a pass to its cached
+	 * fragments (pass.h), or null when passes are off. */
+	time_t expires = time(NULL) + PASS_LIFETIME;
+	struct buf pass = {0};
 	for (int i = 0; i < n; i++) {
 		json_object *w = json_object_new_object();
 		json_object_object_add(w, "name", json_object_new_string(ws[i].name));
@@ -63,8 +68,12 @@ void api_dashboard(struct req *r)
 		json_object_object_add(w, "row", json_object_new_int(ws[i].row));
 		json_object_object_add(w, "sizex", json_object_new_int(ws[i].sizex));
 		json_object_object_add(w, "sizey", json_object_new_int(ws[i].sizey));
+		buf_reset(&pass);
+		pass_query(r->cfg, ws[i].name, d.slug, expires, &pass);
+		json_object_object_add(w, "pass", pass.len ? json_object_new_string(pass.data) : NULL);
 		json_object_array_add(list, w);
 	}
+	buf_free(&pass);
 	json_object_object_add(o, "widgets", list);
 	send_json(r, o);
 	widget_list_free(ws, n);

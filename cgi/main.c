@@ -17,6 +17,7 @@
 #include "db.h"
 #include "handlers.h"
 #include "log.h"
+#include "pass.h"
 #include "plugin.h"
 #include "publish.h"
 #include "render.h"
@@ -214,6 +215,13 @@ int main(int argc, char **argv)
 	wtype_register_builtin();
 	/* Before forking: every worker shares the loaded plug-ins. */
 	plugin_load_dir(cfg.plugin_dir);
+	/* Read once, before forking; without a key pages fetch from the app. */
+	int passes = pass_enabled(&cfg, &err);
+	if (passes < 0)
+		log_error("fragment passes off: %s", buf_str(&err));
+	else
+		log_info("fragment passes %s", passes ? "on (nginx caches fragments)" : "off (no FragmentKeyFile)");
+	buf_free(&err);
 	int rc = supervise(listen_fd, &cfg, (int)cfg.workers);
 	config_free(&cfg);
 	curl_global_cleanup();

@@ -18,6 +18,7 @@ struct md_config {
 	char *template_dir;        /* TemplateDir */
 	char *schema_dir;          /* SchemaDir */
 	char *plugin_dir;          /* PluginDir */
+	char *fragment_key_file;   /* FragmentKeyFile: key shared with nginx (pass.h) */
 	long workers;              /* App.Workers: FastCGI worker processes */
 	long update_threads;       /* Update.Threads: concurrent source fetches */
 	long source_timeout;       /* Update.Timeout: seconds per source fetch */

@@ -24,6 +24,7 @@
   // Widget names and slugs are restricted by the design contract; anything
   // else is ignored, which also makes them safe inside URLs and selectors.
   const ID_RE = /^[a-z0-9][a-z0-9_-]{0,63}$/;
+  const PASS_RE = /^d=[a-z0-9][a-z0-9_-]{0,63}&e=[0-9]{1,20}&p=[A-Za-z0-9_-]{1,64}$/;  // a fragment pass (see swapIn)
   let slug = board.dataset.dashboard;
   if (!ID_RE.test(slug)) return;
 
@@ -179,6 +180,9 @@
   // Per widget: one fetch in flight at most; a newer version announced while
   // it runs sets `again`, and one more fetch follows when it ends.
   const jobs = new Map();  // name -> { busy, again, want, tries, timer }
+  // Per widget: "e=..&p=..", a pass from the dashboard's JSON (renewed by
+  // every re-check) with which nginx serves each version from its cache.
+  const passes = new Map();
 
   function want(name, version) {
     const el = widgetEl(name);
@@ -219,7 +223,18 @@
   // worth retrying; a 4xx or an unusable body just keeps the old element.
   async function swapIn(name) {
     const g = gen;
-    const res = await request('widget/' + name, 'text/html');
+    const pass = passes.get(name);
+    const job = jobs.get(name);
+    let res = null;
+    if (pass && job && job.want) {
+      res = await request(`widget/${name}?v=${job.want}&${pass}`, 'text/html');
+      // Expired (410) or no longer good (403, e.g. a new key): the app decides.
+      if (res.status === 403 || res.status === 410) {
+        passes.delete(name);
+        res = null;
+      }
+    }
+    if (!res) res = await request('widget/' + name, 'text/html');
     if (res.status >= 500) throw new Error(`HTTP ${res.status}`);
     if (res.status !== 200) return;
     noteServerClock(res);
@@ -303,7 +318,10 @@
       applyLayout(list);
       for (const w of list) {
         const v = Number(w && w.version);
-        if (w && typeof w.name === 'string' && ID_RE.test(w.name) && Number.isSafeInteger(v)) want(w.name, v);
+        if (!w || typeof w.name !== 'string' || !ID_RE.test(w.name)) continue;
+        if (typeof w.pass === 'string' && PASS_RE.test(w.pass)) passes.set(w.name, w.pass);
+        else passes.delete(w.name);
+        if (Number.isSafeInteger(v)) want(w.name, v);
       }
     } catch (e) {
       // Ignored on purpose: the next open re-checks.

@@ -219,6 +219,37 @@ test('a burst of pushes ends on the last value, never going back, fetching only 
   assert.equal(await page.evaluate(() => window.__marker), 1, 'the page was reloaded');
 });
 
+test('a push reaches the page through nginx\'s fragment cache; a refused pass falls back to the app', async () => {
+  const seen = [];   // [query, X-Fragment-Cache or null, status]
+  const onResponse = (r) => {
+    const u = new URL(r.url());
+    if (u.pathname === '/widget/msg') seen.push([u.search, r.headers()['x-fragment-cache'] || null, r.status()]);
+  };
+  page.on('response', onResponse);
+  try {
+    let res = await s.get('/widgets/msg', { method: 'POST', body: JSON.stringify({ auth_token: token, text: 'cached path' }) });
+    assert.equal(res.status, 204);
+    await expectShown('msg', 'cached path', 2000, 'after a push');
+    const v = (await (await s.get('/api/widgets/msg')).json()).version;
+    assert.equal(seen.length, 1, `fetches: ${JSON.stringify(seen)}`);
+    assert.match(seen[0][0], new RegExp(`^\\?v=${v}&d=b&e=\\d+&p=[\\w-]+$`), 'the fetch carries the version and a pass');
+    assert.ok(['MISS', 'HIT', 'EXPIRED', 'UPDATING', 'STALE'].includes(seen[0][1]), `served by nginx's cache: ${seen[0][1]}`);
+
+    // A pass nginx refuses (here: altered on the way) costs one more fetch, from the app.
+    seen.length = 0;
+    await page.route(/\/widget\/msg\?.*p=/, (route) => route.continue({ url: route.request().url().replace(/p=[\w-]+/, 'p=AAAAAAAAAAAAAAAAAAAAAA') }));
+    res = await s.get('/widgets/msg', { method: 'POST', body: JSON.stringify({ auth_token: token, text: 'app path' }) });
+    assert.equal(res.status, 204);
+    await expectShown('msg', 'app path', 2000, 'after a push whose pass was refused');
+    assert.deepEqual(seen.map(([q, c, st]) => [q.replace(/\d+/g, 'N').replace(/p=[\w-]+/, 'p=P'), c, st]),
+      [['?v=N&d=b&e=N&p=P', null, 403], ['', null, 200]], 'a refused pass, then the app');
+  } finally {
+    page.off('response', onResponse);
+    await page.unrouteAll();
+  }
+  assert.equal(await page.evaluate(() => window.__marker), 1, 'the page was reloaded');
+});
+
 test('after nginx was down, the page reconnects and catches up without a reload', async (t) => {
   await s.stack('stop-nginx');
   let r;

@@ -13,7 +13,18 @@ let token;
 const TIMEOUT = 2; // Update.Timeout, seconds
 const SLEEP_ARG = '30.0417'; // a `sleep` argument no one else uses, to find leftovers
 
-const api = async (name) => (await s.get(`/api/widgets/${name}`)).json();
+/** A widget's JSON. Right after nginx restarts, a busy machine may still
+ *  answer 502 for a moment: wait that out, then insist on a 200. */
+const api = async (name) => {
+  const res = await waitFor(async () => {
+    const r = await s.get(`/api/widgets/${name}`);
+    if (r.status === 502) { await r.body?.cancel(); return null; }
+    return r;
+  }, { ms: 5000, message: `GET /api/widgets/${name} kept answering 502` });
+  const text = await res.text();
+  assert.equal(res.status, 200, `GET /api/widgets/${name}: ${text.slice(0, 300)}`);
+  return JSON.parse(text);
+};
 const show = (r) => `exit ${r.code}\n--- stdout\n${r.stdout}--- stderr\n${r.stderr}`;
 const alive = (pid) => { try { process.kill(pid, 0); return true; } catch { return false; } };
 

@@ -20,7 +20,6 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startStack, run, freePort, sleep, sse, waitFor, TOP, BUILD } from '../harness/stack.mjs';
 
@@ -50,7 +49,10 @@ const R = (p) => path.join(root, p);
 
 before(async () => {
   if (skip) return;
-  tmp = await mkdtemp(path.join(tmpdir(), 'mdash-pkg-'));
+  // Under the checkout's var/, not /tmp: the build runs programs it makes
+  // (configure's tests), and /tmp may be small or mounted noexec.
+  await mkdir(path.join(TOP, 'var'), { recursive: true });
+  tmp = await mkdtemp(path.join(TOP, 'var', 'pkg-'));
   await chmod(tmp, 0o755);
 
   // The tree as git knows it (tracked and new files, not ignored ones).
@@ -158,6 +160,10 @@ test('the package holds the FHS layout', { skip }, async () => {
   }
   const missing = files.filter((f) => !existsSync(R(f)));
   assert.deepEqual(missing, [], `missing from ${deb}`);
+  // nginx makes the fragment cache inside it; the fragment key is made on
+  // the machine by the postinst, never shipped.
+  assert.ok(statSync(R('var/cache/mdash')).isDirectory(), 'var/cache/mdash');
+  assert.ok(!existsSync(R('etc/mdash/fragment-key.conf')), 'a fragment key in the package');
   for (const f of ['usr/bin/mdash', 'usr/libexec/mdash/mdash.fcgi']) {
     assert.ok(statSync(R(f)).mode & 0o111, `${f} is not executable`);
   }
@@ -185,6 +191,7 @@ test('the maintainer scripts make the mdash user and say what is left to do', { 
   assert.match(postinst, /adduser --system .*--group --home \/var\/lib\/mdash mdash/);
   assert.match(postinst, /Database\.Password in \/etc\/mdash\/mdash\.hdf/);
   assert.match(postinst, /mdash migrate/);
+  assert.match(postinst, /printf 'set \$mdash_fragment_key .*\/dev\/urandom/s, 'the postinst makes the fragment key');
   assert.match(postinst, /mdash user add NAME --admin/);
   assert.match(postinst, /ln -s \/usr\/share\/mdash\/nginx\/mdash\.conf \/etc\/nginx\/sites-enabled\//);
   assert.match(postinst, /systemctl enable --now mdash-fcgi\.socket mdash-update\.timer/);
@@ -231,6 +238,8 @@ test('units, cron example, nginx site and sample settings name the installed pat
   assert.match(site, /^\s*listen 80;$/m);
   assert.match(site, /server unix:\/run\/mdash\/fcgi\.sock;/);
   assert.match(site, /alias \/usr\/share\/mdash\/static\/;/);
+  assert.match(site, /^fastcgi_cache_path \/var\/cache\/mdash\/fragments /m);
+  assert.match(site, /include \/etc\/mdash\/fragment-key\.con\[f\];/);
   assert.doesNotMatch(site, /@[A-Z_]+@|\/demo\/|listen 127\.0\.0\.1:|"http:\/\/127\.0\.0\.1:/,
     'placeholders, the demo feed, a loopback-only listen or the dev origin');
 
@@ -315,7 +324,7 @@ test('check-config fails naming the database when the password is wrong', { skip
 
 test('the packaged app serves pages behind the packaged nginx site', { skip }, async () => {
   const state = path.join(tmp, 'web');
-  for (const d of ['log', 'tmp', 'run']) await mkdir(path.join(state, d), { recursive: true });
+  for (const d of ['log', 'tmp', 'run', 'cache']) await mkdir(path.join(state, d), { recursive: true });
   const sock = path.join(state, 'run', 'fcgi.sock');
   const shipped = readFileSync(R('usr/share/mdash/nginx/mdash.conf'), 'utf8');
   // The dev stack's nginx.conf around the site (nchan loaded, everything under state/).
@@ -336,7 +345,8 @@ test('the packaged app serves pages behind the packaged nginx site', { skip }, a
     base2 = `http://127.0.0.1:${port}`;
     let site = shipped;
     const edits = [[/^(\s*)listen 80;$/m, `$1listen 127.0.0.1:${port};`], [/^\s*listen \[::\]:80;\n/m, ''],
-      [/\/run\/mdash\/fcgi\.sock/g, sock], [/\/usr\/share\/mdash\//g, `${R('usr/share/mdash')}/`]];
+      [/\/run\/mdash\/fcgi\.sock/g, sock], [/\/usr\/share\/mdash\//g, `${R('usr/share/mdash')}/`],
+      [/\/var\/cache\/mdash\//g, `${path.join(state, 'cache')}/`]];
     for (const [re, to] of edits) {
       assert.match(site, re, `the nginx site changed: ${re} not found`);
       site = site.replace(re, to);

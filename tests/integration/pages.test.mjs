@@ -3,6 +3,9 @@
 // and HTML escaping. One private stack (MariaDB + nginx/nchan + the app).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { startStack, widgetElement, byClass, textOf } from '../harness/stack.mjs';
 
 let s;
@@ -319,4 +322,58 @@ test('fragments are rendered once per version and never served stale', async () 
   const again = await frag('cachy');
   assert.equal(again.el.attrs['data-version'], '1');
   assert.match(again.text, /brand new/);
+});
+
+test('with a pass, nginx serves each version of a fragment from its cache; a bad, expired or moved pass is refused', async () => {
+  const passOf = async (name) => (await (await s.get('/api/dashboards/ops')).json()).widgets.find((w) => w.name === name).pass;
+  const pass = await passOf('note-2');
+  assert.match(pass, /^d=ops&e=\d+&p=[\w-]{22}$/);
+  const expires = Number(/e=(\d+)/.exec(pass)[1]) - Date.now() / 1000;
+  assert.ok(expires > 14 * 60 && expires < 16 * 60, `a pass good for ${expires} s`);
+
+  await push('note-2', { text: 'served by nginx' });
+  const v = (await (await s.get('/api/widgets/note-2')).json()).version;
+  const plain = await (await s.get('/widget/note-2')).text();
+  const got = [];
+  for (let i = 0; i < 6; i++) {
+    const res = await s.get(`/widget/note-2?v=${v}&${pass}`);
+    assert.equal(res.status, 200);
+    assert.equal(await res.text(), plain, 'the cached copy differs from the app\'s fragment');
+    assert.match(res.headers.get('content-security-policy') || '', /script-src 'self'/, 'the copy keeps the app\'s headers');
+    got.push(res.headers.get('x-fragment-cache'));
+  }
+  assert.deepEqual(got, ['MISS', 'HIT', 'HIT', 'HIT', 'HIT', 'HIT'], 'one request to the app per version');
+
+  // A version not yet made is answered with the current one, and not kept
+  // under the future number: when that version comes, it is fresh.
+  let res = await s.get(`/widget/note-2?v=${v + 1}&${pass}`);
+  assert.match(await res.text(), /served by nginx/);
+  await push('note-2', { text: 'the next version' });
+  res = await s.get(`/widget/note-2?v=${v + 1}&${pass}`);
+  assert.match(await res.text(), /the next version/, 'a copy kept under a future version');
+
+  // Passes nginx refuses: another widget's, an altered one, an expired one.
+  const key = /"([0-9a-f]+)"/.exec(await readFile(path.join(s.dir, 'fragment-key.conf'), 'utf8'))[1];
+  const sign = (name, d, e) => `d=${d}&e=${e}&p=${createHash('md5').update(`${e}/widget/${name} ${d} ${key}`).digest('base64url')}`;
+  assert.equal(sign('note-2', 'ops', /e=(\d+)/.exec(pass)[1]), pass, 'the test signs as the app does');
+  const status = async (url) => { const r = await s.get(url); await r.body?.cancel(); return r.status; };
+  assert.equal(await status(`/widget/deploys?v=1&${pass}`), 403, 'another widget\'s pass');
+  assert.equal(await status(`/widget/note-2?v=${v}&${pass.replace(/p=./, 'p=0')}`), 403, 'an altered pass');
+  assert.equal(await status(`/widget/note-2?v=${v}&${pass.replace('d=ops', 'd=other')}`), 403, 'a pass for another dashboard');
+  assert.equal(await status(`/widget/note-2?v=${v}&${sign('note-2', 'ops', Math.floor(Date.now() / 1000) - 5)}`), 410, 'an expired pass');
+
+  // A widget moved to another dashboard: the old dashboard's passes still
+  // pass nginx, but no copy is kept under them any more.
+  const r = await s.mdash(['dashboard', 'add', 'elsewhere']);
+  assert.equal(r.code, 0, r.stderr);
+  const m = await s.mdash(['widget', 'set', 'note-2', 'dashboard=elsewhere']);
+  assert.equal(m.code, 0, m.stderr);
+  await push('note-2', { text: 'moved' });
+  const moved = [];
+  for (let i = 0; i < 2; i++) {
+    res = await s.get(`/widget/note-2?v=${v + 2}&${pass}`);
+    await res.body?.cancel();
+    moved.push(res.headers.get('x-fragment-cache'));
+  }
+  assert.deepEqual(moved, ['MISS', 'MISS'], 'a copy kept for the dashboard the widget left');
 });
