@@ -8,8 +8,9 @@
 //      same message shape). Rounds alternate a b a b ... so that the noise of
 //      a shared machine hits both; the figures are medians of the rounds.
 //   2. end to end: one push, then every subscriber fetches the fragment
-//      (GET /widget/f1?v=<version>) as the page's script does; the time until
-//      the last of them holds the new version, and how often the app rendered.
+//      (GET /widget/f1?v=<version>&<pass>) as the page's script does; the
+//      time until the last of them holds the new version, how many came from
+//      nginx's cache, and how often the app rendered.
 //   3. memory: RssAnon of the nginx workers and the app workers, before and
 //      after subscribing and after the rounds.
 // Exits non-zero when a subscriber was refused or a delivery or fetch missing.
@@ -132,6 +133,13 @@ export async function fanout({ subscribers = [1000, 5000], pushes = 50, every = 
       if (r.status !== 200) throw new Error(`GET /api/widgets/f1: ${r.status} ${r.error || r.body}`);
       return JSON.parse(r.body).version;
     };
+    // f1's pass, as the page's script takes it from the dashboard's JSON.
+    const fragmentPass = async () => {
+      const r = await request(s.port, { path: '/api/dashboards/fan', headers: { Cookie: cookie } });
+      if (r.status !== 200) throw new Error(`GET /api/dashboards/fan: ${r.status} ${r.error || r.body}`);
+      const w = JSON.parse(r.body).widgets.find((x) => x.name === 'f1');
+      return w && w.pass ? `&${w.pass}` : '';
+    };
     const mdashPush = (i) => request(s.port, { method: 'POST', path: '/api/widgets/f1', agent: pushAgent,
       headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ current: i }) });
     // Synthetic versions far above mdash's own, a fresh range per raw round,
@@ -194,21 +202,26 @@ export async function fanout({ subscribers = [1000, 5000], pushes = 50, every = 
      */
     const endToEnd = async () => {
       const v = (await version()) + 1;
+      const pass = await fragmentPass();
       const live = subs.map((x) => x.status === 200 && !x.ended);
       const open = live.filter(Boolean).length;
       const started = new Uint8Array(subs.length);
       const doneMs = [];
-      const e = { notified: 0, failed: 0, stale: 0, hit: 0, miss: 0, noHeader: 0, errors: new Map() };
+      // copies: answered by nginx from its cache; hit/miss: answered by the
+      // app from its own cache / rendered (its X-Cache header).
+      const e = { notified: 0, failed: 0, stale: 0, copies: 0, hit: 0, miss: 0, noHeader: 0, errors: new Map() };
       let t0 = 0;
       handler = (j, m) => {
         if (m.widget !== 'f1' || m.version !== v || !live[j] || started[j]) return;
         started[j] = 1;
         e.notified++;
-        request(s.port, { path: `/widget/f1?v=${v}`, agent: fetchAgent, headers: { Cookie: cookie }, timeoutMs: E2E_TIMEOUT })
+        request(s.port, { path: `/widget/f1?v=${v}${pass}`, agent: fetchAgent, headers: { Cookie: cookie }, timeoutMs: E2E_TIMEOUT })
           .then((r) => {
             const cache = String(r.headers?.['x-cache'] || '').toLowerCase();
+            const copy = ['HIT', 'STALE', 'UPDATING'].includes(String(r.headers?.['x-fragment-cache'] || ''));
             if (r.status) {
-              if (cache === 'hit') e.hit++;
+              if (copy) e.copies++;
+              else if (cache === 'hit') e.hit++;
               else if (cache === 'miss') e.miss++;
               else e.noHeader++;
             }
@@ -267,7 +280,7 @@ export async function fanout({ subscribers = [1000, 5000], pushes = 50, every = 
         const e = await endToEnd();
         es.push(e);
         const errs = [...e.errors].map(([k, c]) => `${k} x${c}`).join(', ');
-        log(`  end-to-end ${t + 1}: last ${fmt(e.last, 0)} ms, p50 ${fmt(e.p50, 0)} p99 ${fmt(e.p99, 0)} ms, ${e.completed}/${e.open} done, notified ${e.notified}, failed ${e.failed}${errs ? ` (${errs})` : ''}, stale ${e.stale}, X-Cache hit ${e.hit} miss ${e.miss} absent ${e.noHeader}`);
+        log(`  end-to-end ${t + 1}: last ${fmt(e.last, 0)} ms, p50 ${fmt(e.p50, 0)} p99 ${fmt(e.p99, 0)} ms, ${e.completed}/${e.open} done, notified ${e.notified}, failed ${e.failed}${errs ? ` (${errs})` : ''}, stale ${e.stale}, nginx copies ${e.copies}, app: X-Cache hit ${e.hit} miss ${e.miss} absent ${e.noHeader}`);
         await sleep(300);
       }
       mem.end = memory();
@@ -297,12 +310,12 @@ export async function fanout({ subscribers = [1000, 5000], pushes = 50, every = 
     log(`(interval: the pushes' effective spacing, ${every} ms asked; each waits for the answer to the one before.`
       + ' client busy: this process\'s event loop, where receipt times are taken; near 100% it adds its own queue to both columns)');
     log(`\nend to end: push -> every subscriber holds the new fragment, ms (median of ${trials} trials)`);
-    log('      N |   last     p50     p99 | failed  stale | renders (X-Cache: miss)');
+    log('      N |   last     p50     p99 | failed  stale | renders (X-Cache: miss) | from nginx\'s cache');
     for (const { N, es } of results) {
       const med = (k) => median(es.map((e) => e[k]));
-      const known = es.some((e) => e.hit + e.miss > 0);
+      const known = es.some((e) => e.hit + e.miss + e.copies > 0);
       const renders = known ? `${med('miss')} of ${med('notified')} fetches${es.some((e) => e.noHeader) ? ' (some without the header)' : ''}` : 'renders: unknown (no X-Cache header)';
-      log(`  ${String(N).padStart(5)} | ${fmt(med('last'), 6, 0)} ${fmt(med('p50'), 7, 0)} ${fmt(med('p99'), 7, 0)} | ${String(es.reduce((a, e) => a + e.failed, 0)).padStart(6)} ${String(es.reduce((a, e) => a + e.stale, 0)).padStart(6)} | ${renders}`);
+      log(`  ${String(N).padStart(5)} | ${fmt(med('last'), 6, 0)} ${fmt(med('p50'), 7, 0)} ${fmt(med('p99'), 7, 0)} | ${String(es.reduce((a, e) => a + e.failed, 0)).padStart(6)} ${String(es.reduce((a, e) => a + e.stale, 0)).padStart(6)} | ${renders} | ${med('copies')}`);
     }
 
     log('\nmemory (RssAnon, MiB): before subscribing, after N subscribed, after the fan-out rounds, after the end-to-end trials');
