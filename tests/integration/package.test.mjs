@@ -58,7 +58,12 @@ before(async () => {
   // The tree as git knows it (tracked and new files, not ignored ones).
   const src = path.join(tmp, 'src', 'mdash');
   await mkdir(src, { recursive: true });
-  const list = gitFiles.stdout.split('\0').filter((f) => f && existsSync(path.join(TOP, f)));
+  // Plus the grid library the build copied from node_modules: without it
+  // the package build would run npm ci, and under debhelper (which gives
+  // the build a fresh HOME) that means the network and no npm settings.
+  const vendor = (await readdir(path.join(TOP, 'static', 'vendor')).catch(() => [])).map((f) => `static/vendor/${f}`);
+  assert.ok(vendor.length > 0, 'static/vendor/ is empty: build the tree first (make)');
+  const list = [...gitFiles.stdout.split('\0'), ...vendor].filter((f) => f && existsSync(path.join(TOP, f)));
   await writeFile(path.join(tmp, 'files'), list.join('\0'));
   const copy = await run('sh', ['-c', 'tar -C "$1" --null -T "$2" -cf - | tar -C "$3" -xf -', 'sh',
     TOP, path.join(tmp, 'files'), src]);
@@ -70,6 +75,7 @@ before(async () => {
   });
   const log = `${build.stdout}${build.stderr}`;
   assert.equal(build.code, 0, `dpkg-buildpackage failed (exit ${build.code}):\n${log.split('\n').slice(-60).join('\n')}`);
+  assert.doesNotMatch(log, /npm ci/, 'the package build went to the npm registry');
   const debs = (await readdir(path.join(tmp, 'src'))).filter((f) => /^mdash_.*\.deb$/.test(f));
   assert.equal(debs.length, 1, `one mdash_*.deb expected, got: ${debs}`);
   deb = path.join(tmp, 'src', debs[0]);

@@ -11,5 +11,6 @@ TCase *tcase_source(void);
 TCase *tcase_format(void);
 TCase *tcase_render(void);
 TCase *tcase_plugin(void);
+TCase *tcase_pass(void);
 
 #endif

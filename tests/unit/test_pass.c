@@ -1,0 +1,99 @@
+/* test_pass.c: fragment passes, signed as nginx's secure_link checks them
+ * (the expected values come from `openssl md5 -binary | base64`). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "pass.h"
+#include "tests.h"
+
+#define KEY "00112233445566778899aabbccddeeff"
+
+/* A settings struct whose FragmentKeyFile holds text (NULL: no file). */
+static void with_key_file(struct md_config *c, char *path, const char *text, const char *base)
+{
+	memset(c, 0, sizeof *c);
+	strcpy(path, "/tmp/mdash-pass-XXXXXX");
+	int fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	if (text)
+		ck_assert_int_eq(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+	if (!text)
+		unlink(path);
+	c->fragment_key_file = path;
+	c->base_path = (char *)base;
+	pass_reset();
+}
+
+START_TEST(signs_as_nginx_checks)
+{
+	struct md_config c;
+	struct buf q = {0}, err = {0};
+	char path[64];
+	with_key_file(&c, path, "# made by the postinst\nset $mdash_fragment_key \"" KEY "\";\n", "/");
+	ck_assert_int_eq(pass_enabled(&c, &err), 1);
+	pass_query(&c, "cpu", "ops", 2000000000, &q);
+	ck_assert_str_eq(buf_str(&q), "d=ops&e=2000000000&p=4mDW_u4HZSGesuWFZppzKg");
+	/* Mounted below "/": nginx's $uri carries the prefix, and so does the signature. */
+	c.base_path = "/mdash/";
+	buf_reset(&q);
+	pass_query(&c, "cpu", "ops", 2000000000, &q);
+	ck_assert_str_eq(buf_str(&q), "d=ops&e=2000000000&p=1LvXrjvPHPVbi1zS9jMr5Q");
+	unlink(path);
+	pass_reset();
+	buf_free(&q);
+	buf_free(&err);
+}
+END_TEST
+
+START_TEST(no_file_means_no_passes)
+{
+	struct md_config c;
+	struct buf q = {0}, err = {0};
+	char path[64];
+	with_key_file(&c, path, NULL, "/");
+	ck_assert_int_eq(pass_enabled(&c, &err), 0);
+	pass_query(&c, "cpu", "ops", 2000000000, &q);
+	ck_assert_str_eq(buf_str(&q), "");
+	pass_reset();
+	buf_free(&q);
+	buf_free(&err);
+}
+END_TEST
+
+START_TEST(unusable_keys_are_named)
+{
+	static const char *const bad[] = {
+		"",                                         /* empty */
+		"set $mdash_fragment_key \"0123\";\n",      /* too short */
+		"set $mdash_fragment_key \"" KEY "ZZ\";\n", /* not hex */
+		"set $mdash_fragment_key " KEY ";\n",       /* not quoted */
+		"set $other_key \"" KEY "\";\n",            /* another variable */
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		struct md_config c;
+		struct buf q = {0}, err = {0};
+		char path[64];
+		with_key_file(&c, path, bad[i], "/");
+		ck_assert_int_eq(pass_enabled(&c, &err), -1);
+		ck_assert_ptr_nonnull(strstr(buf_str(&err), path));
+		pass_query(&c, "cpu", "ops", 2000000000, &q);
+		ck_assert_str_eq(buf_str(&q), "");
+		unlink(path);
+		pass_reset();
+		buf_free(&q);
+		buf_free(&err);
+	}
+}
+END_TEST
+
+TCase *tcase_pass(void)
+{
+	TCase *tc = tcase_create("pass");
+	tcase_add_test(tc, signs_as_nginx_checks);
+	tcase_add_test(tc, no_file_means_no_passes);
+	tcase_add_test(tc, unusable_keys_are_named);
+	return tc;
+}
