@@ -352,7 +352,8 @@ test('the packaged app serves pages behind the packaged nginx site', { skip }, a
     let site = shipped;
     const edits = [[/^(\s*)listen 80;$/m, `$1listen 127.0.0.1:${port};`], [/^\s*listen \[::\]:80;\n/m, ''],
       [/\/run\/mdash\/fcgi\.sock/g, sock], [/\/usr\/share\/mdash\//g, `${R('usr/share/mdash')}/`],
-      [/\/var\/cache\/mdash\//g, `${path.join(state, 'cache')}/`]];
+      [/\/var\/cache\/mdash\//g, `${path.join(state, 'cache')}/`],
+      [/\/etc\/mdash\/fragment-key\.con\[f\]/g, path.join(s.dir, 'fragment-key.con[f]')]];
     for (const [re, to] of edits) {
       assert.match(site, re, `the nginx site changed: ${re} not found`);
       site = site.replace(re, to);
@@ -392,6 +393,19 @@ test('the packaged app serves pages behind the packaged nginx site', { skip }, a
   assert.equal(pageRes.status, 200, html.slice(0, 2000));
   assert.match(html, /data-widget="pkg_count"/);
   assert.match(html, /1,?234/);
+
+  // A page's fragment fetch with a pass: nginx's cache serves the second.
+  const dash = await (await fetch(`${base2}/api/dashboards/pkg`)).json();
+  const w = dash.widgets.find((x) => x.name === 'pkg_count');
+  assert.match(w.pass || '', /^d=pkg&e=\d+&p=/, 'a pass in the dashboard\'s JSON');
+  const copies = [];
+  for (let i = 0; i < 2; i++) {
+    const f = await fetch(`${base2}/widget/pkg_count?v=${w.version}&${w.pass}`);
+    assert.equal(f.status, 200);
+    assert.match(await f.text(), /1,?234/);
+    copies.push(f.headers.get('x-fragment-cache'));
+  }
+  assert.deepEqual(copies, ['MISS', 'HIT'], 'fragments through the packaged site\'s cache');
 
   const css = await fetch(`${base2}/static/mdash.css`);
   assert.equal(css.status, 200);
