@@ -39,7 +39,7 @@ void fragment_widget(struct req *r)
 	if (render_widget_cached(r->cfg, &w, &html, &err, &hit))
 		resp_error(r, 500, buf_str(&err));
 	else {
-		/* First: nginx 1.22 lets whichever of the two comes first win. */
+		/* Before Cache-Control: nginx 1.22 obeys whichever it reads first. */
 		resp_header(r, "X-Accel-Expires", cacheable(r, &w) ? FRAGMENT_CACHE_SECONDS : "0");
 		resp_header(r, "Cache-Control", "no-cache");
 		/* Rendered for this request, or not: benchmarks count renders by it. */

@@ -12,7 +12,8 @@
 static char key[KEY_MAX + 1];
 static int state; /* 0 not read yet, 1 on, 2 off, 3 unusable */
 
-/* The key is the quoted hex string of the file's first "set" line. */
+/* The key is the quoted hex string on the first line that names
+ * $mdash_fragment_key with a quoted value (nginx's "set" line). */
 static int read_key(const char *path, struct buf *err)
 {
 	FILE *f = fopen(path, "r");

@@ -180,8 +180,8 @@
   // Per widget: one fetch in flight at most; a newer version announced while
   // it runs sets `again`, and one more fetch follows when it ends.
   const jobs = new Map();  // name -> { busy, again, want, tries, timer }
-  // Per widget: "e=..&p=..", a pass from the dashboard's JSON (renewed by
-  // every re-check) with which nginx serves each version from its cache.
+  // Per widget: "d=..&e=..&p=..", a pass from the dashboard's JSON (renewed
+  // by every re-check) with which nginx serves each version from its cache.
   const passes = new Map();
 
   function want(name, version) {
