@@ -1,0 +1,49 @@
+// bench.test.mjs: tiny versions of the benchmarks, so that the scripts in
+// bench/ keep working. They assert what the scripts report, never a speed:
+// performance targets live in the benchmarks themselves (BENCHMARKS.md).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { run } from '../harness/stack.mjs';
+import { fanout } from '../../bench/fanout.mjs';
+import { updaterBench } from '../../bench/updater.mjs';
+
+const ROWS = ['floor', 'page', 'fragment', 'frag-app', 'api', 'push'];
+
+test('bench/run: every row has figures for mdash and its ceiling, and the pushes were stored', { timeout: 300000 }, async () => {
+  const r = await run('bash', ['bench/run'], {
+    env: { SECONDS_PER_RUN: '1', PAIRS: '1', CONNECTIONS: '8' },
+    timeout: 240000,
+  });
+  const out = `exit ${r.code}\n--- stdout\n${r.stdout}--- stderr\n${r.stderr}`;
+  assert.equal(r.code, 0, out);
+  for (const row of ROWS) {
+    const m = new RegExp(`^${row}\\s+(\\d+)\\s+(\\d+)\\s+([\\d.]+)\\s+([\\d.]+)$`, 'm').exec(r.stdout);
+    assert.ok(m, `no figures for ${row}:\n${out}`);
+    assert.ok(Number(m[1]) > 0 && Number(m[2]) > 0, `${row}: ${m[0]}`);
+  }
+  assert.doesNotMatch(r.stderr, /non-2xx/, 'a benchmark request failed');
+  const stored = /^pushes stored \(w1\.\.w12\): (\d+)$/m.exec(r.stdout);
+  assert.ok(stored && Number(stored[1]) > 12, `pushes stored:\n${out}`);
+});
+
+test('bench/fanout.mjs: every subscriber gets every push, and the fragment comes from nginx\'s cache', { timeout: 300000 }, async () => {
+  const lines = [];
+  const r = await fanout({ subscribers: [20], pushes: 3, every: 50, rounds: 1, trials: 1, log: (l) => lines.push(l) });
+  const report = lines.join('\n');
+  assert.ok(r.ok, report);
+  const [{ refused, rs, es }] = r.results;
+  assert.equal(refused, 0, report);
+  for (const x of rs) assert.equal(x.missing, 0, report);
+  const [e] = es;
+  assert.equal(e.completed, 20, report);
+  assert.equal(e.copies + e.hit + e.miss, 20, report);
+  // Fetches wait up to 40 ms for the first render; under AddressSanitizer a
+  // render may take longer, and then each goes to the app: still correct.
+  if (!process.env.ASAN_OPTIONS) assert.ok(e.copies > 0, `no fetch was served by nginx's cache:\n${report}`);
+});
+
+test('bench/updater.mjs: a forced update of every http widget, slow source included', { timeout: 300000 }, async () => {
+  const lines = [];
+  const r = await updaterBench({ widgets: 20, slow: 1, slowSeconds: 1, runs: 1, threads: ['default'], log: (l) => lines.push(l) });
+  assert.ok(r.ok, lines.join('\n'));
+});
