@@ -43,7 +43,7 @@ static const struct setting settings[] = {
 	S("SchemaDir", K_STR, schema_dir, MDASH_DATADIR "/mdash/schema", 0, 0),
 	S("PluginDir", K_STR, plugin_dir, MDASH_PKGLIBDIR "/plugins", 0, 0),
 	S("FragmentKeyFile", K_STR, fragment_key_file, MDASH_SYSCONFDIR "/mdash/fragment-key.conf", 0, 0),
-	S("App.Workers", K_INT, workers, "2", 1, 256),
+	S("App.Workers", K_INT, workers, "4", 1, 256),
 	S("Update.Threads", K_INT, update_threads, "16", 1, 256),
 	S("Update.Timeout", K_INT, source_timeout, "10", 1, 3600),
 	S("History.Keep", K_INT, history_keep, "10000", 1, 100000000),
