@@ -4,8 +4,8 @@
  * render per version and process instead of one per browser, and a page
  * re-renders only the widgets that changed since it was last served.
  *
- * Built-in types only: their HTML is a function of the widget's row alone,
- * while a plug-in's context function may read anything (settings, files). */
+ * Only types whose HTML is a function of the widget's row alone
+ * (wtype_row_only): not the clock, not plug-ins. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,7 +59,7 @@ int render_widget_cached(const struct md_config *cfg, const struct md_widget *w,
 {
 	const struct mdash_widget_type *t = wtype_find(w->type);
 	*hit = 0;
-	if (!t || !wtype_builtin(t))
+	if (!t || !wtype_row_only(t))
 		return render_widget(cfg, w, out, err);
 	struct buf key = {0};
 	key_of(w, &key);

@@ -47,8 +47,10 @@ void wtype_register_builtin(void)
 	buf_free(&err);
 }
 
-int wtype_builtin(const struct mdash_widget_type *t)
+int wtype_row_only(const struct mdash_widget_type *t)
 {
+	if (t == &wtype_clock)
+		return 0;
 	for (size_t i = 0; i < sizeof builtin / sizeof builtin[0]; i++)
 		if (t == builtin[i])
 			return 1;

@@ -11,8 +11,11 @@ int wtype_register(const struct mdash_widget_type *t, struct buf *err);
 /* Registers the built-in types; call once per process. */
 void wtype_register_builtin(void);
 const struct mdash_widget_type *wtype_find(const char *name);
-/* 1 for the types compiled into mdash, 0 for plug-ins' types. */
-int wtype_builtin(const struct mdash_widget_type *t);
+/* 1 when a widget of type t renders the same HTML for the same row, so a
+ * render may be reused (render_cache.c): the built-in types but the clock,
+ * which shows the time of the render. A plug-in's context function may
+ * read anything (its settings, files), so its types answer 0. */
+int wtype_row_only(const struct mdash_widget_type *t);
 /* The registered types, in registration order. */
 int wtype_count(void);
 const struct mdash_widget_type *wtype_at(int i);

@@ -258,6 +258,17 @@ test('clock: the time in its time zone, with seconds; an unknown zone falls back
   assert.match(utc.text, /^\d\d:\d\d$/);
   assert.ok(new Set([zoned('UTC', false, t0), zoned('UTC', false, t1)]).has(utc.text), `UTC clock shows ${utc.text}`);
   assert.doesNotMatch(page, /<b>/, 'the bad time zone option reached the page as markup');
+
+  // Each later page shows the time it was served at, never an earlier
+  // render's (every app worker serves a few of these).
+  await new Promise((r) => setTimeout(r, 1100));
+  for (let i = 0; i < 8; i++) {
+    const a = new Date();
+    const later = byClass(widgetElement(await html('/d/types'), 'tokyo').html, 'clock').text;
+    const b = new Date();
+    const now = new Set([zoned('Asia/Tokyo', true, a), zoned('Asia/Tokyo', true, b)]);
+    assert.ok(now.has(later), `a page served at ${[...now].join(' or ')} (Tokyo) shows ${later}`);
+  }
 });
 
 test('image: only http(s) and same-site URLs become an <img>', async () => {
