@@ -2,7 +2,9 @@
 // bench/fanout.mjs: how fast one update reaches N open dashboards, against
 // nchan's own ceiling on this machine. A private stack (login required), a
 // dashboard `fan` of 4 push widgets, and for each N:
-//   1. fan-out latency: N EventSource subscribers on /sub/d/fan; a push every
+//   1. fan-out latency: N EventSource subscribers on /sub/d/fan (with the
+//      stream pass from the dashboard's JSON, as pages open it; --stream app:
+//      without, so that the app authorises each stream); a push every
 //      --every ms, --pushes times, either through mdash (POST /api/widgets/f1:
 //      store + publish) or straight to nchan's publisher (POST /pub/f1, the
 //      same message shape). Rounds alternate a b a b ... so that the noise of
@@ -14,7 +16,7 @@
 //   3. memory: RssAnon of the nginx workers and the app workers, before and
 //      after subscribing and after the rounds.
 // Exits non-zero when a subscriber was refused or a delivery or fetch missing.
-//   node bench/fanout.mjs [--subscribers 1000,5000] [--pushes 50] [--every 100] [--rounds 3] [--trials 3]
+//   node bench/fanout.mjs [--subscribers 1000,5000] [--pushes 50] [--every 100] [--rounds 3] [--trials 3] [--stream pass|app]
 import http from 'node:http';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
@@ -68,15 +70,15 @@ function request(port, { method = 'GET', path, headers = {}, body, agent, timeou
 }
 
 /**
- * One EventSource subscriber on /sub/d/fan, kept light: every `data:` line
+ * One EventSource subscriber on path (/sub/d/fan...), kept light: every `data:` line
  * goes to onMessage(parsed, receivedAt). The receipt time is taken before the
  * chunk is parsed; with thousands of streams in one Node process, the time a
  * chunk waits in our own event loop still counts, for mdash and raw alike.
  */
-function subscribe(port, cookie, onMessage) {
+function subscribe(port, path, cookie, onMessage) {
   return new Promise((resolve) => {
     const sub = { status: 0, ended: false, close: () => req.destroy() };
-    const req = http.get({ host: '127.0.0.1', port, path: '/sub/d/fan', agent: false,
+    const req = http.get({ host: '127.0.0.1', port, path, agent: false,
       headers: { Accept: 'text/event-stream', Cookie: cookie } }, (res) => {
       clearTimeout(timer);
       sub.status = res.statusCode;
@@ -102,10 +104,10 @@ function subscribe(port, cookie, onMessage) {
   });
 }
 
-export async function fanout({ subscribers = [1000, 5000], pushes = 50, every = 100, rounds = 3, trials = 3, log = console.log } = {}) {
+export async function fanout({ subscribers = [1000, 5000], pushes = 50, every = 100, rounds = 3, trials = 3, stream = 'pass', log = console.log } = {}) {
   const cpus = os.cpus();
   log(`machine: ${cpus.length} cores, ${cpus[0]?.model.trim() || 'unknown model'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}, node ${process.version}`);
-  log(`parameters: subscribers ${subscribers.join(',')}, ${pushes} pushes every ${every} ms per round, ${rounds} rounds each of mdash and raw nchan (interleaved), ${trials} end-to-end trials`);
+  log(`parameters: subscribers ${subscribers.join(',')}, ${pushes} pushes every ${every} ms per round, ${rounds} rounds each of mdash and raw nchan (interleaved), ${trials} end-to-end trials, streams opened ${stream === 'app' ? 'through the app' : 'with a stream pass'}`);
 
   const s = await startStack({ requireLogin: true });
   let subs = [];
@@ -134,12 +136,19 @@ export async function fanout({ subscribers = [1000, 5000], pushes = 50, every = 
       return JSON.parse(r.body).version;
     };
     // f1's pass, as the page's script takes it from the dashboard's JSON.
-    const fragmentPass = async () => {
+    const dashboard = async () => {
       const r = await request(s.port, { path: '/api/dashboards/fan', headers: { Cookie: cookie } });
       if (r.status !== 200) throw new Error(`GET /api/dashboards/fan: ${r.status} ${r.error || r.body}`);
-      const w = JSON.parse(r.body).widgets.find((x) => x.name === 'f1');
+      return JSON.parse(r.body);
+    };
+    const fragmentPass = async () => {
+      const w = (await dashboard()).widgets.find((x) => x.name === 'f1');
       return w && w.pass ? `&${w.pass}` : '';
     };
+    // The stream's address, as the page's script opens it.
+    const streamPass = stream === 'app' ? null : (await dashboard()).stream;
+    if (stream !== 'app' && !streamPass) throw new Error('the dashboard\'s JSON has no stream pass');
+    const streamPath = streamPass ? `/sub/d/fan?${streamPass}` : '/sub/d/fan';
     const mdashPush = (i) => request(s.port, { method: 'POST', path: '/api/widgets/f1', agent: pushAgent,
       headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ current: i }) });
     // Synthetic versions far above mdash's own, a fresh range per raw round,
@@ -253,7 +262,7 @@ export async function fanout({ subscribers = [1000, 5000], pushes = 50, every = 
       const t0 = performance.now();
       for (let i = 0; i < N; i += BATCH) {
         const batch = await Promise.all(Array.from({ length: Math.min(BATCH, N - i) }, (_, b) =>
-          subscribe(s.port, cookie, (m, at) => handler(i + b, m, at))));
+          subscribe(s.port, streamPath, cookie, (m, at) => handler(i + b, m, at))));
         subs.push(...batch);
       }
       const refused = subs.filter((x) => x.status !== 200).length;
@@ -353,9 +362,10 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   };
   const subscribers = String(arg('subscribers', '1000,5000')).split(',').map(Number);
   const opts = { subscribers, pushes: Number(arg('pushes', 50)), every: Number(arg('every', 100)),
-    rounds: Number(arg('rounds', 3)), trials: Number(arg('trials', 3)) };
-  if (subscribers.some((n) => !(n > 0)) || !(opts.pushes > 0) || !(opts.every >= 0) || !(opts.rounds >= 1) || !(opts.trials >= 1)) {
-    console.error('usage: node bench/fanout.mjs [--subscribers 1000,5000] [--pushes 50] [--every 100] [--rounds 3] [--trials 3]');
+    rounds: Number(arg('rounds', 3)), trials: Number(arg('trials', 3)), stream: arg('stream', 'pass') };
+  if (subscribers.some((n) => !(n > 0)) || !(opts.pushes > 0) || !(opts.every >= 0) || !(opts.rounds >= 1) || !(opts.trials >= 1) ||
+      !['pass', 'app'].includes(opts.stream)) {
+    console.error('usage: node bench/fanout.mjs [--subscribers 1000,5000] [--pushes 50] [--every 100] [--rounds 3] [--trials 3] [--stream pass|app]');
     process.exit(2);
   }
   const r = await fanout(opts);

@@ -352,15 +352,15 @@ static void check_plugins(const struct md_config *cfg)
 	       n == 1 ? "" : "s", wtype_count());
 }
 
-/* Optional: without the key file pages fetch every fragment from the app. */
+/* Optional: without the key file the app serves every page and fragment. */
 static void check_fragment_key(const struct md_config *cfg)
 {
 	struct buf err = {0};
 	int on = pass_enabled(cfg, &err);
 	if (on > 0)
-		report(1, "fragment key %s (nginx serves cached fragments)", cfg->fragment_key_file);
+		report(1, "fragment key %s (nginx serves cached fragments and pages)", cfg->fragment_key_file);
 	else if (on == 0)
-		report(1, "fragment key %s: none, so pages fetch fragments from the app (see mdash.conf(5))",
+		report(1, "fragment key %s: none, so the app serves every page and fragment (see mdash.conf(5))",
 		       cfg->fragment_key_file);
 	else
 		report(0, "fragment key: %s", buf_str(&err));

@@ -4,11 +4,13 @@
  * only the dashboards granted to them. */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "auth.h"
 #include "dashboard.h"
 #include "db.h"
 #include "form.h"
+#include "pass.h"
 #include "handlers.h"
 #include "render.h"
 #include "viewer.h"
@@ -67,20 +69,75 @@ void req_access_free(struct req *r)
 	r->ngrants = 0;
 }
 
-void req_session_cookie(struct req *r, const char *value, int max_age)
+/* Sets a cookie for the mount point: max_age 0 lasts the browser session,
+ * -1 deletes it. */
+static void set_cookie(struct req *r, const char *name, const char *value, int max_age)
 {
 	struct buf c = {0};
 	const char *https = req_env(r, "HTTPS");
 	int secure = r->cfg->secure_cookies || (https && *https && strcmp(https, "off"));
-	buf_printf(&c, "%s=%s; Path=%s; HttpOnly; SameSite=Lax%s%s", SESSION_COOKIE, value, r->cfg->base_path,
-		   secure ? "; Secure" : "", max_age < 0 ? "; Max-Age=0" : "");
+	buf_printf(&c, "%s=%s; Path=%s; HttpOnly; SameSite=Lax%s", name, value, r->cfg->base_path,
+		   secure ? "; Secure" : "");
+	if (max_age)
+		buf_printf(&c, "; Max-Age=%d", max_age < 0 ? 0 : max_age);
 	resp_header(r, "Set-Cookie", c.data);
 	buf_free(&c);
+}
+
+void req_session_cookie(struct req *r, const char *value, int max_age)
+{
+	set_cookie(r, SESSION_COOKIE, value, max_age);
+}
+
+/* The page pass cookie's value (pass.h), or NULL. */
+static const char *page_pass(struct req *r, struct buf *cookie)
+{
+	const char *header = req_env(r, "HTTP_COOKIE");
+	return header && cookie_get(header, PAGE_PASS_COOKIE, cookie) == 1 ? cookie->data : NULL;
+}
+
+void req_page_pass_give(struct req *r, const struct md_user *u)
+{
+	struct buf value = {0};
+	if (!pass_page(r->cfg, u->id, u->csrf, time(NULL) + PAGE_PASS_LIFETIME, &value))
+		set_cookie(r, PAGE_PASS_COOKIE, value.data, PAGE_PASS_LIFETIME);
+	buf_free(&value);
+}
+
+void req_page_pass_drop(struct req *r)
+{
+	struct buf cookie = {0};
+	if (page_pass(r, &cookie))
+		set_cookie(r, PAGE_PASS_COOKIE, "", -1);
+	buf_free(&cookie);
+}
+
+int req_page_cacheable(struct req *r)
+{
+	const struct md_user *u = r->share_id ? NULL : req_user(r);
+	struct buf cookie = {0}, err = {0};
+	const char *pass = page_pass(r, &cookie);
+	int keep = 0;
+	if (!u && pass) {
+		set_cookie(r, PAGE_PASS_COOKIE, "", -1);
+	} else if (u && pass_enabled(r->cfg, &err) == 1) {
+		/* nginx asks (MDASH_PAGE_CACHE) when it checked the pass; the pass
+		 * must also be this session's, or nginx would keep this page
+		 * under another user's name, or give it another session's token. */
+		time_t now = time(NULL);
+		keep = pass && req_env(r, "MDASH_PAGE_CACHE") && pass_page_good(r->cfg, pass, u->id, u->csrf, now);
+		if (!keep && !(pass && pass_page_good(r->cfg, pass, u->id, u->csrf, now + PAGE_PASS_LIFETIME / 2)))
+			req_page_pass_give(r, u);
+	}
+	buf_free(&cookie);
+	buf_free(&err);
+	return keep;
 }
 
 /* Answers an anonymous request: pages go to the login page and come back. */
 static void ask_login(struct req *r, int stream)
 {
+	req_page_pass_drop(r);
 	if (r->db_failed) {
 		struct buf err = {0};
 		buf_puts(&err, "session lookup failed");

@@ -73,6 +73,16 @@ void api_dashboard(struct req *r)
 		json_object_object_add(w, "pass", pass.len ? json_object_new_string(pass.data) : NULL);
 		json_object_array_add(list, w);
 	}
+	/* And a pass for the push stream (not on a share link's routes, which
+	 * have their own stream address). */
+	buf_reset(&pass);
+	if (!r->share_id) {
+		struct buf ids = {0};
+		stream_channels(r, &d, ws, n, &ids);
+		pass_stream(r->cfg, d.slug, ids.data, expires, &pass);
+		buf_free(&ids);
+	}
+	json_object_object_add(o, "stream", pass.len ? json_object_new_string(pass.data) : NULL);
 	buf_free(&pass);
 	json_object_object_add(o, "widgets", list);
 	send_json(r, o);

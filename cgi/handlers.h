@@ -21,6 +21,10 @@ void push_dashboard_event(struct req *r);
 void layout_save(struct req *r);
 /* sub.c: the nchan subscription, authorised here and handed to nginx */
 void sub_dashboard(struct req *r);
+/* Appends the channels of d's stream, comma-separated, to ids. */
+struct md_dashboard;
+struct md_widget;
+void stream_channels(struct req *r, const struct md_dashboard *d, const struct md_widget *ws, int n, struct buf *ids);
 /* share.c: a share link's page, fragments, versions and stream */
 void share_page(struct req *r);
 void share_fragment(struct req *r);

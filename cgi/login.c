@@ -90,6 +90,7 @@ void login_submit(struct req *r)
 			resp_db_error(r, &err);
 		} else {
 			req_session_cookie(r, cookie, 0);
+			req_page_pass_give(r, &u);
 			explicit_bzero(cookie, strlen(cookie));
 			free(cookie);
 			resp_redirect(r, safe_next(next.data));
@@ -126,6 +127,7 @@ void logout(struct req *r)
 	if (u && u->channel[0] && publish_reload(r->cfg->publish_url, u->channel, &err))
 		log_warn("logout: %s", buf_str(&err));
 	req_session_cookie(r, "", -1);
+	req_page_pass_drop(r);
 	resp_redirect(r, "/login");
 out:
 	buf_free(&body);

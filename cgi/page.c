@@ -2,9 +2,11 @@
  * widget rendered in place, so the page shows data without JavaScript. */
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "dashboard.h"
 #include "handlers.h"
+#include "pass.h"
 #include "render.h"
 #include "widget.h"
 
@@ -73,7 +75,10 @@ void page_dashboard(struct req *r)
 	struct buf err = {0}, html = {0}, one = {0};
 	if (!req_dashboard_in(r, &all, &nall, &d, &ws, &nw))
 		goto out;
+	int cacheable = req_page_cacheable(r);
 	HDF *hdf = page_hdf(r);
+	if (cacheable && hdf)
+		hdf_set_value(hdf, "Page.cached", "1");
 	char name[64];
 	hdf_set_value(hdf, "Page.title", *d->title ? d->title : d->slug);
 	hdf_set_value(hdf, "Dashboard.slug", d->slug);
@@ -94,6 +99,13 @@ void page_dashboard(struct req *r)
 	if (err.len || render_file(hdf, "dashboard.cs", &html, &err)) {
 		resp_error(r, 500, buf_str(&err));
 	} else {
+		/* Before Cache-Control: nginx 1.22 obeys whichever it reads first.
+		 * "@<time>": nginx counts whole seconds, and keeps a copy through
+		 * the second named; so the copy lives until the end of this one. */
+		char expires[32] = "0";
+		if (cacheable)
+			snprintf(expires, sizeof expires, "@%lld", (long long)time(NULL));
+		resp_header(r, "X-Accel-Expires", expires);
 		resp_header(r, "Cache-Control", "no-store");
 		resp_html(r, 200, &html);
 	}

@@ -41,6 +41,14 @@ struct grant {
 };
 const struct md_user *req_user(struct req *r);
 void req_session_cookie(struct req *r, const char *value, int max_age);
+/* Page passes (pass.h): gives the browser one for u's session; drops the
+ * one it has (logout, and a request without a session). */
+void req_page_pass_give(struct req *r, const struct md_user *u);
+void req_page_pass_drop(struct req *r);
+/* For a dashboard page: 1 when nginx may keep it (render PAGE_CSRF_MARK for
+ * the token and send X-Accel-Expires); 0 otherwise, having given the browser
+ * a new pass when its own is missing, not this session's or old. */
+int req_page_cacheable(struct req *r);
 /* 1 when the request may read (login, when required); else answered. */
 int page_allowed(struct req *r);
 /* 1 when the user may see this dashboard (0: widgets on none: admins). */

@@ -16,6 +16,29 @@
 #define MAX_CHANNELS 255
 #define MAX_IDS_LEN 1000
 
+void stream_channels(struct req *r, const struct md_dashboard *d, const struct md_widget *ws, int n, struct buf *ids)
+{
+	/* Channel ids are validated identifiers: nothing here needs escaping.
+	 * Besides the widgets: the dashboard's own channel, and the share link's
+	 * or the session's, which say "reload" when access ends. */
+	buf_printf(ids, "_d_%s", d->slug);
+	int used = 1;
+	const struct md_user *u = req_user(r);
+	if (r->share_id)
+		buf_printf(ids, ",_s_%lld", r->share_id), used++;
+	else if (u && u->channel[0])
+		buf_printf(ids, ",%s", u->channel), used++;
+	for (int i = 0; i < n; i++) {
+		if (used == MAX_CHANNELS || ids->len + 1 + strlen(ws[i].name) > MAX_IDS_LEN) {
+			log_warn("dashboard %s: %d widgets exceed one push connection; the rest update on reconnect",
+				 d->slug, n);
+			break;
+		}
+		buf_printf(ids, ",%s", ws[i].name);
+		used++;
+	}
+}
+
 void sub_dashboard(struct req *r)
 {
 	struct md_dashboard d;
@@ -24,25 +47,8 @@ void sub_dashboard(struct req *r)
 	struct buf to = {0};
 	if (!req_dashboard(r, &d, &ws, &n))
 		return;
-	/* Channel ids are validated identifiers: nothing here needs escaping.
-	 * Besides the widgets: the dashboard's own channel, and the share link's
-	 * or the session's, which say "reload" when access ends. */
-	buf_printf(&to, "/internal/sub/_d_%s", d.slug);
-	int used = 1;
-	const struct md_user *u = req_user(r);
-	if (r->share_id)
-		buf_printf(&to, ",_s_%lld", r->share_id), used++;
-	else if (u && u->channel[0])
-		buf_printf(&to, ",%s", u->channel), used++;
-	for (int i = 0; i < n; i++) {
-		if (used == MAX_CHANNELS || to.len + 1 + strlen(ws[i].name) > MAX_IDS_LEN) {
-			log_warn("dashboard %s: %d widgets exceed one push connection; the rest update on reconnect",
-				 d.slug, n);
-			break;
-		}
-		buf_printf(&to, ",%s", ws[i].name);
-		used++;
-	}
+	buf_puts(&to, "/internal/sub/");
+	stream_channels(r, &d, ws, n, &to);
 	resp_header(r, "X-Accel-Redirect", to.data);
 	resp_header(r, "Cache-Control", "no-store");
 	resp_empty(r, 200);

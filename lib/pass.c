@@ -1,9 +1,11 @@
-/* pass.c: fragment passes (see pass.h). */
+/* pass.c: fragment and page passes (see pass.h). */
 #include "pass.h"
 
 #include <errno.h>
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define KEY_MIN 32 /* hex digits: 128 bits */
@@ -68,20 +70,93 @@ static void base64url(const unsigned char *in, size_t n, struct buf *out)
 	}
 }
 
-void pass_query(const struct md_config *cfg, const char *name, const char *dashboard, time_t expires, struct buf *out)
+static int on(const struct md_config *cfg)
 {
-	struct buf err = {0}, text = {0};
-	int on = pass_enabled(cfg, &err);
+	struct buf err = {0};
+	int enabled = pass_enabled(cfg, &err) == 1;
 	buf_free(&err);
-	if (on != 1)
-		return;
-	buf_printf(&text, "%lld%swidget/%s %s %s", (long long)expires, cfg->base_path, name, dashboard, key);
+	return enabled;
+}
+
+/* Appends the signature of text, which ends with the key, as nginx's
+ * secure_link_md5 computes it. Frees text. */
+static void sign(struct buf *text, struct buf *out)
+{
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int mdlen = 0;
-	EVP_Digest(text.data, text.len, md, &mdlen, EVP_md5(), NULL);
-	buf_free(&text);
-	buf_printf(out, "d=%s&e=%lld&p=", dashboard, (long long)expires);
+	buf_puts(text, key);
+	EVP_Digest(text->data, text->len, md, &mdlen, EVP_md5(), NULL);
+	explicit_bzero(text->data, text->len);
+	buf_free(text);
 	base64url(md, mdlen, out);
+}
+
+/* Appends "<field>=<value>&e=<expires>&p=<signature>" for the path below
+ * the mount point, as nginx checks it: secure_link $arg_p,$arg_e and
+ * secure_link_md5 "$secure_link_expires$uri $arg_<field> <key>". */
+static void sign_query(const struct md_config *cfg, const char *path, const char *field, const char *value,
+		       time_t expires, struct buf *out)
+{
+	struct buf text = {0};
+	if (!on(cfg))
+		return;
+	buf_printf(&text, "%lld%s%s %s ", (long long)expires, cfg->base_path, path, value);
+	buf_printf(out, "%s=%s&e=%lld&p=", field, value, (long long)expires);
+	sign(&text, out);
+}
+
+void pass_query(const struct md_config *cfg, const char *name, const char *dashboard, time_t expires, struct buf *out)
+{
+	struct buf path = {0};
+	buf_printf(&path, "widget/%s", name);
+	sign_query(cfg, path.data, "d", dashboard, expires, out);
+	buf_free(&path);
+}
+
+void pass_stream(const struct md_config *cfg, const char *slug, const char *channels, time_t expires, struct buf *out)
+{
+	struct buf path = {0};
+	buf_printf(&path, "sub/d/%s", slug);
+	sign_query(cfg, path.data, "c", channels, expires, out);
+	buf_free(&path);
+}
+
+/* What nginx's maps accept as a token (nginx/mdash-site.conf.in). */
+static int token_fits(const char *csrf)
+{
+	size_t n = csrf ? strlen(csrf) : 0;
+	return n >= 16 && n <= 128 && strspn(csrf, "0123456789abcdef") == n;
+}
+
+int pass_page(const struct md_config *cfg, long long user, const char *csrf, time_t expires, struct buf *out)
+{
+	struct buf text = {0};
+	if (!on(cfg) || !token_fits(csrf))
+		return -1;
+	buf_printf(&text, "%lld page %lld %s ", (long long)expires, user, csrf);
+	buf_printf(out, "%lld.%s.%lld.", user, csrf, (long long)expires);
+	sign(&text, out);
+	return 0;
+}
+
+int pass_page_good(const struct md_config *cfg, const char *cookie, long long user, const char *csrf, time_t now)
+{
+	/* The expiry is the third field: sign again with it and compare. */
+	const char *e = cookie ? strchr(cookie, '.') : NULL;
+	e = e ? strchr(e + 1, '.') : NULL;
+	long long expires;
+	char *end;
+	if (!e || !(e[1] >= '0' && e[1] <= '9'))
+		return 0;
+	errno = 0;
+	expires = strtoll(e + 1, &end, 10);
+	if (errno || *end != '.' || expires < (long long)now)
+		return 0;
+	struct buf want = {0};
+	int good = !pass_page(cfg, user, csrf, (time_t)expires, &want) && want.len == strlen(cookie) &&
+		   !CRYPTO_memcmp(want.data, cookie, want.len);
+	buf_free(&want);
+	return good;
 }
 
 void pass_reset(void)

@@ -1,5 +1,7 @@
-/* pass.h: fragment passes. A pass lets nginx serve a widget's fragment from
- * its cache without asking the app: the widget's dashboard, an expiry time
+/* pass.h: passes, which let nginx serve what the app rendered from its cache
+ * without asking the app again.
+ *
+ * Fragment passes. A pass lets nginx serve a widget's fragment: the widget's dashboard, an expiry time
  * and nginx's secure_link MD5 of "<expiry><base>widget/<name> <dashboard>
  * <key>", where the key is shared with nginx through one file both read:
  *     set $mdash_fragment_key "<64 hex digits>";
@@ -20,6 +22,28 @@
 /* Seconds a pass stays good. Pages refresh theirs every few minutes. */
 #define PASS_LIFETIME (15 * 60)
 
+/* Stream passes. The dashboard's JSON gives its page one for its push
+ * stream, GET <base>sub/d/<slug>?c=<channels>&e=<expiry>&p=<signature>,
+ * the signature nginx's MD5 of "<expiry><base>sub/d/<slug> <channels>
+ * <key>". nginx checks it and hands the stream to nchan's channels c
+ * without asking the app: a wall of pages reconnecting at once (after an
+ * nginx restart) asks nothing of the app, and nginx keeps no FastCGI
+ * buffers for the life of each stream. */
+
+/* Page passes. A logged-in browser holds one in the cookie PAGE_PASS_COOKIE:
+ * "<user id>.<csrf token>.<expiry>.<signature>", the signature nginx's MD5
+ * of "<expiry> page <user id> <csrf token> <key>". nginx checks it and keeps
+ * the user's dashboard pages, keyed by user, until the end of the second
+ * they were made in. It puts the session's CSRF token from the pass where
+ * the page has the mark PAGE_CSRF_MARK (the app writes the mark only in
+ * pages it lets nginx keep, and escaped text never holds a "<"). A pass
+ * lives briefly: it outlives a logout elsewhere or a revoked session by at
+ * most PAGE_PASS_LIFETIME, and the app gives a new one with the pages it
+ * renders. */
+#define PAGE_PASS_COOKIE "mdash_page"
+#define PAGE_PASS_LIFETIME (5 * 60)
+#define PAGE_CSRF_MARK "<!--mdash-csrf-->"
+
 /* Reads the key from cfg->fragment_key_file (once per process). 1 when
  * passes are on, 0 when the file is absent (passes off: pages fetch
  * fragments from the app), -1 when it exists but is unusable (why in err). */
@@ -28,6 +52,18 @@ int pass_enabled(const struct md_config *cfg, struct buf *err);
 /* Appends "d=<dashboard>&e=<expires>&p=<signature>" for widget name on
  * dashboard (a slug) to out; nothing when passes are off. */
 void pass_query(const struct md_config *cfg, const char *name, const char *dashboard, time_t expires, struct buf *out);
+
+/* Appends "c=<channels>&e=<expires>&p=<signature>" for dashboard slug's
+ * stream to out; nothing when passes are off. */
+void pass_stream(const struct md_config *cfg, const char *slug, const char *channels, time_t expires, struct buf *out);
+
+/* Appends a page pass for the user and the session's CSRF token to out:
+ * 0, or -1 when passes are off or the token does not fit. */
+int pass_page(const struct md_config *cfg, long long user, const char *csrf, time_t expires, struct buf *out);
+
+/* 1 when cookie is a page pass for this user and token that is still good
+ * at time now, else 0. */
+int pass_page_good(const struct md_config *cfg, const char *cookie, long long user, const char *csrf, time_t now);
 
 /* Forgets the key (tests, and the end of a process). */
 void pass_reset(void);

@@ -25,6 +25,8 @@
   // else is ignored, which also makes them safe inside URLs and selectors.
   const ID_RE = /^[a-z0-9][a-z0-9_-]{0,63}$/;
   const PASS_RE = /^d=[a-z0-9][a-z0-9_-]{0,63}&e=[0-9]{1,20}&p=[A-Za-z0-9_-]{1,64}$/;  // a fragment pass (see swapIn)
+  const STREAM_RE = /^c=[a-z0-9_,-]{1,1000}&e=[0-9]{1,20}&p=[A-Za-z0-9_-]{1,64}$/;   // a stream pass (see connect)
+  const STREAM_PASS_USE = 12 * 60 * 1000;  // a stream pass is good for 15 minutes
   let slug = board.dataset.dashboard;
   if (!ID_RE.test(slug)) return;
 
@@ -55,6 +57,17 @@
     headers: { Accept: accept },
     signal: timeout(),
   });
+
+  // nginx may keep a logged-in user's page for a second (lib/pass.h). A
+  // reload after a change, or after access ended, must get the app's answer:
+  // the cookie mdash_fresh makes nginx skip its copy for a few seconds.
+  const skipPageCopies = () => {
+    document.cookie = `mdash_fresh=1; Max-Age=5; Path=${new URL(base, document.baseURI).pathname}; SameSite=Lax`;
+  };
+  const reloadFresh = () => {
+    skipPageCopies();
+    location.reload();
+  };
 
   const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
   const clamp = (v, lo, hi) => Math.min(hi, Math.max(lo, v));
@@ -307,13 +320,16 @@
       // Access has ended (logged out, access revoked, share link revoked):
       // reload into what the server now says (login page, 403, 404).
       if (res.status === 401 || res.status === 403 || res.status === 404) {
-        location.reload();
+        reloadFresh();
         return;
       }
       if (!res.ok) return;
       noteServerClock(res);
       const data = await res.json();
       if (g !== gen) return;
+      checkedAt = Date.now();
+      stream = data && typeof data.stream === 'string' && STREAM_RE.test(data.stream)
+        ? { slug, query: data.stream, at: checkedAt } : null;
       const list = data && Array.isArray(data.widgets) ? data.widgets : [];
       applyLayout(list);
       for (const w of list) {
@@ -350,7 +366,7 @@
     try { m = JSON.parse(e.data); } catch (err) { return; }
     if (!m || typeof m !== 'object') return;
     if (m.event === 'reload' && (m.dashboard === slug || m.dashboard === '*')) {
-      if (freshReload(e)) location.reload();
+      if (freshReload(e)) reloadFresh();
       return;
     }
     if (m.event === 'layout' && m.dashboard === slug) {
@@ -388,12 +404,30 @@
     setConn(navigator.onLine === false || long ? 'offline' : 'reconnecting');
   }
 
-  function connect() {
+  // The stream's address. With a stream pass from a recent re-check
+  // (lib/pass.h) nginx hands the stream to nchan without asking the app.
+  // After two refused in a row (or failed: nginx down) the app's way is
+  // taken until a stream opens.
+  let stream = null;     // {slug, query, at}: the last re-check's stream pass
+  let checkedAt = 0;     // when a re-check last had an answer
+  let refused = 0;       // stream passes refused in a row
+  const passFor = () => (stream && stream.slug === slug && refused < 2 &&
+    Date.now() - stream.at < STREAM_PASS_USE ? stream.query : '');
+
+  let connecting = 0;    // bumped by every connect(), so that only the last goes on
+  async function connect() {
     clearTimeout(retryTimer);
     clearTimeout(renewTimer);
     retryTimer = renewTimer = 0;
     if (es) es.close();
-    const src = es = new EventSource(urlFor('sub/d/' + slug));
+    es = null;
+    const mine = ++connecting;
+    // No pass at hand (the first connect): the re-check brings one, and
+    // the stream's open then needs no second re-check.
+    if (!passFor() && refused < 2) await recheck();
+    if (mine !== connecting) return;
+    const pass = passFor();
+    const src = es = new EventSource(urlFor(`sub/d/${slug}${pass ? '?' + pass : ''}`));
     let first = true;    // the browser's own reconnects resume with Last-Event-ID
     src.onopen = () => {
       if (src !== es) return;
@@ -401,8 +435,11 @@
       first = false;
       attempt = 0;
       lostAt = 0;
+      refused = 0;
       setConn('live');
-      recheck();
+      // Catches what changed since the last re-check (nchan also replays
+      // each channel's last message to a new stream).
+      if (Date.now() - checkedAt > 2000) recheck();
       clearTimeout(renewTimer);
       renewTimer = setTimeout(connect, RENEW * (0.8 + Math.random() * 0.4));
     };
@@ -412,10 +449,15 @@
     src.onerror = () => {
       if (src !== es) return;
       if (src.readyState === EventSource.CLOSED) {
-        // An HTTP error (502/503 while nginx or the app is down): the browser
-        // gave up, so retry ourselves with capped, jittered exponential back-off.
+        // An HTTP error (502/503 while nginx or the app is down, 403/410 for
+        // a refused or expired pass): the browser gave up, so retry ourselves
+        // with capped, jittered exponential back-off.
         src.close();
         es = null;
+        if (pass) {
+          refused++;
+          stream = null;
+        }
         const backoff = Math.min(MAX_BACKOFF, 1000 * 2 ** attempt++);
         showDown(backoff);
         retryTimer = setTimeout(connect, backoff * (0.8 + Math.random() * 0.4));
@@ -444,6 +486,7 @@
   // Close the stream when leaving so the page can enter the back/forward
   // cache; reopen if it is restored from there.
   addEventListener('pagehide', () => {
+    connecting++;        // a connect() waiting for its re-check stops there
     clearTimeout(retryTimer);
     clearTimeout(renewTimer);
     if (es) es.close();
@@ -645,6 +688,7 @@
       });
       if (res.ok) {
         saveFails = 0;
+        skipPageCopies();               // a reload now shows the new places
         say('Layout saved.');
       } else {
         let why = `HTTP ${res.status}`;

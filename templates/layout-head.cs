@@ -1,10 +1,12 @@
-<!doctype html>
+<?cs # The session's CSRF token. In a page nginx keeps for a user (lib/pass.h),
+a mark nginx fills in from the page pass: escaped text never holds it. ?><?cs
+def:csrf_token() ?><?cs if:Page.cached ?><!--mdash-csrf--><?cs else ?><?cs var:Page.csrf ?><?cs /if ?><?cs /def ?><!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="mdash-base" content="<?cs if:Page.api ?><?cs var:Page.api ?><?cs else ?><?cs var:Page.base ?><?cs /if ?>">
-<?cs if:Page.csrf ?><meta name="csrf-token" content="<?cs var:Page.csrf ?>">
+<?cs if:Page.csrf ?><meta name="csrf-token" content="<?cs call:csrf_token() ?>">
 <?cs /if ?><?cs if:Page.admin ?><meta name="mdash-admin" content="1">
 <?cs /if ?><title><?cs var:Page.title ?> · mdash</title>
 <link rel="icon" href="<?cs var:Page.base ?>static/favicon.svg" type="image/svg+xml">
@@ -22,5 +24,5 @@
  if:d.current ?> aria-current="page"<?cs /if ?>><?cs var:d.title ?></a> <?cs /each ?></nav>
 <?cs /if ?><?cs if:Dashboard.slug ?><span class="conn" data-conn="connecting" role="status">connecting</span>
 <?cs /if ?><?cs if:Dashboard.slug && Page.admin && !Page.api ?><button type="button" class="edit-layout" aria-pressed="false" aria-describedby="edit-help" hidden>Edit layout</button><span id="edit-help" class="visually-hidden">Drag a widget or its corner. From the keyboard: Tab to a widget, arrow keys move it, Shift with arrow keys resizes it, Escape ends editing. Changes are saved at once.</span><span class="edit-status" role="status"></span><button type="button" class="share-make" title="A read-only link to this dashboard that opens without a login, for a wall screen">Share link</button><output class="share-out"></output>
-<?cs /if ?><?cs if:Page.user ?><form class="logout" method="post" action="<?cs var:Page.base ?>logout"><input type="hidden" name="csrf" value="<?cs var:Page.csrf ?>"><span class="user"><?cs var:Page.user ?></span> <button type="submit">Log out</button></form>
+<?cs /if ?><?cs if:Page.user ?><form class="logout" method="post" action="<?cs var:Page.base ?>logout"><input type="hidden" name="csrf" value="<?cs call:csrf_token() ?>"><span class="user"><?cs var:Page.user ?></span> <button type="submit">Log out</button></form>
 <?cs /if ?></header>

@@ -250,6 +250,45 @@ test('a push reaches the page through nginx\'s fragment cache; a refused pass fa
   assert.equal(await page.evaluate(() => window.__marker), 1, 'the page was reloaded');
 });
 
+test('the page opens its stream with a stream pass; refused passes fall back to the app', async () => {
+  const p = await context.newPage();
+  const streams = [];   // [query, status]
+  p.on('response', (r) => {
+    const u = new URL(r.url());
+    if (u.pathname === '/sub/d/b') streams.push([u.search, r.status()]);
+  });
+  try {
+    await p.goto(`${s.base}/d/b`, { waitUntil: 'load' });
+    await p.waitForSelector('.conn[data-conn="live"]', { timeout: 10000, state: 'attached' });
+    assert.equal(streams.length, 1, `streams: ${JSON.stringify(streams)}`);
+    assert.match(streams[0][0], /^\?c=_d_b,[a-z0-9_,-]*msg[a-z0-9_,-]*&e=\d+&p=[\w-]{22}$/, 'the stream carries a pass');
+    assert.equal(streams[0][1], 200);
+    // A push still arrives through that stream.
+    const res = await s.get('/widgets/msg', { method: 'POST', body: JSON.stringify({ auth_token: token, text: 'via a passed stream' }) });
+    assert.equal(res.status, 204);
+    await p.waitForFunction(() => document.querySelector('[data-widget="msg"] .text')?.textContent.trim() === 'via a passed stream',
+      null, { timeout: 3000 });
+  } finally {
+    await p.close();
+  }
+  // Passes nginx refuses (altered on the way): two tries, then the app's way.
+  const q = await context.newPage();
+  streams.length = 0;
+  q.on('response', (r) => {
+    const u = new URL(r.url());
+    if (u.pathname === '/sub/d/b') streams.push([u.search ? 'pass' : 'app', r.status()]);
+  });
+  try {
+    await q.route((u) => u.pathname === '/sub/d/b' && u.search.includes('p='),
+      (route) => route.continue({ url: route.request().url().replace(/p=[\w-]+/, 'p=AAAAAAAAAAAAAAAAAAAAAA') }));
+    await q.goto(`${s.base}/d/b`, { waitUntil: 'load' });
+    await q.waitForSelector('.conn[data-conn="live"]', { timeout: 15000, state: 'attached' });
+    assert.deepEqual(streams, [['pass', 403], ['pass', 403], ['app', 200]]);
+  } finally {
+    await q.close();
+  }
+});
+
 test('after nginx was down, the page reconnects and catches up without a reload', async (t) => {
   await s.stack('stop-nginx');
   let r;
@@ -324,7 +363,8 @@ test('a page renews its stream every ~10 minutes without losing an update pushed
     // Hold the renewed stream back for a moment and push while it is away:
     // the page must still show that push (it re-checks versions on open).
     let pushed;
-    await p.route('**/sub/d/b', async (route) => {
+    const isStream = (u) => u.pathname === '/sub/d/b';   // with its stream pass, or not
+    await p.route(isStream, async (route) => {
       const res = await s.get('/widgets/msg', { method: 'POST', body: JSON.stringify({ auth_token: token, text: 'while renewing' }) });
       pushed = res.status;
       await new Promise((r) => setTimeout(r, 500));
@@ -339,7 +379,7 @@ test('a page renews its stream every ~10 minutes without losing an update pushed
     assert.equal(pushed, 204);
     assert.equal(subs.length, 2, 'the stream was renewed once');
     await p.waitForSelector('.conn[data-conn="live"]', { timeout: 5000, state: 'attached' });
-    await p.unroute('**/sub/d/b');
+    await p.unroute(isStream);
     // The renewed stream is live: the next push arrives through it.
     const res = await s.get('/widgets/msg', { method: 'POST', body: JSON.stringify({ auth_token: token, text: 'after renewal' }) });
     assert.equal(res.status, 204);

@@ -6,6 +6,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { startStack, sse, widgetElement, attributes, byClass, textOf } from '../harness/stack.mjs';
 
 let s;
@@ -455,4 +458,147 @@ test('dashboard events (Dashing\'s POST /dashboards/<slug>) reach that dashboard
   } finally {
     late.close();
   }
+});
+
+// Page passes (lib/pass.h): the login gives the browser a page pass, and
+// nginx then keeps each user's page for a second, filling in each session's
+// own CSRF token. Nothing a user sees may cross between users or sessions.
+test('with a page pass nginx keeps each user\'s page briefly, with each session\'s own CSRF token', async () => {
+  PW.pia = 'pia-password-4';
+  PW.otto = 'otto-password-5';
+  await addUser('pia', PW.pia, true);
+  await addUser('otto', PW.otto);
+  assert.equal((await s.mdash(['user', 'grant', 'otto', 'ops'])).code, 0);
+  /** A login as a browser keeps it: the session and the page pass. */
+  const browser = async (name) => {
+    const l = await login(name, PW[name], { next: '/d/ops' });
+    assert.equal(l.status, 302, l.body);
+    const line = l.setCookie.split('\n').find((c) => c.startsWith('mdash_page='));
+    assert.match(line ?? '', /^mdash_page=\d+\.[0-9a-f]{64}\.\d+\.[\w-]{22}; Path=\/; HttpOnly; SameSite=Lax; Max-Age=300$/,
+      `the login gives a page pass: ${l.setCookie}`);
+    const pass = /^mdash_page=([^;]+)/.exec(line)[1];
+    const get = (p, { cookies = `mdash_session=${l.cookie}; mdash_page=${pass}`, ...init } = {}) =>
+      s.get(p, { ...init, headers: { Cookie: cookies, ...(init.headers || {}) } });
+    // The token as the app writes it, without the pass.
+    const own = csrfOf(await (await s.get('/d/ops', { headers: { Cookie: `mdash_session=${l.cookie}` } })).text());
+    return { cookie: l.cookie, pass, get, own };
+  };
+  const load = async (b, p = '/d/ops', init) => {
+    const res = await b.get(p, init);
+    return { res, html: await res.text(), cache: res.headers.get('x-page-cache') };
+  };
+  const wait = (ms) => new Promise((r) => setTimeout(r, ms));
+
+  const pia1 = await browser('pia');
+  const pia2 = await browser('pia');
+  const otto = await browser('otto');
+  assert.notEqual(pia1.own, pia2.own);
+  await wait(1100); // past any copy made by the logins' redirects
+  let a = await load(pia1);
+  assert.equal(a.res.status, 200);
+  assert.ok(['MISS', 'EXPIRED'].includes(a.cache), `the first load: ${a.cache}`);
+  const hits = [];
+  for (const b of [pia1, pia2, pia1, pia2]) {
+    const r = await load(b);
+    hits.push(r.cache);
+    assert.equal(csrfOf(r.html), b.own, 'a kept page carries the session\'s own CSRF token');
+    const logoutForm = /<form\b[^>]*class="logout"[^>]*>[\s\S]*?<\/form>/.exec(r.html)?.[0] ?? '';
+    assert.equal(attributes(/<input\b[^>]*name="csrf"[^>]*>/.exec(logoutForm)?.[0] ?? '<i>').value, b.own);
+    assert.doesNotMatch(r.html, /mdash-csrf/, 'the mark was left in the page');
+    assert.match(r.html, /<span class="user">pia<\/span>/);
+    assert.equal(r.res.headers.get('set-cookie'), null);
+    assert.equal(r.res.headers.get('cache-control'), 'no-store', 'browsers must not keep the page');
+  }
+  assert.ok(hits.filter((h) => h === 'HIT' || h === 'UPDATING').length >= 3, `loads within a second come from nginx: ${hits}`);
+  // Another user never gets pia's copy: nav, name and admin controls are hers.
+  const o = await load(otto);
+  assert.match(o.html, /<span class="user">otto<\/span>/);
+  assert.doesNotMatch(o.html, /Secret plans|edit-layout/, 'otto got pia\'s page');
+  assert.equal(csrfOf(o.html), otto.own);
+  // pia's pass with otto's session: the app answers for otto, nginx keeps
+  // nothing under pia's name, and otto gets a pass of his own. (While pia's
+  // copy is fresh, her pass gets it: the pass alone is the credential.)
+  await wait(1100);
+  const mixed = await load(otto, '/d/ops', { cookies: `mdash_session=${otto.cookie}; mdash_page=${pia1.pass}` });
+  assert.match(mixed.html, /<span class="user">otto<\/span>/);
+  assert.equal(csrfOf(mixed.html), otto.own);
+  assert.match(mixed.res.headers.get('set-cookie') ?? '', /^mdash_page=\d+\./);
+  for (let i = 0; i < 3; i++) assert.match((await load(pia1)).html, /<span class="user">pia<\/span>/, 'otto\'s page was kept for pia');
+  // A bad pass: the app answers as without one, and gives a good one.
+  const bad = await load(pia1, '/d/ops', { cookies: `mdash_session=${pia1.cookie}; mdash_page=${pia1.pass.slice(0, -2)}AA` });
+  assert.equal(bad.cache, 'BYPASS');
+  assert.equal(csrfOf(bad.html), pia1.own);
+  assert.match(bad.res.headers.get('set-cookie') ?? '', /^mdash_page=/);
+  // Fresh data within about a second, and at once for a page that asks.
+  const push = (v) => s.get('/widgets/orders', { method: 'POST', body: JSON.stringify({ auth_token: token, current: v }) });
+  await load(pia1);
+  assert.equal((await push(4242)).status, 204);
+  const fresh = await load(pia1, '/d/ops', { cookies: `mdash_session=${pia1.cookie}; mdash_page=${pia1.pass}; mdash_fresh=1` });
+  assert.equal(fresh.cache, 'BYPASS');
+  assert.equal(byClass(widgetElement(fresh.html, 'orders').html, 'value')?.text, '4,242');
+  assert.equal((await push(4343)).status, 204);
+  const pushedAt = Date.now();
+  let shown;
+  while (Date.now() - pushedAt < 5000) {
+    shown = byClass(widgetElement((await load(pia2)).html, 'orders').html, 'value')?.text;
+    if (shown === '4,343') break;
+    await wait(50);
+  }
+  assert.equal(shown, '4,343');
+  assert.ok(Date.now() - pushedAt < 2500, `a kept page was older than a second: ${Date.now() - pushedAt} ms`);
+  // HEAD is kept apart: a GET after it still gets the whole page.
+  await wait(1100);
+  assert.equal((await pia1.get('/d/ops', { method: 'HEAD' })).status, 200);
+  a = await load(pia1);
+  assert.ok(widgetElement(a.html, 'orders'), `a GET after a HEAD got: ${a.html.slice(0, 200)}`);
+  // Logout drops the pass; and a pass whose session has ended gets the
+  // login page from the app, which drops the pass too.
+  const res = await pia2.get('/logout', { method: 'POST', headers: { 'X-CSRF-Token': pia2.own } });
+  await res.text();
+  assert.match(res.headers.get('set-cookie') ?? '', /(^|, )mdash_page=; Path=\/; HttpOnly; SameSite=Lax; Max-Age=0/);
+  const ended = await load(pia2, '/d/ops', { cookies: `mdash_session=${pia2.cookie}; mdash_page=${pia2.pass}; mdash_fresh=1` });
+  assert.equal(ended.res.status, 302);
+  assert.match(ended.res.headers.get('set-cookie') ?? '', /^mdash_page=;.*Max-Age=0/);
+});
+
+// Stream passes (lib/pass.h): the dashboard's JSON signs the page's stream
+// address, and nginx hands such a stream to nchan without the app.
+test('a stream pass from the dashboard\'s JSON opens the push stream without the app; altered or expired ones are refused', async () => {
+  const root = await session('root');
+  const json = await (await root.get('/api/dashboards/ops')).json();
+  assert.match(json.stream ?? '', /^c=_d_ops,_x_[0-9a-f]+,orders,notes&e=\d+&p=[\w-]{22}$/,
+    'the stream pass names the dashboard\'s, the session\'s and every widget\'s channel');
+  const expires = Number(/e=(\d+)/.exec(json.stream)[1]) - Date.now() / 1000;
+  assert.ok(expires > 14 * 60 && expires < 16 * 60, `a stream pass good for ${expires} s`);
+  // The pass alone is the credential: no cookie.
+  const stream = await sse(`${s.base}/sub/d/ops?${json.stream}`);
+  try {
+    assert.equal(stream.status, 200);
+    const res = await s.get('/widgets/orders', { method: 'POST', body: JSON.stringify({ auth_token: token, current: 77 }) });
+    assert.equal(res.status, 204);
+    const m = await stream.next((d) => d.widget === 'orders' && d.version, 3000);
+    assert.equal(m.widget, 'orders');
+    // Logging out says "reload" on the session's channel, which the pass names.
+    const csrf = await root.csrf();
+    const out = await root.get('/logout', { method: 'POST', headers: { 'X-CSRF-Token': csrf } });
+    assert.equal(out.status, 302);
+    assert.equal((await stream.next((d) => d.event === 'reload', 3000)).event, 'reload');
+  } finally {
+    stream.close();
+  }
+  const key = /"([0-9a-f]+)"/.exec(await readFile(path.join(s.dir, 'fragment-key.conf'), 'utf8'))[1];
+  const sign = (slug, c, e) => `c=${c}&e=${e}&p=${createHash('md5').update(`${e}/sub/d/${slug} ${c} ${key}`).digest('base64url')}`;
+  const [, c, e] = /^c=([^&]+)&e=(\d+)/.exec(json.stream);
+  assert.equal(sign('ops', c, e), json.stream, 'the test signs as the app does');
+  const code = async (p) => { const r = await s.get(p, { headers: { Accept: 'text/event-stream' } }); await r.body?.cancel(); return r.status; };
+  assert.equal(await code(`/sub/d/secret?${json.stream}`), 403, 'another dashboard\'s address');
+  assert.equal(await code(`/sub/d/ops?${json.stream.replace('notes', 'plans')}`), 403, 'another channel list');
+  assert.equal(await code(`/sub/d/ops?${json.stream.replace(/p=(.)/, (_, x) => `p=${x === 'A' ? 'B' : 'A'}`)}`), 403, 'an altered signature');
+  assert.equal(await code(`/sub/d/ops?${sign('ops', c, Math.floor(Date.now() / 1000) - 5)}`), 410, 'an expired pass');
+  // A share link's JSON has no stream pass: its page keeps its own address.
+  const share = await s.mdash(['share', 'add', 'ops']);
+  assert.equal(share.code, 0, show(share));
+  const link = new URL(share.stdout.trim().split('\n').pop(), s.base);
+  const shared = await (await s.get(`${link.pathname.replace(/\/?$/, '/')}api/dashboards/ops`)).json();
+  assert.equal(shared.stream, null);
 });

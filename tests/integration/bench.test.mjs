@@ -7,7 +7,7 @@ import { run } from '../harness/stack.mjs';
 import { fanout } from '../../bench/fanout.mjs';
 import { updaterBench } from '../../bench/updater.mjs';
 
-const ROWS = ['floor', 'page', 'fragment', 'frag-app', 'api', 'push'];
+const ROWS = ['floor', 'page', 'page-app', 'fragment', 'frag-app', 'api', 'push'];
 
 test('bench/run: every row has figures for mdash and its ceiling, and the pushes were stored', { timeout: 300000 }, async () => {
   const r = await run('bash', ['bench/run'], {

@@ -407,6 +407,24 @@ test('the packaged app serves pages behind the packaged nginx site', { skip }, a
   }
   assert.deepEqual(copies, ['MISS', 'HIT'], 'fragments through the packaged site\'s cache');
 
+  // A logged-in user's page: the login gives a page pass, and nginx keeps
+  // the page (a copy lives to the end of its second: one load may miss).
+  const u = await s.mdash(['user', 'add', 'pkguser'], { input: 'pkg-password-1\n' });
+  assert.equal(u.code, 0, show(u));
+  const l = await fetch(`${base2}/login`, { method: 'POST', redirect: 'manual',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'username=pkguser&password=pkg-password-1' });
+  assert.equal(l.status, 302, await l.text());
+  const cookies = l.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  assert.match(cookies, /mdash_page=\d+\./, 'a page pass from the login');
+  const kept = [];
+  for (let i = 0; i < 3; i++) {
+    const p = await fetch(`${base2}/d/pkg`, { headers: { Cookie: cookies } });
+    assert.match(await p.text(), /<span class="user">pkguser<\/span>/);
+    kept.push(p.headers.get('x-page-cache'));
+  }
+  assert.equal(kept[0], 'MISS');
+  assert.ok(kept.includes('HIT'), `pages through the packaged site's cache: ${kept}`);
+
   const css = await fetch(`${base2}/static/mdash.css`);
   assert.equal(css.status, 200);
   assert.equal(await css.text(), readFileSync(R('usr/share/mdash/static/mdash.css'), 'utf8'));

@@ -1,4 +1,4 @@
-/* test_pass.c: fragment passes, signed as nginx's secure_link checks them
+/* test_pass.c: fragment and page passes, signed as nginx's secure_link checks them
  * (the expected values come from `openssl md5 -binary | base64`). */
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,6 +41,11 @@ START_TEST(signs_as_nginx_checks)
 	buf_reset(&q);
 	pass_query(&c, "cpu", "ops", 2000000000, &q);
 	ck_assert_str_eq(buf_str(&q), "d=ops&e=2000000000&p=1LvXrjvPHPVbi1zS9jMr5Q");
+	/* A stream pass signs its path and its channels. */
+	c.base_path = "/";
+	buf_reset(&q);
+	pass_stream(&c, "ops", "_d_ops,_x_ab12,cpu", 2000000000, &q);
+	ck_assert_str_eq(buf_str(&q), "c=_d_ops,_x_ab12,cpu&e=2000000000&p=Qz5HfYYYb88-eaVNRghfGA");
 	unlink(path);
 	pass_reset();
 	buf_free(&q);
@@ -89,11 +94,47 @@ START_TEST(unusable_keys_are_named)
 }
 END_TEST
 
+#define CSRF "0123456789abcdef0123456789abcdef"
+
+START_TEST(page_passes_sign_user_and_token)
+{
+	struct md_config c;
+	struct buf p = {0};
+	char path[64];
+	with_key_file(&c, path, "set $mdash_fragment_key \"" KEY "\";\n", "/");
+	ck_assert_int_eq(pass_page(&c, 7, CSRF, 2000000000, &p), 0);
+	ck_assert_str_eq(buf_str(&p), "7." CSRF ".2000000000.y--DDPwBUy_HHMkmdAhNvw");
+	ck_assert_int_eq(pass_page_good(&c, buf_str(&p), 7, CSRF, 1999999999), 1);
+	ck_assert_int_eq(pass_page_good(&c, buf_str(&p), 7, CSRF, 2000000000), 1);
+	/* Expired; another user; another session's token; altered; cut short. */
+	ck_assert_int_eq(pass_page_good(&c, buf_str(&p), 7, CSRF, 2000000001), 0);
+	ck_assert_int_eq(pass_page_good(&c, buf_str(&p), 8, CSRF, 1999999999), 0);
+	ck_assert_int_eq(pass_page_good(&c, buf_str(&p), 7, "f123456789abcdef0123456789abcdef", 1999999999), 0);
+	ck_assert_int_eq(pass_page_good(&c, "7." CSRF ".2000000000.y--DDPwBUy_HHMkmdAhNvv", 7, CSRF, 1), 0);
+	ck_assert_int_eq(pass_page_good(&c, "7." CSRF ".2000000000", 7, CSRF, 1), 0);
+	ck_assert_int_eq(pass_page_good(&c, "7." CSRF ".-5.y--DDPwBUy_HHMkmdAhNvw", 7, CSRF, 1), 0);
+	ck_assert_int_eq(pass_page_good(&c, "", 7, CSRF, 1), 0);
+	ck_assert_int_eq(pass_page_good(&c, NULL, 7, CSRF, 1), 0);
+	/* A token nginx's maps would not take gets no pass. */
+	buf_reset(&p);
+	ck_assert_int_eq(pass_page(&c, 7, "not-hex\"><script>", 2000000000, &p), -1);
+	ck_assert_int_eq(pass_page(&c, 7, NULL, 2000000000, &p), -1);
+	unlink(path);
+	/* No key: no page passes either. */
+	with_key_file(&c, path, NULL, "/");
+	ck_assert_int_eq(pass_page(&c, 7, CSRF, 2000000000, &p), -1);
+	ck_assert_int_eq(pass_page_good(&c, "7." CSRF ".2000000000.y--DDPwBUy_HHMkmdAhNvw", 7, CSRF, 1), 0);
+	pass_reset();
+	buf_free(&p);
+}
+END_TEST
+
 TCase *tcase_pass(void)
 {
 	TCase *tc = tcase_create("pass");
 	tcase_add_test(tc, signs_as_nginx_checks);
 	tcase_add_test(tc, no_file_means_no_passes);
 	tcase_add_test(tc, unusable_keys_are_named);
+	tcase_add_test(tc, page_passes_sign_user_and_token);
 	return tc;
 }
