@@ -22,7 +22,7 @@ import { startStack, sleep, TOP } from '../tests/harness/stack.mjs';
  * With renewMs it reconnects every renewMs (jittered) as the page's script
  * does, resuming from the last event id it saw, so nothing is lost in between.
  */
-function subscribe(port, cookie, seen, renewMs = 0) {
+function subscribe(port, streamPath, cookie, seen, renewMs = 0) {
   let lastId = '';
   let req = null;
   let timer = null;
@@ -31,7 +31,7 @@ function subscribe(port, cookie, seen, renewMs = 0) {
   const open = () => new Promise((resolve) => {
     const headers = { Accept: 'text/event-stream', Cookie: cookie };
     if (lastId) headers['Last-Event-ID'] = lastId;
-    req = http.get({ host: '127.0.0.1', port, path: '/sub/d/soak', agent: false, headers }, (res) => {
+    req = http.get({ host: '127.0.0.1', port, path: streamPath, agent: false, headers }, (res) => {
       resolve(res.statusCode);
       let buf = '';
       res.setEncoding('utf8');
@@ -78,6 +78,10 @@ export async function soak({ seconds = 180, subscribers = 1000, connections = 20
     const login = await s.get('/login', { method: 'POST', body: 'username=soak&password=soak-password',
       headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
     const cookie = login.headers.get('set-cookie').split(';')[0];
+    // The stream's address as pages open it: with the stream pass from the
+    // dashboard's JSON (good for 15 minutes; a page re-checks more often).
+    const json = await (await s.get('/api/dashboards/soak', { headers: { Cookie: cookie } })).json();
+    const streamPath = json.stream ? `/sub/d/soak?${json.stream}` : '/sub/d/soak';
 
     const nginxMaster = await s.pid('nginx'), app = await s.pid('fcgi'), db = await s.pid('mariadb');
     const memory = () => ({ nginx: rss(children(nginxMaster)), shm: rss(children(nginxMaster).slice(0, 1), 'RssShmem'),
@@ -86,7 +90,7 @@ export async function soak({ seconds = 180, subscribers = 1000, connections = 20
 
     const seen = Array.from({ length: subscribers }, () => new Map());
     for (let i = 0; i < subscribers; i += 50) {
-      subs.push(...await Promise.all(seen.slice(i, i + 50).map((m) => subscribe(s.port, cookie, m, renew * 1000))));
+      subs.push(...await Promise.all(seen.slice(i, i + 50).map((m) => subscribe(s.port, streamPath, cookie, m, renew * 1000))));
     }
     const refused = () => subs.filter((x) => x.status !== 200).length;
     samples.push({ t: 0, subscribed: true, ...memory() });

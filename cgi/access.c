@@ -99,8 +99,10 @@ static const char *page_pass(struct req *r, struct buf *cookie)
 void req_page_pass_give(struct req *r, const struct md_user *u)
 {
 	struct buf value = {0};
+	/* A browser-session cookie, as the session's own: closing the browser
+	 * ends both. The signed expiry bounds it besides. */
 	if (!pass_page(r->cfg, u->id, u->csrf, time(NULL) + PAGE_PASS_LIFETIME, &value))
-		set_cookie(r, PAGE_PASS_COOKIE, value.data, PAGE_PASS_LIFETIME);
+		set_cookie(r, PAGE_PASS_COOKIE, value.data, 0);
 	buf_free(&value);
 }
 
@@ -114,18 +116,24 @@ void req_page_pass_drop(struct req *r)
 
 int req_page_cacheable(struct req *r)
 {
-	const struct md_user *u = r->share_id ? NULL : req_user(r);
+	if (r->share_id)
+		return 0; /* a share link's page: no user, and the browser's pass is left alone */
+	const struct md_user *u = req_user(r);
 	struct buf cookie = {0}, err = {0};
 	const char *pass = page_pass(r, &cookie);
 	int keep = 0;
 	if (!u && pass) {
 		set_cookie(r, PAGE_PASS_COOKIE, "", -1);
 	} else if (u && pass_enabled(r->cfg, &err) == 1) {
-		/* nginx asks (MDASH_PAGE_CACHE) when it checked the pass; the pass
-		 * must also be this session's, or nginx would keep this page
-		 * under another user's name, or give it another session's token. */
+		/* nginx sends the pass it checked (MDASH_PAGE_CACHE): it must be
+		 * this session's, or nginx would keep this page under another
+		 * user's name, or fill in another session's token. That very value,
+		 * not the app's reading of the Cookie header: nginx reads cookie
+		 * names in any case and splits at commas too, so a second cookie
+		 * planted beside the browser's own could make the two differ. */
 		time_t now = time(NULL);
-		keep = pass && req_env(r, "MDASH_PAGE_CACHE") && pass_page_good(r->cfg, pass, u->id, u->csrf, now);
+		const char *checked = req_env(r, "MDASH_PAGE_CACHE");
+		keep = checked && pass_page_good(r->cfg, checked, u->id, u->csrf, now);
 		if (!keep && !(pass && pass_page_good(r->cfg, pass, u->id, u->csrf, now + PAGE_PASS_LIFETIME / 2)))
 			req_page_pass_give(r, u);
 	}

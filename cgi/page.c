@@ -99,14 +99,21 @@ void page_dashboard(struct req *r)
 	if (err.len || render_file(hdf, "dashboard.cs", &html, &err)) {
 		resp_error(r, 500, buf_str(&err));
 	} else {
-		/* Before Cache-Control: nginx 1.22 obeys whichever it reads first.
-		 * "@<time>": nginx counts whole seconds, and keeps a copy through
-		 * the second named; so the copy lives until the end of this one. */
-		char expires[32] = "0";
-		if (cacheable)
+		/* A copy nginx may keep (nginx/mdash-site.conf.in) lives to the end
+		 * of this second: X-Accel-Expires "@<time>" (nginx counts whole
+		 * seconds and keeps a copy through the second named), after the
+		 * Cache-Control that bounds its use while a new one renders to
+		 * one more second (nginx 1.22 reads no Cache-Control after an
+		 * X-Accel-Expires). nginx tells the browser "no-store". */
+		if (cacheable) {
+			char expires[32];
 			snprintf(expires, sizeof expires, "@%lld", (long long)time(NULL));
-		resp_header(r, "X-Accel-Expires", expires);
-		resp_header(r, "Cache-Control", "no-store");
+			resp_header(r, "Cache-Control", "max-age=1, stale-while-revalidate=1");
+			resp_header(r, "X-Accel-Expires", expires);
+		} else {
+			resp_header(r, "X-Accel-Expires", "0");
+			resp_header(r, "Cache-Control", "no-store");
+		}
 		resp_html(r, 200, &html);
 	}
 	hdf_destroy(&hdf);

@@ -47,8 +47,10 @@ void sub_dashboard(struct req *r)
 	struct buf to = {0};
 	if (!req_dashboard(r, &d, &ws, &n))
 		return;
-	buf_puts(&to, "/internal/sub/");
-	stream_channels(r, &d, ws, n, &to);
+	struct buf ids = {0};
+	stream_channels(r, &d, ws, n, &ids); /* the same list a stream pass names */
+	buf_printf(&to, "/internal/sub/%s", ids.data);
+	buf_free(&ids);
 	resp_header(r, "X-Accel-Redirect", to.data);
 	resp_header(r, "Cache-Control", "no-store");
 	resp_empty(r, 200);

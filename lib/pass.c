@@ -79,16 +79,19 @@ static int on(const struct md_config *cfg)
 }
 
 /* Appends the signature of text, which ends with the key, as nginx's
- * secure_link_md5 computes it. Frees text. */
-static void sign(struct buf *text, struct buf *out)
+ * secure_link_md5 computes it: 0, or -1 (nothing appended) when MD5 is not
+ * available (a FIPS-only OpenSSL). Frees text. */
+static int sign(struct buf *text, struct buf *out)
 {
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int mdlen = 0;
 	buf_puts(text, key);
-	EVP_Digest(text->data, text->len, md, &mdlen, EVP_md5(), NULL);
+	int ok = EVP_Digest(text->data, text->len, md, &mdlen, EVP_md5(), NULL) == 1 && mdlen == 16;
 	explicit_bzero(text->data, text->len);
 	buf_free(text);
-	base64url(md, mdlen, out);
+	if (ok)
+		base64url(md, mdlen, out);
+	return ok ? 0 : -1;
 }
 
 /* Appends "<field>=<value>&e=<expires>&p=<signature>" for the path below
@@ -98,11 +101,13 @@ static void sign_query(const struct md_config *cfg, const char *path, const char
 		       time_t expires, struct buf *out)
 {
 	struct buf text = {0};
+	size_t len = out->len;
 	if (!on(cfg))
 		return;
 	buf_printf(&text, "%lld%s%s %s ", (long long)expires, cfg->base_path, path, value);
 	buf_printf(out, "%s=%s&e=%lld&p=", field, value, (long long)expires);
-	sign(&text, out);
+	if (sign(&text, out))
+		buf_truncate(out, len); /* no pass rather than one without a signature */
 }
 
 void pass_query(const struct md_config *cfg, const char *name, const char *dashboard, time_t expires, struct buf *out)
@@ -133,9 +138,13 @@ int pass_page(const struct md_config *cfg, long long user, const char *csrf, tim
 	struct buf text = {0};
 	if (!on(cfg) || !token_fits(csrf))
 		return -1;
+	size_t len = out->len;
 	buf_printf(&text, "%lld page %lld %s ", (long long)expires, user, csrf);
 	buf_printf(out, "%lld.%s.%lld.", user, csrf, (long long)expires);
-	sign(&text, out);
+	if (sign(&text, out)) {
+		buf_truncate(out, len);
+		return -1;
+	}
 	return 0;
 }
 

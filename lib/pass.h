@@ -34,11 +34,14 @@
  * "<user id>.<csrf token>.<expiry>.<signature>", the signature nginx's MD5
  * of "<expiry> page <user id> <csrf token> <key>". nginx checks it and keeps
  * the user's dashboard pages, keyed by user, until the end of the second
- * they were made in. It puts the session's CSRF token from the pass where
- * the page has the mark PAGE_CSRF_MARK (the app writes the mark only in
- * pages it lets nginx keep, and escaped text never holds a "<"). A pass
- * lives briefly: it outlives a logout elsewhere or a revoked session by at
- * most PAGE_PASS_LIFETIME, and the app gives a new one with the pages it
+ * they were made in, and gives a copy for one more second at most while a
+ * new one renders: no copy is served 2 s after it was made. It puts the
+ * session's CSRF token from the pass where the page has the mark
+ * PAGE_CSRF_MARK (the app writes the mark only in pages it lets nginx
+ * keep, and escaped text never holds a "<"; a plug-in template that writes
+ * unescaped text could show the viewer's token). A pass lives briefly: it
+ * outlives a logout elsewhere or a revoked session by at most
+ * PAGE_PASS_LIFETIME, and the app gives a new one with the pages it
  * renders. */
 #define PAGE_PASS_COOKIE "mdash_page"
 #define PAGE_PASS_LIFETIME (5 * 60)

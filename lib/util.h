@@ -30,6 +30,8 @@ void buf_putc(struct buf *b, char c);
 void buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void buf_vprintf(struct buf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 void buf_reset(struct buf *b);
+/* Cuts b back to its first len bytes (nothing when it is not longer). */
+void buf_truncate(struct buf *b, size_t len);
 void buf_free(struct buf *b);
 char *buf_steal(struct buf *b);
 /* The text, or "" for a buf that never held anything. */

@@ -327,9 +327,8 @@
       noteServerClock(res);
       const data = await res.json();
       if (g !== gen) return;
-      checkedAt = Date.now();
       stream = data && typeof data.stream === 'string' && STREAM_RE.test(data.stream)
-        ? { slug, query: data.stream, at: checkedAt } : null;
+        ? { slug, query: data.stream, at: Date.now() } : null;
       const list = data && Array.isArray(data.widgets) ? data.widgets : [];
       applyLayout(list);
       for (const w of list) {
@@ -366,7 +365,13 @@
     try { m = JSON.parse(e.data); } catch (err) { return; }
     if (!m || typeof m !== 'object') return;
     if (m.event === 'reload' && (m.dashboard === slug || m.dashboard === '*')) {
-      if (freshReload(e)) reloadFresh();
+      if (!freshReload(e)) return;
+      // "*": access ended (logout, a revoked link): the app's answer at once.
+      // A dashboard's own reload (Dashing's event, sent to every screen):
+      // spread over a second, after the copies nginx made before it are
+      // gone (2 s: lib/pass.h), so that a wall of screens costs one render.
+      if (m.dashboard === '*') reloadFresh();
+      else setTimeout(() => location.reload(), 2000 + Math.random() * 1000);
       return;
     }
     if (m.event === 'layout' && m.dashboard === slug) {
@@ -409,7 +414,6 @@
   // After two refused in a row (or failed: nginx down) the app's way is
   // taken until a stream opens.
   let stream = null;     // {slug, query, at}: the last re-check's stream pass
-  let checkedAt = 0;     // when a re-check last had an answer
   let refused = 0;       // stream passes refused in a row
   const passFor = () => (stream && stream.slug === slug && refused < 2 &&
     Date.now() - stream.at < STREAM_PASS_USE ? stream.query : '');
@@ -422,8 +426,7 @@
     if (es) es.close();
     es = null;
     const mine = ++connecting;
-    // No pass at hand (the first connect): the re-check brings one, and
-    // the stream's open then needs no second re-check.
+    // No pass at hand (the first connect): a re-check brings one.
     if (!passFor() && refused < 2) await recheck();
     if (mine !== connecting) return;
     const pass = passFor();
@@ -437,9 +440,7 @@
       lostAt = 0;
       refused = 0;
       setConn('live');
-      // Catches what changed since the last re-check (nchan also replays
-      // each channel's last message to a new stream).
-      if (Date.now() - checkedAt > 2000) recheck();
+      recheck();
       clearTimeout(renewTimer);
       renewTimer = setTimeout(connect, RENEW * (0.8 + Math.random() * 0.4));
     };

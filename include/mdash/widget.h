@@ -28,7 +28,11 @@ typedef struct mdash_context mdash_context; /* its template's data */
 struct mdash_widget_type {
 	int api_version;         /* MDASH_WIDGET_API_VERSION */
 	const char *name;        /* [a-z0-9][a-z0-9_-]*, unique */
-	const char *template;    /* .cs file: relative to the template dir, or absolute */
+	const char *template;    /* .cs file: relative to the template dir, or
+				  * absolute. HTML escaping is on: keep data
+				  * out of uvar (unescaped text could, among
+				  * other harm, receive the viewer's CSRF token
+				  * where it holds the page's mark for it) */
 	int sizex, sizey;        /* default size in grid cells */
 	int update_interval;     /* default seconds between updates */
 	const char *value_field; /* the field a source's single value lands in */
