@@ -58,9 +58,10 @@
     signal: timeout(),
   });
 
-  // nginx may keep a logged-in user's page for a second (lib/pass.h). A
-  // reload after a change, or after access ended, must get the app's answer:
-  // the cookie mdash_fresh makes nginx skip its copy for a few seconds.
+  // nginx may give a logged-in user a copy of a page up to two seconds old
+  // (lib/pass.h). A reload after a change, or after access ended, must get
+  // the app's answer: the cookie mdash_fresh makes nginx skip its copy for
+  // a few seconds.
   const skipPageCopies = () => {
     document.cookie = `mdash_fresh=1; Max-Age=5; Path=${new URL(base, document.baseURI).pathname}; SameSite=Lax`;
   };

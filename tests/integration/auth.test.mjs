@@ -499,19 +499,25 @@ test('with a page pass nginx keeps each user\'s page briefly, with each session\
   let a = await load(pia1);
   assert.equal(a.res.status, 200);
   assert.ok(['MISS', 'EXPIRED'].includes(a.cache), `the first load: ${a.cache}`);
-  const hits = [];
-  for (const b of [pia1, pia2, pia1, pia2]) {
-    const r = await load(b);
-    hits.push(r.cache);
-    assert.equal(csrfOf(r.html), b.own, 'a kept page carries the session\'s own CSRF token');
-    const logoutForm = /<form\b[^>]*class="logout"[^>]*>[\s\S]*?<\/form>/.exec(r.html)?.[0] ?? '';
-    assert.equal(attributes(/<input\b[^>]*name="csrf"[^>]*>/.exec(logoutForm)?.[0] ?? '<i>').value, b.own);
-    assert.doesNotMatch(r.html, /mdash-csrf/, 'the mark was left in the page');
-    assert.match(r.html, /<span class="user">pia<\/span>/);
-    assert.equal(r.res.headers.get('set-cookie'), null);
-    assert.equal(r.res.headers.get('cache-control'), 'no-store', 'browsers must not keep the page');
+  // Four loads in a row: at most one crosses into a new second, where the
+  // copy ends. A slow machine may cross two: then the loads are tried again.
+  let hits = [];
+  const kept = () => hits.filter((h) => h === 'HIT' || h === 'UPDATING').length;
+  for (let round = 0; round < 3 && kept() < 3; round++) {
+    hits = [];
+    for (const b of [pia1, pia2, pia1, pia2]) {
+      const r = await load(b);
+      hits.push(r.cache);
+      assert.equal(csrfOf(r.html), b.own, 'a kept page carries the session\'s own CSRF token');
+      const logoutForm = /<form\b[^>]*class="logout"[^>]*>[\s\S]*?<\/form>/.exec(r.html)?.[0] ?? '';
+      assert.equal(attributes(/<input\b[^>]*name="csrf"[^>]*>/.exec(logoutForm)?.[0] ?? '<i>').value, b.own);
+      assert.doesNotMatch(r.html, /mdash-csrf/, 'the mark was left in the page');
+      assert.match(r.html, /<span class="user">pia<\/span>/);
+      assert.equal(r.res.headers.get('set-cookie'), null);
+      assert.equal(r.res.headers.get('cache-control'), 'no-store', 'browsers must not keep the page');
+    }
   }
-  assert.ok(hits.filter((h) => h === 'HIT' || h === 'UPDATING').length >= 3, `loads within a second come from nginx: ${hits}`);
+  assert.ok(kept() >= 3, `loads within a second come from nginx: ${hits}`);
   // Another user never gets pia's copy: nav, name and admin controls are hers.
   const o = await load(otto);
   assert.match(o.html, /<span class="user">otto<\/span>/);
