@@ -1,4 +1,4 @@
-/* pass.c: fragment and page passes (see pass.h). */
+/* pass.c: fragment, stream and page passes (see pass.h). */
 #include "pass.h"
 
 #include <errno.h>
