@@ -2,18 +2,26 @@
  * pre-forking supervisor that keeps App.Workers workers alive.
  *
  * The listening socket is fd 0 (spawn-fcgi) or fd 3 (systemd socket
- * activation). Each worker holds one database connection and serves one
- * request at a time (ClearSilver's cgi kit is process-global). */
+ * activation). Each worker runs App.Threads threads, each serving one
+ * connection at a time, so that nginx may keep connections open
+ * (fastcgi_keep_conn) and many pushes may wait on one commit (batch.h).
+ * A worker holds one database connection, one libcurl handle and
+ * ClearSilver's process-global state: the worker lock lets one request at
+ * a time use them. Routes marked concurrent take it themselves, briefly. */
 #include <curl/curl.h>
 #include <errno.h>
 #include <fcgiapp.h>
+#include <malloc.h>
+#include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "batch.h"
 #include "db.h"
 #include "handlers.h"
 #include "log.h"
@@ -25,45 +33,50 @@
 #include "wtype.h"
 
 static const struct route routes[] = {
-	{"GET", "/", page_index},
-	{"GET", "/d/{id}", page_dashboard},
-	{"GET", "/widget/{id}", fragment_widget},
-	{"GET", "/api/widgets/{id}", api_widget},
-	{"POST", "/api/widgets/{id}", push_bearer},
-	{"POST", "/widgets/{id}", push_dashing},
-	{"POST", "/dashboards/{id}", push_dashboard_event},
-	{"POST", "/dashboards/*", push_dashboard_event},
-	{"GET", "/api/dashboards", api_dashboards},
-	{"GET", "/api/dashboards/{id}", api_dashboard},
-	{"POST", "/api/dashboards/{id}/layout", layout_save},
-	{"POST", "/api/dashboards/{id}/shares", share_create_api},
-	{"GET", "/sub/d/{id}", sub_dashboard},
-	{"GET", "/s/{id}", share_page},
-	{"GET", "/s/{id}/widget/{id}", share_fragment},
-	{"GET", "/s/{id}/api/dashboards/{id}", share_api_dashboard},
-	{"GET", "/s/{id}/sub/d/{id}", share_sub},
-	{"GET", "/login", login_form},
-	{"POST", "/login", login_submit},
-	{"POST", "/logout", logout},
-	{"GET", "/healthz", health_check},
+	{"GET", "/", page_index, LOCKED},
+	{"GET", "/d/{id}", page_dashboard, LOCKED},
+	{"GET", "/widget/{id}", fragment_widget, LOCKED},
+	{"GET", "/api/widgets/{id}", api_widget, LOCKED},
+	{"POST", "/api/widgets/{id}", push_bearer, CONCURRENT},
+	{"POST", "/widgets/{id}", push_dashing, CONCURRENT},
+	{"POST", "/dashboards/{id}", push_dashboard_event, LOCKED},
+	{"POST", "/dashboards/*", push_dashboard_event, LOCKED},
+	{"GET", "/api/dashboards", api_dashboards, LOCKED},
+	{"GET", "/api/dashboards/{id}", api_dashboard, LOCKED},
+	{"POST", "/api/dashboards/{id}/layout", layout_save, LOCKED},
+	{"POST", "/api/dashboards/{id}/shares", share_create_api, LOCKED},
+	{"GET", "/sub/d/{id}", sub_dashboard, LOCKED},
+	{"GET", "/s/{id}", share_page, LOCKED},
+	{"GET", "/s/{id}/widget/{id}", share_fragment, LOCKED},
+	{"GET", "/s/{id}/api/dashboards/{id}", share_api_dashboard, LOCKED},
+	{"GET", "/s/{id}/sub/d/{id}", share_sub, LOCKED},
+	{"GET", "/login", login_form, LOCKED},
+	{"POST", "/login", login_submit, LOCKED},
+	{"POST", "/logout", logout, LOCKED},
+	{"GET", "/healthz", health_check, LOCKED},
 };
 
-static volatile sig_atomic_t stopping, busy;
+/* Set by a stop signal: in the supervisor by its handler, in a worker by
+ * its main thread. */
+static atomic_int stopping;
+/* Requests in hand in this worker. */
+static atomic_int busy;
+static pthread_mutex_t worker_lock = PTHREAD_MUTEX_INITIALIZER;
+
+void app_lock(void)
+{
+	pthread_mutex_lock(&worker_lock);
+}
+
+void app_unlock(void)
+{
+	pthread_mutex_unlock(&worker_lock);
+}
 
 static void on_stop(int sig)
 {
 	(void)sig;
-	stopping = 1;
-}
-
-/* A worker stops at once when idle (libfcgi's accept retries on EINTR),
- * or after the request in hand. */
-static void on_worker_stop(int sig)
-{
-	(void)sig;
-	stopping = 1;
-	if (!busy)
-		_exit(0);
+	atomic_store(&stopping, 1);
 }
 
 /* The path below the mount point, or NULL when outside it. */
@@ -97,6 +110,9 @@ static void handle(FCGX_Request *fr, const struct md_config *cfg)
 	else if (strlen(r.cfg->base_path) > 1)
 		r.uri += strlen(r.cfg->base_path) - 1; /* below the mount point, like path */
 	r.target = r.nparams ? r.params[r.nparams - 1] : NULL;
+	int locked = !(res == ROUTE_FOUND && route->lock == CONCURRENT);
+	if (locked)
+		app_lock();
 	if (res == ROUTE_FOUND)
 		route->handler(&r);
 	else if (res == ROUTE_BAD_METHOD)
@@ -105,26 +121,90 @@ static void handle(FCGX_Request *fr, const struct md_config *cfg)
 		resp_error(&r, 404, "There is nothing at this address.");
 	if (!r.answered)
 		resp_error(&r, 500, "The handler gave no answer.");
+	if (locked)
+		app_unlock();
 	buf_free(&r.headers);
 	req_access_free(&r);
 }
 
+struct worker {
+	int listen_fd;
+	const struct md_config *cfg;
+};
+
+/* One thread's loop: a connection at a time, a request at a time. */
+static void *serve(void *arg)
+{
+	const struct worker *w = arg;
+	FCGX_Request fr;
+	if (FCGX_InitRequest(&fr, w->listen_fd, 0))
+		return NULL;
+	while (!atomic_load(&stopping) && FCGX_Accept_r(&fr) >= 0) {
+		atomic_fetch_add(&busy, 1);
+		handle(&fr, w->cfg);
+		FCGX_Finish_r(&fr);
+		atomic_fetch_sub(&busy, 1);
+	}
+	if (!atomic_load(&stopping)) {
+		log_error("worker: cannot accept connections any more");
+		_exit(1);
+	}
+	/* Tell nginx at once that a kept connection is closed. */
+	FCGX_Free(&fr, 1);
+	return NULL;
+}
+
+/* Threads need little stack: requests keep their data on the heap. */
+#define THREAD_STACK (2u << 20)
+
+/* Starts the threads; 0 when none could start. */
+static int start_threads(struct worker *w)
+{
+	pthread_attr_t attr;
+	pthread_attr_init(&attr);
+	pthread_attr_setstacksize(&attr, THREAD_STACK);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	long started = 0;
+	for (; started < w->cfg->threads; started++) {
+		pthread_t t;
+		int e = pthread_create(&t, &attr, serve, w);
+		if (e) {
+			log_error("worker: started %ld of %ld threads: %s", started, w->cfg->threads, strerror(e));
+			break;
+		}
+	}
+	pthread_attr_destroy(&attr);
+	return started > 0;
+}
+
+/* A worker's main thread starts the threads that serve, then waits for a
+ * stop signal. The signals are blocked in every thread and taken here: a
+ * signal handler would interrupt a thread's read or write (libfcgi does
+ * not retry them), and cut a request short. On a stop, the threads finish
+ * the requests in hand and close their connections; when none is left in
+ * hand, the worker exits. */
 static int worker(int listen_fd, const struct md_config *cfg)
 {
-	FCGX_Request fr;
-	struct sigaction sa = {.sa_handler = on_worker_stop};
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
+	sigset_t stop;
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGTERM);
+	sigaddset(&stop, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &stop, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	db_init(cfg);
-	if (FCGX_InitRequest(&fr, listen_fd, 0))
+	/* One malloc arena, not one per busy thread: threads mostly wait, and
+	 * each extra arena keeps its own free memory (worker RSS). */
+	mallopt(M_ARENA_MAX, 1);
+	struct worker w = {listen_fd, cfg};
+	if (!start_threads(&w))
 		return 1;
-	while (!stopping && FCGX_Accept_r(&fr) >= 0) {
-		busy = 1;
-		handle(&fr, cfg);
-		FCGX_Finish_r(&fr);
-		busy = 0;
-	}
+	int sig;
+	while (sigwait(&stop, &sig))
+		;
+	atomic_store(&stopping, 1);
+	while (atomic_load(&busy))
+		usleep(2000);
+	app_lock();
 	db_close();
 	publish_cleanup();
 	render_cleanup();
@@ -154,8 +234,8 @@ static int supervise(int listen_fd, const struct md_config *cfg, int n)
 		pids[i] = spawn_worker(listen_fd, cfg);
 		started[i] = now_ms();
 	}
-	log_info("serving with %d workers", n);
-	while (!stopping) {
+	log_info("serving with %d workers of %ld threads", n, cfg->threads);
+	while (!atomic_load(&stopping)) {
 		int status;
 		pid_t dead = wait(&status);
 		if (dead < 0) {
@@ -163,7 +243,7 @@ static int supervise(int listen_fd, const struct md_config *cfg, int n)
 				continue;
 			break;
 		}
-		for (int i = 0; i < n && !stopping; i++) {
+		for (int i = 0; i < n && !atomic_load(&stopping); i++) {
 			if (pids[i] != dead)
 				continue;
 			if (WIFSIGNALED(status))

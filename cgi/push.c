@@ -2,11 +2,14 @@
  * Dashing/Smashing's wire format (auth_token in the JSON body; 204, or 401
  * "Invalid API key"); POST /api/widgets/<name> takes the same body with
  * "Authorization: Bearer <token>". Either way the fields are stored with
- * a history row in one transaction, then published to the widget's
- * channel. A failed publish leaves the update pending for the updater. */
+ * a history row, then published to the widget's channel, together with
+ * the pushes that arrived at the same time (batch.h). A failed publish
+ * leaves the update pending for the updater. */
 #include <json-c/json.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "batch.h"
 #include "dashboard.h"
 #include "db.h"
 #include "ident.h"
@@ -17,77 +20,69 @@
 #include "token.h"
 #include "widget.h"
 
-/* Parses the body as a JSON object; answers 400/413 itself on failure. */
-static json_object *read_fields(struct req *r)
+/* Parses a body as a JSON object of fields; NULL and why on failure. */
+static json_object *parse_fields(const struct buf *body, struct buf *why)
 {
-	struct buf body = {0}, err = {0};
-	json_object *o = NULL;
-	if (req_body(r, &body) == 0) {
-		o = source_parse(buf_str(&body), body.len, &err);
-		if (!o) {
-			resp_error(r, 400, buf_str(&err));
-		} else if (!json_object_is_type(o, json_type_object)) {
-			resp_error(r, 400, "the body must be a JSON object of widget fields");
-			json_object_put(o);
-			o = NULL;
-		}
+	json_object *o = source_parse(buf_str(body), body->len, why);
+	if (o && !json_object_is_type(o, json_type_object)) {
+		buf_puts(why, "the body must be a JSON object of widget fields");
+		json_object_put(o);
+		o = NULL;
 	}
-	buf_free(&body);
-	buf_free(&err);
 	return o;
 }
 
-static void store_and_publish(struct req *r, json_object *fields)
+/* Reads and parses the body; answers 400/413 itself on failure. */
+static json_object *read_fields(struct req *r)
 {
-	struct buf err = {0};
-	long long version;
-	/* Not marked pending: the 204 comes after the publish, so a pusher whose
-	 * request died in between sees it and sends again. */
-	int rc = widget_store(r->params[0], fields, 0, &version, &err);
-	if (rc == WIDGET_NOT_FOUND) {
-		resp_error(r, 404, "no widget of that name");
-	} else if (rc) {
-		resp_db_error(r, &err);
-	} else {
-		if (publish_widget(r->cfg->publish_url, r->params[0], version, &err)) {
-			log_warn("widget %s: stored version %lld, publish pending: %s", r->params[0], version,
-				 buf_str(&err));
-			buf_reset(&err);
-			if (widget_unpublished(r->params[0], version, &err))
-				log_warn("widget %s: version %lld not marked pending: %s", r->params[0], version,
-					 buf_str(&err));
+	struct buf body = {0}, why = {0};
+	json_object *o = NULL;
+	if (req_body(r, &body) == 0 && !(o = parse_fields(&body, &why)))
+		resp_error(r, 400, buf_str(&why));
+	buf_free(&body);
+	buf_free(&why);
+	return o;
+}
+
+/* Answers a batched push's status. */
+static void answer(struct req *r, int status, int bearer)
+{
+	switch (status) {
+	case 204: resp_empty(r, 204); break;
+	case 401:
+		if (bearer) {
+			resp_header(r, "WWW-Authenticate", "Bearer realm=\"mdash\"");
+			resp_error(r, 401, "invalid or missing bearer token");
+		} else {
+			resp_send(r, 401, "text/plain; charset=utf-8", "Invalid API key\n", 16);
 		}
-		resp_empty(r, 204);
+		break;
+	case 404: resp_error(r, 404, "no widget of that name"); break;
+	case 503:
+		resp_header(r, "Retry-After", "5");
+		resp_error(r, 503, "The database cannot be reached. mdash will retry; reload in a moment.");
+		break;
+	default: resp_error(r, 500, "Something went wrong on the server; the details are in its log.");
 	}
-	buf_free(&err);
 }
 
-/* 1 when the token is good; otherwise answers and returns 0. */
-static int authorised(struct req *r, const char *token, int bearer)
-{
-	struct buf err = {0};
-	int ok = token_check(token, &err);
-	if (ok < 0)
-		resp_db_error(r, &err);
-	else if (!ok && bearer) {
-		resp_header(r, "WWW-Authenticate", "Bearer realm=\"mdash\"");
-		resp_error(r, 401, "invalid or missing bearer token");
-	} else if (!ok)
-		resp_send(r, 401, "text/plain; charset=utf-8", "Invalid API key\n", 16);
-	buf_free(&err);
-	return ok > 0;
-}
-
+/* Both push routes run outside the worker lock (main.c): reading and
+ * parsing the body happen on the request's own thread, the database work
+ * in a shared batch (batch.h). */
 void push_dashing(struct req *r)
 {
 	json_object *fields = read_fields(r), *tok;
 	if (!fields)
 		return;
-	const char *token = json_object_object_get_ex(fields, "auth_token", &tok) ? json_object_get_string(tok) : NULL;
-	if (authorised(r, token, 0)) {
-		json_object_object_del(fields, "auth_token");
-		store_and_publish(r, fields);
-	}
+	/* The token is checked in the batch, before anything is stored. */
+	char *token = json_object_object_get_ex(fields, "auth_token", &tok) && json_object_get_string(tok)
+			      ? xstrdup(json_object_get_string(tok))
+			      : NULL;
+	json_object_object_del(fields, "auth_token");
+	struct batched_push p = {.widget = r->params[0], .token = token, .fields = fields};
+	batch_push(&p, r->cfg);
+	answer(r, p.status, 0);
+	free(token);
 	json_object_put(fields);
 }
 
@@ -95,15 +90,44 @@ void push_bearer(struct req *r)
 {
 	const char *auth = req_env(r, "HTTP_AUTHORIZATION");
 	const char *token = auth && !strncasecmp(auth, "Bearer ", 7) ? auth + 7 : NULL;
-	if (!authorised(r, token, 1))
+	if (!token || !*token) {
+		answer(r, 401, 1);
 		return;
-	json_object *fields = read_fields(r);
-	if (!fields)
-		return;
-	/* A Dashing client's auth_token is not a credential here: drop it. */
-	json_object_object_del(fields, "auth_token");
-	store_and_publish(r, fields);
+	}
+	struct buf body = {0}, why = {0};
+	int bad = 400;
+	const char *unread = NULL;
+	json_object *fields = NULL;
+	if (req_read_body(r, &body, &bad, &unread))
+		buf_puts(&why, unread);
+	else if ((fields = parse_fields(&body, &why)))
+		/* A Dashing client's auth_token is not a credential here. */
+		json_object_object_del(fields, "auth_token");
+	/* A bad body still goes to the batch, for its token only: a client
+	 * without a good token learns nothing but 401. */
+	struct batched_push p = {.widget = r->params[0], .token = token, .fields = fields};
+	batch_push(&p, r->cfg);
+	if (p.status == 204 && !fields)
+		resp_error(r, bad, buf_str(&why));
+	else
+		answer(r, p.status, 1);
 	json_object_put(fields);
+	buf_free(&body);
+	buf_free(&why);
+}
+
+/* Under the worker lock: 1 when the token is good; otherwise answers and
+ * returns 0. */
+static int authorised(struct req *r, const char *token)
+{
+	struct buf err = {0};
+	int ok = token_check(token, &err);
+	if (ok < 0)
+		resp_db_error(r, &err);
+	else if (!ok)
+		answer(r, 401, 0);
+	buf_free(&err);
+	return ok > 0;
 }
 
 /* POST /dashboards/<slug> (or /dashboards/ then "*" for all), Dashing's way to
@@ -119,7 +143,7 @@ void push_dashboard_event(struct req *r)
 		return;
 	const char *token = json_object_object_get_ex(body, "auth_token", &tok) ? json_object_get_string(tok) : NULL;
 	const char *event = json_object_object_get_ex(body, "event", &ev) ? json_object_get_string(ev) : "";
-	if (!authorised(r, token, 0))
+	if (!authorised(r, token))
 		goto out;
 	if (!ident_valid(event) || strlen(event) > 32) {
 		resp_error(r, 400, "\"event\" must be a short name such as \"reload\"");

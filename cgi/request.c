@@ -32,16 +32,18 @@ int req_wants_json(const struct req *r)
 	return accept && strstr(accept, "application/json") && !strstr(accept, "text/html");
 }
 
-int req_body(struct req *r, struct buf *body)
+int req_read_body(struct req *r, struct buf *body, int *status, const char **why)
 {
 	long len = 0;
 	const char *cl = req_env(r, "CONTENT_LENGTH");
+	*status = 400;
 	if (cl && *cl && parse_long(cl, 0, 1L << 40, &len)) {
-		resp_error(r, 400, "bad Content-Length");
+		*why = "bad Content-Length";
 		return -1;
 	}
 	if (len > REQ_MAX_BODY) {
-		resp_error(r, 413, "request body larger than 1 MiB");
+		*status = 413;
+		*why = "request body larger than 1 MiB";
 		return -1;
 	}
 	buf_reset(body);
@@ -51,12 +53,22 @@ int req_body(struct req *r, struct buf *body)
 		size_t want = (size_t)len - body->len;
 		int n = FCGX_GetStr(chunk, (int)(want < sizeof chunk ? want : sizeof chunk), r->fcgx->in);
 		if (n <= 0) {
-			resp_error(r, 400, "request body shorter than its Content-Length");
+			*why = "request body shorter than its Content-Length";
 			return -1;
 		}
 		buf_append(body, chunk, (size_t)n);
 	}
 	return 0;
+}
+
+int req_body(struct req *r, struct buf *body)
+{
+	int status;
+	const char *why;
+	if (req_read_body(r, body, &status, &why) == 0)
+		return 0;
+	resp_error(r, status, why);
+	return -1;
 }
 
 void resp_header(struct req *r, const char *name, const char *value)

@@ -82,9 +82,11 @@ int csrf_ok(struct req *r, const char *form_token);
 
 /* A request header or FastCGI parameter ("HTTP_AUTHORIZATION"), or NULL. */
 const char *req_env(const struct req *r, const char *name);
-/* Reads the body (at most REQ_MAX_BYTES); -1 and an answer sent if too
+/* Reads the body (at most REQ_MAX_BODY); -1 and an answer sent if too
  * big or unreadable. */
 int req_body(struct req *r, struct buf *body);
+/* The same without answering: on -1, the status (400 or 413) and why. */
+int req_read_body(struct req *r, struct buf *body, int *status, const char **why);
 /* True when the client wants JSON (API paths always do). */
 int req_wants_json(const struct req *r);
 

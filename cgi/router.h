@@ -11,6 +11,10 @@ struct route {
 	const char *method;
 	const char *pattern; /* e.g. "/d/{id}" */
 	void (*handler)(struct req *r);
+	/* LOCKED: runs under the worker lock (main.c), one request of a worker
+	 * at a time. CONCURRENT: runs beside others and takes the lock only
+	 * around shared state (the push routes: batch.h). */
+	enum route_lock { LOCKED, CONCURRENT } lock;
 };
 
 enum route_result { ROUTE_FOUND, ROUTE_NOT_FOUND, ROUTE_BAD_METHOD };

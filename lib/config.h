@@ -20,6 +20,7 @@ struct md_config {
 	char *plugin_dir;          /* PluginDir */
 	char *fragment_key_file;   /* FragmentKeyFile: key shared with nginx (pass.h) */
 	long workers;              /* App.Workers: FastCGI worker processes */
+	long threads;              /* App.Threads: connections each worker serves at once */
 	long update_threads;       /* Update.Threads: concurrent source fetches */
 	long source_timeout;       /* Update.Timeout: seconds per source fetch */
 	long history_keep;         /* History.Keep: newest updates kept per widget */

@@ -53,6 +53,12 @@ int db_ping(struct buf *err);
 /* Runs one prepared statement. res may be NULL when no rows are wanted.
  * sql should be a string literal: statements are cached by it. */
 int db_exec(const char *sql, const struct db_param *params, int nparams, struct db_result *res, struct buf *err);
+/* Runs one prepared statement (an INSERT, say) for nrows rows of ncols
+ * parameters each, params[row * ncols + col], in one round trip per 4 MiB
+ * of text (MariaDB's array binding). A column's values are all of one
+ * type or NULL. Not repeated after a lost connection: meant for inside a
+ * transaction, where a failure leaves it to the caller to roll back. */
+int db_exec_rows(const char *sql, const struct db_param *params, int ncols, int nrows, struct buf *err);
 /* Runs trusted SQL text with no parameters (migrations). */
 int db_script(const char *sql, struct buf *err);
 

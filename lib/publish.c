@@ -3,6 +3,7 @@
 
 #include <curl/curl.h>
 #include <stdio.h>
+#include <string.h>
 
 static CURL *curl;
 
@@ -11,6 +12,26 @@ static size_t discard(char *p, size_t size, size_t n, void *ctx)
 	(void)p;
 	(void)ctx;
 	return size * n;
+}
+
+/* Sets c up to POST body (JSON) to url, with headers; time limits keep a
+ * hung nchan from holding a worker. */
+static void set_post(CURL *c, const char *url, const char *body, size_t len, struct curl_slist *headers)
+{
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
+	curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+	curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)len);
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, 2000L);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 5000L);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, discard);
+}
+
+static struct curl_slist *json_headers(void)
+{
+	struct curl_slist *h = curl_slist_append(NULL, "Content-Type: application/json");
+	return curl_slist_append(h, "Accept: text/json");
 }
 
 int publish_widget(const char *publish_url, const char *name, long long version, struct buf *err)
@@ -56,16 +77,8 @@ int publish_status(const char *publish_url, const char *channel, const char *tex
 	struct buf url = {0}, body = {0};
 	buf_printf(&url, "%s%s", publish_url, channel);
 	buf_puts(&body, text);
-	struct curl_slist *h = curl_slist_append(NULL, "Content-Type: application/json");
-	h = curl_slist_append(h, "Accept: text/json");
-	curl_easy_setopt(curl, CURLOPT_URL, url.data);
-	curl_easy_setopt(curl, CURLOPT_HTTPHEADER, h);
-	curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body.data);
-	curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, (long)body.len);
-	curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, 2000L);
-	curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, 5000L);
-	curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, discard);
+	struct curl_slist *h = json_headers();
+	set_post(curl, url.data, body.data, body.len, h);
 	CURLcode rc = curl_easy_perform(curl);
 	long status = 0;
 	curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
@@ -82,9 +95,99 @@ int publish_status(const char *publish_url, const char *channel, const char *tex
 	return ok ? 0 : -1;
 }
 
+/* publish_widgets: up to this many at once, over as many kept connections. */
+#define PARALLEL 16
+static CURLM *multi;
+static CURL *pool[PARALLEL];
+
+/* Runs pool[0..n) to the end; failed[i] = 1 for each that failed. */
+static void run_round(int n, int *failed, struct buf *err)
+{
+	int running = 0;
+	for (int i = 0; i < n; i++)
+		curl_multi_add_handle(multi, pool[i]);
+	do {
+		if (curl_multi_perform(multi, &running) != CURLM_OK)
+			break;
+		if (running)
+			curl_multi_poll(multi, NULL, 0, 1000, NULL);
+	} while (running);
+	CURLMsg *m;
+	int left;
+	while ((m = curl_multi_info_read(multi, &left)))
+		for (int i = 0; i < n; i++) {
+			if (m->msg != CURLMSG_DONE || m->easy_handle != pool[i])
+				continue;
+			long status = 0;
+			curl_easy_getinfo(pool[i], CURLINFO_RESPONSE_CODE, &status);
+			if (m->data.result == CURLE_OK && status >= 200 && status < 300)
+				failed[i] = 0;
+			else if (!err->len) {
+				char *url = NULL;
+				curl_easy_getinfo(pool[i], CURLINFO_EFFECTIVE_URL, &url);
+				if (m->data.result != CURLE_OK)
+					buf_printf(err, "publish to %s: %s", url ? url : "?",
+						   curl_easy_strerror(m->data.result));
+				else
+					buf_printf(err, "publish to %s: HTTP %ld", url ? url : "?", status);
+			}
+		}
+	for (int i = 0; i < n; i++)
+		curl_multi_remove_handle(multi, pool[i]);
+}
+
+int publish_widgets(const char *publish_url, const char *const *names, const long long *versions, int n, int *failed,
+		    struct buf *err)
+{
+	int nfailed = 0;
+	for (int i = 0; i < n; i++)
+		failed[i] = 1;
+	if (!multi && !(multi = curl_multi_init())) {
+		buf_puts(err, "publish: cannot start libcurl");
+		return n;
+	}
+	struct curl_slist *h = json_headers();
+	struct buf urls[PARALLEL] = {0}, bodies[PARALLEL] = {0};
+	for (int start = 0; start < n; start += PARALLEL) {
+		int k = n - start < PARALLEL ? n - start : PARALLEL, ready = 0;
+		for (int i = 0; i < k; i++, ready++) {
+			buf_reset(&urls[i]);
+			buf_reset(&bodies[i]);
+			/* names are validated identifiers: no escaping needed. */
+			buf_printf(&urls[i], "%s%s", publish_url, names[start + i]);
+			buf_printf(&bodies[i], "{\"widget\":\"%s\",\"version\":%lld}", names[start + i],
+				   versions[start + i]);
+			if (!pool[i] && !(pool[i] = curl_easy_init()))
+				break;
+			set_post(pool[i], urls[i].data, bodies[i].data, bodies[i].len, h);
+		}
+		run_round(ready, failed + start, err);
+	}
+	for (int i = 0; i < PARALLEL; i++) {
+		buf_free(&urls[i]);
+		buf_free(&bodies[i]);
+		if (pool[i])
+			curl_easy_setopt(pool[i], CURLOPT_HTTPHEADER, NULL);
+	}
+	curl_slist_free_all(h);
+	for (int i = 0; i < n; i++)
+		nfailed += failed[i];
+	if (nfailed && !err->len)
+		buf_puts(err, "publish: cannot start libcurl");
+	return nfailed;
+}
+
 void publish_cleanup(void)
 {
 	if (curl)
 		curl_easy_cleanup(curl);
 	curl = NULL;
+	for (int i = 0; i < PARALLEL; i++) {
+		if (pool[i])
+			curl_easy_cleanup(pool[i]);
+		pool[i] = NULL;
+	}
+	if (multi)
+		curl_multi_cleanup(multi);
+	multi = NULL;
 }

@@ -9,6 +9,12 @@
 /* POSTs the message to <publish_url><channel>. Reuses one connection per
  * process. Returns 0, or -1 with the reason in err. */
 int publish_widget(const char *publish_url, const char *name, long long version, struct buf *err);
+/* Publishes several widgets' messages at once, over up to 16 parallel
+ * connections (kept for the next call). Sets failed[i] to 1 for each that
+ * failed, 0 for the others, and returns how many failed (the first reason
+ * in err). */
+int publish_widgets(const char *publish_url, const char *const *names, const long long *versions, int n, int *failed,
+		    struct buf *err);
 /* POSTs a JSON body to <publish_url><channel>; channel must be a
  * validated name. */
 int publish_raw(const char *publish_url, const char *channel, const char *body, struct buf *err);

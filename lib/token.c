@@ -64,7 +64,18 @@ int token_check(const char *secret, struct buf *err)
 	int ok = r.nrows == 1 && CRYPTO_memcmp(db_cell(&r, 0, 0), hash, 64) == 0;
 	db_result_free(&r);
 	/* The last use, for `mdash token list`; written at most once a minute so
-	 * that a busy pusher does not add a write to every push. */
+	 * that a busy pusher does not add a write to every push, and not even
+	 * tried again within the minute for the token this process last wrote
+	 * (callers use the database one at a time: the app's worker lock). */
+	static char written_hash[65];
+	static long long written_ms;
+	long long now = now_ms();
+	if (ok && !strcmp(written_hash, hash) && now - written_ms < 60000)
+		return ok;
+	if (ok) {
+		memcpy(written_hash, hash, sizeof written_hash);
+		written_ms = now;
+	}
 	if (ok)
 		db_exec("UPDATE api_tokens SET last_used_at = UTC_TIMESTAMP(3) WHERE token_hash = ? AND "
 			"(last_used_at IS NULL OR last_used_at < UTC_TIMESTAMP(3) - INTERVAL 1 MINUTE)",

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "db.h"
+#include "log.h"
 #include "wtype.h"
 
 static char *dup_or_null(const char *s)
@@ -136,24 +137,34 @@ const char *widget_source_kind(const struct md_widget *w)
 	return "push";
 }
 
-/* Merges fields over the current data. A number's "last" defaults to the
- * previous "current", so a source that gives only the current value still
- * shows the change (as Dashing's sample jobs do by hand). */
-static json_object *merge(const char *type, const char *old_text, const char *options, json_object *fields)
+/* Merges fields over the current data, in place. A number's "last"
+ * defaults to the previous "current", so a source that gives only the
+ * current value still shows the change (as Dashing's sample jobs do by
+ * hand). */
+static void merge_into(json_object *data, const char *type, json_object *options, json_object *fields)
 {
-	json_object *old = parse_object(old_text);
-	if (!strcmp(type, "graph")) {
-		json_object *opts = parse_object(options);
-		graph_grow(old, fields, opts, now_wall());
-		json_object_put(opts);
-	}
+	if (!strcmp(type, "graph"))
+		graph_grow(data, fields, options, now_wall());
 	json_object *cur;
 	if (!json_object_object_get_ex(fields, "last", NULL) && json_object_object_get_ex(fields, "current", NULL) &&
-	    json_object_object_get_ex(old, "current", &cur))
-		json_object_object_add(old, "last", json_object_get(cur));
-	json_object_object_foreach (fields, key, val)
-		json_object_object_add(old, key, json_object_get(val));
-	return old;
+	    json_object_object_get_ex(data, "current", &cur))
+		json_object_object_add(data, "last", json_object_get(cur));
+	json_object_object_foreach (fields, key, val) {
+		/* Arrays and objects are copied: a later push in the same batch
+		 * may grow them (a graph's points), and fields stay as given. */
+		json_object *copy = NULL;
+		if (json_object_is_type(val, json_type_array) || json_object_is_type(val, json_type_object))
+			json_object_deep_copy(val, &copy, NULL);
+		json_object_object_add(data, key, copy ? copy : json_object_get(val));
+	}
+}
+
+static json_object *merge(const char *type, const char *old_text, const char *options, json_object *fields)
+{
+	json_object *data = parse_object(old_text), *opts = parse_object(options);
+	merge_into(data, type, opts, fields);
+	json_object_put(opts);
+	return data;
 }
 
 int widget_store(const char *name, json_object *fields, int pending, long long *version, struct buf *err)
@@ -190,6 +201,194 @@ int widget_store(const char *name, json_object *fields, int pending, long long *
 fail:
 	db_rollback();
 	return -1;
+}
+
+/* Pushes in order of widget name, and in arrival order within a widget.
+ * Each statement locks its rows in the index's order; batches of more
+ * than LOCK_CHUNK widgets lock in several statements, whose order
+ * (strcmp's) is not quite the collation's, so two of them may deadlock:
+ * InnoDB then rolls one back, and it is tried again. */
+static int by_name(const void *a, const void *b)
+{
+	const struct widget_push *x = *(struct widget_push *const *)a, *y = *(struct widget_push *const *)b;
+	int c = strcmp(x->name, y->name);
+	return c ? c : (x->seq > y->seq) - (x->seq < y->seq);
+}
+
+/* The rows of up to LOCK_CHUNK widgets are read and locked in one round
+ * trip; a shorter list repeats its last name. */
+#define LOCK_CHUNK 16
+static const char lock_rows[] = "SELECT name, id, data, version, type, options FROM widgets WHERE name IN "
+				"(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ORDER BY name FOR UPDATE";
+
+/* A batch being stored: the distinct widgets (sorted), their locked rows,
+ * and the rows to write. */
+struct batch {
+	struct widget_push **order; /* pushes by name, then arrival */
+	int n;
+	const char **names; /* distinct, sorted */
+	int nnames;
+	struct db_result *locked; /* one result per chunk of names */
+	struct db_param *updates; /* data, version, id per widget */
+	int nupdates;
+	struct db_param *history; /* widget_id, version, data per push */
+	int nhistory;
+	char **texts; /* owned: each push's merged data */
+};
+
+static int lock_widgets(struct batch *b, struct buf *err)
+{
+	int nchunks = (b->nnames + LOCK_CHUNK - 1) / LOCK_CHUNK;
+	b->locked = xcalloc((size_t)nchunks, sizeof *b->locked);
+	for (int c = 0; c < nchunks; c++) {
+		struct db_param names[LOCK_CHUNK];
+		for (int i = 0; i < LOCK_CHUNK; i++) {
+			int k = c * LOCK_CHUNK + i;
+			names[i] = DB_S(b->names[k < b->nnames ? k : b->nnames - 1]);
+		}
+		if (db_exec(lock_rows, names, LOCK_CHUNK, &b->locked[c], err))
+			return -1;
+	}
+	return 0;
+}
+
+/* The locked row of a name, or -1 (no such widget); sets *res. */
+static int locked_row(const struct batch *b, const char *name, const struct db_result **res)
+{
+	int nchunks = (b->nnames + LOCK_CHUNK - 1) / LOCK_CHUNK;
+	for (int c = 0; c < nchunks; c++)
+		for (int i = 0; i < b->locked[c].nrows; i++)
+			if (!strcmp(db_cell(&b->locked[c], i, 0), name)) {
+				*res = &b->locked[c];
+				return i;
+			}
+	return -1;
+}
+
+/* One widget's pushes, p[0..n): merged in turn onto its row, each its own
+ * version and history row; the widget's row is written once. */
+static void merge_widget_pushes(struct batch *b, struct widget_push **p, int n)
+{
+	const struct db_result *r;
+	int row = locked_row(b, p[0]->name, &r);
+	if (row < 0) {
+		for (int i = 0; i < n; i++)
+			p[i]->status = WIDGET_NOT_FOUND;
+		return;
+	}
+	long long id = db_cell_int(r, row, 1, 0), v = db_cell_int(r, row, 3, 0);
+	json_object *data = parse_object(db_cell(r, row, 2)), *opts = parse_object(db_cell(r, row, 5));
+	const char *type = db_cell(r, row, 4) ? db_cell(r, row, 4) : "";
+	const char *text = NULL;
+	for (int i = 0; i < n; i++) {
+		merge_into(data, type, opts, p[i]->fields);
+		p[i]->version = ++v;
+		p[i]->status = 0;
+		text = b->texts[b->nhistory] = xstrdup(json_object_to_json_string_ext(data, JSON_C_TO_STRING_PLAIN));
+		struct db_param *h = &b->history[b->nhistory++ * 3];
+		h[0] = DB_I(id);
+		h[1] = DB_I(v);
+		h[2] = DB_S(text);
+	}
+	struct db_param *u = &b->updates[b->nupdates++ * 3];
+	u[0] = DB_S(text);
+	u[1] = DB_I(v);
+	u[2] = DB_I(id);
+	json_object_put(data);
+	json_object_put(opts);
+}
+
+/* Forgets what an attempt computed. */
+static void batch_reset(struct batch *b)
+{
+	if (b->locked)
+		for (int c = 0; c < (b->nnames + LOCK_CHUNK - 1) / LOCK_CHUNK; c++)
+			db_result_free(&b->locked[c]);
+	free(b->locked);
+	b->locked = NULL;
+	for (int i = 0; i < b->nhistory; i++)
+		free(b->texts[i]);
+	b->nhistory = b->nupdates = 0;
+}
+
+static int store_batch(struct batch *b, struct buf *err)
+{
+	batch_reset(b);
+	if (db_begin(err) || lock_widgets(b, err))
+		return -1;
+	for (int i = 0, j; i < b->n; i = j) {
+		for (j = i + 1; j < b->n && !strcmp(b->order[j]->name, b->order[i]->name); j++)
+			;
+		merge_widget_pushes(b, b->order + i, j - i);
+	}
+	if (db_exec_rows("UPDATE widgets SET data = ?, version = ?, updated_at = UTC_TIMESTAMP(3), "
+			 "attempted_at = UTC_TIMESTAMP(3), last_error = NULL, error_at = NULL, "
+			 "publish_pending = 0 WHERE id = ?",
+			 b->updates, 3, b->nupdates, err) ||
+	    db_exec_rows("INSERT INTO widget_history (widget_id, version, data, created_at) "
+			 "VALUES (?, ?, ?, UTC_TIMESTAMP(3))",
+			 b->history, 3, b->nhistory, err))
+		return -1;
+	return db_commit(err);
+}
+
+/* One push in its own transaction, as widget_store_batch's last resort. */
+static void store_alone(struct widget_push *p)
+{
+	struct buf err = {0};
+	p->status = widget_store(p->name, p->fields, 0, &p->version, &err);
+	if (p->status && p->status != WIDGET_NOT_FOUND) {
+		log_error("push to %s: %s", p->name, buf_str(&err));
+		p->status = -1;
+	}
+	buf_free(&err);
+}
+
+int widget_store_batch(struct widget_push *pushes, int n, struct buf *err)
+{
+	if (n <= 0)
+		return 0;
+	struct batch b = {.n = n};
+	b.order = xcalloc((size_t)n, sizeof *b.order);
+	b.names = xcalloc((size_t)n, sizeof *b.names);
+	b.updates = xcalloc((size_t)n * 3, sizeof *b.updates);
+	b.history = xcalloc((size_t)n * 3, sizeof *b.history);
+	b.texts = xcalloc((size_t)n, sizeof *b.texts);
+	for (int i = 0; i < n; i++) {
+		pushes[i].seq = i;
+		b.order[i] = &pushes[i];
+	}
+	qsort(b.order, (size_t)n, sizeof *b.order, by_name);
+	for (int i = 0; i < n; i++)
+		if (!i || strcmp(b.order[i]->name, b.order[i - 1]->name))
+			b.names[b.nnames++] = b.order[i]->name;
+	/* After a failure other than a lost connection, a second try (InnoDB
+	 * may have picked the batch as a deadlock's victim), then one push at
+	 * a time, so that a push the database refuses fails alone. */
+	size_t mark = err->len;
+	int rc = store_batch(&b, err);
+	if (rc) {
+		db_rollback();
+		if (!db_lost()) {
+			buf_truncate(err, mark);
+			if ((rc = store_batch(&b, err)))
+				db_rollback();
+		}
+		if (rc && !db_lost()) {
+			log_warn("%s; storing the batch's %d pushes one by one", buf_str(err), n);
+			buf_truncate(err, mark);
+			for (int i = 0; i < n; i++)
+				store_alone(&pushes[i]);
+			rc = 0;
+		}
+	}
+	batch_reset(&b);
+	free(b.texts);
+	free(b.history);
+	free(b.updates);
+	free(b.names);
+	free(b.order);
+	return rc ? -1 : 0;
 }
 
 int widget_store_error(const char *name, const char *message, long long *version, struct buf *err)

@@ -72,6 +72,24 @@ int widget_list_all(int enabled_only, struct md_widget **out, int *n, struct buf
  * spares a second commit: it calls widget_unpublished if the publish fails. */
 #define WIDGET_NOT_FOUND (-2)
 int widget_store(const char *name, json_object *fields, int pending, long long *version, struct buf *err);
+/* One push for widget_store_batch: the caller fills name and fields
+ * (borrowed); the batch fills status (0 stored, WIDGET_NOT_FOUND, or -1
+ * refused by the database, logged) and version. seq is the batch's own. */
+struct widget_push {
+	const char *name;
+	json_object *fields;
+	int status;
+	long long version;
+	int seq;
+};
+/* Stores many pushes in one transaction, as widget_store would one by one
+ * (pending = 0): each push its own version and history row, in order per
+ * widget, each widget's row written once. If the database refuses the
+ * batch, the pushes are stored one by one, each with its own status.
+ * Returns 0, or -1 with nothing written (the connection was lost). The
+ * batch keeps no reference to any push's fields and leaves them as they
+ * were. */
+int widget_store_batch(struct widget_push *pushes, int n, struct buf *err);
 /* Records a failed update: the last good value stays, the error shows. */
 int widget_store_error(const char *name, const char *message, long long *version, struct buf *err);
 /* Records that version was published (a newer pending one stays pending). */

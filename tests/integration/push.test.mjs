@@ -119,6 +119,55 @@ test('bad JSON gets 400 with a JSON error; unknown widgets and bad names are ref
   assert.equal((await api('status_text')).value.text, 'all good');
 });
 
+test('a burst of pushes: each its own version and history row, bad ones refused alone, the newest published', async () => {
+  await s.apply({ dashboards: [{ slug: 'burst', title: 'Burst', widgets: [
+    { name: 'burst_n', type: 'number', source: { kind: 'push' } },
+    { name: 'burst_t', type: 'text', source: { kind: 'push' } },
+    { name: 'burst_g', type: 'graph', source: { kind: 'push' } },
+  ] }] });
+  const stream = await sse(`${s.base}/sub/d/burst`);
+  try {
+    // 150 pushes at once, spread over three widgets (so that they meet in
+    // shared commits), with a bad token and an unknown widget among them.
+    const n = 50;
+    const sends = [];
+    for (let i = 0; i < n; i++) {
+      sends.push(post('/widgets/burst_n', { auth_token: token, current: i }));
+      sends.push(post('/api/widgets/burst_t', { text: `t${i}` }, { Authorization: `Bearer ${token}` }));
+      sends.push(post('/widgets/burst_g', { auth_token: token, value: i }));
+      if (i === n / 2) {
+        sends.push(post('/widgets/burst_n', { auth_token: 'wrong', current: -1 }));
+        sends.push(post('/widgets/burst_nope', { auth_token: token, current: -1 }));
+        sends.push(post('/api/widgets/burst_t', '{"text":', { Authorization: 'Bearer wrong' }));
+      }
+    }
+    const statuses = await Promise.all(sends.map(async (p) => { const r = await p; await r.text(); return r.status; }));
+    const count = (code) => statuses.filter((c) => c === code).length;
+    assert.equal(count(204), 3 * n, `statuses: ${JSON.stringify(statuses)}`);
+    assert.equal(count(401), 2);
+    assert.equal(count(404), 1);
+    for (const name of ['burst_n', 'burst_t', 'burst_g']) {
+      const w = await api(name);
+      assert.equal(w.version, n, `${name}: one version per push`);
+      const rows = await s.sql(`SELECT h.version, h.data FROM widget_history h JOIN widgets w ON w.id = h.widget_id WHERE w.name = '${name}' ORDER BY h.version`);
+      assert.deepEqual(rows.map((r) => Number(r[0])), Array.from({ length: n }, (_, i) => i + 1), `${name}: history rows`);
+      // The newest version is what the widget shows, and what was published last.
+      assert.deepEqual(JSON.parse(rows.at(-1)[1]), w.value);
+      await stream.find((m) => m.widget === name && m.version === n, 3000);
+    }
+    // Every push is in the history, once: a value per push.
+    const ns = (await s.sql("SELECT JSON_VALUE(h.data, '$.current') FROM widget_history h JOIN widgets w ON w.id = h.widget_id WHERE w.name = 'burst_n'")).map((r) => Number(r[0]));
+    assert.deepEqual(ns.sort((a, b) => a - b), Array.from({ length: n }, (_, i) => i));
+    // A graph grows by one point per push, even when pushes share a commit.
+    const g = await api('burst_g');
+    assert.equal(g.value.points.length, n);
+    assert.deepEqual(g.value.points.map((p) => p.y).sort((a, b) => a - b), Array.from({ length: n }, (_, i) => i));
+    assert.equal((await api('burst_n')).value.current === -1, false, 'the refused push changed nothing');
+  } finally {
+    stream.close();
+  }
+});
+
 test('the dashboard stream replays the latest message of each widget, then sends new ones', async () => {
   const u = await s.mdash(['update', '--force']);
   assert.equal(u.code, 0, u.stdout + u.stderr);

@@ -16,7 +16,8 @@ START_TEST(defaults_are_secure)
 	ck_assert_int_eq(parse("", &c, &err), 0);
 	ck_assert_int_eq(c.require_login, 1);
 	ck_assert_str_eq(c.base_path, "/");
-	ck_assert_int_eq(c.workers, 4);
+	ck_assert_int_eq(c.workers, 2);
+	ck_assert_int_eq(c.threads, 32);
 	config_free(&c);
 }
 END_TEST

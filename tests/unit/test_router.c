@@ -8,10 +8,10 @@ static void h(struct req *r)
 }
 
 static const struct route table[] = {
-	{"GET", "/", h},
-	{"GET", "/d/{id}", h},
-	{"GET", "/api/widgets/{id}", h},
-	{"POST", "/api/widgets/{id}", h},
+	{"GET", "/", h, LOCKED},
+	{"GET", "/d/{id}", h, LOCKED},
+	{"GET", "/api/widgets/{id}", h, LOCKED},
+	{"POST", "/api/widgets/{id}", h, LOCKED},
 };
 #define N ((int)(sizeof table / sizeof table[0]))
 

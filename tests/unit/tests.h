@@ -12,5 +12,6 @@ TCase *tcase_format(void);
 TCase *tcase_render(void);
 TCase *tcase_plugin(void);
 TCase *tcase_pass(void);
+TCase *tcase_batch(void);
 
 #endif
