@@ -3,8 +3,8 @@
  *
  * The listening socket is fd 0 (spawn-fcgi) or fd 3 (systemd socket
  * activation). Each worker runs App.Threads threads, each serving one
- * connection at a time, so that nginx may keep connections open
- * (fastcgi_keep_conn) and many pushes may wait on one commit (batch.h).
+ * connection at a time, so that many pushes may wait on one commit
+ * (batch.h).
  * A worker holds one database connection, one libcurl handle and
  * ClearSilver's process-global state: the worker lock lets one request at
  * a time use them. Routes marked concurrent take it themselves, briefly. */
@@ -149,8 +149,6 @@ static void *serve(void *arg)
 		log_error("worker: cannot accept connections any more");
 		_exit(1);
 	}
-	/* Tell nginx at once that a kept connection is closed. */
-	FCGX_Free(&fr, 1);
 	return NULL;
 }
 
