@@ -36,12 +36,8 @@ static struct curl_slist *json_headers(void)
 
 int publish_widget(const char *publish_url, const char *name, long long version, struct buf *err)
 {
-	struct buf body = {0};
-	/* name is a validated identifier: no JSON escaping needed. */
-	buf_printf(&body, "{\"widget\":\"%s\",\"version\":%lld}", name, version);
-	int rc = publish_raw(publish_url, name, body.data, err);
-	buf_free(&body);
-	return rc;
+	int failed;
+	return publish_widgets(publish_url, &name, &version, 1, &failed, err) ? -1 : 0;
 }
 
 int publish_dashboard_event(const char *publish_url, const char *slug, const char *event, struct buf *err)
@@ -153,7 +149,7 @@ int publish_widgets(const char *publish_url, const char *const *names, const lon
 		for (int i = 0; i < k; i++, ready++) {
 			buf_reset(&urls[i]);
 			buf_reset(&bodies[i]);
-			/* names are validated identifiers: no escaping needed. */
+			/* names are validated identifiers: no JSON escaping needed. */
 			buf_printf(&urls[i], "%s%s", publish_url, names[start + i]);
 			buf_printf(&bodies[i], "{\"widget\":\"%s\",\"version\":%lld}", names[start + i],
 				   versions[start + i]);

@@ -6,8 +6,8 @@
 
 #include "util.h"
 
-/* POSTs the message to <publish_url><channel>. Reuses one connection per
- * process. Returns 0, or -1 with the reason in err. */
+/* POSTs the message to <publish_url><name>: publish_widgets for one
+ * widget. Returns 0, or -1 with the reason in err. */
 int publish_widget(const char *publish_url, const char *name, long long version, struct buf *err);
 /* Publishes several widgets' messages at once, over up to 16 parallel
  * connections (kept for the next call). Sets failed[i] to 1 for each that
