@@ -1,18 +1,18 @@
 /* batch.c: group commit for pushes (see batch.h).
  *
- * Pushes wait on a lock-free stack. A thread that finds no committer
- * becomes it: it takes every pending push, stores them (tokens, rows,
- * history) under the worker lock and publishes them. Then it passes the
- * lead to the thread of a push that arrived meanwhile, and wakes the
- * threads of its batch, which answer their clients. No lock is held while
- * a thread waits. */
+ * libfcgi's threads add their pushes to a lock-free stack and tell the
+ * loop through an eventfd; each then sleeps on its own semaphore, which
+ * the loop posts once the push is stored. Only the loop commits: the
+ * worker's publishing connections (lib/publish.c) are the loop's alone. */
 #include "batch.h"
 
 #include <errno.h>
-#include <pthread.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
 
 #include "db.h"
 #include "log.h"
@@ -20,20 +20,10 @@
 #include "token.h"
 #include "widget.h"
 
-/* The unit test widens the windows between the steps of a hand-off. */
-#ifdef BATCH_TEST_PAUSE
-void BATCH_TEST_PAUSE(void);
-#define PAUSE() BATCH_TEST_PAUSE()
-#else
-#define PAUSE() ((void)0)
-#endif
-
-/* Pushes waiting for a committer, newest first (many threads add, only the
- * committer takes), and whether a thread is committing. No lock: threads
- * that arrive together would queue on it, and each wait costs a sleep and
- * a wake-up. */
-static _Atomic(struct batched_push *) pending;
-static atomic_int committing;
+/* Pushes queued by threads, newest first (many threads add, the loop
+ * takes), and the eventfd that wakes the loop. */
+static _Atomic(struct batched_push *) queued;
+static int queue_fd = -1;
 
 /* One batch being stored: its pushes in arrival order, and those with a
  * good token as widget_store_batch takes them. */
@@ -45,28 +35,52 @@ struct batch {
 	int nstored;                 /* 0 when nothing was stored */
 };
 
-static void add_pending(struct batched_push *p)
+int batch_init(void)
 {
-	struct batched_push *head = atomic_load(&pending);
-	do
-		p->next = head;
-	while (!atomic_compare_exchange_weak(&pending, &head, p));
+	queue_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	return queue_fd < 0 ? -1 : 0;
 }
 
-/* Takes every pending push, oldest first, into a new array. Only the
- * committer calls it. */
-static struct batched_push **take_pending(int *n)
+int batch_queue_fd(void)
 {
-	struct batched_push *list = NULL, *p = atomic_exchange(&pending, NULL), *next;
-	*n = 0;
-	for (; p; p = next, (*n)++) {
+	return queue_fd;
+}
+
+void batch_push(struct batched_push *p)
+{
+	sem_init(&p->wake, 0, 0);
+	struct batched_push *head = atomic_load(&queued);
+	do
+		p->next = head;
+	while (!atomic_compare_exchange_weak(&queued, &head, p));
+	/* Only the push that found the stack empty wakes the loop: the loop
+	 * takes the whole stack at once. */
+	if (!head && eventfd_write(queue_fd, 1))
+		log_error("push queue: %s", strerror(errno));
+	while (sem_wait(&p->wake) && errno == EINTR)
+		;
+	sem_destroy(&p->wake);
+}
+
+/* Takes every queued push, oldest first, followed by own[0..n), into a new
+ * array of *total. */
+static struct batched_push **take_queued(struct batched_push **own, int n, int *total)
+{
+	eventfd_t ignored;
+	eventfd_read(queue_fd, &ignored); /* before the take: a push after it wakes the loop again */
+	struct batched_push *list = NULL, *p = atomic_exchange(&queued, NULL), *next;
+	int k = 0;
+	for (; p; p = next, k++) {
 		next = p->next;
 		p->next = list;
 		list = p;
 	}
-	struct batched_push **v = xcalloc((size_t)*n + 1, sizeof *v);
+	struct batched_push **v = xcalloc((size_t)(k + n) + 1, sizeof *v);
 	for (int i = 0; list; list = list->next)
 		v[i++] = list;
+	if (n)
+		memcpy(v + k, own, (size_t)n * sizeof *v);
+	*total = k + n;
 	return v;
 }
 
@@ -165,29 +179,6 @@ static void publish(const struct md_config *cfg, const struct batch *b)
 	free(names);
 }
 
-/* The committer hands the lead to the thread of a pending push, or lets
- * the next push to arrive take it. While a thread holds the lead no one
- * else takes pushes, so the head of the stack stays valid; once it lets
- * go, it must look again. */
-static void pass_lead(void)
-{
-	for (;;) {
-		struct batched_push *next = atomic_load(&pending);
-		PAUSE();
-		if (next) {
-			next->leads = 1;
-			sem_post(&next->wake);
-			return;
-		}
-		atomic_store(&committing, 0);
-		PAUSE();
-		/* A push added since the look above saw a committer, and
-		 * sleeps: take the lead back, unless someone else did. */
-		if (!atomic_load(&pending) || atomic_exchange(&committing, 1))
-			return;
-	}
-}
-
 /* What a committer does with a batch; batch_set_committer's. */
 static void store_and_publish(struct batched_push **v, int n, const struct md_config *cfg)
 {
@@ -213,43 +204,15 @@ void batch_set_committer(batch_committer *fn)
 	committer = fn ? fn : store_and_publish;
 }
 
-/* One batch, from taking it to waking its threads. 1 when self's push was
- * in it (and is done). */
-static int lead(struct batched_push *self, const struct md_config *cfg)
+void batch_commit(struct batched_push **own, int n, const struct md_config *cfg)
 {
-	int n, mine = 0;
-	struct batched_push **v = take_pending(&n);
-	if (n)
-		committer(v, n, cfg);
-	pass_lead();
-	PAUSE();
-	for (int i = 0; i < n; i++) {
-		if (v[i] == self)
-			mine = 1;
-		else
-			sem_post(&v[i]->wake); /* its thread may be gone once woken */
-	}
+	int total;
+	struct batched_push **v = take_queued(own, n, &total);
+	if (total)
+		committer(v, total, cfg);
+	/* A queued push lives on its thread's stack: once posted, it may be
+	 * gone. */
+	for (int i = 0; i < total - n; i++)
+		sem_post(&v[i]->wake);
 	free(v);
-	return mine;
-}
-
-/* A push's thread sleeps on its own semaphore, which is posted exactly
- * once unless the thread commits its push itself: when the push is done,
- * or (leads set) when the thread is to commit the next batch, its own push
- * included. A thread that finds no committer commits whatever is pending;
- * if an earlier batch took its push already, it then waits for that. */
-void batch_push(struct batched_push *p, const struct md_config *cfg)
-{
-	p->leads = 0;
-	sem_init(&p->wake, 0, 0);
-	add_pending(p);
-	PAUSE();
-	int done = !atomic_exchange(&committing, 1) && lead(p, cfg);
-	while (!done) {
-		while (sem_wait(&p->wake) && errno == EINTR)
-			;
-		done = !p->leads || lead(p, cfg);
-		p->leads = 0;
-	}
-	sem_destroy(&p->wake);
 }

@@ -1,10 +1,14 @@
-/* batch.h: group commit for pushes. Many pushes arrive at once on a
- * worker's threads; storing each in its own transaction would cost a
- * commit (a disk flush) and a publish apiece. A thread queues its push;
- * when no batch is being stored, it takes every queued push, checks their
- * tokens, stores them in one transaction under the worker lock and
- * publishes each changed widget once, with its newest version. Then the
- * thread of a push queued meanwhile does the same with the next batch. */
+/* batch.h: group commit for pushes. Storing each push in its own
+ * transaction would cost a commit (a disk flush) and a publish apiece. In
+ * each worker one thread, the push loop (push_loop.h), stores pushes in
+ * batches instead: every push that arrived while one batch was stored
+ * goes into the next, in one transaction; tokens are checked once per
+ * distinct token, and each changed widget is published once, with its
+ * newest version.
+ *
+ * The loop's own pushes come in on its FastCGI connections. libfcgi's
+ * threads, which serve the push routes on the main socket, queue theirs
+ * here and sleep until the loop has stored them. */
 #ifndef MDASH_BATCH_H
 #define MDASH_BATCH_H
 
@@ -12,31 +16,44 @@
 #include <semaphore.h>
 
 #include "config.h"
+#include "util.h"
 
+/* One push. Whoever makes it (push.c) owns token, fields and why. */
 struct batched_push {
 	const char *widget;  /* a valid identifier */
-	const char *token;   /* the client's secret, as sent (may be NULL) */
-	json_object *fields; /* the widget's new fields, or NULL to check the token
-				alone; the batch keeps no reference */
+	char *token;         /* the client's secret, as sent (may be NULL) */
+	json_object *fields; /* the widget's new fields, or NULL to check the token alone */
 	int status;          /* out: 204, 401 (token), 404 (widget), 500 or 503 (database) */
+	/* push.c's, for the answer: the bearer route, and why the body was
+	 * refused (status bad) when fields is NULL. */
+	int bearer, bad;
+	struct buf why;
 	/* The queue's own. */
 	struct batched_push *next;
-	int leads; /* set before wake is posted: commit the next batch */
 	sem_t wake;
 };
 
-/* Stores p (with any others queued meanwhile) and publishes it; returns
- * when p->status is set. Called without the worker lock. */
-void batch_push(struct batched_push *p, const struct md_config *cfg);
+/* In a worker, before its threads start: 0, or -1 when the queue cannot be
+ * made. */
+int batch_init(void);
+/* From a libfcgi thread: queues p for the loop's next batch and returns
+ * when it is stored (p->status set). */
+void batch_push(struct batched_push *p);
 
-/* What the committer does with a batch of n pushes: sets each one's
- * status. By default it checks the tokens, stores the pushes and publishes
- * them; tests of the queue give their own (NULL: the default again). */
+/* The loop's side. Readable when threads have queued pushes. */
+int batch_queue_fd(void);
+/* Stores own[0..n) with every queued push (those first: they came
+ * earlier), sets each one's status and wakes the queued pushes' threads. */
+void batch_commit(struct batched_push **own, int n, const struct md_config *cfg);
+
+/* What storing a batch of n pushes means: set each one's status. By
+ * default: check the tokens, store the pushes and publish them. Tests of
+ * the queue give their own (NULL: the default again). */
 typedef void batch_committer(struct batched_push **v, int n, const struct md_config *cfg);
 void batch_set_committer(batch_committer *fn);
 
 /* The worker lock (main.c): one thread of a worker at a time uses the
- * database connection, libcurl's handle and ClearSilver. */
+ * database connection and ClearSilver. */
 void app_lock(void);
 void app_unlock(void);
 

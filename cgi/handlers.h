@@ -13,9 +13,14 @@ void fragment_widget(struct req *r);
 void api_widget(struct req *r);
 void api_dashboard(struct req *r);
 void api_dashboards(struct req *r);
-/* push.c: data pushed in (Dashing wire format and bearer API) */
-void push_dashing(struct req *r);
-void push_bearer(struct req *r);
+/* push.c: data pushed in (Dashing wire format and bearer API). The push
+ * loop (push_loop.c) serves the same routes in two halves: push_begin
+ * reads the request into a new push (NULL when it has answered already,
+ * a bad body), push_end answers by the push's status and frees it. */
+void push_widget(struct req *r);
+struct batched_push;
+struct batched_push *push_begin(struct req *r);
+void push_end(struct req *r, struct batched_push *p);
 void push_dashboard_event(struct req *r);
 /* layout.c: an admin saves positions and sizes after drag and resize */
 void layout_save(struct req *r);

@@ -3,8 +3,9 @@
  *
  * The listening socket is fd 0 (spawn-fcgi) or fd 3 (systemd socket
  * activation). Each worker runs App.Threads threads, each serving one
- * connection at a time, so that many pushes may wait on one commit
- * (batch.h).
+ * connection at a time, and the push loop (push_loop.h), which stores
+ * every push in batches and serves the push socket: fd 4 from systemd, or
+ * App.PushSocket, bound here.
  * A worker holds one database connection, one libcurl handle and
  * ClearSilver's process-global state: the worker lock lets one request at
  * a time use them. Routes marked concurrent take it themselves, briefly. */
@@ -18,6 +19,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -28,6 +32,7 @@
 #include "pass.h"
 #include "plugin.h"
 #include "publish.h"
+#include "push_loop.h"
 #include "render.h"
 #include "router.h"
 #include "wtype.h"
@@ -37,8 +42,8 @@ static const struct route routes[] = {
 	{"GET", "/d/{id}", page_dashboard, LOCKED},
 	{"GET", "/widget/{id}", fragment_widget, LOCKED},
 	{"GET", "/api/widgets/{id}", api_widget, LOCKED},
-	{"POST", "/api/widgets/{id}", push_bearer, CONCURRENT},
-	{"POST", "/widgets/{id}", push_dashing, CONCURRENT},
+	{"POST", "/api/widgets/{id}", push_widget, CONCURRENT},
+	{"POST", "/widgets/{id}", push_widget, CONCURRENT},
 	{"POST", "/dashboards/{id}", push_dashboard_event, LOCKED},
 	{"POST", "/dashboards/*", push_dashboard_event, LOCKED},
 	{"GET", "/api/dashboards", api_dashboards, LOCKED},
@@ -79,36 +84,16 @@ static void on_stop(int sig)
 	atomic_store(&stopping, 1);
 }
 
-/* The path below the mount point, or NULL when outside it. */
-static const char *local_path(const struct md_config *cfg, const char *uri)
-{
-	size_t n = strlen(cfg->base_path) - 1; /* keep the base's trailing '/' */
-	if (!uri || strncmp(uri, cfg->base_path, n) || uri[n] != '/')
-		return NULL;
-	return uri + n;
-}
-
 static void handle(FCGX_Request *fr, const struct md_config *cfg)
 {
-	struct req r = {.fcgx = fr, .cfg = cfg};
-	r.method = FCGX_GetParam("REQUEST_METHOD", fr->envp);
-	r.query = FCGX_GetParam("QUERY_STRING", fr->envp);
-	r.path = local_path(cfg, FCGX_GetParam("DOCUMENT_URI", fr->envp));
-	if (!r.method)
-		r.method = "GET";
-	if (!r.query)
-		r.query = "";
+	struct req r = {.fcgx = fr, .envp = fr->envp};
+	req_init(&r, cfg);
 	const struct route *route;
 	enum route_result res = r.path ? route_match(routes, (int)(sizeof routes / sizeof routes[0]), r.method, r.path,
 						     &route, r.params, REQ_MAX_PARAMS, &r.nparams)
 				       : ROUTE_NOT_FOUND;
 	if (!r.path)
-		r.path = "/";
-	r.uri = FCGX_GetParam("REQUEST_URI", fr->envp);
-	if (!r.uri || !r.path || strncmp(r.uri, "/", 1))
-		r.uri = r.path;
-	else if (strlen(r.cfg->base_path) > 1)
-		r.uri += strlen(r.cfg->base_path) - 1; /* below the mount point, like path */
+		r.path = r.uri = "/";
 	r.target = r.nparams ? r.params[r.nparams - 1] : NULL;
 	int locked = !(res == ROUTE_FOUND && route->lock == CONCURRENT);
 	if (locked)
@@ -128,7 +113,7 @@ static void handle(FCGX_Request *fr, const struct md_config *cfg)
 }
 
 struct worker {
-	int listen_fd;
+	int listen_fd, push_fd;
 	const struct md_config *cfg;
 };
 
@@ -181,7 +166,7 @@ static int start_threads(struct worker *w)
  * not retry them), and cut a request short. On a stop, the threads finish
  * the requests in hand and close their connections; when none is left in
  * hand, the worker exits. */
-static int worker(int listen_fd, const struct md_config *cfg)
+static int worker(int listen_fd, int push_fd, const struct md_config *cfg)
 {
 	sigset_t stop;
 	sigemptyset(&stop);
@@ -193,15 +178,17 @@ static int worker(int listen_fd, const struct md_config *cfg)
 	/* One malloc arena, not one per busy thread: threads mostly wait, and
 	 * each extra arena keeps its own free memory (worker RSS). */
 	mallopt(M_ARENA_MAX, 1);
-	struct worker w = {listen_fd, cfg};
-	if (!start_threads(&w))
+	struct worker w = {listen_fd, push_fd, cfg};
+	if (push_loop_start(push_fd, cfg) || !start_threads(&w))
 		return 1;
 	int sig;
 	while (sigwait(&stop, &sig))
 		;
 	atomic_store(&stopping, 1);
+	/* The threads' pushes need the loop: it stops last. */
 	while (atomic_load(&busy))
 		usleep(2000);
+	push_loop_stop();
 	app_lock();
 	db_close();
 	publish_cleanup();
@@ -209,11 +196,11 @@ static int worker(int listen_fd, const struct md_config *cfg)
 	return 0;
 }
 
-static pid_t spawn_worker(int listen_fd, const struct md_config *cfg)
+static pid_t spawn_worker(const struct worker *w)
 {
 	pid_t pid = fork();
 	if (pid == 0)
-		_exit(worker(listen_fd, cfg));
+		_exit(worker(w->listen_fd, w->push_fd, w->cfg));
 	if (pid < 0)
 		log_error("cannot start a worker: %s", strerror(errno));
 	return pid;
@@ -221,7 +208,7 @@ static pid_t spawn_worker(int listen_fd, const struct md_config *cfg)
 
 /* Keeps n workers running until asked to stop; a worker that dies is
  * replaced (after a pause if it died young, so a crash loop does not spin). */
-static int supervise(int listen_fd, const struct md_config *cfg, int n)
+static int supervise(const struct worker *w, int n)
 {
 	pid_t *pids = xcalloc((size_t)n, sizeof *pids);
 	long long *started = xcalloc((size_t)n, sizeof *started);
@@ -229,10 +216,11 @@ static int supervise(int listen_fd, const struct md_config *cfg, int n)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	for (int i = 0; i < n; i++) {
-		pids[i] = spawn_worker(listen_fd, cfg);
+		pids[i] = spawn_worker(w);
 		started[i] = now_ms();
 	}
-	log_info("serving with %d workers of %ld threads", n, cfg->threads);
+	log_info("serving with %d workers of %ld threads%s", n, w->cfg->threads,
+		 w->push_fd >= 0 ? ", pushes on the push socket too" : "");
 	while (!atomic_load(&stopping)) {
 		int status;
 		pid_t dead = wait(&status);
@@ -252,7 +240,7 @@ static int supervise(int listen_fd, const struct md_config *cfg, int n)
 					 WEXITSTATUS(status));
 			if (now_ms() - started[i] < 1000)
 				sleep(1);
-			pids[i] = spawn_worker(listen_fd, cfg);
+			pids[i] = spawn_worker(w);
 			started[i] = now_ms();
 		}
 	}
@@ -265,6 +253,40 @@ static int supervise(int listen_fd, const struct md_config *cfg, int n)
 	free(started);
 	log_info("stopped");
 	return 0;
+}
+
+/* App.PushSocket, bound with the main socket's owner and mode (nginx may
+ * use the one, so it may use the other): the socket, -1 when there is none
+ * to bind, -2 on failure (said). */
+static int bind_push_socket(const char *path, int listen_fd)
+{
+	struct sockaddr_un a = {.sun_family = AF_UNIX}, main_addr;
+	socklen_t alen = sizeof main_addr;
+	struct stat st;
+	if (!*path)
+		return -1;
+	if (strlen(path) >= sizeof a.sun_path) {
+		fprintf(stderr, "mdash.fcgi: App.PushSocket: path too long for a socket: %s\n", path);
+		return -2;
+	}
+	strcpy(a.sun_path, path);
+	if (!lstat(path, &st) && S_ISSOCK(st.st_mode))
+		unlink(path); /* left by the last run */
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof a) || listen(fd, SOMAXCONN)) {
+		fprintf(stderr, "mdash.fcgi: App.PushSocket: cannot listen on %s: %s\n", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -2;
+	}
+	if (!getsockname(listen_fd, (struct sockaddr *)&main_addr, &alen) && main_addr.sun_family == AF_UNIX &&
+	    main_addr.sun_path[0] && !stat(main_addr.sun_path, &st)) {
+		if (chmod(path, st.st_mode & 0777) || (chown(path, st.st_uid, st.st_gid) && errno != EPERM))
+			log_warn("App.PushSocket %s: not the main socket's access: %s", path, strerror(errno));
+	} else if (chmod(path, 0660)) {
+		log_warn("App.PushSocket %s: %s", path, strerror(errno));
+	}
+	return fd;
 }
 
 int main(int argc, char **argv)
@@ -284,10 +306,15 @@ int main(int argc, char **argv)
 		buf_free(&err);
 		return 1;
 	}
-	int listen_fd = 0;
+	int listen_fd = 0, nfds = 0;
 	const char *lfds = getenv("LISTEN_FDS");
-	if (lfds && atoi(lfds) >= 1)
+	if (lfds && (nfds = atoi(lfds)) >= 1)
 		listen_fd = 3;
+	int push_fd = nfds >= 2 ? 4 : bind_push_socket(cfg.push_socket, listen_fd);
+	if (push_fd == -2) {
+		config_free(&cfg);
+		return 1;
+	}
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	FCGX_Init();
 	wtype_register_builtin();
@@ -300,7 +327,10 @@ int main(int argc, char **argv)
 	else
 		log_info("fragment passes %s", passes ? "on (nginx caches fragments)" : "off (no FragmentKeyFile)");
 	buf_free(&err);
-	int rc = supervise(listen_fd, &cfg, (int)cfg.workers);
+	struct worker w = {listen_fd, push_fd, &cfg};
+	int rc = supervise(&w, (int)cfg.workers);
+	if (push_fd >= 0 && nfds < 2)
+		unlink(cfg.push_socket);
 	config_free(&cfg);
 	curl_global_cleanup();
 	return rc;

@@ -4,7 +4,8 @@
  * "Authorization: Bearer <token>". Either way the fields are stored with
  * a history row, then published to the widget's channel, together with
  * the pushes that arrived at the same time (batch.h). A failed publish
- * leaves the update pending for the updater. */
+ * leaves the update pending for the updater. The push loop (batch.c)
+ * serves the same two routes in two halves, push_begin and push_end. */
 #include <json-c/json.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,54 +67,71 @@ static void answer(struct req *r, int status, int bearer)
 	}
 }
 
-/* Both push routes run outside the worker lock (main.c): reading and
- * parsing the body happen on the request's own thread, the database work
- * in a shared batch (batch.h). */
-void push_dashing(struct req *r)
+/* The Dashing route: the token is a field of the body. */
+static struct batched_push *begin_dashing(struct req *r)
 {
 	json_object *fields = read_fields(r), *tok;
 	if (!fields)
-		return;
-	/* The token is checked in the batch, before anything is stored. */
-	char *token = json_object_object_get_ex(fields, "auth_token", &tok) && json_object_get_string(tok)
-			      ? xstrdup(json_object_get_string(tok))
-			      : NULL;
+		return NULL;
+	struct batched_push *p = xcalloc(1, sizeof *p);
+	if (json_object_object_get_ex(fields, "auth_token", &tok) && json_object_get_string(tok))
+		p->token = xstrdup(json_object_get_string(tok));
 	json_object_object_del(fields, "auth_token");
-	struct batched_push p = {.widget = r->params[0], .token = token, .fields = fields};
-	batch_push(&p, r->cfg);
-	answer(r, p.status, 0);
-	free(token);
-	json_object_put(fields);
+	p->fields = fields;
+	return p;
 }
 
-void push_bearer(struct req *r)
+/* The bearer route: a bad body still goes to the batch, for its token
+ * only (fields NULL), so that a client without a good token learns
+ * nothing but 401. */
+static struct batched_push *begin_bearer(struct req *r)
 {
+	struct batched_push *p = xcalloc(1, sizeof *p);
 	const char *auth = req_env(r, "HTTP_AUTHORIZATION");
-	const char *token = auth && !strncasecmp(auth, "Bearer ", 7) ? auth + 7 : NULL;
-	if (!token || !*token) {
-		answer(r, 401, 1);
-		return;
-	}
-	struct buf body = {0}, why = {0};
-	int bad = 400;
+	p->bearer = 1;
+	if (auth && !strncasecmp(auth, "Bearer ", 7) && auth[7])
+		p->token = xstrdup(auth + 7);
+	struct buf body = {0};
 	const char *unread = NULL;
-	json_object *fields = NULL;
-	if (req_read_body(r, &body, &bad, &unread))
-		buf_puts(&why, unread);
-	else if ((fields = parse_fields(&body, &why)))
+	p->bad = 400;
+	if (req_read_body(r, &body, &p->bad, &unread))
+		buf_puts(&p->why, unread);
+	else if ((p->fields = parse_fields(&body, &p->why)))
 		/* A Dashing client's auth_token is not a credential here. */
-		json_object_object_del(fields, "auth_token");
-	/* A bad body still goes to the batch, for its token only: a client
-	 * without a good token learns nothing but 401. */
-	struct batched_push p = {.widget = r->params[0], .token = token, .fields = fields};
-	batch_push(&p, r->cfg);
-	if (p.status == 204 && !fields)
-		resp_error(r, bad, buf_str(&why));
-	else
-		answer(r, p.status, 1);
-	json_object_put(fields);
+		json_object_object_del(p->fields, "auth_token");
 	buf_free(&body);
-	buf_free(&why);
+	return p;
+}
+
+struct batched_push *push_begin(struct req *r)
+{
+	struct batched_push *p = strncmp(r->path, "/api/", 5) ? begin_dashing(r) : begin_bearer(r);
+	if (p)
+		p->widget = r->params[0];
+	return p;
+}
+
+void push_end(struct req *r, struct batched_push *p)
+{
+	if (p->status == 204 && !p->fields)
+		resp_error(r, p->bad, buf_str(&p->why));
+	else
+		answer(r, p->status, p->bearer);
+	free(p->token);
+	json_object_put(p->fields);
+	buf_free(&p->why);
+	free(p);
+}
+
+/* Outside the worker lock (main.c): the body is read and parsed on the
+ * request's own thread, the database work done in a batch (batch.h). */
+void push_widget(struct req *r)
+{
+	struct batched_push *p = push_begin(r);
+	if (!p)
+		return;
+	batch_push(p);
+	push_end(r, p);
 }
 
 /* Under the worker lock: 1 when the token is good; otherwise answers and

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "db.h"
+#include "fcgi_wire.h"
 #include "log.h"
 #include "render.h"
 
@@ -21,7 +22,47 @@ static const char security_headers[] =
 
 const char *req_env(const struct req *r, const char *name)
 {
-	return FCGX_GetParam(name, r->fcgx->envp);
+	return FCGX_GetParam(name, r->envp);
+}
+
+/* The path below the mount point, or NULL when outside it. */
+static const char *local_path(const struct md_config *cfg, const char *uri)
+{
+	size_t n = strlen(cfg->base_path) - 1; /* keep the base's trailing '/' */
+	if (!uri || strncmp(uri, cfg->base_path, n) || uri[n] != '/')
+		return NULL;
+	return uri + n;
+}
+
+void req_init(struct req *r, const struct md_config *cfg)
+{
+	r->cfg = cfg;
+	r->method = req_env(r, "REQUEST_METHOD");
+	r->query = req_env(r, "QUERY_STRING");
+	r->path = local_path(cfg, req_env(r, "DOCUMENT_URI"));
+	if (!r->method)
+		r->method = "GET";
+	if (!r->query)
+		r->query = "";
+	r->uri = req_env(r, "REQUEST_URI");
+	if (!r->uri || !r->path || strncmp(r->uri, "/", 1))
+		r->uri = r->path;
+	else if (strlen(cfg->base_path) > 1)
+		r->uri += strlen(cfg->base_path) - 1; /* below the mount point, like path */
+}
+
+/* Reads the rest of a libfcgi request's body: 0, or -1 when it ends early. */
+static int read_stream(FCGX_Stream *in, struct buf *body, size_t len)
+{
+	while (body->len < len) {
+		char chunk[8192];
+		size_t want = len - body->len;
+		int n = FCGX_GetStr(chunk, (int)(want < sizeof chunk ? want : sizeof chunk), in);
+		if (n <= 0)
+			return -1;
+		buf_append(body, chunk, (size_t)n);
+	}
+	return 0;
 }
 
 int req_wants_json(const struct req *r)
@@ -48,15 +89,17 @@ int req_read_body(struct req *r, struct buf *body, int *status, const char **why
 	}
 	buf_reset(body);
 	buf_append(body, "", 0);
-	while (body->len < (size_t)len) {
-		char chunk[8192];
-		size_t want = (size_t)len - body->len;
-		int n = FCGX_GetStr(chunk, (int)(want < sizeof chunk ? want : sizeof chunk), r->fcgx->in);
-		if (n <= 0) {
-			*why = "request body shorter than its Content-Length";
+	if (r->own) { /* the push loop has read it all */
+		if (r->own->body_truncated) {
+			*status = 413;
+			*why = "request body larger than 1 MiB";
 			return -1;
 		}
-		buf_append(body, chunk, (size_t)n);
+		buf_append(body, r->own->body.data, r->own->body.len < (size_t)len ? r->own->body.len : (size_t)len);
+	}
+	if (r->own ? body->len < (size_t)len : read_stream(r->fcgx->in, body, (size_t)len)) {
+		*why = "request body shorter than its Content-Length";
+		return -1;
 	}
 	return 0;
 }
@@ -95,20 +138,31 @@ static const char *reason(int status)
 	}
 }
 
+/* Writes to libfcgi's stream, or to the push loop's buffer. */
+static void emit(struct req *r, const char *s, size_t n)
+{
+	if (r->fcgx)
+		FCGX_PutStr(s, (int)n, r->fcgx->out);
+	else
+		buf_append(r->out, s, n);
+}
+
 void resp_send(struct req *r, int status, const char *content_type, const char *body, size_t len)
 {
 	if (r->answered)
 		return;
 	r->answered = 1;
-	FCGX_FPrintF(r->fcgx->out, "Status: %d %s\r\n", status, reason(status));
+	struct buf head = {0};
+	buf_printf(&head, "Status: %d %s\r\n", status, reason(status));
 	if (content_type)
-		FCGX_FPrintF(r->fcgx->out, "Content-Type: %s\r\n", content_type);
-	FCGX_PutStr(security_headers, (int)sizeof security_headers - 1, r->fcgx->out);
-	if (r->headers.len)
-		FCGX_PutStr(r->headers.data, (int)r->headers.len, r->fcgx->out);
-	FCGX_PutStr("\r\n", 2, r->fcgx->out);
+		buf_printf(&head, "Content-Type: %s\r\n", content_type);
+	buf_append(&head, security_headers, sizeof security_headers - 1);
+	buf_append(&head, r->headers.data, r->headers.len);
+	buf_append(&head, "\r\n", 2);
+	emit(r, head.data, head.len);
+	buf_free(&head);
 	if (len && strcmp(r->method, "HEAD"))
-		FCGX_PutStr(body, (int)len, r->fcgx->out);
+		emit(r, body, len);
 }
 
 void resp_html(struct req *r, int status, const struct buf *html)

@@ -1,4 +1,6 @@
-/* request.h: one FastCGI request and the ways to answer it. */
+/* request.h: one FastCGI request and the ways to answer it. A request
+ * comes from libfcgi (main.c's threads) or from the push loop (batch.c),
+ * which parses its connections itself; handlers see no difference. */
 #ifndef MDASH_REQUEST_H
 #define MDASH_REQUEST_H
 
@@ -13,8 +15,13 @@
 #define REQ_MAX_PARAMS 2
 #define REQ_MAX_BODY (1 << 20)
 
+struct fcgi_request;
+
 struct req {
-	FCGX_Request *fcgx;
+	FCGX_Request *fcgx;       /* libfcgi's request, or NULL and: */
+	struct fcgi_request *own; /* the push loop's, answered into */
+	struct buf *out;          /* (a CGI response: headers, blank line, body) */
+	char **envp;              /* either's parameters, "NAME=value" */
 	const struct md_config *cfg;
 	const char *method;
 	const char *path; /* below the mount point, starting with '/' */
@@ -80,6 +87,8 @@ int same_origin(struct req *r);
 /* The session's CSRF token came with the request, from this site. */
 int csrf_ok(struct req *r, const char *form_token);
 
+/* Fills method, query, path and uri from the parameters (r->envp). */
+void req_init(struct req *r, const struct md_config *cfg);
 /* A request header or FastCGI parameter ("HTTP_AUTHORIZATION"), or NULL. */
 const char *req_env(const struct req *r, const char *name);
 /* Reads the body (at most REQ_MAX_BODY); -1 and an answer sent if too

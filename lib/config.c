@@ -45,6 +45,7 @@ static const struct setting settings[] = {
 	S("FragmentKeyFile", K_STR, fragment_key_file, MDASH_SYSCONFDIR "/mdash/fragment-key.conf", 0, 0),
 	S("App.Workers", K_INT, workers, "2", 1, 256),
 	S("App.Threads", K_INT, threads, "32", 1, 1024),
+	S("App.PushSocket", K_STR, push_socket, "", 0, 0),
 	S("Update.Threads", K_INT, update_threads, "16", 1, 256),
 	S("Update.Timeout", K_INT, source_timeout, "10", 1, 3600),
 	S("History.Keep", K_INT, history_keep, "10000", 1, 100000000),

@@ -21,6 +21,7 @@ struct md_config {
 	char *fragment_key_file;   /* FragmentKeyFile: key shared with nginx (pass.h) */
 	long workers;              /* App.Workers: FastCGI worker processes */
 	long threads;              /* App.Threads: connections each worker serves at once */
+	char *push_socket;         /* App.PushSocket: the push loop's socket, or "" */
 	long update_threads;       /* Update.Threads: concurrent source fetches */
 	long source_timeout;       /* Update.Timeout: seconds per source fetch */
 	long history_keep;         /* History.Keep: newest updates kept per widget */

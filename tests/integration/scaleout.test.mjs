@@ -40,6 +40,7 @@ before(async () => {
   await mkdir(path.join(bDir, 'tmp'), { recursive: true });
   const sub = (text) => text.split(`127.0.0.1:${a.port}`).join(`127.0.0.1:${bPort}`)
     .split(path.join(a.dir, 'run', 'fcgi.sock')).join(path.join(bDir, 'fcgi.sock'))
+    .split(path.join(a.dir, 'run', 'push.sock')).join(path.join(bDir, 'push.sock'))
     .split(path.join(a.dir, 'run', 'nginx.pid')).join(path.join(bDir, 'nginx.pid'))
     .split(path.join(a.dir, 'log')).join(path.join(bDir, 'log'))
     .split(path.join(a.dir, 'tmp')).join(path.join(bDir, 'tmp'))
@@ -48,7 +49,8 @@ before(async () => {
   await writeFile(path.join(bDir, 'mdash-site.conf'), sub(await readFile(path.join(a.dir, 'mdash-site.conf'), 'utf8')));
   const settings = (await readFile(a.config, 'utf8'))
     .replace(/^PublishURL = .*$/m, `PublishURL = http://127.0.0.1:${bPort}/pub/`)
-    .replace(/^LockFile = .*$/m, `LockFile = ${path.join(bDir, 'update.lock')}`);
+    .replace(/^LockFile = .*$/m, `LockFile = ${path.join(bDir, 'update.lock')}`)
+    .replace(/^App.PushSocket = .*$/m, `App.PushSocket = ${path.join(bDir, 'push.sock')}`);
   await writeFile(path.join(bDir, 'mdash.hdf'), settings);
   bApp = spawn('spawn-fcgi', ['-n', '-s', path.join(bDir, 'fcgi.sock'), '-M', '0660', '--', APP],
     { env: { ...process.env, MDASH_CONFIG: path.join(bDir, 'mdash.hdf') }, stdio: 'ignore' });

@@ -1,18 +1,28 @@
-/* test_batch.c: the push queue's hand-offs (cgi/batch.c), with a committer
- * that stores nothing. Many threads push at once, with random pauses at
- * every step, as pushes meet on a busy worker: every push must be
- * committed exactly once and answered, no thread may wait for ever, and
- * pushes must share batches. */
+/* test_batch.c: the push loop (cgi/push_loop.c, cgi/batch.c) with a
+ * committer that stores nothing and request halves that only answer.
+ *
+ * Many threads push at once through the queue, as libfcgi's threads do:
+ * every push must be committed exactly once and answered, none may wait
+ * for ever, and pushes must share batches. Clients on the push socket, as
+ * nginx: many requests on kept connections, at once, answered in order;
+ * a connection the client closes; a route the socket does not serve; and
+ * bytes that are not FastCGI, which cost the sender its connection only. */
 #include <pthread.h>
 #include <sched.h>
 #include <stdatomic.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include "batch.h"
+#include "fcgi_wire.h"
+#include "handlers.h"
+#include "push_loop.h"
 #include "tests.h"
 
-/* The worker lock lives in the app's main.c. */
+/* What the app's other files give the loop. */
 static pthread_mutex_t worker_lock = PTHREAD_MUTEX_INITIALIZER;
 void app_lock(void)
 {
@@ -23,10 +33,64 @@ void app_unlock(void)
 	pthread_mutex_unlock(&worker_lock);
 }
 
+static const char *env_get(char **envp, const char *name)
+{
+	size_t n = strlen(name);
+	for (; envp && *envp; envp++)
+		if (!strncmp(*envp, name, n) && (*envp)[n] == '=')
+			return *envp + n + 1;
+	return NULL;
+}
+
+void req_init(struct req *r, const struct md_config *cfg)
+{
+	r->cfg = cfg;
+	r->method = env_get(r->envp, "REQUEST_METHOD");
+	r->path = r->uri = env_get(r->envp, "DOCUMENT_URI");
+	r->query = "";
+}
+
+void resp_error(struct req *r, int status, const char *message)
+{
+	buf_printf(r->out, "Status: %d\r\n\r\n%s", status, message);
+	r->answered = 1;
+}
+
+void req_access_free(struct req *r)
+{
+	(void)r;
+}
+
+/* The body names the push's token; a body "bad" is refused at once. */
+struct batched_push *push_begin(struct req *r)
+{
+	if (!strcmp(r->own->body.data, "bad")) {
+		resp_error(r, 400, "bad");
+		return NULL;
+	}
+	struct batched_push *p = xcalloc(1, sizeof *p);
+	p->widget = r->params[0];
+	p->token = xstrdup(r->own->body.data);
+	return p;
+}
+
+/* Answers with the status and the token, so a client sees its own. */
+void push_end(struct req *r, struct batched_push *p)
+{
+	buf_printf(r->out, "Status: %d\r\n\r\n%s", p->status, p->token);
+	free(p->token);
+	free(p);
+}
+
+void push_widget(struct req *r)
+{
+	(void)r;
+}
+
 #define THREADS 48
 #define PUSHES 300 /* per thread */
 
-static atomic_long committed, batches, twice;
+static atomic_long committed, batches, twice, largest;
 static _Thread_local unsigned seed;
 
 /* Now and then a yield or a short sleep, to shuffle the interleavings. */
@@ -39,17 +103,12 @@ static void jitter(void)
 		sched_yield();
 }
 
-/* Called by batch.c between the steps of a hand-off (BATCH_TEST_PAUSE). */
-void batch_test_pause(void);
-void batch_test_pause(void)
-{
-	jitter();
-}
-
 static void commit_nothing(struct batched_push **v, int n, const struct md_config *cfg)
 {
 	(void)cfg;
 	atomic_fetch_add(&batches, 1);
+	if (n > atomic_load(&largest))
+		atomic_store(&largest, n);
 	jitter();
 	for (int i = 0; i < n; i++) {
 		if (v[i]->status)
@@ -62,10 +121,10 @@ static void commit_nothing(struct batched_push **v, int n, const struct md_confi
 
 /* One push from a fresh stack frame, which is scribbled over afterwards:
  * a late wake-up for a push already answered would land in it. */
-static __attribute__((noinline)) int push_once(const struct md_config *cfg)
+static __attribute__((noinline)) int push_once(void)
 {
-	struct batched_push p = {.widget = "w", .token = "t"};
-	batch_push(&p, cfg);
+	struct batched_push p = {.widget = "w"};
+	batch_push(&p);
 	return p.status;
 }
 
@@ -78,20 +137,30 @@ static __attribute__((noinline)) void scribble(void)
 
 static void *pusher(void *arg)
 {
-	struct md_config cfg = {0};
 	long bad = 0;
 	seed = (unsigned)(size_t)arg * 7919u;
 	for (int i = 0; i < PUSHES; i++) {
-		bad += push_once(&cfg) != 204;
+		bad += push_once() != 204;
 		scribble();
 		jitter();
 	}
 	return (void *)bad;
 }
 
-START_TEST(every_push_is_committed_once_and_answered)
+static void reset_counts(void)
 {
+	atomic_store(&committed, 0);
+	atomic_store(&batches, 0);
+	atomic_store(&twice, 0);
+	atomic_store(&largest, 0);
+}
+
+START_TEST(every_queued_push_is_committed_once_and_answered)
+{
+	struct md_config cfg = {0};
+	reset_counts();
 	batch_set_committer(commit_nothing);
+	ck_assert_int_eq(push_loop_start(-1, &cfg), 0);
 	pthread_t t[THREADS];
 	for (size_t i = 0; i < THREADS; i++)
 		ck_assert_int_eq(pthread_create(&t[i], NULL, pusher, (void *)(i + 1)), 0);
@@ -101,6 +170,7 @@ START_TEST(every_push_is_committed_once_and_answered)
 		pthread_join(t[i], &bad);
 		unanswered += (long)bad;
 	}
+	push_loop_stop();
 	batch_set_committer(NULL);
 	ck_assert_int_eq(unanswered, 0);
 	ck_assert_int_eq(atomic_load(&twice), 0);
@@ -110,11 +180,181 @@ START_TEST(every_push_is_committed_once_and_answered)
 }
 END_TEST
 
+/* A listening socket in the abstract namespace (no file), and a client. */
+static int listener(struct sockaddr_un *a)
+{
+	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	memset(a, 0, sizeof *a);
+	a->sun_family = AF_UNIX;
+	snprintf(a->sun_path + 1, sizeof a->sun_path - 1, "mdash-test-push-%d", (int)getpid());
+	ck_assert_int_eq(bind(fd, (struct sockaddr *)a, sizeof *a), 0);
+	ck_assert_int_eq(listen(fd, 128), 0);
+	return fd;
+}
+
+static int client(const struct sockaddr_un *a)
+{
+	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	ck_assert_int_eq(connect(fd, (const struct sockaddr *)a, sizeof *a), 0);
+	return fd;
+}
+
+static void send_all(int fd, const struct buf *b)
+{
+	for (size_t off = 0; off < b->len;) {
+		ssize_t n = send(fd, b->data + off, b->len - off, MSG_NOSIGNAL);
+		ck_assert_int_gt(n, 0);
+		off += (size_t)n;
+	}
+}
+
+/* Reads one answer's records: its stdout into out, up to the end of the
+ * request. 0, or -1 when the connection ends first. */
+static int read_answer(int fd, struct buf *out)
+{
+	buf_reset(out);
+	buf_append(out, "", 0);
+	for (;;) {
+		unsigned char h[8];
+		size_t got = 0;
+		while (got < 8) {
+			ssize_t n = recv(fd, h + got, 8 - got, 0);
+			if (n <= 0)
+				return -1;
+			got += (size_t)n;
+		}
+		size_t len = ((size_t)h[4] << 8 | h[5]) + h[6];
+		char *c = xmalloc(len + 1);
+		for (got = 0; got < len;) {
+			ssize_t n = recv(fd, c + got, len - got, 0);
+			if (n <= 0) {
+				free(c);
+				return -1;
+			}
+			got += (size_t)n;
+		}
+		if (h[1] == 6)
+			buf_append(out, c, (size_t)h[4] << 8 | h[5]);
+		free(c);
+		if (h[1] == 3)
+			return 0;
+	}
+}
+
+static void ask(struct buf *req, const char *method, const char *path, const char *body, int keep)
+{
+	struct buf m = {0}, u = {0};
+	buf_printf(&m, "REQUEST_METHOD=%s", method);
+	buf_printf(&u, "DOCUMENT_URI=%s", path);
+	const char *const env[] = {m.data, u.data, "CONTENT_TYPE=application/json", NULL};
+	fcgi_test_request(req, 1, keep, env, body, strlen(body));
+	buf_free(&m);
+	buf_free(&u);
+}
+
+#define CLIENTS 32
+#define ROUNDS 20
+
+START_TEST(serves_pushes_on_kept_connections)
+{
+	struct md_config cfg = {0};
+	struct sockaddr_un a;
+	int lfd = listener(&a);
+	reset_counts();
+	batch_set_committer(commit_nothing);
+	ck_assert_int_eq(push_loop_start(lfd, &cfg), 0);
+	int fds[CLIENTS];
+	for (int i = 0; i < CLIENTS; i++)
+		fds[i] = client(&a);
+	struct buf req = {0}, out = {0}, want = {0};
+	/* Every client sends, then every client reads: the loop sees them
+	 * together and stores them in few batches. */
+	for (int round = 0; round < ROUNDS; round++) {
+		for (int i = 0; i < CLIENTS; i++) {
+			struct buf body = {0};
+			buf_printf(&body, "c%d-r%d", i, round);
+			buf_reset(&req);
+			ask(&req, "POST", i % 2 ? "/widgets/w1" : "/api/widgets/w2", body.data, 1);
+			send_all(fds[i], &req);
+			buf_free(&body);
+		}
+		for (int i = 0; i < CLIENTS; i++) {
+			ck_assert_int_eq(read_answer(fds[i], &out), 0);
+			buf_reset(&want);
+			buf_printf(&want, "Status: 204\r\n\r\nc%d-r%d", i, round);
+			ck_assert_str_eq(out.data, want.data);
+		}
+	}
+	ck_assert_int_eq(atomic_load(&committed), CLIENTS * ROUNDS);
+	ck_assert_int_lt(atomic_load(&batches), CLIENTS * ROUNDS);
+	ck_assert_int_gt(atomic_load(&largest), 1);
+
+	/* Two requests sent at once on one connection: answered in order. */
+	buf_reset(&req);
+	ask(&req, "POST", "/widgets/w1", "one", 1);
+	ask(&req, "POST", "/widgets/w1", "two", 1);
+	send_all(fds[0], &req);
+	ck_assert_int_eq(read_answer(fds[0], &out), 0);
+	ck_assert_str_eq(out.data, "Status: 204\r\n\r\none");
+	ck_assert_int_eq(read_answer(fds[0], &out), 0);
+	ck_assert_str_eq(out.data, "Status: 204\r\n\r\ntwo");
+
+	/* What the socket does not serve, and a body refused at once. */
+	buf_reset(&req);
+	ask(&req, "GET", "/d/ops", "", 1);
+	ask(&req, "GET", "/widgets/w1", "", 1);
+	ask(&req, "POST", "/widgets/w1", "bad", 1);
+	send_all(fds[1], &req);
+	ck_assert_int_eq(read_answer(fds[1], &out), 0);
+	ck_assert_str_eq(out.data, "Status: 404\r\n\r\nOnly pushes are served here.");
+	ck_assert_int_eq(read_answer(fds[1], &out), 0);
+	ck_assert_str_eq(out.data, "Status: 405\r\n\r\nThis method is not allowed here.");
+	ck_assert_int_eq(read_answer(fds[1], &out), 0);
+	ck_assert_str_eq(out.data, "Status: 400\r\n\r\nbad");
+
+	/* Without "keep the connection", it is closed after the answer. */
+	buf_reset(&req);
+	ask(&req, "POST", "/widgets/w1", "last", 0);
+	send_all(fds[2], &req);
+	ck_assert_int_eq(read_answer(fds[2], &out), 0);
+	ck_assert_int_eq(read_answer(fds[2], &out), -1);
+
+	/* Bytes that are not FastCGI: that connection ends, the others go on. */
+	buf_reset(&req);
+	buf_puts(&req, "GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+	send_all(fds[3], &req);
+	ck_assert_int_eq(read_answer(fds[3], &out), -1);
+	/* A client that sends and goes at once. */
+	buf_reset(&req);
+	ask(&req, "POST", "/widgets/w1", "gone", 1);
+	send_all(fds[4], &req);
+	close(fds[4]);
+	buf_reset(&req);
+	ask(&req, "POST", "/widgets/w1", "still here", 1);
+	send_all(fds[5], &req);
+	ck_assert_int_eq(read_answer(fds[5], &out), 0);
+	ck_assert_str_eq(out.data, "Status: 204\r\n\r\nstill here");
+
+	/* A stop closes the kept connections. */
+	push_loop_stop();
+	ck_assert_int_eq(read_answer(fds[6], &out), -1);
+	for (int i = 0; i < CLIENTS; i++)
+		if (i != 4)
+			close(fds[i]);
+	close(lfd);
+	batch_set_committer(NULL);
+	buf_free(&req);
+	buf_free(&out);
+	buf_free(&want);
+}
+END_TEST
+
 TCase *tcase_batch(void)
 {
 	TCase *tc = tcase_create("batch");
 	/* A thread left waiting for ever shows as a timeout. */
 	tcase_set_timeout(tc, 60);
-	tcase_add_test(tc, every_push_is_committed_once_and_answered);
+	tcase_add_test(tc, every_queued_push_is_committed_once_and_answered);
+	tcase_add_test(tc, serves_pushes_on_kept_connections);
 	return tc;
 }

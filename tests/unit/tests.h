@@ -13,5 +13,11 @@ TCase *tcase_render(void);
 TCase *tcase_plugin(void);
 TCase *tcase_pass(void);
 TCase *tcase_batch(void);
+TCase *tcase_fcgi_wire(void);
+
+/* Appends a request as nginx sends it: begin, parameters ("NAME=value"),
+ * body (test_fcgi_wire.c). */
+struct buf;
+void fcgi_test_request(struct buf *out, int id, int keep, const char *const *env, const char *body, size_t len);
 
 #endif

@@ -1,0 +1,390 @@
+/* push_loop.c: the push loop (push_loop.h): one epoll loop over the push
+ * socket, its connections and the queue of libfcgi's pushes.
+ *
+ * Each round reads what arrived, parses it (fcgi_wire.h) and begins the
+ * requests it completes (push_begin); then stores their pushes together
+ * with the queued ones (batch_commit) and answers them (push_end). What
+ * arrives while a batch is stored waits in the sockets for the next
+ * round, so batches grow with the load.
+ *
+ * A connection owns its buffers and, between push_begin and push_end, its
+ * request and push. */
+#include "push_loop.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "batch.h"
+#include "fcgi_wire.h"
+#include "handlers.h"
+#include "log.h"
+#include "router.h"
+
+/* The routes the push socket serves. */
+static const struct route routes[] = {
+	{"POST", "/api/widgets/{id}", push_widget, CONCURRENT},
+	{"POST", "/widgets/{id}", push_widget, CONCURRENT},
+};
+
+/* Connections at once: nginx keeps up to its "keepalive" count per worker
+ * open, and opens more under a burst. */
+#define MAX_CONNS 1024
+#define MAX_EVENTS 256
+/* Seconds a stop waits for connections in the middle of a request. */
+#define STOP_GRACE 5
+
+struct conn {
+	int fd;
+	struct fcgi_parser parser;
+	struct buf in; /* read, not yet parsed from in_off */
+	size_t in_off;
+	struct buf out; /* records to write from out_off */
+	size_t out_off;
+	int writing; /* waiting for the socket to take out */
+	int closing; /* close once out is written */
+	/* The request in hand, and its push (NULL when answered already). */
+	struct fcgi_request fr;
+	struct req r;
+	struct buf resp;
+	struct batched_push *push;
+	struct conn *prev, *next;
+};
+
+static struct {
+	const struct md_config *cfg;
+	int ep, listen_fd, stop_fd, listening, stopping;
+	struct conn *conns; /* every open connection */
+	int nconns;
+	/* Connections whose request waits for the next batch. */
+	struct conn **ready;
+	int nready;
+	pthread_t thread;
+	int running;
+} L;
+
+/* Markers for the epoll entries that are not connections. */
+static char listen_mark, queue_mark, stop_mark;
+
+static int watch(int op, int fd, unsigned events, void *ptr)
+{
+	struct epoll_event ev = {.events = events, .data.ptr = ptr};
+	return epoll_ctl(L.ep, op, fd, &ev);
+}
+
+static void listen_on(int on)
+{
+	if (L.listen_fd < 0 || L.listening == on)
+		return;
+	/* EPOLLEXCLUSIVE: a new connection wakes one worker's loop, not all. */
+	if (on ? watch(EPOLL_CTL_ADD, L.listen_fd, EPOLLIN | EPOLLEXCLUSIVE, &listen_mark)
+	       : epoll_ctl(L.ep, EPOLL_CTL_DEL, L.listen_fd, NULL))
+		log_error("push loop: %s", strerror(errno));
+	else
+		L.listening = on;
+}
+
+/* Closes and frees c, answering a push in hand into the void. */
+static void release(struct conn *c)
+{
+	close(c->fd);
+	if (c->prev)
+		c->prev->next = c->next;
+	else
+		L.conns = c->next;
+	if (c->next)
+		c->next->prev = c->prev;
+	L.nconns--;
+	if (c->push)
+		push_end(&c->r, c->push);
+	buf_free(&c->r.headers);
+	req_access_free(&c->r);
+	fcgi_request_free(&c->fr);
+	fcgi_parser_free(&c->parser);
+	buf_free(&c->in);
+	buf_free(&c->out);
+	buf_free(&c->resp);
+	free(c);
+	if (!L.stopping && L.nconns < MAX_CONNS)
+		listen_on(1);
+}
+
+/* A connection that is gone or broken. One whose push waits for the batch
+ * stays until the batch is done (it is in L.ready): its answer then finds
+ * the socket gone. */
+static void drop(struct conn *c)
+{
+	if (!c->push) {
+		release(c);
+		return;
+	}
+	c->closing = 1;
+	epoll_ctl(L.ep, EPOLL_CTL_DEL, c->fd, NULL);
+	shutdown(c->fd, SHUT_RDWR);
+}
+
+static void accept_all(void)
+{
+	while (L.nconns < MAX_CONNS) {
+		int fd = accept4(L.listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (fd < 0) {
+			if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR && errno != ECONNABORTED)
+				log_error("push loop: accept: %s", strerror(errno));
+			return;
+		}
+		struct conn *c = xcalloc(1, sizeof *c);
+		c->fd = fd;
+		c->parser.max_body = REQ_MAX_BODY;
+		if (watch(EPOLL_CTL_ADD, fd, EPOLLIN, c)) {
+			log_error("push loop: %s", strerror(errno));
+			close(fd);
+			free(c);
+			return;
+		}
+		c->next = L.conns;
+		if (L.conns)
+			L.conns->prev = c;
+		L.conns = c;
+		L.nconns++;
+	}
+	listen_on(0); /* full: the kernel's queue holds the rest */
+}
+
+/* Writes what it can of out; -1 when the connection is gone (dropped). */
+static int flush(struct conn *c)
+{
+	while (c->out_off < c->out.len) {
+		ssize_t n = send(c->fd, c->out.data + c->out_off, c->out.len - c->out_off, MSG_NOSIGNAL);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			if (!c->writing && !watch(EPOLL_CTL_MOD, c->fd, EPOLLIN | EPOLLOUT, c))
+				c->writing = 1;
+			return 0;
+		}
+		if (n < 0) {
+			drop(c);
+			return -1;
+		}
+		c->out_off += (size_t)n;
+	}
+	buf_reset(&c->out);
+	c->out_off = 0;
+	if (c->closing) {
+		release(c);
+		return -1;
+	}
+	if (c->writing && !watch(EPOLL_CTL_MOD, c->fd, EPOLLIN, c))
+		c->writing = 0;
+	return 0;
+}
+
+/* Sends the answer of the request in hand and lets it go. */
+static int finish(struct conn *c)
+{
+	fcgi_reply(&c->out, c->fr.id, c->resp.data, c->resp.len);
+	c->closing |= !c->fr.keep_conn;
+	buf_free(&c->r.headers);
+	req_access_free(&c->r);
+	fcgi_request_free(&c->fr);
+	buf_reset(&c->resp);
+	return flush(c);
+}
+
+/* A complete request: a push waits for the batch; anything else is
+ * answered at once. */
+static int begin(struct conn *c)
+{
+	struct req *r = &c->r;
+	memset(r, 0, sizeof *r);
+	r->own = &c->fr;
+	r->out = &c->resp;
+	r->envp = c->fr.envp;
+	req_init(r, L.cfg);
+	const struct route *route = NULL;
+	enum route_result res = r->path ? route_match(routes, (int)(sizeof routes / sizeof routes[0]), r->method,
+						      r->path, &route, r->params, REQ_MAX_PARAMS, &r->nparams)
+					: ROUTE_NOT_FOUND;
+	if (res == ROUTE_FOUND && (c->push = push_begin(r))) {
+		L.ready[L.nready++] = c;
+		return 0;
+	}
+	if (res != ROUTE_FOUND) {
+		if (!r->path)
+			r->path = r->uri = "/";
+		app_lock(); /* an HTML error page renders with ClearSilver */
+		resp_error(r, res == ROUTE_BAD_METHOD ? 405 : 404,
+			   res == ROUTE_BAD_METHOD ? "This method is not allowed here."
+						   : "Only pushes are served here.");
+		app_unlock();
+	}
+	return finish(c);
+}
+
+/* Parses what the connection has read, up to the end of a request. */
+static int parse(struct conn *c)
+{
+	while (!c->push && !c->closing) {
+		size_t used;
+		const char *why = NULL;
+		enum fcgi_result res = fcgi_feed(&c->parser, (const unsigned char *)c->in.data + c->in_off,
+						 c->in.len - c->in_off, &used, &why);
+		c->in_off += used;
+		if (res == FCGI_INVALID) {
+			log_warn("push loop: dropped a connection: %s", why);
+			drop(c);
+			return -1;
+		}
+		if (res == FCGI_MORE)
+			break;
+		fcgi_take(&c->parser, &c->fr);
+		if (begin(c))
+			return -1;
+	}
+	if (c->in_off == c->in.len) {
+		buf_reset(&c->in);
+		c->in_off = 0;
+	}
+	return 0;
+}
+
+/* Reads what the socket has (at most a couple of records ahead). */
+static void readable(struct conn *c)
+{
+	for (;;) {
+		if (c->in.len - c->in_off > 2 * FCGI_RECORD_MAX)
+			break; /* parse first */
+		char chunk[16384];
+		ssize_t n = recv(c->fd, chunk, sizeof chunk, 0);
+		if (n > 0) {
+			buf_append(&c->in, chunk, (size_t)n);
+			continue;
+		}
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			break;
+		drop(c); /* closed by nginx, or broken */
+		return;
+	}
+	parse(c);
+}
+
+/* Stores the round's pushes with the queued ones, then answers them. A
+ * connection answered may hold its next request already. */
+static void commit_round(void)
+{
+	int n = L.nready;
+	struct conn **mine = xcalloc((size_t)n + 1, sizeof *mine);
+	struct batched_push **pushes = xcalloc((size_t)n + 1, sizeof *pushes);
+	memcpy(mine, L.ready, (size_t)n * sizeof *mine);
+	for (int i = 0; i < n; i++)
+		pushes[i] = mine[i]->push;
+	L.nready = 0;
+	batch_commit(pushes, n, L.cfg);
+	for (int i = 0; i < n; i++) {
+		struct conn *c = mine[i];
+		push_end(&c->r, c->push);
+		c->push = NULL;
+		if (!finish(c))
+			parse(c);
+	}
+	free(pushes);
+	free(mine);
+}
+
+/* When stopping: closes the connections with nothing in hand. */
+static void close_idle(void)
+{
+	struct conn *c = L.conns, *next;
+	for (; c; c = next) {
+		next = c->next;
+		if (!c->push && c->in_off == c->in.len && c->out.len == 0 && fcgi_idle(&c->parser))
+			release(c);
+	}
+}
+
+static void *run(void *arg)
+{
+	(void)arg;
+	struct epoll_event ev[MAX_EVENTS];
+	long long stop_by = 0;
+	for (;;) {
+		if (L.stopping) {
+			close_idle();
+			if (!L.nconns || now_ms() > stop_by)
+				break;
+		}
+		int n = epoll_wait(L.ep, ev, MAX_EVENTS, L.nready ? 0 : L.stopping ? 100 : -1);
+		if (n < 0 && errno != EINTR) {
+			log_error("push loop: %s", strerror(errno));
+			break;
+		}
+		int queued = 0;
+		for (int i = 0; i < n; i++) {
+			void *p = ev[i].data.ptr;
+			if (p == &listen_mark)
+				accept_all();
+			else if (p == &queue_mark)
+				queued = 1;
+			else if (p == &stop_mark) {
+				L.stopping = 1;
+				stop_by = now_ms() + STOP_GRACE * 1000;
+				listen_on(0);
+			} else if (ev[i].events & EPOLLOUT)
+				flush(p);
+			else
+				readable(p);
+		}
+		if (L.nready || queued)
+			commit_round();
+	}
+	/* Past the grace period: whatever is left is cut short. */
+	while (L.conns)
+		release(L.conns);
+	batch_commit(NULL, 0, L.cfg); /* pushes queued since the last round */
+	return NULL;
+}
+
+int push_loop_start(int listen_fd, const struct md_config *cfg)
+{
+	L.cfg = cfg;
+	L.listen_fd = listen_fd;
+	L.ready = xcalloc(MAX_CONNS, sizeof *L.ready);
+	L.ep = epoll_create1(EPOLL_CLOEXEC);
+	L.stop_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (L.ep < 0 || L.stop_fd < 0 || batch_init() || watch(EPOLL_CTL_ADD, batch_queue_fd(), EPOLLIN, &queue_mark) ||
+	    watch(EPOLL_CTL_ADD, L.stop_fd, EPOLLIN, &stop_mark)) {
+		log_error("push loop: %s", strerror(errno));
+		return -1;
+	}
+	if (listen_fd >= 0) {
+		fcntl(listen_fd, F_SETFL, fcntl(listen_fd, F_GETFL) | O_NONBLOCK);
+		listen_on(1);
+	}
+	int e = pthread_create(&L.thread, NULL, run, NULL);
+	if (e) {
+		log_error("push loop: %s", strerror(e));
+		return -1;
+	}
+	L.running = 1;
+	return 0;
+}
+
+void push_loop_stop(void)
+{
+	if (!L.running)
+		return;
+	eventfd_write(L.stop_fd, 1);
+	pthread_join(L.thread, NULL);
+	L.running = 0;
+	close(L.ep);
+	close(L.stop_fd);
+	free(L.ready);
+}
