@@ -38,6 +38,10 @@ static int decode_params(const struct buf *raw, char ***envp)
 		if (pair_length(&p, end, &nlen) || pair_length(&p, end, &vlen) || nlen > (size_t)(end - p) ||
 		    vlen > (size_t)(end - p) - nlen)
 			return -1;
+		/* A NUL would cut the string short, an '=' in a name move
+		 * where the value starts: no client sends either. */
+		if (!nlen || memchr(p, '\0', nlen + vlen) || memchr(p, '=', nlen))
+			return -1;
 		p += nlen + vlen;
 		count++;
 	}

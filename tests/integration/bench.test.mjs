@@ -7,11 +7,11 @@ import { run } from '../harness/stack.mjs';
 import { fanout } from '../../bench/fanout.mjs';
 import { updaterBench } from '../../bench/updater.mjs';
 
-const ROWS = ['floor', 'page', 'page-app', 'fragment', 'frag-app', 'api', 'push'];
+const ROWS = ['floor', 'page', 'page-app', 'fragment', 'frag-app', 'api', 'push', 'push-16'];
 
 test('bench/run: every row has figures for mdash and its ceiling, and the pushes were stored', { timeout: 300000 }, async () => {
   const r = await run('bash', ['bench/run'], {
-    env: { SECONDS_PER_RUN: '1', PAIRS: '1', CONNECTIONS: '8' },
+    env: { SECONDS_PER_RUN: '1', PAIRS: '1', CONNECTIONS: '8', PUSH_CLIENTS: '16' },
     timeout: 240000,
   });
   const out = `exit ${r.code}\n--- stdout\n${r.stdout}--- stderr\n${r.stderr}`;

@@ -98,6 +98,9 @@ before(async () => {
     SchemaDir: R('usr/share/mdash/schema'),
     PluginDir: plugins,
     LockFile: path.join(lockDir, 'update.lock'),
+    // Its own push socket, not the stack's (under socket activation the
+    // app gets it as fd 4 instead).
+    'App.PushSocket': path.join(tmp, 'push.sock'),
   });
 });
 
@@ -332,6 +335,7 @@ test('the packaged app serves pages behind the packaged nginx site', { skip }, a
   const state = path.join(tmp, 'web');
   for (const d of ['log', 'tmp', 'run', 'cache']) await mkdir(path.join(state, d), { recursive: true });
   const sock = path.join(state, 'run', 'fcgi.sock');
+  const pushSock = path.join(path.dirname(conf), 'push.sock');
   const shipped = readFileSync(R('usr/share/mdash/nginx/mdash.conf'), 'utf8');
   // The dev stack's nginx.conf around the site (nchan loaded, everything under state/).
   const me = spawnSync('sh', ['-c', 'echo "$(id -un) $(id -gn)"'], { encoding: 'utf8' }).stdout.trim();
@@ -351,7 +355,8 @@ test('the packaged app serves pages behind the packaged nginx site', { skip }, a
     base2 = `http://127.0.0.1:${port}`;
     let site = shipped;
     const edits = [[/^(\s*)listen 80;$/m, `$1listen 127.0.0.1:${port};`], [/^\s*listen \[::\]:80;\n/m, ''],
-      [/\/run\/mdash\/fcgi\.sock/g, sock], [/\/usr\/share\/mdash\//g, `${R('usr/share/mdash')}/`],
+      [/\/run\/mdash\/fcgi\.sock/g, sock], [/\/run\/mdash\/push\.sock/g, pushSock],
+      [/\/usr\/share\/mdash\//g, `${R('usr/share/mdash')}/`],
       [/\/var\/cache\/mdash\//g, `${path.join(state, 'cache')}/`],
       [/\/etc\/mdash\/fragment-key\.con\[f\]/g, path.join(s.dir, 'fragment-key.con[f]')]];
     for (const [re, to] of edits) {
@@ -367,10 +372,12 @@ test('the packaged app serves pages behind the packaged nginx site', { skip }, a
     { message: 'nginx pid file' });
 
   // The app as mdash-fcgi.socket starts it: the listening socket as fd 3,
-  // LISTEN_FDS=1 (spawn-fcgi's fd 0 where systemd-socket-activate is missing).
+  // the push socket as fd 4, LISTEN_FDS=2 (spawn-fcgi's fd 0 where
+  // systemd-socket-activate is missing; the app then binds App.PushSocket).
   const env = { ...process.env, MDASH_CONFIG: conf };
   const cmd = has('systemd-socket-activate')
-    ? ['systemd-socket-activate', ['-l', sock, `--setenv=MDASH_CONFIG=${conf}`, R('usr/libexec/mdash/mdash.fcgi')]]
+    ? ['systemd-socket-activate', ['-l', sock, '-l', pushSock, `--setenv=MDASH_CONFIG=${conf}`,
+      R('usr/libexec/mdash/mdash.fcgi')]]
     : ['spawn-fcgi', ['-n', '-s', sock, '-M', '0660', '--', R('usr/libexec/mdash/mdash.fcgi')]];
   let appLog = '';
   app = spawn(cmd[0], cmd[1], { env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -386,8 +393,10 @@ test('the packaged app serves pages behind the packaged nginx site', { skip }, a
 
   await s.apply({ dashboards: [{ slug: 'pkg', title: 'Packaged', widgets: [
     { name: 'pkg_count', type: 'number', title: 'Count', source: { kind: 'push' } }] }] });
-  const push = await s.mdash(['push', 'pkg_count', '{"current": 1234}']);
-  assert.equal(push.code, 0, show(push));
+  // A push through the packaged site: nginx passes it to the push socket.
+  const token = (await s.mdash(['token', 'add', 'pkg'])).stdout.trim().split('\n').pop();
+  const pushed = await fetch(`${base2}/widgets/pkg_count`, { method: 'POST', body: JSON.stringify({ auth_token: token, current: 1234 }) });
+  assert.equal(pushed.status, 204, `a push through the packaged site: ${await pushed.text()} (app log: ${appLog})`);
   const pageRes = await fetch(`${base2}/d/pkg`);
   const html = await pageRes.text();
   assert.equal(pageRes.status, 200, html.slice(0, 2000));
