@@ -24,6 +24,8 @@
  * takes), and the eventfd that wakes the loop. */
 static _Atomic(struct batched_push *) queued;
 static int queue_fd = -1;
+/* Set when the loop has ended: no one would take a push any more. */
+static atomic_int closed;
 
 /* One batch being stored: its pushes in arrival order, and those with a
  * good token as widget_store_batch takes them. */
@@ -37,6 +39,9 @@ struct batch {
 
 int batch_init(void)
 {
+	if (queue_fd >= 0)
+		close(queue_fd);
+	atomic_store(&closed, 0);
 	queue_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	return queue_fd < 0 ? -1 : 0;
 }
@@ -48,6 +53,10 @@ int batch_queue_fd(void)
 
 void batch_push(struct batched_push *p)
 {
+	if (atomic_load(&closed)) { /* the worker is stopping */
+		p->status = 503;
+		return;
+	}
 	sem_init(&p->wake, 0, 0);
 	struct batched_push *head = atomic_load(&queued);
 	do
@@ -210,9 +219,14 @@ void batch_commit(struct batched_push **own, int n, const struct md_config *cfg)
 	struct batched_push **v = take_queued(own, n, &total);
 	if (total)
 		committer(v, total, cfg);
-	/* A queued push lives on its thread's stack: once posted, it may be
-	 * gone. */
+	/* Once posted, a queued push may be gone: its thread frees it. */
 	for (int i = 0; i < total - n; i++)
 		sem_post(&v[i]->wake);
 	free(v);
+}
+
+void batch_close(const struct md_config *cfg)
+{
+	atomic_store(&closed, 1);
+	batch_commit(NULL, 0, cfg);
 }

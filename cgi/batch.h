@@ -37,7 +37,7 @@ struct batched_push {
  * made. */
 int batch_init(void);
 /* From a libfcgi thread: queues p for the loop's next batch and returns
- * when it is stored (p->status set). */
+ * when it is stored (p->status set; 503 once the loop has ended). */
 void batch_push(struct batched_push *p);
 
 /* The loop's side. Readable when threads have queued pushes. */
@@ -45,6 +45,8 @@ int batch_queue_fd(void);
 /* Stores own[0..n) with every queued push (those first: they came
  * earlier), sets each one's status and wakes the queued pushes' threads. */
 void batch_commit(struct batched_push **own, int n, const struct md_config *cfg);
+/* When the loop ends: stores what is queued; later pushes get 503. */
+void batch_close(const struct md_config *cfg);
 
 /* What storing a batch of n pushes means: set each one's status. By
  * default: check the tokens, store the pushes and publish them. Tests of

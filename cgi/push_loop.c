@@ -60,7 +60,9 @@ struct conn {
 static struct {
 	const struct md_config *cfg;
 	int ep, listen_fd, stop_fd, listening, stopping;
-	struct conn *conns; /* every open connection */
+	long long stop_by;     /* when stopping: the end of the grace period */
+	long long accept_from; /* after running out of descriptors: when to try again */
+	struct conn *conns;    /* every open connection */
 	int nconns;
 	/* Connections whose request waits for the next batch. */
 	struct conn **ready;
@@ -111,7 +113,7 @@ static void release(struct conn *c)
 	buf_free(&c->out);
 	buf_free(&c->resp);
 	free(c);
-	if (!L.stopping && L.nconns < MAX_CONNS)
+	if (!L.stopping && L.nconns < MAX_CONNS && !L.accept_from)
 		listen_on(1);
 }
 
@@ -134,8 +136,13 @@ static void accept_all(void)
 	while (L.nconns < MAX_CONNS) {
 		int fd = accept4(L.listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 		if (fd < 0) {
-			if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR && errno != ECONNABORTED)
-				log_error("push loop: accept: %s", strerror(errno));
+			if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR || errno == ECONNABORTED)
+				return;
+			/* Out of descriptors or memory: the waiting connection
+			 * would wake the loop at once again. Pause a moment. */
+			log_error("push loop: accept: %s; trying again in a second", strerror(errno));
+			listen_on(0);
+			L.accept_from = now_ms() + 1000;
 			return;
 		}
 		struct conn *c = xcalloc(1, sizeof *c);
@@ -156,6 +163,16 @@ static void accept_all(void)
 	listen_on(0); /* full: the kernel's queue holds the rest */
 }
 
+/* Empties b, letting go of its memory when a large request or answer
+ * grew it: a kept connection lives long. */
+static void shrink(struct buf *b)
+{
+	if (b->cap > 65536)
+		buf_free(b);
+	else
+		buf_reset(b);
+}
+
 /* Writes what it can of out; -1 when the connection is gone (dropped). */
 static int flush(struct conn *c)
 {
@@ -164,7 +181,8 @@ static int flush(struct conn *c)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-			if (!c->writing && !watch(EPOLL_CTL_MOD, c->fd, EPOLLIN | EPOLLOUT, c))
+			/* Nothing more is read until the client takes its answers. */
+			if (!c->writing && !watch(EPOLL_CTL_MOD, c->fd, EPOLLOUT, c))
 				c->writing = 1;
 			return 0;
 		}
@@ -174,7 +192,7 @@ static int flush(struct conn *c)
 		}
 		c->out_off += (size_t)n;
 	}
-	buf_reset(&c->out);
+	shrink(&c->out);
 	c->out_off = 0;
 	if (c->closing) {
 		release(c);
@@ -230,7 +248,7 @@ static int begin(struct conn *c)
 /* Parses what the connection has read, up to the end of a request. */
 static int parse(struct conn *c)
 {
-	while (!c->push && !c->closing) {
+	while (!c->push && !c->closing && !c->writing) {
 		size_t used;
 		const char *why = NULL;
 		enum fcgi_result res = fcgi_feed(&c->parser, (const unsigned char *)c->in.data + c->in_off,
@@ -247,10 +265,14 @@ static int parse(struct conn *c)
 		if (begin(c))
 			return -1;
 	}
+	/* Keep only the start of a record still arriving. */
 	if (c->in_off == c->in.len) {
-		buf_reset(&c->in);
-		c->in_off = 0;
+		shrink(&c->in);
+	} else if (c->in_off) {
+		memmove(c->in.data, c->in.data + c->in_off, c->in.len - c->in_off);
+		buf_truncate(&c->in, c->in.len - c->in_off);
 	}
+	c->in_off = 0;
 	return 0;
 }
 
@@ -314,17 +336,24 @@ static void *run(void *arg)
 {
 	(void)arg;
 	struct epoll_event ev[MAX_EVENTS];
-	long long stop_by = 0;
 	for (;;) {
 		if (L.stopping) {
 			close_idle();
-			if (!L.nconns || now_ms() > stop_by)
+			if (!L.nconns || now_ms() > L.stop_by)
 				break;
 		}
-		int n = epoll_wait(L.ep, ev, MAX_EVENTS, L.nready ? 0 : L.stopping ? 100 : -1);
+		if (L.accept_from && now_ms() >= L.accept_from) {
+			L.accept_from = 0;
+			if (!L.stopping && L.nconns < MAX_CONNS)
+				listen_on(1);
+		}
+		int timeout = L.nready ? 0 : L.stopping ? 100 : L.accept_from ? 100 : -1;
+		int n = epoll_wait(L.ep, ev, MAX_EVENTS, timeout);
 		if (n < 0 && errno != EINTR) {
+			/* Pushes would wait for ever: let the supervisor start a
+			 * new worker. */
 			log_error("push loop: %s", strerror(errno));
-			break;
+			_exit(1);
 		}
 		int queued = 0;
 		for (int i = 0; i < n; i++) {
@@ -334,13 +363,17 @@ static void *run(void *arg)
 			else if (p == &queue_mark)
 				queued = 1;
 			else if (p == &stop_mark) {
+				epoll_ctl(L.ep, EPOLL_CTL_DEL, L.stop_fd, NULL);
 				L.stopping = 1;
-				stop_by = now_ms() + STOP_GRACE * 1000;
+				L.stop_by = now_ms() + STOP_GRACE * 1000;
 				listen_on(0);
-			} else if (ev[i].events & EPOLLOUT)
-				flush(p);
-			else
+			} else if (ev[i].events & EPOLLOUT) {
+				struct conn *c = p;
+				if (!flush(c))
+					parse(c); /* answers taken: on to what it sent meanwhile */
+			} else {
 				readable(p);
+			}
 		}
 		if (L.nready || queued)
 			commit_round();
@@ -348,12 +381,13 @@ static void *run(void *arg)
 	/* Past the grace period: whatever is left is cut short. */
 	while (L.conns)
 		release(L.conns);
-	batch_commit(NULL, 0, L.cfg); /* pushes queued since the last round */
+	batch_close(L.cfg); /* with the pushes queued since the last round */
 	return NULL;
 }
 
 int push_loop_start(int listen_fd, const struct md_config *cfg)
 {
+	memset(&L, 0, sizeof L);
 	L.cfg = cfg;
 	L.listen_fd = listen_fd;
 	L.ready = xcalloc(MAX_CONNS, sizeof *L.ready);

@@ -89,14 +89,8 @@ int req_read_body(struct req *r, struct buf *body, int *status, const char **why
 	}
 	buf_reset(body);
 	buf_append(body, "", 0);
-	if (r->own) { /* the push loop has read it all */
-		if (r->own->body_truncated) {
-			*status = 413;
-			*why = "request body larger than 1 MiB";
-			return -1;
-		}
+	if (r->own) /* the push loop has read it all (up to REQ_MAX_BODY) */
 		buf_append(body, r->own->body.data, r->own->body.len < (size_t)len ? r->own->body.len : (size_t)len);
-	}
 	if (r->own ? body->len < (size_t)len : read_stream(r->fcgx->in, body, (size_t)len)) {
 		*why = "request body shorter than its Content-Length";
 		return -1;

@@ -335,9 +335,17 @@ START_TEST(serves_pushes_on_kept_connections)
 	ck_assert_int_eq(read_answer(fds[5], &out), 0);
 	ck_assert_str_eq(out.data, "Status: 204\r\n\r\nstill here");
 
-	/* A stop closes the kept connections. */
+	/* A stop closes the kept connections at once, and one in the middle
+	 * of a request after a grace period of a few seconds. */
+	buf_reset(&req);
+	ask(&req, "POST", "/widgets/w1", "half", 1);
+	buf_truncate(&req, req.len / 2);
+	send_all(fds[7], &req);
+	long long t0 = now_ms();
 	push_loop_stop();
+	ck_assert_int_lt(now_ms() - t0, 8000);
 	ck_assert_int_eq(read_answer(fds[6], &out), -1);
+	ck_assert_int_eq(read_answer(fds[7], &out), -1);
 	for (int i = 0; i < CLIENTS; i++)
 		if (i != 4)
 			close(fds[i]);

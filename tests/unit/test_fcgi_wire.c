@@ -8,11 +8,14 @@
 #include "fcgi_wire.h"
 #include "tests.h"
 
+/* A record, padded to a multiple of 8 bytes as nginx pads them. */
 static void record(struct buf *out, int type, int id, const char *c, size_t n)
 {
-	const char h[8] = {1, (char)type, (char)(id >> 8), (char)id, (char)(n >> 8), (char)n, 0, 0};
+	size_t pad = (8 - n % 8) % 8;
+	const char h[8] = {1, (char)type, (char)(id >> 8), (char)id, (char)(n >> 8), (char)n, (char)pad, 0};
 	buf_append(out, h, sizeof h);
 	buf_append(out, c, n);
+	buf_append(out, "\0\0\0\0\0\0\0", pad);
 }
 
 /* A name-value pair's length, in one byte or four. */
