@@ -33,20 +33,11 @@ void app_unlock(void)
 	pthread_mutex_unlock(&worker_lock);
 }
 
-static const char *env_get(char **envp, const char *name)
-{
-	size_t n = strlen(name);
-	for (; envp && *envp; envp++)
-		if (!strncmp(*envp, name, n) && (*envp)[n] == '=')
-			return *envp + n + 1;
-	return NULL;
-}
-
 void req_init(struct req *r, const struct md_config *cfg)
 {
 	r->cfg = cfg;
-	r->method = env_get(r->envp, "REQUEST_METHOD");
-	r->path = r->uri = env_get(r->envp, "DOCUMENT_URI");
+	r->method = fcgi_test_env(r->envp, "REQUEST_METHOD");
+	r->path = r->uri = fcgi_test_env(r->envp, "DOCUMENT_URI");
 	r->query = "";
 }
 
@@ -241,6 +232,15 @@ static int read_answer(int fd, struct buf *out)
 	}
 }
 
+/* The next answer on fd is want, whole. */
+static void expect_answer(int fd, const char *want)
+{
+	struct buf out = {0};
+	ck_assert_int_eq(read_answer(fd, &out), 0);
+	ck_assert_str_eq(out.data, want);
+	buf_free(&out);
+}
+
 static void ask(struct buf *req, const char *method, const char *path, const char *body, int keep)
 {
 	struct buf m = {0}, u = {0};
@@ -294,10 +294,8 @@ START_TEST(serves_pushes_on_kept_connections)
 	ask(&req, "POST", "/widgets/w1", "one", 1);
 	ask(&req, "POST", "/widgets/w1", "two", 1);
 	send_all(fds[0], &req);
-	ck_assert_int_eq(read_answer(fds[0], &out), 0);
-	ck_assert_str_eq(out.data, "Status: 204\r\n\r\none");
-	ck_assert_int_eq(read_answer(fds[0], &out), 0);
-	ck_assert_str_eq(out.data, "Status: 204\r\n\r\ntwo");
+	expect_answer(fds[0], "Status: 204\r\n\r\none");
+	expect_answer(fds[0], "Status: 204\r\n\r\ntwo");
 
 	/* What the socket does not serve, and a body refused at once. */
 	buf_reset(&req);
@@ -305,12 +303,9 @@ START_TEST(serves_pushes_on_kept_connections)
 	ask(&req, "GET", "/widgets/w1", "", 1);
 	ask(&req, "POST", "/widgets/w1", "bad", 1);
 	send_all(fds[1], &req);
-	ck_assert_int_eq(read_answer(fds[1], &out), 0);
-	ck_assert_str_eq(out.data, "Status: 404\r\n\r\nOnly pushes are served here.");
-	ck_assert_int_eq(read_answer(fds[1], &out), 0);
-	ck_assert_str_eq(out.data, "Status: 405\r\n\r\nThis method is not allowed here.");
-	ck_assert_int_eq(read_answer(fds[1], &out), 0);
-	ck_assert_str_eq(out.data, "Status: 400\r\n\r\nbad");
+	expect_answer(fds[1], "Status: 404\r\n\r\nOnly pushes are served here.");
+	expect_answer(fds[1], "Status: 405\r\n\r\nThis method is not allowed here.");
+	expect_answer(fds[1], "Status: 400\r\n\r\nbad");
 
 	/* Without "keep the connection", it is closed after the answer. */
 	buf_reset(&req);
@@ -332,8 +327,7 @@ START_TEST(serves_pushes_on_kept_connections)
 	buf_reset(&req);
 	ask(&req, "POST", "/widgets/w1", "still here", 1);
 	send_all(fds[5], &req);
-	ck_assert_int_eq(read_answer(fds[5], &out), 0);
-	ck_assert_str_eq(out.data, "Status: 204\r\n\r\nstill here");
+	expect_answer(fds[5], "Status: 204\r\n\r\nstill here");
 
 	/* A stop closes the kept connections at once, and one in the middle
 	 * of a request after a grace period of a few seconds. */
