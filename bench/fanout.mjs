@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// SPDX-License-Identifier: MIT
 // bench/fanout.mjs: how fast one update reaches N open dashboards, against
 // nchan's own ceiling on this machine. A private stack (login required), a
 // dashboard `fan` of 4 push widgets, and for each N:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* floor-fcgi.c: the least a FastCGI responder can do, for bench/run: answer
  * every request with the bytes of one file read at start. What nginx and
  * libfcgi cost per request on this machine, before any mdash code runs:

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// SPDX-License-Identifier: MIT
 // bench/kiosk-endurance.mjs: does a wall screen left on a dashboard grow
 // without bound? A private stack (tests/harness/stack.mjs), one dashboard in
 // headless Chromium (1920x1080, ?kiosk=1&fit=1), a push to each of three

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // bench/memory.mjs: process memory as the benchmarks report it.
 import { readFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- wrk script for the soak: a mix of page, fragment, API and push requests.
 -- Env: SOAK_COOKIE (a session cookie), SOAK_TOKEN (a push token).
 local cookie = os.getenv("SOAK_COOKIE")

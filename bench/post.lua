@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- wrk script: POST the body in $WRK_BODY (a JSON object) to the given URL,
 -- or, with $WRK_PATHS (paths separated by spaces), to each path in turn.
 wrk.method = "POST"

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// SPDX-License-Identifier: MIT
 // bench/soak.mjs: mdash under a bounded, mixed load on loopback, with live
 // subscribers. A private stack, a dashboard of 4 widgets, N EventSource
 // subscribers on it, and wrk sending pages, fragments, API reads and pushes

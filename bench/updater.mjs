@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// SPDX-License-Identifier: MIT
 // bench/updater.mjs: the wall time of one `mdash update --force` over W http
 // widgets, against the time of its slowest source alone. A private stack;
 // every widget's source is a static JSON file served by the stack's own nginx

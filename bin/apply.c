@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* apply.c: `mdash apply FILE` creates or updates dashboards and widgets
  * from the declarative JSON file. The whole file is checked first (unknown
  * keys, types, sources, sizes) and every error names the file and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* check.c: `mdash check-config`: is this installation ready? It checks
  * what the app and the updater need, each on its own line, and goes on
  * after a failure so that one run shows everything to fix:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* commands.h: the mdash CLI's subcommands, one file each. */
 #ifndef MDASH_COMMANDS_H
 #define MDASH_COMMANDS_H

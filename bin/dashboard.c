@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* dashboard.c: `mdash dashboard list|add|rm`. */
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* mdash.c: the CLI's entry point: global options, then one subcommand. */
 #include <curl/curl.h>
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* migrate.c: `mdash migrate` applies schema/NNN_name.sql files in order,
  * each once, and records them in schema_migrations. Running it again does
  * nothing. A database lock keeps two migrations from running at once. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* prune.c: `mdash prune` applies history retention to every widget (the
  * updater does it for each widget it updates). */
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* push.c: `mdash push NAME JSON`: the push API from the command line. The
  * fields are stored and published exactly as a POST /widgets/NAME would. */
 #include <stdio.h>

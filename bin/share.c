@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* share.c: `mdash share add|list|rm`: read-only links to one dashboard for
  * wall screens, opened without a login. */
 #include <stdio.h>

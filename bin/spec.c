@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* spec.c: dashboards and widgets as the declarative file describes them:
  * checking (every error names the field), defaults from the widget type,
  * placement in the grid, and writing to the database. Shared by

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* spec.h: dashboards and widgets as the declarative file describes them
  * (see spec.c). */
 #ifndef MDASH_SPEC_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* token.c: `mdash token add|list|rm`: push API tokens. */
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* update.c: `mdash update`, the job cron runs (the seed's updater).
  *
  * One pass: take the lock file and the database lock (so updaters on two

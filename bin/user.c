@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* user.c: `mdash user add|passwd|rm|list|grant|revoke`. Passwords are read
  * from the terminal without echo (twice), or as one line from stdin when
  * stdin is not a terminal; never from the command line, where other users

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* widget.c: `mdash widget list|add|show|set|rm`. add and set build the same
  * object the declarative file has and check it the same way (spec.c), so
  * a widget made here could have come from `mdash apply`. */

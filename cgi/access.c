@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* access.c: who is asking, and may they. Every read path asks here: with
  * RequireLogin (the default) an anonymous page request goes to the login
  * page, an anonymous API or stream request gets 401/403, and a user sees

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* api.c: read-only JSON: a widget's current data, a dashboard's versions. */
 #include <json-c/json.h>
 

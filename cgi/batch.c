@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* batch.c: group commit for pushes (see batch.h).
  *
  * libfcgi's threads add their pushes to a lock-free stack and tell the

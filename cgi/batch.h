@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* batch.h: group commit for pushes. Storing each push in its own
  * transaction would cost a commit (a disk flush) and a publish apiece. In
  * each worker one thread, the push loop (push_loop.h), stores pushes in

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fcgi_wire.c: FastCGI records in and out, for the push loop (fcgi_wire.h). */
 #include "fcgi_wire.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fcgi_wire.h: the FastCGI protocol, parsed by hand for the push loop
  * (batch.c). libfcgi (main.c) ties a thread to each connection and reads
  * it with blocking calls; the push loop serves all of a worker's push

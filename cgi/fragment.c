@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fragment.c: one widget's element, exactly as the dashboard page has it,
  * for the page's script to swap in when the widget changes. */
 #include "form.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* handlers.h: every route's handler, one file per family. */
 #ifndef MDASH_HANDLERS_H
 #define MDASH_HANDLERS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* health.c: 200 when the database answers, 503 with the reason otherwise. */
 #include <json-c/json.h>
 

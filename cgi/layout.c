@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* layout.c: POST /api/dashboards/<slug>/layout saves where the widgets are
  * after an admin dragged or resized them: {"widgets":[{"name":..,"col":..,
  * "row":..,"sizex":..,"sizey":..}]}, in one transaction, then tells the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* login.c: GET/POST /login and POST /logout. A login starts a new session
  * (a new id every time), sets an HttpOnly, SameSite=Lax cookie and goes
  * back to where the user was going, if that is a page of this site. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* main.c: the FastCGI app: the route table, the request loop, and a small
  * pre-forking supervisor that keeps App.Workers workers alive.
  *

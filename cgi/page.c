@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* page.c: full HTML pages: the dashboard list and a dashboard with every
  * widget rendered in place, so the page shows data without JavaScript. */
 #include <stdio.h>

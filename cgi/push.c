@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* push.c: data pushed in by any client. POST /widgets/<name> speaks
  * Dashing/Smashing's wire format (auth_token in the JSON body; 204, or 401
  * "Invalid API key"); POST /api/widgets/<name> takes the same body with

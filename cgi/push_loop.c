@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* push_loop.c: the push loop (push_loop.h): one epoll loop over the push
  * socket, its connections and the queue of libfcgi's pushes.
  *

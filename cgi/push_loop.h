@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* push_loop.h: the thread of each worker that stores pushes (batch.h) and
  * serves the push socket (App.PushSocket). nginx passes the push routes
  * there and keeps its connections open; one thread serves them all, so a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* request.c: reading a FastCGI request and writing the answer. */
 #include "request.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* request.h: one FastCGI request and the ways to answer it. A request
  * comes from libfcgi (main.c's threads) or from the push loop (batch.c),
  * which parses its connections itself; handlers see no difference. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* router.c: matches a path against the route table (see router.h). */
 #include "router.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* router.h: the route table's matcher. Patterns are literal segments and
  * {id} segments; an {id} matches a widget name or dashboard slug only. */
 #ifndef MDASH_ROUTER_H

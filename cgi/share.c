@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* share.c: a share link, /s/<secret>: one dashboard, read-only, with no
  * login, for a wall screen. The link's routes mirror the page's own
  * (widget fragments, versions, stream) and reuse their handlers; access

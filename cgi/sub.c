@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* sub.c: a page's one push connection. The app checks that the dashboard
  * exists (and, with login, that the client may see it), then hands the
  * stream to nchan with X-Accel-Redirect to the internal subscriber

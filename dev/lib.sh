@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # shellcheck shell=bash
 # dev/lib.sh: helpers shared by dev/up, dev/test and dev/stack. Source it, don't run it.
 #

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* auth.c: users, passwords, sessions, throttling (see auth.h). */
 #include "auth.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* auth.h: users, passwords (yescrypt through libcrypt), sessions and
  * login throttling. */
 #ifndef MDASH_AUTH_H

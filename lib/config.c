@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* config.c: reads the settings file (see config.h for the format). */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* config.h: the settings file shared by the app and the CLI.
  *
  * The file is a subset of ClearSilver's HDF: one `Name = value` per line,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* cs.h: include ClearSilver through here, never directly.
  *
  * ClearSilver's cs_config.h defines PACKAGE_NAME, PACKAGE_VERSION, ... as

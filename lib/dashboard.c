@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* dashboard.c: dashboards in the database (see dashboard.h). */
 #include "dashboard.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* dashboard.h: dashboards, as rows of the dashboards table. */
 #ifndef MDASH_DASHBOARD_H
 #define MDASH_DASHBOARD_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* db.c: MariaDB through Connector/C (see db.h). */
 #include "db.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* db.h: the database layer. One connection per process, opened lazily,
  * re-opened after a loss, and prepared statements only: values never
  * enter SQL text. */

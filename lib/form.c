@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* form.c: urlencoded forms and cookies (see form.h). */
 #include "form.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* form.h: the parsers of what a browser sends: urlencoded forms and query
  * strings, and the Cookie header. Pure functions on bounded input, so they
  * are unit-tested and fuzzed as they are. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* format.c: numbers as people read them (see format.h). */
 #include "format.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* format.h: numbers as people read them on a wall screen. */
 #ifndef MDASH_FORMAT_H
 #define MDASH_FORMAT_H

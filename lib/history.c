@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* history.c: retention of widget_history (see history.h). */
 #include "history.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* history.h: retention of widget_history, every stored update kept for
  * graphs and "change since" until it is older than History.MaxAge days or
  * beyond the History.Keep newest of its widget. */

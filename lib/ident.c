@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* ident.c: widget names and dashboard slugs are [a-z0-9][a-z0-9_-]{0,63}.
  * They appear in URLs, channel ids and X-Accel-Redirect headers, so this
  * check is what keeps '%', '/', ',' and CR/LF out of all of them. */

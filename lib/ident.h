@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* ident.h: the one validator for widget names and dashboard slugs. */
 #ifndef MDASH_IDENT_H
 #define MDASH_IDENT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* log.c: one line per event, level first, on stderr. */
 #include "log.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* log.h: one line per event on stderr (the journal under systemd). */
 #ifndef MDASH_LOG_H
 #define MDASH_LOG_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* pass.c: fragment, stream and page passes (see pass.h). */
 #include "pass.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* pass.h: passes, which let nginx serve what the app rendered from its cache
  * without asking the app again.
  *

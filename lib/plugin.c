@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* plugin.c: loading widget types from shared objects (see plugin.h and
  * mdash/widget.h). Plug-ins stay loaded for the life of the process. */
 #include "plugin.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* plugin.h: widget types from md_<name>.so files in PluginDir. */
 #ifndef MDASH_PLUGIN_H
 #define MDASH_PLUGIN_H

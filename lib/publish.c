@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* publish.c: nchan publisher client over libcurl (see publish.h). */
 #include "publish.h"
 

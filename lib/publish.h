@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* publish.h: tells nchan that a widget changed. The message is small on
  * purpose, {"widget":NAME,"version":N}: browsers re-fetch the fragment, so
  * data never travels through the channel and one render serves everyone. */

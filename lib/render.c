@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* render.c: ClearSilver rendering (see render.h). */
 #include "render.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* render.h: HTML from ClearSilver templates, with HTML escaping on for
  * every var: (set before cs_init, where ClearSilver reads it). */
 #ifndef MDASH_RENDER_H

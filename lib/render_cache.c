@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* render_cache.c: each process keeps the HTML of the widgets it rendered,
  * keyed by everything that HTML depends on. When a widget changes, every
  * open page fetches its fragment at once; with the cache that costs one

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* share.c: share links (see share.h). */
 #include "share.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* share.h: share links: read-only, revocable access to one dashboard
  * without a login, for wall screens. The link holds a secret; only its
  * SHA-256 is stored. Open pages of a link follow the channel _s_<id>, so

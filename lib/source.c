@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* source.c: the source kinds' shared half: lookup, validation, mapping. */
 #include "source.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* source.h: where a widget's data comes from. One interface, one file per
  * kind in lib/sources/ (as nchan has one file per store backend). */
 #ifndef MDASH_SOURCE_H

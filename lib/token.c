@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* token.c: push API tokens (see token.h). */
 #include "token.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* token.h: push API tokens. The secret is shown once; only its SHA-256 is
  * stored, so a leaked database does not leak working tokens. */
 #ifndef MDASH_TOKEN_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* util.c: allocation, growable strings and small helpers. */
 #include "util.h"
 

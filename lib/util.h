@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* util.h: allocation, growable strings and small helpers shared by every part.
  *
  * Allocation failures abort the process with a message (as redis does): a

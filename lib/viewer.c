@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* viewer.c: what a request asks for and who is asking, in one query (see
  * viewer.h). Session validity and grants are spelt once, in auth.h. */
 #include "viewer.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* viewer.h: what a request asks for and who is asking, in one database
  * round trip. The page, fragment and API paths need both on every request;
  * each query here returns the rows asked for with the session's user (and

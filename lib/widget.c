@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* widget.c: widget instances in the database (see widget.h). */
 #include "widget.h"
 

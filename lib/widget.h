@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* widget.h: widget instances, as rows of the widgets table. */
 #ifndef MDASH_WIDGET_MODEL_H
 #define MDASH_WIDGET_MODEL_H

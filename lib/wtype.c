@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* wtype.c: the widget type registry. */
 #include "wtype.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* wtype.h: the registry of widget types (the seed's widget pool). */
 #ifndef MDASH_WTYPE_H
 #define MDASH_WTYPE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* md_sysload.c: an example widget plug-in: this machine's load average
  * against its number of CPUs, and the highest load it has seen (kept as a
  * per-widget setting). Build it as md_sysload.so; mdash loads it from

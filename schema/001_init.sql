@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- 001: dashboards, widgets, their history and per-widget settings, push tokens.
 -- Times are UTC (every connection sets time_zone to +00:00).
 

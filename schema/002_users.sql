@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- 002: users, their dashboards, sessions, and login throttling.
 
 -- role: viewer (the seed's can_view_dashboard) or admin (layout, widgets,

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: MIT
 -- 003: share links: a read-only, revocable link to one dashboard for a
 -- wall screen. Only a SHA-256 of the link's secret is kept.
 CREATE TABLE IF NOT EXISTS shares (

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* mdash-boot.js: runs in <head>, before the body is painted, so that a wall
  * screen never flashes the chrome it is about to hide. It only turns the
  * page's display options from the address into classes on <html>:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* mdash.js: keeps an mdash dashboard page live.
  *
  * The page is complete without this script (the server renders every widget).

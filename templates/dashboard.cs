@@ -1,4 +1,4 @@
-<?cs include:"layout-head.cs" ?>
+<?cs # SPDX-License-Identifier: MIT ?><?cs include:"layout-head.cs" ?>
 <main class="dashboard" data-dashboard="<?cs var:Dashboard.slug ?>" data-columns="<?cs var:Dashboard.columns ?>">
 <?cs if:Dashboard.description ?><p class="dash-description"><?cs var:Dashboard.description ?></p>
 <?cs /if ?><ul class="grid" style="--columns:<?cs var:Dashboard.columns ?>">

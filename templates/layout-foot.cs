@@ -1,2 +1,2 @@
-</body>
+<?cs # SPDX-License-Identifier: MIT ?></body>
 </html>

@@ -1,4 +1,4 @@
-<?cs # The session's CSRF token. In a page nginx keeps for a user (lib/pass.h),
+<?cs # SPDX-License-Identifier: MIT ?><?cs # The session's CSRF token. In a page nginx keeps for a user (lib/pass.h),
 a mark nginx fills in from the page pass: escaped text never holds it. ?><?cs
 def:csrf_token() ?><?cs if:Page.cached ?><!--mdash-csrf--><?cs else ?><?cs var:Page.csrf ?><?cs /if ?><?cs /def ?><!doctype html>
 <html lang="en">

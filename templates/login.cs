@@ -1,4 +1,4 @@
-<?cs include:"layout-head.cs" ?>
+<?cs # SPDX-License-Identifier: MIT ?><?cs include:"layout-head.cs" ?>
 <main class="login-page">
 <form class="login" method="post" action="<?cs var:Page.base ?>login">
 <h2>Log in to mdash</h2>

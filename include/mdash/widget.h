@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* mdash/widget.h: the public C API for widget types, built in or plug-in.
  *
  * A widget *type* is code: a template, a default size and update interval,

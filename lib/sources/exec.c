@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* exec.c: run a command without a shell (argv), with a timeout; its
  * stdout is the JSON document. */
 #include <errno.h>

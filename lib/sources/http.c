@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* http.c: GET a JSON document with libcurl. */
 #include <curl/curl.h>
 #include <string.h>

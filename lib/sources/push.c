@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* push.c: data arrives only through the push API; nothing to pull. */
 #include "source.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* sql.c: a read-only query. It runs on its own connection (the SQL.*
  * account, which defaults to the Database.* one: give it a read-only
  * user), in a READ ONLY transaction, with max_statement_time as the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* clock.c: the time, in a time zone (options "timezone", an IANA name, and
  * "seconds"). The server renders the time of the render in that zone (so
  * the page is right without JavaScript); the page's script keeps it

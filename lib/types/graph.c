@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* graph.c: a time series drawn as an SVG line (Dashing's field:
  * points[{x,y}]). A source that gives one number per update ("value")
  * grows the series from history: the store appends each value as a point

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* image.c: a picture by URL (Dashing's field: image). Only http(s) and
  * same-site URLs are shown: a javascript: or data: URL renders nothing. */
 #include <string.h>

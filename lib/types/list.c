@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* list.c: label/value rows (Dashing's field: items[{label, value}]). The
  * template walks w.data.items itself; nothing to compute. */
 #include "wtype.h"

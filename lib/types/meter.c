@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* meter.c: a value between min and max, drawn as a half-circle gauge
  * (Dashing's field: value; min and max from the data or the options). */
 #include <math.h>

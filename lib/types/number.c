@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* number.c: a big number, its change against the previous one, with an
  * optional prefix and suffix (Dashing's fields: current, last). */
 #include <math.h>

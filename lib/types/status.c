@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* status.c: one state at a glance: ok, warning or critical (field
  * "status"; "danger" is Dashing's name for critical), with a text. */
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* text.c: a line or paragraph of text (Dashing's field: text). */
 #include "wtype.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // A real headless Chromium on a real stack: the dashboard renders, goes live,
 // shows updater runs and pushes within 2 s without a reload, and reconnects
 // (catching up) after nginx was down. Screenshots go to tests/artifacts/.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // tests/browser/helpers.mjs: what the browser tests share (not a test file:
 // node --test picks *.test.mjs only). Headless Chromium through
 // playwright-core, pages watched for errors and CSP violations, logging in

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Layout editing in headless Chromium on a stack with login: an admin drags
 // and resizes widgets (gridstack) and moves them from the keyboard; each
 // change is saved with one POST and survives a reload; another open page

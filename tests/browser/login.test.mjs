@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Headless Chromium on a stack with login required: an anonymous visit lands
 // on the login form, a wrong password says so, the right one opens the
 // dashboard live; a Dashing "reload" event reloads the open page (once); the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // share.test.mjs: an admin makes a share link from the page; a wall screen
 // opens it with no login and sees the dashboard live; revoking the link
 // stops that screen (it reloads into "revoked").

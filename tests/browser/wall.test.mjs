@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Wall screens in headless Chromium: live status marks (stale, error), the
 // desktop, phone and TV (kiosk + fit to screen) layouts, the light theme,
 // and rotation between dashboards (?rotate=2) that never shows a blank frame,

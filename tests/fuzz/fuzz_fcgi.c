@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fuzz_fcgi.c: bytes from a FastCGI client against the push loop's parser
  * (cgi/fcgi_wire.c), fed in pieces as a socket delivers them. Whatever
  * comes, the parser consumes whole records within the input, and every

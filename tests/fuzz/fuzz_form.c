@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fuzz_form.c: form bodies, query strings and Cookie headers, as any
  * client may send them. */
 #include <stdint.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fuzz_json.c: JSON push bodies and widget source options: parsing,
  * validation, field mapping, and rendering the result into every widget
  * type with escaping on. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fuzz_route.c: request paths against the route table's matcher. */
 #include <stdint.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // tests/harness/stack.mjs: a private mdash stack (MariaDB, nginx + nchan, the
 // FastCGI app) for one node:test file, and small helpers to drive it.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Login required (RequireLogin = 1): users from `mdash user`, the login form
 // and its redirects, the session cookie, wrong passwords and the back-off,
 // cross-site posts, logout with its CSRF token, per-dashboard grants on every

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // bench.test.mjs: tiny versions of the benchmarks, so that the scripts in
 // bench/ keep working. They assert what the scripts report, never a speed:
 // performance targets live in the benchmarks themselves (BENCHMARKS.md).

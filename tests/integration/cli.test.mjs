@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The `mdash` command line against a real stack: dashboard and widget
 // add/show/set/rm, push, token, prune (history retention), plug-ins (the
 // sysload example and its PEAK setting, a plug-in of our own with the

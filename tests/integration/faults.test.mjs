@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Faults a running installation meets: the database goes away and comes back
 // (the app rides it out without a restart), a source hangs (only that widget
 // waits, up to the timeout), nginx is down while the updater publishes (the

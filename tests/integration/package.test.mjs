@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The Debian package (issue #8), built and taken apart as an administrator
 // would meet it: dpkg-buildpackage -b on a copy of the tree (so the checkout
 // gets no build litter), dpkg -x into a temp root, then

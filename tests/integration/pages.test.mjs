@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Pages and fragments as a browser without JavaScript sees them: values
 // rendered in place, the grid, fragments, JSON APIs, 404s, security headers
 // and HTML escaping. One private stack (MariaDB + nginx/nchan + the app).

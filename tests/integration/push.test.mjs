@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Pushing data in (Dashing-compatible POST, bearer API) and pushing changes
 // out (the nchan EventSource stream of a dashboard, the loopback-only publisher).
 import { test, before, after } from 'node:test';

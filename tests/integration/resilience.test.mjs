@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // resilience.test.mjs: parts that fail recover by themselves, and lose nothing.
 // A FastCGI worker that crashes is replaced while the others serve; an updater
 // killed with SIGKILL in the middle of a run leaves no half-written widget and

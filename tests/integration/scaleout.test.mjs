@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // scaleout.test.mjs: two nginx+nchan hosts sharing channels through Redis,
 // two FastCGI pools, one MariaDB (as README's "Scaling out" describes), on
 // one machine: host A is a private stack started with MDASH_REDIS_URL; host B

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // soak.test.mjs: the short version of bench/soak.mjs (which runs minutes with
 // 1,000 subscribers): mixed pages, fragments, API reads and pushes under wrk
 // with live subscribers; no failed request, no lost update, flat memory.

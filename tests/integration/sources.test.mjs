@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The sources that need no code, pulled by the real updater: http (pointer,
 // fields, headers, bearer and basic auth from Secret.* settings), exec (argv,
 // no shell), sql (one cell, two columns, more; read-only), push. Then every

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The updater (`mdash update`, what cron runs) and the other CLI commands
 // against a real MariaDB: output lines, intervals, --force, --widget, failing
 // sources, the lock, `apply` errors, `migrate`, bad settings files.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Every built-in widget type as a visitor sees it: real data pulled through
 // nginx by the updater (or pushed in), rendered by the app, read back as the
 // page's HTML. Number, meter, list, text, graph (0, 1 and 10,000 points;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* check_unit.c: runs every unit test case; TAP output comes from
  * CK_TAP_LOG_FILE_NAME (see unit.tap). */
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_batch.c: the push loop (cgi/push_loop.c, cgi/batch.c) with a
  * committer that stores nothing and request halves that only answer.
  *

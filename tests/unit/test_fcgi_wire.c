@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_fcgi_wire.c: the push loop's FastCGI parser (cgi/fcgi_wire.c): requests
  * as nginx sends them, in one piece or byte by byte, one after another on
  * a kept connection; bodies over the limit; and records no responder

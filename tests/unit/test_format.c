@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_format.c: numbers as shown on a wall screen. */
 #include <math.h>
 

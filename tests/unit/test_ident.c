@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_ident.c: widget names and dashboard slugs. */
 #include "ident.h"
 #include "tests.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_pass.c: fragment and page passes, signed as nginx's secure_link checks them
  * (the expected values come from `openssl md5 -binary | base64`). */
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_plugin.c: the type registry and plug-in loading. */
 #include <stdlib.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_render.c: widget fragments from the real templates, escaping on. */
 #include <stdlib.h>
 #include <string.h>

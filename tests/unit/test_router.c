@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_router.c: route matching. */
 #include "router.h"
 #include "tests.h"

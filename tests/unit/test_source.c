@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_source.c: source validation, JSON parsing and field mapping. */
 #include <stdio.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tests.h: one Check test case per concept, gathered by check_unit.c. */
 #ifndef MDASH_TESTS_H
 #define MDASH_TESTS_H

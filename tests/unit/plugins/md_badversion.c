@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A plug-in built for another API version: mdash must refuse it. */
 #include <mdash/widget.h>
 #include <stddef.h>

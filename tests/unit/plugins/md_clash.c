@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A plug-in whose type takes a built-in's name: refused as the seed's
  * WidgetAlreadyRegistered. */
 #include <mdash/widget.h>
