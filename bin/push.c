@@ -31,11 +31,9 @@ int cmd_push(const struct md_config *cfg, int argc, char **argv)
 	}
 	long long version;
 	int rc = 1;
-	json_object *fields = source_parse(buf_str(&text), text.len, &err);
+	json_object *fields = source_parse_fields(buf_str(&text), text.len, &err);
 	if (!fields)
 		fail("JSON: %s", buf_str(&err));
-	else if (!json_object_is_type(fields, json_type_object))
-		fail("JSON: must be an object of widget fields, such as {\"current\": 42}");
 	else if (widget_store(argv[1], fields, 1, &version, &err))
 		fail("%s", buf_str(&err));
 	else {

@@ -82,13 +82,10 @@ static void type_pull(struct job *j)
 	if (j->type->update(j->w, &json, &error)) {
 		buf_puts(&j->error, error ? error : "the widget type's update failed");
 	} else if (json) {
-		json_object *doc = source_parse(json, strlen(json), &j->error);
-		if (doc && json_object_is_type(doc, json_type_object))
-			j->fields = doc;
-		else if (doc) {
-			buf_printf(&j->error, "%s's update gave JSON that is not an object", j->type->name);
-			json_object_put(doc);
-		}
+		struct buf why = {0};
+		if (!(j->fields = source_parse_fields(json, strlen(json), &why)))
+			buf_printf(&j->error, "%s's update: %s", j->type->name, buf_str(&why));
+		buf_free(&why);
 	} else {
 		buf_printf(&j->error, "%s's update gave no data", j->type->name);
 	}

@@ -22,24 +22,12 @@
 #include "token.h"
 #include "widget.h"
 
-/* Parses a body as a JSON object of fields; NULL and why on failure. */
-static json_object *parse_fields(const struct buf *body, struct buf *why)
-{
-	json_object *o = source_parse(buf_str(body), body->len, why);
-	if (o && !json_object_is_type(o, json_type_object)) {
-		buf_puts(why, "the body must be a JSON object of widget fields");
-		json_object_put(o);
-		o = NULL;
-	}
-	return o;
-}
-
 /* Reads and parses the body; answers 400/413 itself on failure. */
 static json_object *read_fields(struct req *r)
 {
 	struct buf body = {0}, why = {0};
 	json_object *o = NULL;
-	if (req_body(r, &body) == 0 && !(o = parse_fields(&body, &why)))
+	if (req_body(r, &body) == 0 && !(o = source_parse_fields(buf_str(&body), body.len, &why)))
 		resp_error(r, 400, buf_str(&why));
 	buf_free(&body);
 	buf_free(&why);
@@ -97,7 +85,7 @@ static struct batched_push *begin_bearer(struct req *r)
 	p->bad = 400;
 	if (req_read_body(r, &body, &p->bad, &unread))
 		buf_puts(&p->why, unread);
-	else if ((p->fields = parse_fields(&body, &p->why)))
+	else if ((p->fields = source_parse_fields(buf_str(&body), body.len, &p->why)))
 		/* A Dashing client's auth_token is not a credential here. */
 		json_object_object_del(p->fields, "auth_token");
 	buf_free(&body);

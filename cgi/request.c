@@ -190,7 +190,8 @@ void resp_error(struct req *r, int status, const char *message)
 	if (req_wants_json(r)) {
 		json_object *o = json_object_new_object();
 		json_object_object_add(o, "error", json_object_new_string(message));
-		resp_json(r, status, json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+		resp_json(r, status,
+			  json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
 		json_object_put(o);
 		return;
 	}

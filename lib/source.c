@@ -2,6 +2,8 @@
 /* source.c: the source kinds' shared half: lookup, validation, mapping. */
 #include "source.h"
 
+#include <math.h>
+#include <stdint.h>
 #include <string.h>
 
 static const struct md_source_kind *const kinds[] = {&source_http, &source_exec, &source_sql, &source_push};
@@ -162,6 +164,96 @@ json_object *source_parse(const char *text, size_t len, struct buf *err)
 	return o;
 }
 
+/* The largest integer every JSON reader keeps exactly (RFC 7493: an IEEE
+ * double's 53 bits, which is all a browser has). */
+#define EXACT_INT_MAX 9007199254740991LL
+
+/* Appends a JSON pointer step for key to path (RFC 6901: "~" is "~0" and
+ * "/" is "~1"), cut short so that an error message stays readable. */
+static void pointer_step(struct buf *path, const char *key)
+{
+	buf_putc(path, '/');
+	for (size_t i = 0; key[i]; i++) {
+		if (i == 64) {
+			buf_puts(path, "...");
+			return;
+		}
+		if (key[i] == '~')
+			buf_puts(path, "~0");
+		else if (key[i] == '/')
+			buf_puts(path, "~1");
+		else
+			buf_putc(path, key[i]);
+	}
+}
+
+static int numbers_ok(json_object *o, struct buf *path, struct buf *err)
+{
+	size_t mark = path->len;
+	switch (json_object_get_type(o)) {
+	case json_type_double:
+		if (isfinite(json_object_get_double(o)))
+			return 0;
+		buf_printf(err, "%s: %s is not a number JSON allows; send a finite number",
+			   path->len ? buf_str(path) : "the document",
+			   isnan(json_object_get_double(o)) ? "NaN" : "an infinite number");
+		return -1;
+	case json_type_int: {
+		/* json-c clamps what does not fit 64 bits to INT64_MIN or UINT64_MAX,
+		 * and get_int64 clamps uint64 values to INT64_MAX. */
+		int64_t v = json_object_get_int64(o);
+		if (v >= -EXACT_INT_MAX && v <= EXACT_INT_MAX)
+			return 0;
+		buf_printf(err,
+			   "%s: integer out of range: JSON readers keep integers up to +/-%lld exactly; send a larger "
+			   "one with a decimal point or an exponent",
+			   path->len ? buf_str(path) : "the document", EXACT_INT_MAX);
+		return -1;
+	}
+	case json_type_array:
+		for (size_t i = 0, n = json_object_array_length(o); i < n; i++) {
+			buf_printf(path, "/%zu", i);
+			if (numbers_ok(json_object_array_get_idx(o, i), path, err))
+				return -1;
+			buf_truncate(path, mark);
+		}
+		return 0;
+	case json_type_object: {
+		json_object_object_foreach (o, key, val) {
+			pointer_step(path, key);
+			if (numbers_ok(val, path, err))
+				return -1;
+			buf_truncate(path, mark);
+		}
+		return 0;
+	}
+	default: return 0;
+	}
+}
+
+int source_check_numbers(json_object *o, struct buf *err)
+{
+	struct buf path = {0};
+	int rc = numbers_ok(o, &path, err);
+	buf_free(&path);
+	return rc;
+}
+
+json_object *source_parse_fields(const char *text, size_t len, struct buf *err)
+{
+	json_object *o = source_parse(text, len, err);
+	if (o && !json_object_is_type(o, json_type_object)) {
+		buf_puts(err, "must be a JSON object of widget fields, such as {\"current\": 42}");
+		json_object_put(o);
+		return NULL;
+	}
+	if (o && source_check_numbers(o, err)) {
+		json_object_put(o);
+		return NULL;
+	}
+	return o;
+}
+
 int source_pull(const struct md_widget *w, const char *value_field, struct md_fetch *f, json_object **fields,
 		struct buf *err)
 {
@@ -177,6 +269,13 @@ int source_pull(const struct md_widget *w, const char *value_field, struct md_fe
 	if (rc == 0) {
 		json_object *doc = source_parse(buf_str(&body), body.len, &why);
 		rc = doc ? source_map(doc, src, value_field, fields, &why) : -1;
+		/* Only what lands in the widget is checked: the rest of an API's
+		 * answer may hold numbers no widget shows (64-bit ids, say). */
+		if (rc == 0 && source_check_numbers(*fields, &why)) {
+			json_object_put(*fields);
+			*fields = NULL;
+			rc = -1;
+		}
 		if (rc) {
 			/* Say whose answer it was, as the fetch errors do. */
 			json_object *where;

@@ -41,5 +41,13 @@ int source_pull(const struct md_widget *w, const char *value_field, struct md_fe
 		struct buf *err);
 /* Parses a JSON document; errors say where. */
 json_object *source_parse(const char *text, size_t len, struct buf *err);
+/* 0 when every number in o can be stored and read back exactly: finite
+ * (json-c takes NaN and Infinity even when strict) and, for integers,
+ * within +/-(2^53 - 1). Else -1 and an error naming the field by its JSON
+ * pointer. */
+int source_check_numbers(json_object *o, struct buf *err);
+/* A widget's fields as pushed or made by a type: a JSON object whose
+ * numbers pass source_check_numbers. NULL and why on failure. */
+json_object *source_parse_fields(const char *text, size_t len, struct buf *err);
 
 #endif

@@ -171,6 +171,28 @@ START_TEST(image_refuses_script_urls_and_status_levels)
 }
 END_TEST
 
+START_TEST(image_shows_only_paths_of_this_site)
+{
+	static const char *const elsewhere[] = {"//evil.example/x.png",
+						"/\\\\evil.example/x.png",
+						"/\\/evil.example/x.png",
+						"/%2F/evil.example/x.png",
+						"/a/..%5c..%5cx.png",
+						"/\\t/evil.example/x.png",
+						"/ /x.png"};
+	for (size_t i = 0; i < sizeof elsewhere / sizeof elsewhere[0]; i++) {
+		char data[128];
+		snprintf(data, sizeof data, "{\"image\":\"%s\"}", elsewhere[i]);
+		char *html = render("image", data, NULL);
+		ck_assert_msg(!strstr(html, "<img"), "shown: %s", elsewhere[i]);
+		free(html);
+	}
+	char *html = render("image", "{\"image\":\"/static/logo.png\"}", NULL);
+	ck_assert_ptr_nonnull(strstr(html, "src=\"/static/logo.png\""));
+	free(html);
+}
+END_TEST
+
 START_TEST(thresholds_colour_the_widget)
 {
 	const char *th = "{\"thresholds\":{\"warning\":80,\"danger\":95}}";
@@ -218,5 +240,6 @@ TCase *tcase_render(void)
 	tcase_add_test(tc, graph_draws_0_1_and_10000_points);
 	tcase_add_test(tc, graph_grows_from_values);
 	tcase_add_test(tc, image_refuses_script_urls_and_status_levels);
+	tcase_add_test(tc, image_shows_only_paths_of_this_site);
 	return tc;
 }

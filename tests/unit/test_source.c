@@ -124,6 +124,33 @@ START_TEST(parse_rejects_garbage_and_trailing_data)
 }
 END_TEST
 
+/* The error for a body of fields, or "" when it is accepted. */
+static const char *fields_error(const char *text)
+{
+	static char out[512];
+	struct buf err = {0};
+	json_object *o = source_parse_fields(text, strlen(text), &err);
+	snprintf(out, sizeof out, "%s", o ? "" : buf_str(&err));
+	json_object_put(o);
+	buf_free(&err);
+	return out;
+}
+
+START_TEST(fields_refuse_numbers_that_cannot_be_read_back)
+{
+	ck_assert_str_eq(fields_error("{\"current\":9007199254740991,\"last\":-1.5e300}"), "");
+	ck_assert_ptr_nonnull(strstr(fields_error("{\"current\":NaN}"), "/current: NaN"));
+	ck_assert_ptr_nonnull(strstr(fields_error("{\"current\":Infinity}"), "/current: an infinite"));
+	ck_assert_ptr_nonnull(strstr(fields_error("{\"a\":{\"b/c\":-Infinity}}"), "/a/b~1c: an infinite"));
+	ck_assert_ptr_nonnull(strstr(fields_error("{\"v\":1e400}"), "/v: an infinite"));
+	ck_assert_ptr_nonnull(strstr(fields_error("{\"items\":[{\"value\":18446744073709551616}]}"),
+				     "/items/0/value: integer out of range"));
+	ck_assert_ptr_nonnull(strstr(fields_error("{\"v\":-9223372036854775809}"), "/v: integer out of range"));
+	ck_assert_ptr_nonnull(strstr(fields_error("{\"v\":9007199254740992}"), "/v: integer out of range"));
+	ck_assert_ptr_nonnull(strstr(fields_error("[1]"), "must be a JSON object"));
+}
+END_TEST
+
 START_TEST(exec_runs_without_shell_and_times_out)
 {
 	struct buf out = {0}, err = {0};
@@ -159,5 +186,6 @@ TCase *tcase_source(void)
 	tcase_add_test(tc, validation_names_the_field);
 	tcase_add_test(tc, parse_rejects_garbage_and_trailing_data);
 	tcase_add_test(tc, exec_runs_without_shell_and_times_out);
+	tcase_add_test(tc, fields_refuse_numbers_that_cannot_be_read_back);
 	return tc;
 }
