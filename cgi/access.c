@@ -19,6 +19,8 @@
 #include <openssl/crypto.h>
 
 #define SESSION_COOKIE "mdash_session"
+#define DEVICE_COOKIE "mdash_device"
+#define DEVICE_COOKIE_AGE (180 * 24 * 3600) /* as auth.c's DEVICE_DAYS */
 
 /* The session cookie's value, or NULL (cookie must be freed). */
 static const char *session_cookie(struct req *r, struct buf *cookie)
@@ -88,6 +90,17 @@ static void set_cookie(struct req *r, const char *name, const char *value, int m
 void req_session_cookie(struct req *r, const char *value, int max_age)
 {
 	set_cookie(r, SESSION_COOKIE, value, max_age);
+}
+
+const char *req_device_cookie(struct req *r, struct buf *cookie)
+{
+	const char *header = req_env(r, "HTTP_COOKIE");
+	return header && cookie_get(header, DEVICE_COOKIE, cookie) == 1 ? cookie->data : NULL;
+}
+
+void req_device_cookie_give(struct req *r, const char *value)
+{
+	set_cookie(r, DEVICE_COOKIE, value, DEVICE_COOKIE_AGE);
 }
 
 /* The page pass cookie's value (pass.h), or NULL. */

@@ -55,7 +55,7 @@ void login_form(struct req *r)
 
 void login_submit(struct req *r)
 {
-	struct buf body = {0}, name = {0}, password = {0}, next = {0}, err = {0};
+	struct buf body = {0}, name = {0}, password = {0}, next = {0}, device = {0}, err = {0};
 	struct md_user u = {0};
 	long wait = 0;
 	if (req_body(r, &body))
@@ -72,7 +72,8 @@ void login_submit(struct req *r)
 		goto out;
 	}
 	form_get(body.data, body.len, "next", &next);
-	int ok = login_check(r->cfg, name.data, password.data, req_env(r, "REMOTE_ADDR"), &u, &wait, &err);
+	int ok = login_check(r->cfg, name.data, password.data, req_env(r, "REMOTE_ADDR"), req_device_cookie(r, &device),
+			     &u, &wait, &err);
 	if (ok < 0) {
 		resp_db_error(r, &err);
 	} else if (wait > 0) {
@@ -86,16 +87,19 @@ void login_submit(struct req *r)
 		log_warn("failed login for \"%.64s\" from %s", name.data, req_env(r, "REMOTE_ADDR"));
 		show_form(r, 401, next.data, "Wrong user name or password.");
 	} else {
-		char *cookie;
-		if (session_start(&u, &cookie, &err)) {
+		char *cookie = NULL, *trust = NULL;
+		if (session_start(&u, &cookie, &err) || device_remember(u.id, device.data, &trust, &err)) {
 			resp_db_error(r, &err);
 		} else {
 			req_session_cookie(r, cookie, 0);
 			req_page_pass_give(r, &u);
-			explicit_bzero(cookie, strlen(cookie));
-			free(cookie);
+			req_device_cookie_give(r, trust);
 			resp_redirect(r, safe_next(next.data));
 		}
+		if (cookie)
+			explicit_bzero(cookie, strlen(cookie));
+		free(cookie);
+		free(trust);
 	}
 out:
 	user_free(&u);
@@ -105,6 +109,7 @@ out:
 	buf_free(&name);
 	buf_free(&password);
 	buf_free(&next);
+	buf_free(&device);
 	buf_free(&err);
 }
 

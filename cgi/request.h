@@ -49,6 +49,10 @@ struct grant {
 };
 const struct md_user *req_user(struct req *r);
 void req_session_cookie(struct req *r, const char *value, int max_age);
+/* The browser's device cookie (auth.h's login_check), or NULL; and a new
+ * one given to it after a login. */
+const char *req_device_cookie(struct req *r, struct buf *cookie);
+void req_device_cookie_give(struct req *r, const char *value);
 /* Page passes (pass.h): gives the browser one for u's session; drops the
  * one it has (logout, and a request without a session). */
 void req_page_pass_give(struct req *r, const struct md_user *u);

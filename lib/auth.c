@@ -18,6 +18,10 @@
 #define THROTTLE_FREE_ADDR 20
 #define THROTTLE_MAX_S 900
 #define THROTTLE_WINDOW_S 3600
+/* A browser that logged in to an account is trusted for it this long, and
+ * an account remembers at most this many such browsers. */
+#define DEVICE_DAYS 180
+#define DEVICE_MAX 20
 
 int password_hash(const char *password, char **hash, struct buf *err)
 {
@@ -159,18 +163,47 @@ static void load_user(const struct db_result *r, int i, int col, struct md_user 
 	u->all_dashboards = (int)db_cell_int(r, i, col + 3, 0);
 }
 
+/* The throttle subject of a device cookie that an earlier login to the
+ * account `name` set, in subject (e.g. "d:<hash>"); 0 when the cookie is
+ * no such thing, -1 on error. */
+static int trusted_device(const char *name, const char *device, struct buf *subject, struct buf *err)
+{
+	char hash[65];
+	struct db_result r;
+	if (!device || strlen(device) != 64)
+		return 0;
+	sha256_hex(device, 64, hash);
+	if (db_exec("SELECT 1 FROM login_devices d JOIN users u ON u.id = d.user_id WHERE d.token_hash = ? AND "
+		    "u.name = ? AND d.created_at > UTC_TIMESTAMP(3) - INTERVAL ? DAY",
+		    DB_PARAMS(DB_S(hash), DB_S(name), DB_I(DEVICE_DAYS)), &r, err))
+		return -1;
+	int found = r.nrows > 0;
+	db_result_free(&r);
+	if (found)
+		buf_printf(subject, "d:%s", hash);
+	return found;
+}
+
 int login_check(const struct md_config *cfg, const char *name, const char *password, const char *client,
-		struct md_user *u, long *wait_s, struct buf *err)
+		const char *device, struct md_user *u, long *wait_s, struct buf *err)
 {
 	(void)cfg;
 	struct buf by_user = {0}, by_addr = {0};
 	struct db_result r;
 	int rc = -1;
 	*wait_s = 0;
-	buf_printf(&by_user, "u:%.64s", name);
-	buf_printf(&by_addr, "a:%.64s", client && *client ? client : "unknown");
+	/* A browser this account logged in from answers for itself alone: others'
+	 * failures (per account, per address) do not hold it up, and its own
+	 * failures slow only it. */
+	int trusted = trusted_device(name, device, &by_user, err);
+	if (trusted < 0)
+		goto out;
+	if (!trusted) {
+		buf_printf(&by_user, "u:%.64s", name);
+		buf_printf(&by_addr, "a:%.64s", client && *client ? client : "unknown");
+	}
 	long w1 = wait_for(by_user.data, THROTTLE_FREE_USER, err);
-	long w2 = w1 < 0 ? -1 : wait_for(by_addr.data, THROTTLE_FREE_ADDR, err);
+	long w2 = w1 < 0 || trusted ? w1 : wait_for(by_addr.data, THROTTLE_FREE_ADDR, err);
 	if (w1 < 0 || w2 < 0)
 		goto out;
 	if (w1 || w2) {
@@ -195,7 +228,8 @@ int login_check(const struct md_config *cfg, const char *name, const char *passw
 			err);
 	} else {
 		note_failure(by_user.data, err);
-		note_failure(by_addr.data, err);
+		if (!trusted)
+			note_failure(by_addr.data, err);
 	}
 	db_result_free(&r);
 	rc = ok;
@@ -203,6 +237,40 @@ out:
 	buf_free(&by_user);
 	buf_free(&by_addr);
 	return rc;
+}
+
+int device_remember(long long user_id, const char *device, char **cookie, struct buf *err)
+{
+	unsigned char raw[32];
+	char id[65], hash[65];
+	*cookie = NULL;
+	if (device && strlen(device) == 64) {
+		/* The browser's cookie of an earlier login: forget it, this login
+		 * gives a new one (so a cookie never outlives its account's use). */
+		sha256_hex(device, 64, hash);
+		if (db_exec("DELETE FROM login_devices WHERE token_hash = ?", DB_PARAMS(DB_S(hash)), NULL, err))
+			return -1;
+	}
+	if (random_bytes(raw, sizeof raw)) {
+		buf_puts(err, "no random bytes from the kernel");
+		return -1;
+	}
+	hex_encode(raw, sizeof raw, id);
+	explicit_bzero(raw, sizeof raw);
+	sha256_hex(id, 64, hash);
+	if (db_exec("INSERT INTO login_devices (token_hash, user_id) VALUES (?, ?)",
+		    DB_PARAMS(DB_S(hash), DB_I(user_id)), NULL, err))
+		return -1;
+	/* Only the newest DEVICE_MAX browsers of an account stay trusted, and
+	 * none older than DEVICE_DAYS. */
+	if (db_exec("DELETE FROM login_devices WHERE user_id = ? AND (created_at <= UTC_TIMESTAMP(3) - INTERVAL ? DAY "
+		    "OR token_hash NOT IN (SELECT token_hash FROM (SELECT token_hash FROM login_devices WHERE user_id "
+		    "= ? "
+		    "ORDER BY created_at DESC LIMIT ?) AS newest))",
+		    DB_PARAMS(DB_I(user_id), DB_I(DEVICE_DAYS), DB_I(user_id), DB_I(DEVICE_MAX)), NULL, err))
+		return -1;
+	*cookie = xstrdup(id);
+	return 0;
 }
 
 int session_start(struct md_user *u, char **cookie, struct buf *err)

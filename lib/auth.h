@@ -62,9 +62,15 @@ int user_grant(const char *name, const char *slug, int grant, struct buf *err);
 
 /* Checks a login. 1 and *u filled on success; 0 on a wrong name or
  * password, or while back-off holds (then *wait_s > 0); -1 on error.
- * Failures are counted per account and per client address. */
+ * Failures are counted per account and per client address, except for a
+ * browser whose device cookie (device, or NULL) an earlier login to this
+ * account set: its failures count for it alone, and others' do not hold
+ * it up. */
 int login_check(const struct md_config *cfg, const char *name, const char *password, const char *client,
-		struct md_user *u, long *wait_s, struct buf *err);
+		const char *device, struct md_user *u, long *wait_s, struct buf *err);
+/* After a login: a new device cookie for the browser in *cookie (caller
+ * frees), replacing its old one (device, or NULL). */
+int device_remember(long long user_id, const char *device, char **cookie, struct buf *err);
 
 /* Starts a session for u: *cookie gets the secret for the browser. */
 int session_start(struct md_user *u, char **cookie, struct buf *err);

@@ -261,6 +261,42 @@ test('after 5 failures one account backs off with 429, even for the right passwo
   assert.equal((await login('carl', 'one-more-wrong')).status, 401, 'the failure count did not start again');
 });
 
+test('a browser that logged in to an account is not locked out by others\' failures; its own failures slow only it', async () => {
+  await addUser('dora', 'dora-password-4');
+  const first = await login('dora', 'dora-password-4');
+  assert.equal(first.status, 302);
+  const device = /(?:^|\n)mdash_device=([0-9a-f]{64});([^\n]*)/.exec(first.setCookie ?? '');
+  assert.ok(device, `a login gives the browser a device cookie: ${first.setCookie}`);
+  assert.match(device[2], /HttpOnly/);
+  assert.match(device[2], /SameSite=Lax/);
+  assert.match(device[2], /Max-Age=\d{7,}/, 'it outlives the browser session');
+  const fromDevice = (password, cookie) => login('dora', password, { headers: { Cookie: `mdash_device=${cookie}` } });
+
+  // Someone else guesses dora's password until the account backs off.
+  let r;
+  for (let i = 0; i < 12 && r?.status !== 429; i++) r = await login('dora', `guess-${i}-password`);
+  assert.equal(r.status, 429, 'guessing is still slowed per account');
+  assert.equal((await login('dora', 'dora-password-4')).status, 429, 'a new browser waits too');
+
+  // dora's own browser still gets in, and gets a fresh device cookie.
+  r = await fromDevice('dora-password-4', device[1]);
+  assert.equal(r.status, 302, `dora's browser was locked out by others' failures: ${r.status}`);
+  const next = /(?:^|\n)mdash_device=([0-9a-f]{64})/.exec(r.setCookie ?? '')?.[1];
+  assert.ok(next && next !== device[1], 'each login gives a new device cookie');
+  r = await fromDevice('dora-password-4', device[1]);
+  assert.notEqual(r.status, 302, 'a replaced device cookie is trusted no more');
+
+  // Its own failures slow only it; another account's cookie helps nobody.
+  r = { status: 0 };
+  for (let i = 0; i < 12 && r.status !== 429; i++) r = await fromDevice(`typo-${i}-password`, next);
+  assert.equal(r.status, 429, 'guessing from a trusted browser is slowed too');
+  assert.equal((await fromDevice('dora-password-4', next)).status, 429);
+  const vera = /(?:^|\n)mdash_device=([0-9a-f]{64})/.exec((await login('vera', PW.vera)).setCookie ?? '')?.[1];
+  assert.equal((await fromDevice('dora-password-4', vera)).status, 429, 'vera\'s browser is not trusted for dora');
+  assert.equal((await s.sql("SELECT COUNT(*) FROM login_devices d JOIN users u ON u.id = d.user_id WHERE u.name = 'dora'"))[0][0], '1',
+    'only a hash of each live device cookie is kept');
+});
+
 test('a cross-site login post is refused', async () => {
   for (const headers of [{ 'Sec-Fetch-Site': 'cross-site' }, { 'Sec-Fetch-Site': 'same-site' }, { Origin: 'http://evil.example' }]) {
     const r = await login('vera', PW.vera, { next: '/d/ops', headers });
