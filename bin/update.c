@@ -32,8 +32,10 @@
 
 static const char usage[] = "usage: mdash update [--force] [--widget NAME]... [--watch] [--quiet]\n"
 			    "Pulls every enabled widget whose update interval has elapsed, stores the\n"
-			    "result and tells open dashboards. Prints one line per widget; exits non-zero\n"
-			    "when something failed.\n"
+			    "result and tells open dashboards. Prints one line per widget. Exit status:\n"
+			    "0 all went well, 1 it could not run (settings, lock, database, a name that\n"
+			    "is no widget), 2 the command line is wrong, 3 it ran but some widgets\n"
+			    "failed (each one's error is printed; their last good values stay).\n"
 			    "  -f, --force        ignore update intervals\n"
 			    "  -w, --widget NAME  update this widget only (may be repeated)\n"
 			    "      --watch        keep running, waking when the next widget is due\n"
@@ -247,7 +249,11 @@ static int republish(const struct md_config *cfg, struct md_widget *w)
 	return rc ? 1 : 0;
 }
 
-/* Everything after the locks: 0 when all went well. */
+/* Exit statuses (the timer unit counts UPDATE_SOME_FAILED as a success, so
+ * that one flaky source does not mark it failed every minute). */
+enum { UPDATE_OK = 0, UPDATE_CANNOT_RUN = 1, UPDATE_USAGE = 2, UPDATE_SOME_FAILED = 3 };
+
+/* Everything after the locks. */
 static int pass_locked(const struct md_config *cfg, const struct opts *o)
 {
 	struct buf err = {0};
@@ -256,14 +262,20 @@ static int pass_locked(const struct md_config *cfg, const struct opts *o)
 	if (widget_list_all(o->nnames == 0, &ws, &n, &err)) {
 		fail("cannot load widgets: %s", buf_str(&err));
 		buf_free(&err);
-		return 1;
+		return UPDATE_CANNOT_RUN;
 	}
+	/* A name that is not a widget is a mistake in the command: nothing runs. */
+	int unknown = 0;
 	for (int i = 0; i < o->nnames; i++) {
 		int found = 0;
 		for (int k = 0; k < n; k++)
 			found |= !strcmp(ws[k].name, o->names[i]);
 		if (!found)
-			failures += fail("no widget named %s", o->names[i]);
+			unknown += fail("no widget named %s", o->names[i]);
+	}
+	if (unknown) {
+		widget_list_free(ws, n);
+		return UPDATE_CANNOT_RUN;
 	}
 	struct job *jobs = xcalloc((size_t)n, sizeof *jobs);
 	struct job **queue = xcalloc((size_t)n, sizeof *queue);
@@ -323,7 +335,7 @@ static int pass_locked(const struct md_config *cfg, const struct opts *o)
 	free(queue);
 	widget_list_free(ws, n);
 	buf_free(&err);
-	return failures ? 1 : 0;
+	return failures ? UPDATE_SOME_FAILED : UPDATE_OK;
 }
 
 /* One pass under both locks. Another updater holding either is not an
@@ -415,7 +427,7 @@ int cmd_update(const struct md_config *cfg, int argc, char **argv)
 		default:
 			free(o.names);
 			fputs(usage, stderr);
-			return 2;
+			return UPDATE_USAGE;
 		}
 	}
 	if (optind != argc) {

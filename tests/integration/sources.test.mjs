@@ -114,7 +114,7 @@ test('a run pulls every source kind but push, one line each', async () => {
     'q_one', 'q_two', 'q_more'].map((n) => `Successfully updated ${n}`).sort();
   assert.deepEqual(ok, expected, show(r));
   // The one widget whose secret is not in the settings file fails, and says which.
-  assert.equal(r.code, 1, show(r));
+  assert.equal(r.code, 3, show(r));
   assert.deepEqual(lines(r.stderr), [`Error updating h_nosecret: ${api0}/bearer: Secret.not_there is not in the settings file`]);
   assert.doesNotMatch(r.stdout + r.stderr, /p_push/, 'a push widget was pulled');
   assert.equal((await api('p_push')).version, 0);
@@ -220,7 +220,7 @@ test('sql: a query that writes fails, and writes nothing', async () => {
   ];
   await s.apply({ dashboards: [{ slug: 'sqlw', title: 'SQL writes', widgets: cases.map(([name, query]) => ({ name, type: 'number', source: { kind: 'sql', query } })) }] });
   const r = await s.mdash(['update', '--force', ...cases.flatMap(([n]) => ['--widget', n])]);
-  assert.equal(r.code, 1, show(r));
+  assert.equal(r.code, 3, `some sources failed: exit 3\n${show(r)}`);
   assert.equal(r.stdout, '', show(r));
   for (const [name, , re] of cases) {
     const line = lines(r.stderr).find((l) => l.startsWith(`Error updating ${name}: `));
@@ -305,7 +305,7 @@ test('failing sources keep the last good value and show a clean error', async (t
 
   for (const f of failures) await f.bad();
   r = await s.mdash(['update', '--force', ...names], { timeout: 30000 });
-  assert.equal(r.code, 1, show(r));
+  assert.equal(r.code, 3, show(r));
   assert.equal(r.stdout, '', show(r));
   assert.ok(r.ms >= TIMEOUT * 1000 - 200, `the run took ${r.ms} ms, less than the ${TIMEOUT} s timeout`);
   assert.ok(r.ms < TIMEOUT * 1000 + 4000, `the run took ${r.ms} ms: the hanging server held it up past the timeout`);

@@ -137,7 +137,7 @@ const failures = [
     shown: '77', error: /\/stats\/count/ },
 ];
 
-test('failing sources: error line, exit 1, last good value kept, error shown on the page', async (t) => {
+test('failing sources: error line, exit 3, last good value kept, error shown on the page', async (t) => {
   await Promise.all(failures.map((f) => f.good()));
   await s.apply({ dashboards: [{ slug: 'fail', title: 'Failures', widgets: failures.map((f) => ({ name: f.name, type: f.type, source: f.source() })) }] });
   const names = failures.flatMap((f) => ['--widget', f.name]);
@@ -148,7 +148,7 @@ test('failing sources: error line, exit 1, last good value kept, error shown on 
   const good = await versions(...failures.map((f) => f.name));
   // One failing widget does not stop the others: b is in the same run.
   r = await s.mdash(['update', '--force', '--widget', 'b', ...names]);
-  assert.equal(r.code, 1, show(r));
+  assert.equal(r.code, 3, `some sources failed: exit 3\n${show(r)}`);
   assert.deepEqual(lines(r.stdout), ['Successfully updated b'], show(r));
   const errLines = lines(r.stderr);
   const page = await (await s.get('/d/fail')).text();
@@ -182,6 +182,20 @@ test('failing sources: error line, exit 1, last good value kept, error shown on 
     assert.equal(byClass(el.html, 'widget-error'), null, `${f.name} no longer shows an error`);
     assert.equal((await api(f.name)).error, null);
   }
+});
+
+test('exit 1 when the updater cannot run (exit 2 for a bad option): a widget name that does not exist (nothing runs), no database', async () => {
+  const before = await versions('b');
+  let r = await s.mdash(['update', '--bogus']);
+  assert.equal(r.code, 2, `a wrong command line: exit 2, as for every command\n${show(r)}`);
+  r = await s.mdash(['update', '--force', '--widget', 'b', '--widget', 'no_such_widget']);
+  assert.equal(r.code, 1, show(r));
+  assert.match(r.stderr, /no widget named no_such_widget/);
+  assert.deepEqual(await versions('b'), before, 'a run with a wrong name updated nothing');
+  const bad = path.join(s.dir, 'no-database.hdf');
+  await writeFile(bad, `${await readFile(s.config, 'utf8')}\nDatabase.Socket = ${path.join(s.dir, 'no', 'such.sock')}\nDatabase.Host = localhost\n`);
+  r = await s.mdash(['update', '--force'], { env: { MDASH_CONFIG: bad } });
+  assert.equal(r.code, 1, `no database: ${show(r)}`);
 });
 
 test('the lock: a concurrent run says another update is running, exits 0 and updates nothing', async () => {
