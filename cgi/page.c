@@ -29,6 +29,59 @@ static void nav_tree(struct req *r, HDF *hdf, const struct md_dashboard *list, i
 	}
 }
 
+/* A card's colour: red for errors and danger, amber for warnings and
+ * stale data. */
+static const char *card_health(const struct widget_tally *t)
+{
+	return t->error + t->danger ? "danger" : t->warning + t->stale ? "warning" : t->widgets ? "ok" : "empty";
+}
+
+/* Card k of the list (Nav.k, as nav_tree named it): d's description and
+ * its widgets' tally. */
+static void nav_card(HDF *hdf, int k, const struct md_dashboard *d, const struct widget_tally *t)
+{
+	const struct {
+		const char *key;
+		int count;
+	} counts[] = {{"widgets", t->widgets}, {"error", t->error},
+		      {"danger", t->danger},   {"warning", t->warning},
+		      {"stale", t->stale},     {"problems", t->error + t->danger + t->warning + t->stale}};
+	char name[64];
+	for (size_t c = 0; c < sizeof counts / sizeof counts[0]; c++) {
+		snprintf(name, sizeof name, "Nav.%d.%s", k, counts[c].key);
+		hdf_set_int_value(hdf, name, counts[c].count);
+	}
+	snprintf(name, sizeof name, "Nav.%d.health", k);
+	hdf_set_value(hdf, name, card_health(t));
+	if (d->description && *d->description) {
+		snprintf(name, sizeof name, "Nav.%d.description", k);
+		hdf_set_value(hdf, name, d->description);
+	}
+}
+
+/* The list's cards, one per dashboard nav_tree showed: the tally comes from
+ * one query that reads only the dashboards this viewer may see. */
+static int nav_cards(struct req *r, HDF *hdf, const struct md_dashboard *list, int n, struct buf *err)
+{
+	const struct md_dashboard **shown = xcalloc((size_t)(n ? n : 1), sizeof *shown);
+	long long *ids = xcalloc((size_t)(n ? n : 1), sizeof *ids);
+	struct widget_tally *t = xcalloc((size_t)(n ? n : 1), sizeof *t);
+	int ns = 0, troubled = 0;
+	for (int i = 0; i < n; i++)
+		if (visible(r, list[i].id))
+			shown[ns] = &list[i], ids[ns++] = list[i].id;
+	int rc = widget_tally(ids, ns, t, err);
+	for (int k = 0; !rc && k < ns; k++) {
+		nav_card(hdf, k, shown[k], &t[k]);
+		troubled += t[k].error + t[k].danger + t[k].warning + t[k].stale > 0;
+	}
+	hdf_set_int_value(hdf, "List.troubled", troubled);
+	free(shown);
+	free(ids);
+	free(t);
+	return rc;
+}
+
 void page_index(struct req *r)
 {
 	struct md_dashboard *list;
@@ -54,7 +107,9 @@ void page_index(struct req *r)
 		HDF *hdf = page_hdf(r);
 		hdf_set_value(hdf, "Page.title", "Dashboards");
 		nav_tree(r, hdf, list, n, NULL);
-		if (render_file(hdf, "index.cs", &html, &err))
+		if (nav_cards(r, hdf, list, n, &err))
+			resp_db_error(r, &err);
+		else if (render_file(hdf, "index.cs", &html, &err))
 			resp_error(r, 500, buf_str(&err));
 		else
 			resp_html(r, 200, &html);

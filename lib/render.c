@@ -207,35 +207,10 @@ static void set_int(HDF *hdf, const char *name, long long v)
 	hdf_set_value(hdf, name, num);
 }
 
-/* The colour a value earns from options.thresholds, {"warning": N,
- * "danger": M} (higher is worse; with "below": true, lower is worse), or
- * NULL when there are no thresholds or no number. */
-static const char *threshold_status(const struct md_widget *w, const char *value_field)
-{
-	json_object *th, *x, *wx = NULL, *dx = NULL;
-	double v;
-	if (!value_field || !json_object_object_get_ex(widget_options(w), "thresholds", &th) ||
-	    !json_object_is_type(th, json_type_object) || mdash_field_number(w, value_field, &v))
-		return NULL;
-	int below = json_object_object_get_ex(th, "below", &x) && json_object_get_boolean(x);
-	int has_warn = json_object_object_get_ex(th, "warning", &wx);
-	int has_danger = json_object_object_get_ex(th, "danger", &dx);
-	double warn = has_warn ? json_object_get_double(wx) : 0, danger = has_danger ? json_object_get_double(dx) : 0;
-	if (has_danger && (below ? v <= danger : v >= danger))
-		return "danger";
-	if (has_warn && (below ? v <= warn : v >= warn))
-		return "warning";
-	return has_warn || has_danger ? "ok" : NULL;
-}
-
 /* w.* for the templates: identity, placement, state, then data and ctx. */
 static void widget_tree(HDF *hdf, const struct md_widget *w, const struct mdash_widget_type *t)
 {
-	const char *status = mdash_field(w, "status");
-	if (status && !strcmp(status, "critical"))
-		status = "danger"; /* the status type's word for Dashing's */
-	if (!status || (strcmp(status, "ok") && strcmp(status, "warning") && strcmp(status, "danger")))
-		status = threshold_status(w, t ? t->value_field : NULL);
+	const char *status = widget_status(w, t);
 	const char *title = mdash_field(w, "title");
 	const char *moreinfo = mdash_field(w, "moreinfo");
 	hdf_set_value(hdf, "Widget.name", w->name);

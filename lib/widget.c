@@ -110,6 +110,88 @@ const char *widget_state(const struct md_widget *w)
 	return "ok";
 }
 
+/* The colour a value earns from options.thresholds, {"warning": N,
+ * "danger": M} (higher is worse; with "below": true, lower is worse), or
+ * NULL when there are no thresholds or no number. */
+static const char *threshold_status(const struct md_widget *w, const char *value_field)
+{
+	json_object *th, *x, *wx = NULL, *dx = NULL;
+	double v;
+	if (!value_field || !json_object_object_get_ex(widget_options(w), "thresholds", &th) ||
+	    !json_object_is_type(th, json_type_object) || mdash_field_number(w, value_field, &v))
+		return NULL;
+	int below = json_object_object_get_ex(th, "below", &x) && json_object_get_boolean(x);
+	int has_warn = json_object_object_get_ex(th, "warning", &wx);
+	int has_danger = json_object_object_get_ex(th, "danger", &dx);
+	double warn = has_warn ? json_object_get_double(wx) : 0, danger = has_danger ? json_object_get_double(dx) : 0;
+	if (has_danger && (below ? v <= danger : v >= danger))
+		return "danger";
+	if (has_warn && (below ? v <= warn : v >= warn))
+		return "warning";
+	return has_warn || has_danger ? "ok" : NULL;
+}
+
+const char *widget_status(const struct md_widget *w, const struct mdash_widget_type *t)
+{
+	const char *status = mdash_field(w, "status");
+	if (status && !strcmp(status, "critical"))
+		status = "danger"; /* the status type's word for Dashing's */
+	if (!status || (strcmp(status, "ok") && strcmp(status, "warning") && strcmp(status, "danger")))
+		status = threshold_status(w, t ? t->value_field : NULL);
+	return status;
+}
+
+/* One widget into its dashboard's tally, in the one bucket its page shows
+ * first: an error (a type not installed is one too) hides the value's
+ * colour, and so does staleness. */
+static void tally_one(const struct md_widget *w, struct widget_tally *t)
+{
+	const struct mdash_widget_type *type = wtype_find(w->type);
+	const char *state = type ? widget_state(w) : "error";
+	const char *status = widget_status(w, type);
+	t->widgets++;
+	if (!strcmp(state, "error"))
+		t->error++;
+	else if (!strcmp(state, "stale"))
+		t->stale++;
+	else if (status && !strcmp(status, "danger"))
+		t->danger++;
+	else if (status && !strcmp(status, "warning"))
+		t->warning++;
+}
+
+int widget_tally(const long long *ids, int n, struct widget_tally *out, struct buf *err)
+{
+	struct md_widget *ws;
+	int nw;
+	if (n <= 0)
+		return 0;
+	memset(out, 0, (size_t)n * sizeof *out);
+	/* The ids as one JSON array, so that one statement of fixed text
+	 * serves any number of dashboards. */
+	struct buf want = {0};
+	buf_putc(&want, '[');
+	for (int i = 0; i < n; i++)
+		buf_printf(&want, "%s%lld", i ? "," : "", ids[i]);
+	buf_putc(&want, ']');
+	int rc = load_list("SELECT " WIDGET_COLS WIDGET_FROM
+			   "JOIN JSON_TABLE(?, '$[*]' COLUMNS (id BIGINT PATH '$')) want ON want.id = w.dashboard_id",
+			   DB_PARAMS(DB_S(want.data)), &ws, &nw, err);
+	buf_free(&want);
+	if (rc)
+		return -1;
+	for (int k = 0; k < nw; k++) {
+		int i = 0;
+		while (i < n && ids[i] != ws[k].dashboard_id)
+			i++;
+		if (i < n)
+			tally_one(&ws[k], &out[i]);
+		widget_free(&ws[k]);
+	}
+	free(ws);
+	return 0;
+}
+
 json_object *widget_data(const struct md_widget *w)
 {
 	/* Parsed on first use: a widget served from the render cache never

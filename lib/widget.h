@@ -35,6 +35,10 @@ struct md_widget {
 
 /* ok, stale (no update for twice its interval) or error (last update failed). */
 const char *widget_state(const struct md_widget *w);
+/* ok, warning or danger: the data's own "status" field (the status type's
+ * "critical" is danger), else what options.thresholds make of the value in
+ * t's value_field; NULL when neither says anything. t may be NULL. */
+const char *widget_status(const struct md_widget *w, const struct mdash_widget_type *t);
 /* The source's kind ("http", "exec", "push", ...), or "push" if unset. */
 const char *widget_source_kind(const struct md_widget *w);
 
@@ -63,6 +67,16 @@ int widget_load(const char *name, struct md_widget *w, struct buf *err);
 int widget_list_dashboard(long long dashboard_id, struct md_widget **out, int *n, struct buf *err);
 /* Every widget, by name; enabled_only skips disabled ones. */
 int widget_list_all(int enabled_only, struct md_widget **out, int *n, struct buf *err);
+
+/* How a dashboard's widgets are doing, as its page shows them: each widget
+ * counts once, in the first of error, stale, danger and warning that
+ * applies (none of them: it is fine). */
+struct widget_tally {
+	int widgets, error, stale, danger, warning;
+};
+/* Tallies the widgets of dashboards ids[0..n-1] into out[0..n-1], in one
+ * query that reads no other dashboard's widgets. 0, or -1 (in err). */
+int widget_tally(const long long *ids, int n, struct widget_tally *out, struct buf *err);
 
 /* Stores new field values (merged over the current ones) in one
  * transaction with a history row and bumps the version. Returns 0 and the

@@ -19,7 +19,7 @@ def:csrf_token() ?><?cs if:Page.cached ?><!--mdash-csrf--><?cs else ?><?cs var:P
 <body>
 <header class="topbar">
 <h1 class="dash-title"><?cs var:Page.title ?></h1>
-<?cs if:subcount(Nav) > 1 ?><nav class="dash-nav" aria-label="Dashboards"><?cs
+<?cs # The list of dashboards is its own navigation. ?><?cs if:subcount(Nav) > 1 && Dashboard.slug ?><nav class="dash-nav" aria-label="Dashboards"><?cs
  each:d = Nav ?><a href="<?cs var:Page.base ?>d/<?cs var:d.slug ?>"<?cs
  if:d.current ?> aria-current="page"<?cs /if ?>><?cs var:d.title ?></a> <?cs /each ?></nav>
 <?cs /if ?><?cs if:Dashboard.slug ?><span class="conn" data-conn="connecting" role="status">connecting</span>

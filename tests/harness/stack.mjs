@@ -374,7 +374,12 @@ export async function waitFor(fn, { ms = 5000, every = 100, message = 'condition
  * (counting nested tags of the same name, e.g. <li> inside a list widget).
  */
 export function widgetElement(html, name) {
-  const re = new RegExp(`<([a-z][a-z0-9]*)\\b[^>]*\\sdata-widget="${name.replace(/[-]/g, '\\-')}"[^>]*>`, 'i');
+  return elementWith(html, 'data-widget', name);
+}
+
+/** The first element whose attribute ATTR is VALUE (an identifier), as widgetElement. */
+export function elementWith(html, attr, value) {
+  const re = new RegExp(`<([a-z][a-z0-9]*)\\b[^>]*\\s${attr}="${value.replace(/[-]/g, '\\-')}"[^>]*>`, 'i');
   const m = re.exec(html);
   if (!m) return null;
   const tag = m[1].toLowerCase();
