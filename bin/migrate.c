@@ -87,6 +87,8 @@ int cmd_migrate(const struct md_config *cfg, int argc, char **argv)
 		return 0;
 	if (argc != 1)
 		return fail("migrate takes no arguments\n%s", usage);
+	/* A migration (an ALTER TABLE of a long history, say) may take longer than a page may wait. */
+	db_allow_long_statements();
 	struct buf err = {0};
 	struct db_result r = {0};
 	char **files = NULL;

@@ -4,6 +4,7 @@
 #include <stdio.h>
 
 #include "commands.h"
+#include "db.h"
 #include "history.h"
 
 static const char usage[] = "usage: mdash prune\n"
@@ -16,6 +17,8 @@ int cmd_prune(const struct md_config *cfg, int argc, char **argv)
 		return 0;
 	if (argc != 1)
 		return fail("prune takes no arguments\n%s", usage);
+	/* Deleting a long history may take longer than a page may wait. */
+	db_allow_long_statements();
 	struct buf err = {0};
 	long long deleted = 0;
 	int rc = history_prune(cfg, 0, &deleted, &err);

@@ -60,6 +60,7 @@ static const struct setting settings[] = {
 	S("Database.Name", K_STR, db.name, "mdash", 0, 0),
 	S("Database.User", K_STR, db.user, "mdash", 0, 0),
 	S("Database.Password", K_STR, db.password, "", 0, 0),
+	S("Database.Timeout", K_INT, db_timeout, "5", 1, 3600),
 	S("SQL.Host", K_STR, sql.host, "", 0, 0),
 	S("SQL.Port", K_INT, sql.port, "0", 0, 65535),
 	S("SQL.Socket", K_STR, sql.socket, "", 0, 0),

@@ -1,19 +1,36 @@
 /* SPDX-License-Identifier: MIT */
-/* db.c: MariaDB through Connector/C (see db.h). */
+/* db.c: MariaDB through Connector/C (see db.h).
+ *
+ * No call waits for the server longer than Database.Timeout: it is the
+ * connection's connect, read and write timeout. A connection that failed
+ * (the server went away, or did not answer in time) is dropped at once and
+ * a new one opened by the next call. After a server that did not answer,
+ * no new connection is tried for RETRY_MS: the requests queued behind the
+ * one that waited fail at once, instead of each waiting in turn. */
 #include "db.h"
 
 #include <errmsg.h>
 #include <mysql.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "log.h"
 
 #define STMT_CACHE 64
+/* How long calls fail at once after the server did not answer. Short, so
+ * that a server back from a stall serves again within a second or two. */
+#define RETRY_MS 1000
 
 static const struct md_config *conf;
 static MYSQL *conn;
 static int in_txn;
+/* The connection was lost inside a transaction: until the caller ends the
+ * transaction, its statements fail, rather than run on a new connection,
+ * each in its own transaction, as part of a whole. */
+static int txn_lost;
 static int last_lost;
+static long long retry_at;
+static int long_statements;
 static struct {
 	const char *sql;
 	MYSQL_STMT *stmt;
@@ -25,6 +42,16 @@ void db_init(const struct md_config *cfg)
 	conf = cfg;
 }
 
+void db_allow_long_statements(void)
+{
+	long_statements = 1;
+}
+
+static long timeout_s(void)
+{
+	return conf && conf->db_timeout > 0 ? conf->db_timeout : 5;
+}
+
 static void drop_cache(void)
 {
 	for (int i = 0; i < ncache; i++)
@@ -32,13 +59,22 @@ static void drop_cache(void)
 	ncache = 0;
 }
 
-void db_close(void)
+/* Lets the connection go, and its statements with it. A transaction it
+ * held ends on the server when the server notices. */
+static void drop(void)
 {
 	drop_cache();
 	if (conn)
 		mysql_close(conn);
 	conn = NULL;
+	txn_lost |= in_txn;
+}
+
+void db_close(void)
+{
+	drop();
 	in_txn = 0;
+	txn_lost = 0;
 }
 
 static int is_conn_error(unsigned e)
@@ -53,12 +89,48 @@ int db_lost(void)
 	return last_lost;
 }
 
+/* A call begun at started failed with error e and message msg: says so in
+ * err, and drops the connection when it is the cause. A connection error
+ * that took half the timeout or more is a server that does not answer. */
+static void failed(unsigned e, const char *msg, long long started, struct buf *err)
+{
+	last_lost = is_conn_error(e);
+	int stalled = last_lost && now_ms() - started >= timeout_s() * 1000 / 2;
+	if (stalled) {
+		buf_printf(err, "database: no answer within %ld s (Database.Timeout): %s", timeout_s(), msg);
+		retry_at = now_ms() + RETRY_MS;
+	} else {
+		buf_printf(err, "database: %s", *msg ? msg : "unknown error");
+	}
+	if (last_lost)
+		drop();
+}
+
+/* Whether a call whose connection failed may be made once more, on a new
+ * one: the server went away since the last call (it restarted, say), not
+ * in the middle of a transaction, and it did not leave us waiting. */
+static int may_retry(void)
+{
+	return last_lost && !in_txn && now_ms() >= retry_at;
+}
+
 static int connect_db(struct buf *err)
 {
 	if (conn)
 		return 0;
+	last_lost = 1;
+	if (txn_lost) {
+		buf_puts(err, "database: the connection was lost in the middle of a transaction");
+		return -1;
+	}
 	if (!conf) {
 		buf_puts(err, "database: not configured");
+		last_lost = 0;
+		return -1;
+	}
+	if (now_ms() < retry_at) {
+		buf_printf(err, "database: no answer within %ld s (Database.Timeout); trying again in a moment",
+			   timeout_s());
 		return -1;
 	}
 	conn = mysql_init(NULL);
@@ -66,22 +138,34 @@ static int connect_db(struct buf *err)
 		buf_puts(err, "database: out of memory");
 		return -1;
 	}
-	unsigned timeout = 3, io_timeout = 30;
+	unsigned timeout = (unsigned)timeout_s();
 	mysql_optionsv(conn, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
-	mysql_optionsv(conn, MYSQL_OPT_READ_TIMEOUT, &io_timeout);
-	mysql_optionsv(conn, MYSQL_OPT_WRITE_TIMEOUT, &io_timeout);
+	if (!long_statements) {
+		mysql_optionsv(conn, MYSQL_OPT_READ_TIMEOUT, &timeout);
+		mysql_optionsv(conn, MYSQL_OPT_WRITE_TIMEOUT, &timeout);
+	}
 	mysql_optionsv(conn, MYSQL_SET_CHARSET_NAME, "utf8mb4");
-	/* All times are stored and compared in UTC. */
-	/* A row lock that long in coming is a fault somewhere; a worker
-	 * waiting for one holds up the requests behind it. */
-	mysql_optionsv(conn, MYSQL_INIT_COMMAND,
-		       "SET collation_connection=utf8mb4_unicode_ci, time_zone='+00:00', innodb_lock_wait_timeout=10");
+	/* All times are stored and compared in UTC. A row lock that long in
+	 * coming is a fault somewhere: the server gives up on it a little
+	 * before the client would give up on the server (which would drop a
+	 * healthy connection). */
+	long lock_wait = long_statements ? 10 : timeout_s() > 10 ? 10 : timeout_s() > 1 ? timeout_s() - 1 : 1;
+	char init[160];
+	snprintf(init, sizeof init,
+		 "SET collation_connection=utf8mb4_unicode_ci, time_zone='+00:00', innodb_lock_wait_timeout=%ld",
+		 lock_wait);
+	mysql_optionsv(conn, MYSQL_INIT_COMMAND, init);
 	const char *sock = conf->db.socket && *conf->db.socket ? conf->db.socket : NULL;
 	const char *host = sock ? "localhost" : conf->db.host;
+	long long started = now_ms();
 	if (!mysql_real_connect(conn, host, conf->db.user, conf->db.password, conf->db.name, (unsigned)conf->db.port,
 				sock, 0)) {
-		buf_printf(err, "cannot connect to the database (%s): %s", sock ? sock : host, mysql_error(conn));
-		last_lost = 1;
+		buf_printf(err, "cannot connect to the database (%s): ", sock ? sock : host);
+		if (now_ms() - started >= timeout_s() * 1000 / 2) {
+			buf_printf(err, "no answer within %ld s (Database.Timeout): ", timeout_s());
+			retry_at = now_ms() + RETRY_MS;
+		}
+		buf_puts(err, mysql_error(conn));
 		mysql_close(conn);
 		conn = NULL;
 		return -1;
@@ -90,23 +174,28 @@ static int connect_db(struct buf *err)
 	return 0;
 }
 
+/* Pings the server (query NULL) or runs a query that returns no rows; once
+ * more on a new connection if the server went away since the last call. */
+static int call(const char *query, struct buf *err)
+{
+	size_t mark = err->len;
+	last_lost = 0;
+	for (int attempt = 0;; attempt++) {
+		if (connect_db(err))
+			return -1;
+		long long started = now_ms();
+		if (!(query ? mysql_real_query(conn, query, strlen(query)) : mysql_ping(conn)))
+			return 0;
+		failed(mysql_errno(conn), mysql_error(conn), started, err);
+		if (attempt || !may_retry())
+			return -1;
+		buf_truncate(err, mark);
+	}
+}
+
 int db_ping(struct buf *err)
 {
-	if (connect_db(err))
-		return -1;
-	if (mysql_ping(conn) == 0)
-		return 0;
-	/* The server went away since the last request: one fresh try. */
-	db_close();
-	if (connect_db(err))
-		return -1;
-	if (mysql_ping(conn)) {
-		buf_printf(err, "database: %s", mysql_error(conn));
-		db_close();
-		last_lost = 1;
-		return -1;
-	}
-	return 0;
+	return call(NULL, err);
 }
 
 static MYSQL_STMT *prepared(const char *sql, struct buf *err)
@@ -119,10 +208,13 @@ static MYSQL_STMT *prepared(const char *sql, struct buf *err)
 		buf_puts(err, "database: out of memory");
 		return NULL;
 	}
+	long long started = now_ms();
 	if (mysql_stmt_prepare(st, sql, strlen(sql))) {
-		buf_printf(err, "database: %s", mysql_stmt_error(st));
-		last_lost = is_conn_error(mysql_stmt_errno(st));
+		unsigned e = mysql_stmt_errno(st);
+		char *msg = xstrdup(mysql_stmt_error(st));
 		mysql_stmt_close(st);
+		failed(e, msg, started, err);
+		free(msg);
 		return NULL;
 	}
 	if (ncache == STMT_CACHE) {
@@ -136,7 +228,9 @@ static MYSQL_STMT *prepared(const char *sql, struct buf *err)
 	return st;
 }
 
-static int fetch_all(MYSQL_STMT *st, struct db_result *res, struct buf *err)
+/* Reads the rows of st into res. A failure is said only after the last
+ * use of st: a lost connection takes its statements with it. */
+static int fetch_all(MYSQL_STMT *st, struct db_result *res, long long started, struct buf *err)
 {
 	MYSQL_RES *meta = mysql_stmt_result_metadata(st);
 	if (!meta)
@@ -158,9 +252,12 @@ static int fetch_all(MYSQL_STMT *st, struct db_result *res, struct buf *err)
 		b[c].error = &errs[c];
 	}
 	int rc = 0, cap = 0;
+	unsigned e = 0;
+	struct buf msg = {0};
 	res->ncols = ncols;
 	if (mysql_stmt_bind_result(st, b)) {
-		buf_printf(err, "database: %s", mysql_stmt_error(st));
+		e = mysql_stmt_errno(st);
+		buf_puts(&msg, mysql_stmt_error(st));
 		rc = -1;
 		goto out;
 	}
@@ -171,9 +268,9 @@ static int fetch_all(MYSQL_STMT *st, struct db_result *res, struct buf *err)
 		if (f == 1) {
 			/* Row errors (an overflow, say) may leave the statement's
 			 * message empty; the connection's has it then. */
-			const char *msg = *mysql_stmt_error(st) ? mysql_stmt_error(st) : mysql_error(conn);
-			buf_printf(err, "database: %s", *msg ? msg : "error while reading a row");
-			last_lost = is_conn_error(mysql_stmt_errno(st));
+			const char *why = *mysql_stmt_error(st) ? mysql_stmt_error(st) : mysql_error(conn);
+			e = mysql_stmt_errno(st) ? mysql_stmt_errno(st) : mysql_errno(conn);
+			buf_puts(&msg, *why ? why : "error while reading a row");
 			rc = -1;
 			break;
 		}
@@ -211,6 +308,9 @@ out:
 	free(lens);
 	free(nulls);
 	free(errs);
+	if (rc)
+		failed(e, buf_str(&msg), started, err);
+	buf_free(&msg);
 	return rc;
 }
 
@@ -250,9 +350,9 @@ static int exec_once(const char *sql, const struct db_param *params, int np, str
 		}
 	}
 	int rc = 0;
+	long long started = now_ms();
 	if ((np && mysql_stmt_bind_param(st, b)) || mysql_stmt_execute(st)) {
-		buf_printf(err, "database: %s", mysql_stmt_error(st));
-		last_lost = is_conn_error(mysql_stmt_errno(st));
+		failed(mysql_stmt_errno(st), mysql_stmt_error(st), started, err);
 		rc = -1;
 	}
 	free(b);
@@ -262,7 +362,7 @@ static int exec_once(const char *sql, const struct db_param *params, int np, str
 	struct db_result *r = res ? res : &scratch;
 	r->affected = mysql_stmt_affected_rows(st);
 	r->insert_id = mysql_stmt_insert_id(st);
-	rc = fetch_all(st, r, err);
+	rc = fetch_all(st, r, started, err);
 	db_result_free(&scratch);
 	return rc;
 }
@@ -274,14 +374,11 @@ int db_exec(const char *sql, const struct db_param *params, int np, struct db_re
 	size_t mark = err->len;
 	if (exec_once(sql, params, np, res, err) == 0)
 		return 0;
-	if (!last_lost || in_txn)
+	if (!may_retry())
 		return -1;
 	/* The connection was lost outside a transaction: nothing half-done can
 	 * be repeated, so reconnect once and run the statement again. */
-	db_close();
-	err->len = mark;
-	if (err->data)
-		err->data[mark] = '\0';
+	buf_truncate(err, mark);
 	if (res) {
 		db_result_free(res);
 		memset(res, 0, sizeof *res);
@@ -349,15 +446,21 @@ static int exec_rows_once(MYSQL_STMT *st, const struct db_param *params, int nco
 	for (int c = 0; c < ncols && !rc; c++)
 		rc = bind_column(&b[c], &cols[c], params, c, ncols, nrows, err);
 	unsigned int size = (unsigned int)nrows;
+	long long started = now_ms();
+	unsigned e = 0;
+	char *msg = NULL;
 	if (!rc && (mysql_stmt_attr_set(st, STMT_ATTR_ARRAY_SIZE, &size) || mysql_stmt_bind_param(st, b) ||
 		    mysql_stmt_execute(st))) {
-		buf_printf(err, "database: %s", mysql_stmt_error(st));
-		last_lost = is_conn_error(mysql_stmt_errno(st));
+		e = mysql_stmt_errno(st);
+		msg = xstrdup(mysql_stmt_error(st));
 		rc = -1;
 	}
 	/* The statement stays cached: back to one row per execution. */
 	size = 0;
 	mysql_stmt_attr_set(st, STMT_ATTR_ARRAY_SIZE, &size);
+	if (msg) /* after the last use of st: a lost connection takes it along */
+		failed(e, msg, started, err);
+	free(msg);
 	for (int c = 0; c < ncols; c++) {
 		free(cols[c].values);
 		free(cols[c].lens);
@@ -404,11 +507,12 @@ int db_exec_rows(const char *sql, const struct db_param *params, int ncols, int 
 
 int db_script(const char *sql, struct buf *err)
 {
+	last_lost = 0;
 	if (connect_db(err))
 		return -1;
+	long long started = now_ms();
 	if (mysql_real_query(conn, sql, strlen(sql))) {
-		buf_printf(err, "database: %s", mysql_error(conn));
-		last_lost = is_conn_error(mysql_errno(conn));
+		failed(mysql_errno(conn), mysql_error(conn), started, err);
 		return -1;
 	}
 	MYSQL_RES *r = mysql_store_result(conn);
@@ -422,43 +526,45 @@ int db_script(const char *sql, struct buf *err)
  * (no reconnect may happen inside one), in one round trip instead of three. */
 int db_begin(struct buf *err)
 {
-	static const char begin[] = "START TRANSACTION";
-	for (int attempt = 0; attempt < 2; attempt++) {
-		if (connect_db(err))
-			return -1;
-		if (!mysql_real_query(conn, begin, sizeof begin - 1)) {
-			in_txn = 1;
-			return 0;
-		}
-		last_lost = is_conn_error(mysql_errno(conn));
-		if (!last_lost)
-			break;
-		/* The server went away since the last request: one fresh try. */
-		db_close();
-		last_lost = 1;
-	}
-	buf_printf(err, "database: %s", conn ? mysql_error(conn) : "connection lost");
-	return -1;
+	if (call("START TRANSACTION", err))
+		return -1;
+	in_txn = 1;
+	txn_lost = 0;
+	return 0;
 }
 
 int db_commit(struct buf *err)
 {
 	int rc = 0;
-	if (!conn || mysql_commit(conn)) {
-		buf_printf(err, "database: commit failed: %s", conn ? mysql_error(conn) : "not connected");
-		if (conn)
-			last_lost = is_conn_error(mysql_errno(conn));
+	if (!conn) {
+		buf_puts(err, "database: commit failed: the connection was lost in the middle of the transaction");
+		last_lost = 1;
 		rc = -1;
+	} else {
+		long long started = now_ms();
+		if (mysql_commit(conn)) {
+			struct buf msg = {0};
+			buf_printf(&msg, "commit failed: %s", mysql_error(conn));
+			failed(mysql_errno(conn), buf_str(&msg), started, err);
+			buf_free(&msg);
+			rc = -1;
+		}
 	}
 	in_txn = 0;
+	txn_lost = 0;
 	return rc;
 }
 
 void db_rollback(void)
 {
-	if (conn)
-		mysql_rollback(conn);
+	long long started = now_ms();
+	if (conn && mysql_rollback(conn)) {
+		struct buf ignored = {0};
+		failed(mysql_errno(conn), mysql_error(conn), started, &ignored);
+		buf_free(&ignored);
+	}
 	in_txn = 0;
+	txn_lost = 0;
 }
 
 const char *db_cell(const struct db_result *r, int row, int col)

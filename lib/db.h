@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* db.h: the database layer. One connection per process, opened lazily,
- * re-opened after a loss, and prepared statements only: values never
- * enter SQL text. */
+ * re-opened after a loss (never inside a transaction), and prepared
+ * statements only: values never enter SQL text. */
 #ifndef MDASH_DB_H
 #define MDASH_DB_H
 
@@ -45,8 +45,14 @@ struct db_result {
 		(int)(sizeof((const struct db_param[]){__VA_ARGS__}) / sizeof(struct db_param))
 #define DB_NOPARAMS NULL, 0
 
-/* Remembers the settings; connects on first use. */
+/* Remembers the settings; connects on first use. No call waits for the
+ * server longer than Database.Timeout; after a server that did not answer,
+ * calls fail at once for a moment (db_lost() is then true). */
 void db_init(const struct md_config *cfg);
+/* For maintenance (migrations, pruning): statements may run as long as
+ * they need; connecting still waits Database.Timeout at most. Call it
+ * before the first statement. */
+void db_allow_long_statements(void);
 void db_close(void);
 /* Connects if needed and checks the server answers. */
 int db_ping(struct buf *err);

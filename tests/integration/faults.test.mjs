@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: MIT
 // Faults a running installation meets: the database goes away and comes back
-// (the app rides it out without a restart), a source hangs (only that widget
-// waits, up to the timeout), nginx is down while the updater publishes (the
-// publish is retried on the next run).
+// (the app rides it out without a restart), the database stalls (no request
+// waits for it longer than Database.Timeout), a source hangs (only that
+// widget waits, up to the timeout), nginx is down while the updater publishes
+// (the publish is retried on the next run).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { appendFile, readdir, readFile, writeFile } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { startStack, sse, sleep, waitFor, widgetElement, byClass } from '../harness/stack.mjs';
 
@@ -117,6 +119,86 @@ test('database down: healthz and pages say 503, the CLI fails clearly; back up: 
   assert.equal(byClass(widgetElement(html, 'n').html, 'value')?.text, '2,024');
   res = await s.get('/widgets/p', { method: 'POST', body: JSON.stringify({ auth_token: token, text: 'back' }) });
   assert.equal(res.status, 204);
+});
+
+const workers = (master) => spawnSync('pgrep', ['-P', String(master)], { encoding: 'utf8' })
+  .stdout.split('\n').filter(Boolean).map(Number).sort();
+
+test('a stalled database: requests, pushes and the updater fail within Database.Timeout; soon after it resumes all serves again', async () => {
+  const DB_TIMEOUT = 2; // Database.Timeout, seconds
+  // A bound that proves no request hung, with room for a loaded machine: a
+  // request that waited for the stalled server would take the whole stall.
+  const BOUND = (DB_TIMEOUT + 4) * 1000;
+  const STALL = 10000;
+  await appendFile(s.config, `Database.Timeout = ${DB_TIMEOUT}\n`);
+  await s.restartApp();
+  const master = await s.pid('fcgi');
+  const pool = workers(master);
+  const db = await s.pid('mariadb');
+  assert.ok(db && alive(db), 'MariaDB runs');
+
+  const timed = async (what, p, init = {}) => {
+    const t0 = Date.now();
+    try {
+      const res = await s.get(p, { ...init, signal: AbortSignal.timeout(STALL + 30000) });
+      const body = await res.text();
+      return { what, status: res.status, ms: Date.now() - t0, body: body.slice(0, 200) };
+    } catch (e) {
+      return { what, status: 0, ms: Date.now() - t0, body: String(e) };
+    }
+  };
+  const push = (text) => ({ method: 'POST', body: JSON.stringify({ auth_token: token, text }) });
+  const bearer = (text) => ({ method: 'POST', headers: { Authorization: `Bearer ${token}` }, body: JSON.stringify({ text }) });
+  // More requests at once than workers: those queued behind a request that
+  // waits for the database must not wait in turn.
+  const round = (tag) => Promise.all([
+    ...[1, 2, 3, 4].map(() => timed('GET /healthz', '/healthz')),
+    ...[1, 2, 3, 4].map(() => timed('GET /d/f', '/d/f')),
+    ...[1, 2].map(() => timed('GET /api/widgets/n', '/api/widgets/n')),
+    ...[1, 2, 3].map((i) => timed('POST /widgets/p', '/widgets/p', push(`${tag} ${i}`))),
+    ...[1, 2].map((i) => timed('POST /api/widgets/p', '/api/widgets/p', bearer(`${tag} bearer ${i}`))),
+  ]);
+
+  process.kill(db, 'SIGSTOP');
+  const stalledAt = Date.now();
+  let during;
+  let update;
+  try {
+    const first = round('stalled');
+    update = await s.mdash(['update', '--force'], { timeout: STALL + 30000 });
+    during = await first;
+    await sleep(1500); // the workers try the database again
+    during.push(...await round('still stalled'));
+    assert.ok(Date.now() - stalledAt < STALL, 'the requests were answered while the database was stalled');
+    await sleep(STALL - (Date.now() - stalledAt));
+  } finally {
+    process.kill(db, 'SIGCONT');
+  }
+  const resumedAt = Date.now();
+  for (const r of during) {
+    assert.equal(r.status, 503, `${r.what} with the database stalled: ${r.status} after ${r.ms} ms: ${r.body}`);
+    assert.ok(r.ms < BOUND, `${r.what} took ${r.ms} ms with the database stalled (Database.Timeout ${DB_TIMEOUT} s)`);
+  }
+  assert.notEqual(update.code, 0, `mdash update with the database stalled: ${show(update)}`);
+  assert.match(update.stderr, new RegExp(`database.*no answer within ${DB_TIMEOUT} s \\(Database\\.Timeout\\)`), show(update));
+  assert.ok(update.ms < BOUND, `mdash update took ${update.ms} ms to give up on the stalled database`);
+
+  // Back: every worker serves again, pushes are stored, without a restart.
+  await waitFor(async () => {
+    const rs = await Promise.all([
+      timed('GET /healthz', '/healthz'), timed('GET /api/widgets/n', '/api/widgets/n'),
+      ...[1, 2, 3, 4, 5, 6, 7, 8].map(() => timed('GET /d/f', '/d/f')),
+    ]);
+    return rs.every((r) => r.status === 200);
+  }, { ms: 5000 + 3000, every: 200, message: 'every request to be served again after the database resumed' });
+  const res = await s.get('/widgets/p', push('resumed'));
+  assert.equal(res.status, 204, await res.text());
+  assert.equal((await api('p')).value.text, 'resumed');
+  assert.ok(Date.now() - resumedAt < 5000 + 3000, `serving again took ${Date.now() - resumedAt} ms`);
+  assert.equal(await s.pid('fcgi'), master, 'the app was restarted');
+  assert.deepEqual(workers(master), pool, 'a worker died or was replaced');
+  const r = await s.mdash(['update', '--force', '--widget', 'n']);
+  assert.equal(r.code, 0, show(r));
 });
 
 test('a hanging source only delays itself, and is cut off at Update.Timeout', async () => {

@@ -19,6 +19,7 @@ START_TEST(defaults_are_secure)
 	ck_assert_str_eq(c.base_path, "/");
 	ck_assert_int_eq(c.workers, 2);
 	ck_assert_int_eq(c.threads, 32);
+	ck_assert_int_eq(c.db_timeout, 5);
 	config_free(&c);
 }
 END_TEST
