@@ -7,6 +7,7 @@
 
 #include "commands.h"
 #include "db.h"
+#include "log.h"
 #include "plugin.h"
 #include "publish.h"
 #include "wtype.h"
@@ -34,7 +35,7 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: mdash [-c SETTINGS] COMMAND [ARGS]\n\n"
 		"The settings file is -c, else $MDASH_CONFIG, else %s.\n\nCommands:\n",
-		"/etc/mdash/mdash.hdf");
+		config_installed_path());
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
 		fprintf(f, "  %-12s %s\n", commands[i].name, commands[i].help);
 	fprintf(f, "\nRun 'mdash COMMAND --help' for a command's options.\n");
@@ -105,6 +106,7 @@ int main(int argc, char **argv)
 			buf_free(&err);
 			return 1;
 		}
+		log_set_level(cfg.log_level);
 		curl_global_init(CURL_GLOBAL_DEFAULT);
 		wtype_register_builtin();
 		plugin_load_dir(cfg.plugin_dir);

@@ -304,14 +304,31 @@ static int bind_push_socket(const char *path, int listen_fd)
 	return fd;
 }
 
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: mdash.fcgi [-c SETTINGS] | --help | --version\n"
+		"The FastCGI app of mdash; start it with spawn-fcgi or a systemd socket\n"
+		"(see mdash.fcgi(8)). The settings file is -c, else $MDASH_CONFIG, else\n"
+		"%s.\n",
+		config_installed_path());
+}
+
 int main(int argc, char **argv)
 {
 	const char *path = config_default_path();
+	if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+		usage(stdout);
+		return 0;
+	}
+	if (argc == 2 && !strcmp(argv[1], "--version")) {
+		printf("mdash.fcgi %s\n", MDASH_VERSION);
+		return 0;
+	}
 	if (argc == 3 && !strcmp(argv[1], "-c"))
 		path = argv[2];
 	else if (argc != 1) {
-		fprintf(stderr, "usage: mdash.fcgi [-c SETTINGS]\n"
-				"The FastCGI app of mdash; start it with spawn-fcgi or a systemd socket.\n");
+		usage(stderr);
 		return 2;
 	}
 	struct md_config cfg;
@@ -321,6 +338,7 @@ int main(int argc, char **argv)
 		buf_free(&err);
 		return 1;
 	}
+	log_set_level(cfg.log_level);
 	int listen_fd = 0, nfds = 0;
 	const char *lfds = getenv("LISTEN_FDS");
 	if (lfds && (nfds = atoi(lfds)) >= 1)

@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include "ident.h"
+#include "log.h"
 
 #include <errno.h>
 #include <stddef.h>
@@ -20,7 +21,7 @@
 #define MDASH_PKGLIBDIR "/usr/lib/mdash"
 #endif
 
-enum kind { K_BOOL, K_INT, K_STR, K_DIR };
+enum kind { K_BOOL, K_INT, K_STR, K_DIR, K_LEVEL };
 
 struct setting {
 	const char *name;
@@ -54,6 +55,7 @@ static const struct setting settings[] = {
 	S("Session.IdleMinutes", K_INT, session_idle_minutes, "720", 1, 525600),
 	S("Session.MaxDays", K_INT, session_max_days, "30", 1, 3650),
 	S("Session.SecureCookie", K_BOOL, secure_cookies, "0", 0, 1),
+	S("Log.Level", K_LEVEL, log_level, "info", 0, 0),
 	S("Database.Host", K_STR, db.host, "localhost", 0, 0),
 	S("Database.Port", K_INT, db.port, "3306", 0, 65535),
 	S("Database.Socket", K_STR, db.socket, "", 0, 0),
@@ -70,10 +72,15 @@ static const struct setting settings[] = {
 };
 #define NSETTINGS (sizeof settings / sizeof settings[0])
 
+const char *config_installed_path(void)
+{
+	return MDASH_SYSCONFDIR "/mdash/mdash.hdf";
+}
+
 const char *config_default_path(void)
 {
 	const char *p = getenv("MDASH_CONFIG");
-	return p && *p ? p : MDASH_SYSCONFDIR "/mdash/mdash.hdf";
+	return p && *p ? p : config_installed_path();
 }
 
 static int set_value(struct md_config *cfg, const struct setting *s, const char *v, struct buf *why)
@@ -99,6 +106,12 @@ static int set_value(struct md_config *cfg, const struct setting *s, const char 
 			return -1;
 		}
 		*(long *)field = n;
+		return 0;
+	case K_LEVEL:
+		if (log_level_parse(v, (int *)field)) {
+			buf_printf(why, "%s must be debug, info, warning or error, not \"%s\"", s->name, v);
+			return -1;
+		}
 		return 0;
 	case K_STR:
 	case K_DIR: {

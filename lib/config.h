@@ -30,6 +30,7 @@ struct md_config {
 	long session_idle_minutes; /* Session.IdleMinutes */
 	long session_max_days;     /* Session.MaxDays: absolute lifetime */
 	int secure_cookies;        /* Session.SecureCookie: also on without TLS seen */
+	int log_level;             /* Log.Level: the least enum log_level logged */
 	struct md_dsn {
 		char *host;
 		long port;
@@ -50,8 +51,10 @@ struct md_config {
 /* A Secret.<name>'s value, or NULL. */
 const char *config_secret(const struct md_config *cfg, const char *name);
 
-/* The settings file's path: $MDASH_CONFIG, else the installed default. */
+/* The settings file's path: $MDASH_CONFIG, else the installed default,
+ * which is under this build's sysconfdir (/etc, or /usr/local/etc ...). */
 const char *config_default_path(void);
+const char *config_installed_path(void);
 
 /* Loads and validates a settings file. On error returns -1 and puts
  * "FILE:LINE: what is wrong" into err; cfg is then left freed. */

@@ -243,7 +243,7 @@ json_object *source_parse_fields(const char *text, size_t len, struct buf *err)
 {
 	json_object *o = source_parse(text, len, err);
 	if (o && !json_object_is_type(o, json_type_object)) {
-		buf_puts(err, "must be a JSON object of widget fields, such as {\"current\": 42}");
+		buf_puts(err, "must be an object of widget fields, such as {\"current\": 42}");
 		json_object_put(o);
 		return NULL;
 	}

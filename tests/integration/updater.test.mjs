@@ -333,6 +333,18 @@ test('--help works for the command and each subcommand', async () => {
   const bad = await s.mdash(['frobnicate']);
   assert.notEqual(bad.code, 0);
   assert.match(bad.stderr, /unknown command "frobnicate"/);
+  // The settings path this build reads when nothing else is given.
+  const log = await readFile(path.join(path.dirname(MDASH), '..', 'config.log'), 'utf8');
+  const prefix = /^prefix='(.*)'$/m.exec(log)[1];
+  const sysconf = /^sysconfdir='(.*)'$/m.exec(log)[1].replace('${prefix}', prefix);
+  assert.ok(top.stdout.includes(`else ${sysconf}/mdash/mdash.hdf.`), `mdash --help names ${sysconf}/mdash/mdash.hdf:\n${top.stdout}`);
+  for (const flag of ['--help', '--version']) {
+    const app = await run(APP, [flag]);
+    assert.equal(app.code, 0, `mdash.fcgi ${flag}: ${show(app)}`);
+    assert.match(app.stdout, flag === '--help' ? /usage: mdash\.fcgi/ : /^mdash\.fcgi \d+\.\d+/);
+  }
+  const wrong = await run(APP, ['--bogus']);
+  assert.equal(wrong.code, 2, show(wrong));
 });
 
 test('--watch keeps updating due widgets, leaves the lock free between passes, stops on SIGTERM', async () => {

@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /* test_config.c: the settings file parser. */
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "config.h"
+#include "log.h"
 #include "tests.h"
 
 static int parse(const char *text, struct md_config *c, struct buf *err)
@@ -90,6 +93,55 @@ START_TEST(missing_file_is_named)
 }
 END_TEST
 
+/* What log_msg writes while fn runs: stderr goes to a pipe meanwhile. */
+static void log_lines(void (*fn)(void), char *out, size_t cap)
+{
+	int p[2], saved = dup(2);
+	ck_assert_int_eq(pipe(p), 0);
+	dup2(p[1], 2);
+	fn();
+	dup2(saved, 2);
+	close(saved);
+	close(p[1]);
+	ssize_t n = read(p[0], out, cap - 1);
+	out[n > 0 ? n : 0] = '\0';
+	close(p[0]);
+}
+
+static void log_one_of_each(void)
+{
+	log_debug("d");
+	log_info("i");
+	log_warn("w");
+	log_error("e");
+}
+
+START_TEST(log_level_filters_and_each_line_carries_its_syslog_priority)
+{
+	struct md_config c;
+	struct buf err = {0};
+	char out[512], want[512];
+	ck_assert_int_eq(parse("Log.Level = warning\n", &c, &err), 0);
+	ck_assert_int_eq(c.log_level, LOG_WARN);
+	log_set_level(c.log_level);
+	log_lines(log_one_of_each, out, sizeof out);
+	snprintf(want, sizeof want, "<4>mdash[%d]: warning: w\n<3>mdash[%d]: error: e\n", (int)getpid(), (int)getpid());
+	ck_assert_str_eq(out, want);
+	config_free(&c);
+	ck_assert_int_eq(parse("", &c, &err), 0);
+	ck_assert_int_eq(c.log_level, LOG_INFO);
+	log_set_level(LOG_DEBUG);
+	log_lines(log_one_of_each, out, sizeof out);
+	ck_assert_ptr_nonnull(strstr(out, "<7>mdash["));
+	ck_assert_ptr_nonnull(strstr(out, "<6>mdash["));
+	log_set_level(c.log_level);
+	config_free(&c);
+	ck_assert_int_eq(parse("Log.Level = loud\n", &c, &err), -1);
+	ck_assert_str_eq(err.data, "t.hdf:1: Log.Level must be debug, info, warning or error, not \"loud\"");
+	buf_free(&err);
+}
+END_TEST
+
 TCase *tcase_config(void)
 {
 	TCase *tc = tcase_create("config");
@@ -99,5 +151,6 @@ TCase *tcase_config(void)
 	tcase_add_test(tc, bad_values_are_errors);
 	tcase_add_test(tc, missing_file_is_named);
 	tcase_add_test(tc, secrets_are_kept_by_name);
+	tcase_add_test(tc, log_level_filters_and_each_line_carries_its_syslog_priority);
 	return tc;
 }

@@ -147,7 +147,7 @@ START_TEST(fields_refuse_numbers_that_cannot_be_read_back)
 				     "/items/0/value: integer out of range"));
 	ck_assert_ptr_nonnull(strstr(fields_error("{\"v\":-9223372036854775809}"), "/v: integer out of range"));
 	ck_assert_ptr_nonnull(strstr(fields_error("{\"v\":9007199254740992}"), "/v: integer out of range"));
-	ck_assert_ptr_nonnull(strstr(fields_error("[1]"), "must be a JSON object"));
+	ck_assert_ptr_nonnull(strstr(fields_error("[1]"), "must be an object of widget fields"));
 }
 END_TEST
 
