@@ -13,6 +13,8 @@
 #include "form.h"
 #include "pass.h"
 #include "handlers.h"
+#include "log.h"
+#include "origin.h"
 #include "render.h"
 #include "viewer.h"
 #include "widget.h"
@@ -211,18 +213,51 @@ int dashboard_allowed(struct req *r, long long dashboard_id)
 	return ok > 0;
 }
 
+/* The site's own origin: PublicURL's when it is set (a proxy in front may
+ * change the scheme, host or port), else the one nginx sets explicitly in
+ * the site (MDASH_ORIGIN: $scheme://$host:$server_port). Never HTTP_HOST:
+ * what a distribution's fastcgi_params passes there varies (Debian 12's
+ * drops the port). */
+static int site_origin(struct req *r, struct buf *out)
+{
+	if (*r->cfg->public_url)
+		return url_origin(r->cfg->public_url, out);
+	const char *nginx = req_env(r, "MDASH_ORIGIN");
+	return nginx ? url_origin(nginx, out) : -1;
+}
+
 int same_origin(struct req *r)
 {
-	/* Browsers send Sec-Fetch-Site, or at least Origin, on a cross-site
-	 * POST; a request with neither comes from no browser page. */
+	/* Sec-Fetch-Site, where the browser sends it (secure and loopback
+	 * origins), says at once when another site sent the request. */
 	const char *site = req_env(r, "HTTP_SEC_FETCH_SITE");
-	if (site)
-		return !strcmp(site, "same-origin") || !strcmp(site, "none");
-	const char *origin = req_env(r, "HTTP_ORIGIN"), *host = req_env(r, "HTTP_HOST");
-	if (!origin)
+	if (site && strcmp(site, "same-origin") && strcmp(site, "none"))
+		return 0;
+	/* Browsers send Origin with every POST ("null" from sandboxed frames
+	 * and privacy-minded pages: never ours), some only a Referer. A
+	 * request with neither comes from no browser page. */
+	const char *origin = req_env(r, "HTTP_ORIGIN");
+	const char *from = origin ? origin : req_env(r, "HTTP_REFERER");
+	if (!from)
 		return 1;
-	const char *o = strstr(origin, "://");
-	return o && host && !strcmp(o + 3, host);
+	struct buf theirs = {0}, ours = {0};
+	int ok = 0;
+	if (site_origin(r, &ours))
+		log_warn("refused %s %s: this site's own origin is unknown (the nginx site passes no MDASH_ORIGIN, "
+			 "and PublicURL is not set)",
+			 r->method, r->path);
+	else if (url_origin(from, &theirs) || strcmp(theirs.data, ours.data))
+		/* Only the origin of a Referer: its path may hold another
+		 * site's secrets. */
+		log_warn("refused %s %s from %s: this site is %s (set PublicURL when a proxy in front changes "
+			 "the address)",
+			 r->method, r->path, theirs.len ? theirs.data : origin ? "an unreadable Origin" : "an unreadable Referer",
+			 ours.data);
+	else
+		ok = 1;
+	buf_free(&theirs);
+	buf_free(&ours);
+	return ok;
 }
 
 int csrf_ok(struct req *r, const char *form_token)

@@ -4,6 +4,7 @@
 
 #include "ident.h"
 #include "log.h"
+#include "origin.h"
 
 #include <errno.h>
 #include <stddef.h>
@@ -83,6 +84,19 @@ const char *config_default_path(void)
 	return p && *p ? p : config_installed_path();
 }
 
+/* What some text settings must look like, checked as they are read. */
+static int check_text(const struct setting *s, const char *v, struct buf *why)
+{
+	struct buf origin = {0};
+	int bad = !strcmp(s->name, "PublicURL") && *v && url_origin(v, &origin);
+	buf_free(&origin);
+	if (bad)
+		buf_printf(why, "PublicURL must be the site's address as people type it (http:// or https://, a host, "
+				"maybe a port and a path), not \"%.200s\"",
+			   v);
+	return bad ? -1 : 0;
+}
+
 static int set_value(struct md_config *cfg, const struct setting *s, const char *v, struct buf *why)
 {
 	char *field = (char *)cfg + s->off;
@@ -115,6 +129,8 @@ static int set_value(struct md_config *cfg, const struct setting *s, const char 
 		return 0;
 	case K_STR:
 	case K_DIR: {
+		if (check_text(s, v, why))
+			return -1;
 		char **p = (char **)field;
 		free(*p);
 		size_t len = strlen(v);

@@ -12,12 +12,13 @@ import { TOP } from '../harness/stack.mjs';
 export const ARTIFACTS = path.join(TOP, 'tests', 'artifacts');
 export const CHROMIUM = process.env.MDASH_CHROMIUM || '/usr/bin/chromium';
 
-export async function launch() {
+/** Headless Chromium; extraArgs are added to its command line. */
+export async function launch(extraArgs = []) {
   await mkdir(ARTIFACTS, { recursive: true });
   return chromium.launch({
     executablePath: CHROMIUM,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-      '--disable-component-update', '--no-first-run'],
+      '--disable-component-update', '--no-first-run', ...extraArgs],
   });
 }
 

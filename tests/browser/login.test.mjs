@@ -10,6 +10,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { startStack, freePort, sleep, waitFor, TOP } from '../harness/stack.mjs';
+import { launch } from './helpers.mjs';
 
 const ARTIFACTS = path.join(TOP, 'tests', 'artifacts');
 const CHROMIUM = process.env.MDASH_CHROMIUM || '/usr/bin/chromium';
@@ -263,4 +264,51 @@ test('the Log out button ends the session and goes to the login page', { timeout
   assert.equal(url.pathname, '/login', 'after logging out the dashboard still opens');
   assert.equal(url.searchParams.get('next'), '/d/c');
   assert.deepEqual(pageErrors, [], 'uncaught errors in the page');
+});
+
+// At a LAN name on a port of its own (plain HTTP, not loopback), the
+// browser sends no Sec-Fetch-Site: only the Origin says where a POST came
+// from, and it must match the site's scheme, host and port.
+test('at a LAN address on its own port the browser logs in, saves and shares, and logs out', { timeout: 60000 }, async () => {
+  const host = 'dash.test';
+  const lan = `http://${host}:${s.port}`;
+  const b2 = await launch([`--host-resolver-rules=MAP ${host} 127.0.0.1`]);
+  try {
+    const ctx = await b2.newContext({ viewport: { width: 1280, height: 720 } });
+    const p = await ctx.newPage();
+    const posts = [];
+    p.on('request', async (r) => {
+      if (r.method() === 'POST') posts.push({ path: new URL(r.url()).pathname, headers: await r.allHeaders() });
+    });
+    await p.goto(`${lan}/d/b`, { waitUntil: 'load' });
+    assert.equal(new URL(p.url()).pathname, '/login');
+    await p.getByLabel('User name').fill(USER);
+    await p.getByLabel('Password').fill(PASSWORD);
+    const [res] = await Promise.all([
+      p.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/login'),
+      p.getByRole('button', { name: 'Log in' }).click(),
+    ]);
+    assert.equal(res.status(), 302, `the login at ${lan} answered ${res.status()}: ${await res.text().catch(() => '')}`);
+    await p.waitForURL(`${lan}/d/b`, { timeout: 10000 });
+    const sent = posts.find((x) => x.path === '/login')?.headers ?? {};
+    assert.equal(sent.origin, lan, 'the browser sent another Origin');
+    assert.equal(sent['sec-fetch-site'], undefined, 'the browser sent Sec-Fetch-Site: this test no longer tests the Origin check');
+    await p.waitForSelector('.conn[data-conn="live"]', { timeout: 10000, state: 'attached' });
+    // A layout save and a share link, as the page's script sends them.
+    const answers = await p.evaluate(async () => {
+      const csrf = document.querySelector('meta[name="csrf-token"]').content;
+      const headers = { 'X-CSRF-Token': csrf, 'Content-Type': 'application/json' };
+      const layout = await fetch('/api/dashboards/b/layout', { method: 'POST', headers,
+        body: JSON.stringify({ widgets: [{ name: 'n1', col: 2, row: 1, sizex: 1, sizey: 1 }] }) });
+      const share = await fetch('/api/dashboards/b/shares', { method: 'POST', headers });
+      return [layout.status, await layout.text(), share.status, await share.text()];
+    });
+    assert.ok(answers[0] < 300, `the layout save answered ${answers[0]}: ${answers[1]}`);
+    assert.equal(answers[2], 201, `the share answered ${answers[2]}: ${answers[3]}`);
+    await p.getByRole('button', { name: 'Log out' }).click();
+    await waitFor(() => new URL(p.url()).pathname === '/login', { ms: 5000, message: 'the login page after logging out' });
+    assert.deepEqual((await ctx.cookies()).filter((c) => c.name === 'mdash_session'), [], 'the logout left the session cookie');
+  } finally {
+    await Promise.race([b2.close().catch(() => {}), sleep(10000)]);
+  }
 });

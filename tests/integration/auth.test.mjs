@@ -8,7 +8,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { startStack, sse, widgetElement, attributes, byClass, textOf } from '../harness/stack.mjs';
 
@@ -306,6 +306,68 @@ test('a cross-site login post is refused', async () => {
   // The browser's own form post (same origin) works.
   const r = await login('vera', PW.vera, { next: '/d/ops', headers: { 'Sec-Fetch-Site': 'same-origin', Origin: s.base } });
   assert.equal(r.status, 302);
+});
+
+// Browsers send Sec-Fetch-Site only to secure and loopback origins: at a
+// plain-HTTP address on the LAN, the Origin (or Referer) is all there is,
+// and it must name this very site: scheme, host and port.
+test('without Sec-Fetch-Site, Origin or Referer must be the site\'s own scheme, host and port', async () => {
+  const other = `http://127.0.0.1:${s.port === 65535 ? 65534 : s.port + 1}`;
+  for (const headers of [{ Origin: s.base }, { Origin: s.base.toUpperCase() }, { Origin: `http://localhost:${s.port}`, Host: `localhost:${s.port}` },
+    { Referer: `${s.base}/login?next=/d/ops` }]) {
+    const r = await login('vera', PW.vera, { next: '/d/ops', headers });
+    assert.equal(r.status, 302, `${JSON.stringify(headers)}: ${r.status} ${r.body.slice(0, 300)}`);
+  }
+  for (const headers of [{ Origin: 'http://127.0.0.1' }, { Origin: `https://127.0.0.1:${s.port}` }, { Origin: other },
+    { Origin: 'null' }, { Origin: `${s.base}.evil.example` }, { Referer: `${other}/login` },
+    { Referer: `https://127.0.0.1:${s.port}/login` }, { Origin: other, Referer: `${s.base}/login` },
+    { 'Sec-Fetch-Site': 'same-origin', Origin: 'http://127.0.0.1' }]) {
+    const r = await login('vera', PW.vera, { next: '/d/ops', headers });
+    assert.equal(r.status, 403, `${JSON.stringify(headers)} logged in`);
+    assert.equal(r.setCookie, null);
+  }
+  // Cookie-authenticated POSTs alike: the token and this origin, both.
+  const root = await session('root');
+  const csrf = await root.csrf();
+  const share = (headers) => root.get('/api/dashboards/ops/shares', { method: 'POST', headers: { 'X-CSRF-Token': csrf, ...headers } });
+  for (const headers of [{ Origin: 'http://127.0.0.1' }, { Origin: `https://127.0.0.1:${s.port}` }, { Origin: other }]) {
+    const res = await share(headers);
+    assert.equal(res.status, 403, `a share made from ${headers.Origin}: ${await res.text()}`);
+  }
+  let res = await share({ Origin: s.base });
+  assert.equal(res.status, 201, `a share made from the site itself: ${await res.text()}`);
+  // Neither Origin nor Sec-Fetch-Site (no browser page): the token is still needed.
+  res = await root.get('/api/dashboards/ops/shares', { method: 'POST' });
+  assert.equal(res.status, 403, `a share without a token: ${await res.text()}`);
+  res = await root.get('/logout', { method: 'POST' });
+  await res.text();
+  assert.equal(res.status, 403, 'a logout without a token');
+  assert.equal(await status(root.get, '/d/ops'), 200, 'a logout without a token ended the session');
+  // The refusal says why in the app's log, for whoever runs the site.
+  await login('vera', PW.vera, { headers: { Origin: other } });
+  const log = await readFile(path.join(s.dir, 'log', 'fcgi.log'), 'utf8');
+  assert.ok(log.includes(`refused POST /login from ${other}: this site is ${s.base}`), log.slice(-2000));
+});
+
+test('behind a proxy, PublicURL is the site\'s origin', async () => {
+  const conf = path.join(s.dir, 'public-url.hdf');
+  await writeFile(conf, `${await readFile(s.config, 'utf8')}PublicURL = https://Dash.Example.org/\n`);
+  await s.restartApp(conf);
+  try {
+    const ok = await login('vera', PW.vera, { headers: { Origin: 'https://dash.example.org' } });
+    assert.equal(ok.status, 302, `from PublicURL's origin: ${ok.status}`);
+    for (const origin of [s.base, 'http://dash.example.org', 'https://dash.example.org:8443']) {
+      const r = await login('vera', PW.vera, { headers: { Origin: origin } });
+      assert.equal(r.status, 403, `${origin} logged in while PublicURL is https://dash.example.org/`);
+    }
+  } finally {
+    await s.restartApp();
+  }
+  const bad = path.join(s.dir, 'bad-public-url.hdf');
+  await writeFile(bad, `${await readFile(s.config, 'utf8')}PublicURL = dash.example.org\n`);
+  const r = await s.mdash(['-c', bad, 'user', 'list']);
+  assert.notEqual(r.code, 0);
+  assert.match(r.stderr, /bad-public-url\.hdf:\d+: PublicURL must be the site's address/);
 });
 
 test('grants: a viewer sees only granted dashboards, on every read path; admins see all', async () => {

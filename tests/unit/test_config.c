@@ -64,6 +64,12 @@ START_TEST(bad_values_are_errors)
 	buf_reset(&err);
 	ck_assert_int_eq(parse("\n\njust words\n", &c, &err), -1);
 	ck_assert_str_eq(err.data, "t.hdf:3: expected \"Name = value\"");
+	buf_reset(&err);
+	ck_assert_int_eq(parse("PublicURL = dash.example.org\n", &c, &err), -1);
+	ck_assert_ptr_nonnull(strstr(err.data, "t.hdf:1: PublicURL must be the site's address"));
+	buf_reset(&err);
+	ck_assert_int_eq(parse("PublicURL = https://dash.example.org:8443/mdash/\n", &c, &err), 0);
+	config_free(&c);
 	buf_free(&err);
 }
 END_TEST

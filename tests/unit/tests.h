@@ -15,6 +15,7 @@ TCase *tcase_plugin(void);
 TCase *tcase_pass(void);
 TCase *tcase_batch(void);
 TCase *tcase_fcgi_wire(void);
+TCase *tcase_origin(void);
 
 /* Appends a request as nginx sends it: begin, parameters ("NAME=value"),
  * body (test_fcgi_wire.c). */
