@@ -26,6 +26,7 @@
 #include "db.h"
 #include "history.h"
 #include "publish.h"
+#include "schema.h"
 #include "source.h"
 #include "widget.h"
 #include "wtype.h"
@@ -434,6 +435,17 @@ int cmd_update(const struct md_config *cfg, int argc, char **argv)
 		free(o.names);
 		return fail("unexpected argument \"%s\"\n%s", argv[optind], usage);
 	}
+	/* Another schema version is a job for an administrator; a database that
+	 * is away at the start of --watch is not (it waits for it). */
+	struct buf err = {0};
+	int schema = schema_check(&err);
+	if (schema > 0 || (schema < 0 && !o.watch)) {
+		fail("%s", buf_str(&err));
+		buf_free(&err);
+		free(o.names);
+		return UPDATE_CANNOT_RUN;
+	}
+	buf_free(&err);
 	if (!o.watch) {
 		rc = pass(cfg, &o);
 		free(o.names);

@@ -36,6 +36,7 @@
 #include "push_loop.h"
 #include "render.h"
 #include "router.h"
+#include "schema.h"
 #include "wtype.h"
 
 static const struct route routes[] = {
@@ -304,6 +305,24 @@ static int bind_push_socket(const char *path, int listen_fd)
 	return fd;
 }
 
+/* A database of another schema version would fail in odd ways later:
+ * refuse to start, saying what to do. A database that cannot be reached
+ * is no reason not to start: the workers connect when it is back. The
+ * connection is closed before the workers fork. */
+static int schema_ok(const struct md_config *cfg)
+{
+	struct buf err = {0};
+	db_init(cfg);
+	int rc = schema_check(&err);
+	db_close();
+	if (rc > 0)
+		log_error("%s", buf_str(&err));
+	else if (rc < 0)
+		log_warn("database schema not checked: %s", buf_str(&err));
+	buf_free(&err);
+	return rc <= 0;
+}
+
 static void usage(FILE *f)
 {
 	fprintf(f,
@@ -360,6 +379,12 @@ int main(int argc, char **argv)
 	else
 		log_info("fragment passes %s", passes ? "on (nginx caches fragments)" : "off (no FragmentKeyFile)");
 	buf_free(&err);
+	if (!schema_ok(&cfg)) {
+		if (push_fd >= 0 && nfds < 2)
+			unlink(cfg.push_socket);
+		config_free(&cfg);
+		return 1;
+	}
 	struct worker w = {listen_fd, push_fd, &cfg};
 	int rc = supervise(&w, (int)cfg.workers);
 	if (push_fd >= 0 && nfds < 2)

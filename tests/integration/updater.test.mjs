@@ -198,6 +198,31 @@ test('exit 1 when the updater cannot run (exit 2 for a bad option): a widget nam
   assert.equal(r.code, 1, `no database: ${show(r)}`);
 });
 
+test('the updater and the app refuse a database of another schema version, saying what to do', async () => {
+  const newest = (await s.sql('SELECT MAX(version) FROM schema_migrations'))[0][0];
+  // The app alone, without the push socket the running one holds.
+  const appConfig = path.join(s.dir, 'schema-app.hdf');
+  await writeFile(appConfig, (await readFile(s.config, 'utf8')).replace(/^App\.PushSocket.*$/m, ''));
+  const expect = async (re) => {
+    const u = await s.mdash(['update', '--force']);
+    assert.equal(u.code, 1, show(u));
+    assert.match(u.stderr, re);
+    const app = await run(APP, ['-c', appConfig], { timeout: 20000 });
+    assert.equal(app.code, 1, `mdash.fcgi: ${show(app)}`);
+    assert.match(app.stderr, re);
+  };
+  try {
+    await s.sql(`DELETE FROM schema_migrations WHERE version = ${newest}`);
+    await expect(new RegExp(`schema is at version ${newest - 1}, this mdash needs ${newest}: run mdash migrate`));
+    await s.sql(`INSERT INTO schema_migrations (version, name) VALUES (${newest}, 'back'), (999, '999_future.sql')`);
+    await expect(/schema is at version 999, newer than this mdash knows \(\d+\): upgrade mdash/);
+  } finally {
+    await s.sql(`DELETE FROM schema_migrations WHERE version = 999`);
+    await s.sql(`INSERT IGNORE INTO schema_migrations (version, name) VALUES (${newest}, 'back')`);
+  }
+  assert.equal((await s.mdash(['update'])).code, 0, 'the right version runs again');
+});
+
 test('the lock: a concurrent run says another update is running, exits 0 and updates nothing', async () => {
   const conf = await readFile(s.config, 'utf8');
   const lockFile = /^LockFile\s*=\s*(.+?)\s*$/m.exec(conf)?.[1];

@@ -21,6 +21,7 @@ int main(void)
 	suite_add_tcase(s, tcase_batch());
 	suite_add_tcase(s, tcase_fcgi_wire());
 	suite_add_tcase(s, tcase_origin());
+	suite_add_tcase(s, tcase_schema());
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
 	int failed = srunner_ntests_failed(sr);
