@@ -223,8 +223,11 @@ static void widget_tree(HDF *hdf, const struct md_widget *w, const struct mdash_
 	set_int(hdf, "Widget.sizex", w->sizex);
 	set_int(hdf, "Widget.sizey", w->sizey);
 	set_int(hdf, "Widget.version", w->version);
-	set_int(hdf, "Widget.interval", strcmp(widget_source_kind(w), "push") ? w->interval : 0);
+	/* The page's script marks data stale after twice this; 0: never. */
+	set_int(hdf, "Widget.interval", widget_can_go_stale(w) ? w->interval : 0);
 	hdf_set_value(hdf, "Widget.state", widget_state(w));
+	if (wtype_traits(t)->shows_time)
+		hdf_set_value(hdf, "Widget.shows_time", "1");
 	if (status)
 		hdf_set_value(hdf, "Widget.status", status);
 	if (w->updated_at) {

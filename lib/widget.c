@@ -99,13 +99,18 @@ int widget_list_all(int enabled_only, struct md_widget **out, int *n, struct buf
 	return load_list("SELECT " WIDGET_COLS WIDGET_FROM "ORDER BY w.name", DB_NOPARAMS, out, n, err);
 }
 
+int widget_can_go_stale(const struct md_widget *w)
+{
+	/* Pushed data comes when it comes; a type that shows the time of the
+	 * render has no data to age. */
+	return strcmp(widget_source_kind(w), "push") != 0 && !wtype_traits(wtype_find(w->type))->shows_time;
+}
+
 const char *widget_state(const struct md_widget *w)
 {
 	if (w->last_error)
 		return "error";
-	if (w->interval > 0 && strcmp(widget_source_kind(w), "push") != 0 && w->age > 2 * w->interval)
-		return "stale";
-	if (w->age < 0 && strcmp(widget_source_kind(w), "push") != 0)
+	if (widget_can_go_stale(w) && (w->age < 0 || (w->interval > 0 && w->age > 2 * w->interval)))
 		return "stale";
 	return "ok";
 }
@@ -226,8 +231,9 @@ const char *widget_source_kind(const struct md_widget *w)
  * hand). */
 static void merge_into(json_object *data, const char *type, json_object *options, json_object *fields)
 {
-	if (!strcmp(type, "graph"))
-		graph_grow(data, fields, options, now_wall());
+	const struct wtype_traits *traits = wtype_traits(wtype_find(type));
+	if (traits->store)
+		traits->store(data, fields, options, now_wall());
 	json_object *cur;
 	if (!json_object_object_get_ex(fields, "last", NULL) && json_object_object_get_ex(fields, "current", NULL) &&
 	    json_object_object_get_ex(data, "current", &cur))

@@ -39,6 +39,9 @@ const char *widget_state(const struct md_widget *w);
  * "critical" is danger), else what options.thresholds make of the value in
  * t's value_field; NULL when neither says anything. t may be NULL. */
 const char *widget_status(const struct md_widget *w, const struct mdash_widget_type *t);
+/* 1 when the widget's data can go stale: not for a push source (data comes
+ * when it comes), nor for a type that shows the time of the render. */
+int widget_can_go_stale(const struct md_widget *w);
 /* The source's kind ("http", "exec", "push", ...), or "push" if unset. */
 const char *widget_source_kind(const struct md_widget *w);
 

@@ -36,26 +36,49 @@ int wtype_register(const struct mdash_widget_type *t, struct buf *err)
 	return 0;
 }
 
-static const struct mdash_widget_type *const builtin[] = {&wtype_number, &wtype_meter, &wtype_list,  &wtype_text,
-							  &wtype_graph,  &wtype_clock, &wtype_image, &wtype_status};
+/* The built-in types, each with its traits (NULL: none). */
+static const struct builtin {
+	const struct mdash_widget_type *type;
+	const struct wtype_traits *traits;
+} builtin[] = {
+	{&wtype_number, NULL},
+	{&wtype_meter, NULL},
+	{&wtype_list, NULL},
+	{&wtype_text, NULL},
+	{&wtype_graph, &wtype_graph_traits},
+	{&wtype_clock, &wtype_clock_traits},
+	{&wtype_image, NULL},
+	{&wtype_status, NULL},
+};
+#define NBUILTIN (sizeof builtin / sizeof builtin[0])
 
 void wtype_register_builtin(void)
 {
 	struct buf err = {0};
-	for (size_t i = 0; i < sizeof builtin / sizeof builtin[0]; i++)
-		if (!wtype_find(builtin[i]->name))
-			wtype_register(builtin[i], &err);
+	for (size_t i = 0; i < NBUILTIN; i++)
+		if (!wtype_find(builtin[i].type->name))
+			wtype_register(builtin[i].type, &err);
 	buf_free(&err);
+}
+
+static const struct builtin *builtin_of(const struct mdash_widget_type *t)
+{
+	for (size_t i = 0; i < NBUILTIN; i++)
+		if (t == builtin[i].type)
+			return &builtin[i];
+	return NULL;
+}
+
+const struct wtype_traits *wtype_traits(const struct mdash_widget_type *t)
+{
+	static const struct wtype_traits none;
+	const struct builtin *b = t ? builtin_of(t) : NULL;
+	return b && b->traits ? b->traits : &none;
 }
 
 int wtype_row_only(const struct mdash_widget_type *t)
 {
-	if (t == &wtype_clock)
-		return 0;
-	for (size_t i = 0; i < sizeof builtin / sizeof builtin[0]; i++)
-		if (t == builtin[i])
-			return 1;
-	return 0;
+	return builtin_of(t) && !wtype_traits(t)->shows_time;
 }
 
 const struct mdash_widget_type *wtype_find(const char *name)

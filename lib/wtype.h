@@ -13,23 +13,36 @@ int wtype_register(const struct mdash_widget_type *t, struct buf *err);
 void wtype_register_builtin(void);
 const struct mdash_widget_type *wtype_find(const char *name);
 /* 1 when a widget of type t renders the same HTML for the same row, so a
- * render may be reused (render_cache.c): the built-in types but the clock,
- * which shows the time of the render. A plug-in's context function may
- * read anything (its settings, files), so its types answer 0. */
+ * render may be reused (render_cache.c): the built-in types but those that
+ * show the time of the render. A plug-in's context function may read
+ * anything (its settings, files), so its types answer 0. */
 int wtype_row_only(const struct mdash_widget_type *t);
+
+/* What the core asks of a type beyond mdash/widget.h, so that no code
+ * outside lib/types/ needs to know a type by name. Only built-in types
+ * have traits; a plug-in's are all zero (its widgets show stored data, and
+ * a push's fields are stored as given). */
+struct json_object;
+struct wtype_traits {
+	/* 1 when the type shows the time of the render, not stored data (the
+	 * clock): its widgets are never stale, never say "No data yet", and
+	 * are rendered afresh for every request. */
+	int shows_time;
+	/* Optional: called by the store before a push's fields are merged over
+	 * the stored data (the graph appends a single value to its series).
+	 * now is the time of the update, in Unix seconds. */
+	void (*store)(struct json_object *data, struct json_object *fields, struct json_object *options, double now);
+};
+/* t's traits (all zero for a plug-in type, or for NULL); never NULL. */
+const struct wtype_traits *wtype_traits(const struct mdash_widget_type *t);
 /* The registered types, in registration order. */
 int wtype_count(void);
 const struct mdash_widget_type *wtype_at(int i);
 
-/* The built-in types, one file each in lib/types/. */
+/* The built-in types, one file each in lib/types/, and the traits of
+ * those that have any. */
 extern const struct mdash_widget_type wtype_number, wtype_meter, wtype_list, wtype_text, wtype_graph, wtype_clock,
 	wtype_image, wtype_status;
-
-/* The graph keeps a series in its data: each stored "value" becomes a
- * point {x: unix time, y: value}, the oldest dropped past options.points
- * (default GRAPH_KEEP). Called by the store, not at render time. */
-#define GRAPH_KEEP 120
-struct json_object;
-void graph_grow(struct json_object *data, struct json_object *fields, struct json_object *options, double now);
+extern const struct wtype_traits wtype_graph_traits, wtype_clock_traits;
 
 #endif

@@ -112,7 +112,8 @@
       const then = new Date(time.getAttribute('datetime'));
       if (Number.isNaN(then.getTime())) continue;
       const age = t - then.getTime();
-      // Push widgets have no interval (0 or missing) and never go stale.
+      // Widgets that never go stale have no interval (0 or missing): push
+      // sources, and types that show the time (a clock has no "Updated" line).
       const interval = Number(w.dataset.interval) || 0;
       const old = interval > 0 && age > 2 * interval * 1000;
       if (old && w.dataset.state !== 'error' && w.dataset.state !== 'stale') w.dataset.state = 'stale';

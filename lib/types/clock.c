@@ -2,7 +2,8 @@
 /* clock.c: the time, in a time zone (options "timezone", an IANA name, and
  * "seconds"). The server renders the time of the render in that zone (so
  * the page is right without JavaScript); the page's script keeps it
- * ticking. */
+ * ticking. Its value comes from the clock, not from updates: it is never
+ * stale and never waits for data (wtype_clock_traits). */
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -63,3 +64,5 @@ const struct mdash_widget_type wtype_clock = {
 	.value_field = "text",
 	.context = clock_context,
 };
+
+const struct wtype_traits wtype_clock_traits = {.shows_time = 1};

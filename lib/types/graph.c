@@ -16,6 +16,7 @@
 #define W 300.0
 #define H 100.0
 #define MAX_DRAWN 400
+#define GRAPH_KEEP 120
 
 struct pt {
 	double x, y;
@@ -111,7 +112,9 @@ static int graph_context(const mdash_widget *w, mdash_context *ctx)
 	return 0;
 }
 
-void graph_grow(json_object *data, json_object *fields, json_object *options, double now)
+/* The store's hook: each stored "value" becomes a point {x: Unix time,
+ * y: value}, the oldest dropped past options.points (default GRAPH_KEEP). */
+static void graph_grow(json_object *data, json_object *fields, json_object *options, double now)
 {
 	json_object *v, *pts, *max;
 	if (json_object_object_get_ex(fields, "points", NULL) || !json_object_object_get_ex(fields, "value", &v) ||
@@ -145,3 +148,5 @@ const struct mdash_widget_type wtype_graph = {
 	.value_field = "value",
 	.context = graph_context,
 };
+
+const struct wtype_traits wtype_graph_traits = {.store = graph_grow};

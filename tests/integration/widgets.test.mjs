@@ -78,6 +78,10 @@ before(async () => {
     { name: 'picture', type: 'image', title: 'Picture', source: { kind: 'http', url: demo(p, 'picture.json') } },
     { name: 'tokyo', type: 'clock', title: 'Tokyo', options: { timezone: 'Asia/Tokyo', seconds: true } },
     { name: 'utc', type: 'clock', title: 'Nowhere', options: { timezone: 'Mars/Olympus Mons"><b>' } },
+    // A clock whose source pulls (it names the office), and a data widget on the same schedule.
+    { name: 'hq', type: 'clock', title: 'Head office', interval: 60, options: { timezone: 'Europe/Berlin' },
+      source: { kind: 'exec', command: ['/bin/echo', '{"moreinfo": "Berlin office"}'] } },
+    { name: 'hq-note', type: 'text', title: 'Note', interval: 60, source: { kind: 'exec', command: ['/bin/echo', '{"text": "hello"}'] } },
     { name: 'load', type: 'graph', title: 'Load', options: { points: 5 },
       source: { kind: 'http', url: demo(p, 'load.json'), pointer: '/load' } },
     { name: 'g0', type: 'graph', title: 'Empty', source: { kind: 'push' } },
@@ -273,6 +277,38 @@ test('clock: the time in its time zone, with seconds; an unknown zone falls back
       zoned('Asia/Tokyo', true, b)]);
     assert.ok(now.has(later), `a page served at ${[...now].join(' or ')} (Tokyo) shows ${later}`);
   }
+});
+
+/** Moves every stored time of the widgets NAMES back by MINUTES, as if no
+ *  update had come for that long. */
+async function age(names, minutes) {
+  const cols = (await s.sql("SELECT COLUMN_NAME FROM information_schema.COLUMNS WHERE TABLE_SCHEMA='mdash' "
+    + "AND TABLE_NAME='widgets' AND DATA_TYPE IN ('datetime','timestamp')")).flat();
+  await s.sql(`UPDATE widgets SET ${cols.map((c) => `\`${c}\` = \`${c}\` - INTERVAL ${minutes} MINUTE`).join(', ')} `
+    + `WHERE name IN (${names.map((n) => `'${n}'`).join(', ')})`);
+}
+
+test('clock: the time at once, never "No data yet", never stale, even on a pulling source left for minutes', async () => {
+  const onTime = async (name, when) => {
+    for (const where of ['/d/types', `/widget/${name}`]) {
+      const el = widgetElement(await html(where), name);
+      assert.match(byClass(el.html, 'clock')?.text ?? '', /^\d\d:\d\d(:\d\d)?$/, `${when}: ${name} on ${where} shows no time:\n${el.html}`);
+      assert.doesNotMatch(textOf(el.html), /No data yet/, `${when}: ${name} on ${where}`);
+      assert.equal(el.attrs['data-state'], 'ok', `${when}: data-state of ${name} on ${where}`);
+      // The page's script marks a widget stale after twice data-interval; 0 is never.
+      assert.equal(el.attrs['data-interval'], '0', `${when}: data-interval of ${name} on ${where}`);
+    }
+    assert.equal((await api(name)).status, 'ok', `${when}: /api/widgets/${name} status`);
+  };
+  // A fresh dashboard: nothing has ever updated these.
+  for (const name of ['tokyo', 'hq']) await onTime(name, 'fresh');
+  // hq's source runs once, then ten minutes pass without an update (its interval is 60 s).
+  await update('hq', 'hq-note');
+  assert.match(textOf((await element('hq')).html), /Berlin office/);
+  await age(['hq', 'hq-note', 'tokyo'], 10);
+  for (const name of ['tokyo', 'hq']) await onTime(name, 'ten minutes later');
+  // The same neglect makes a data widget stale.
+  assert.equal((await element('hq-note')).attrs['data-state'], 'stale');
 });
 
 test('image: only http(s) and same-site URLs become an <img>', async () => {

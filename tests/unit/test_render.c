@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* test_render.c: widget fragments from the real templates, escaping on. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,17 +24,10 @@ static void teardown(void)
 	config_free(&cfg);
 }
 
-static char *render_opts(const char *type, const char *data, const char *error, const char *options);
-
-static char *render(const char *type, const char *data, const char *error)
-{
-	return render_opts(type, data, error, "{}");
-}
-
-static char *render_opts(const char *type, const char *data, const char *error, const char *options)
+/* A widget as the tests render it: on time, from a push source. */
+static struct md_widget widget_of(const char *type)
 {
 	struct md_widget w = {0};
-	struct buf out = {0}, err = {0};
 	w.name = "w1";
 	w.type = (char *)type;
 	w.title = "Title";
@@ -41,17 +35,36 @@ static char *render_opts(const char *type, const char *data, const char *error, 
 	w.version = 7;
 	w.age = 1;
 	w.interval = 60;
-	w.last_error = (char *)error;
 	w.updated_at = "2026-11-28 10:00:00.000";
-	w.data_obj = json_tokener_parse(data);
-	w.options_obj = json_tokener_parse(options);
-	w.source_obj = json_tokener_parse("{\"kind\":\"push\"}");
-	int rc = render_widget(&cfg, &w, &out, &err);
+	return w;
+}
+
+/* Renders w with its data, options and source given as JSON text. */
+static char *render_row(struct md_widget *w, const char *data, const char *options, const char *source)
+{
+	struct buf out = {0}, err = {0};
+	w->data_obj = json_tokener_parse(data);
+	w->options_obj = json_tokener_parse(options);
+	w->source_obj = json_tokener_parse(source);
+	int rc = render_widget(&cfg, w, &out, &err);
 	ck_assert_msg(rc == 0, "render failed: %s", buf_str(&err));
-	json_object_put(w.data_obj);
-	json_object_put(w.options_obj);
-	json_object_put(w.source_obj);
+	json_object_put(w->data_obj);
+	json_object_put(w->options_obj);
+	json_object_put(w->source_obj);
+	w->data_obj = w->options_obj = w->source_obj = NULL;
 	return buf_steal(&out);
+}
+
+static char *render_opts(const char *type, const char *data, const char *error, const char *options)
+{
+	struct md_widget w = widget_of(type);
+	w.last_error = (char *)error;
+	return render_row(&w, data, options, "{\"kind\":\"push\"}");
+}
+
+static char *render(const char *type, const char *data, const char *error)
+{
+	return render_opts(type, data, error, "{}");
 }
 
 START_TEST(number_shows_value_and_change)
@@ -142,14 +155,66 @@ START_TEST(graph_grows_from_values)
 {
 	json_object *data = json_object_new_object(), *fields = json_tokener_parse("{\"value\":3}");
 	json_object *opts = json_tokener_parse("{\"points\":2}");
-	graph_grow(data, fields, opts, 100);
-	graph_grow(data, fields, opts, 101);
-	graph_grow(data, fields, opts, 102);
+	const struct wtype_traits *graph = wtype_traits(wtype_find("graph"));
+	graph->store(data, fields, opts, 100);
+	graph->store(data, fields, opts, 101);
+	graph->store(data, fields, opts, 102);
 	ck_assert_str_eq(json_object_to_json_string_ext(data, JSON_C_TO_STRING_PLAIN),
 			 "{\"points\":[{\"x\":101,\"y\":3},{\"x\":102,\"y\":3}]}");
 	json_object_put(data);
 	json_object_put(fields);
 	json_object_put(opts);
+}
+END_TEST
+
+/* 1 when the text of the element with class cls is a time HH:MM. */
+static int shows_hh_mm(const char *html, const char *cls)
+{
+	const char *p = strstr(html, cls);
+	p = p ? strchr(p, '>') : NULL;
+	if (!p)
+		return 0;
+	int h, m, n = 0;
+	return sscanf(p + 1, "%2d:%2d%n", &h, &m, &n) == 2 && n == 5 && h < 24 && m < 60;
+}
+
+/* A clock as it must always be: the time, ok, never marked stale by the
+ * page (data-interval 0), no "Updated" line and no "No data yet". Frees. */
+static void assert_on_time(char *html)
+{
+	ck_assert_msg(shows_hh_mm(html, "class=\"value clock\""), "no time in %s", html);
+	ck_assert_ptr_nonnull(strstr(html, "data-state=\"ok\""));
+	ck_assert_ptr_nonnull(strstr(html, "data-interval=\"0\""));
+	ck_assert_ptr_null(strstr(html, "No data yet"));
+	ck_assert_ptr_null(strstr(html, "class=\"updated\""));
+	free(html);
+}
+
+START_TEST(clock_shows_the_time_never_waits_nor_goes_stale)
+{
+	static const char exec[] = "{\"kind\":\"exec\",\"command\":[\"/bin/true\"]}";
+	/* Never updated, on a source that pulls every minute: data widgets
+	 * are stale and say "No data yet"; a clock shows the time. */
+	struct md_widget w = widget_of("clock");
+	w.updated_at = NULL;
+	w.age = -1;
+	assert_on_time(render_row(&w, "{}", "{}", exec));
+	/* Ten minutes since its last update: still on time. */
+	w.updated_at = "2026-11-28 10:00:00.000";
+	w.age = 600;
+	char *html = render_row(&w, "{\"moreinfo\":\"Head office\"}", "{\"timezone\":\"Europe/Berlin\"}", exec);
+	ck_assert_ptr_nonnull(strstr(html, "Head office"));
+	assert_on_time(html);
+	/* The same row of a data widget is stale, and the page's script may
+	 * mark it so (data-interval). */
+	w.type = "number";
+	html = render_row(&w, "{\"current\":1}", "{}", exec);
+	ck_assert_ptr_nonnull(strstr(html, "data-state=\"stale\""));
+	ck_assert_ptr_nonnull(strstr(html, "data-interval=\"60\""));
+	free(html);
+	/* A clock's HTML changes with the time: never reused from a cache. */
+	ck_assert_int_eq(wtype_row_only(wtype_find("clock")), 0);
+	ck_assert_int_eq(wtype_row_only(wtype_find("number")), 1);
 }
 END_TEST
 
@@ -240,6 +305,7 @@ TCase *tcase_render(void)
 	tcase_add_test(tc, graph_draws_0_1_and_10000_points);
 	tcase_add_test(tc, graph_grows_from_values);
 	tcase_add_test(tc, image_refuses_script_urls_and_status_levels);
+	tcase_add_test(tc, clock_shows_the_time_never_waits_nor_goes_stale);
 	tcase_add_test(tc, image_shows_only_paths_of_this_site);
 	return tc;
 }
