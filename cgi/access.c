@@ -130,6 +130,14 @@ void req_page_pass_drop(struct req *r)
 	buf_free(&cookie);
 }
 
+void req_page_fresh(struct req *r)
+{
+	struct buf cookie = {0};
+	if (page_pass(r, &cookie))
+		set_cookie(r, PAGE_FRESH_COOKIE, "1", PAGE_FRESH_LIFETIME);
+	buf_free(&cookie);
+}
+
 int req_page_cacheable(struct req *r)
 {
 	if (r->share_id)

@@ -97,6 +97,11 @@ static void handle(FCGX_Request *fr, const struct md_config *cfg)
 	if (!r.path)
 		r.path = r.uri = "/";
 	r.target = r.nparams ? r.params[r.nparams - 1] : NULL;
+	/* What you change is what you see, for every route that changes state
+	 * (any method but GET and HEAD), those to come included: when it
+	 * succeeds, its browser skips nginx's copies of pages for a moment
+	 * (pass.h: PAGE_FRESH_COOKIE), so that its next load shows the change. */
+	r.changes = res == ROUTE_FOUND && strcmp(r.method, "GET") && strcmp(r.method, "HEAD");
 	int locked = !(res == ROUTE_FOUND && route->lock == CONCURRENT);
 	if (locked)
 		app_lock();

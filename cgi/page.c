@@ -129,6 +129,9 @@ void page_dashboard(struct req *r)
 	struct md_widget *ws = NULL;
 	int nall = 0, nw = 0;
 	struct buf err = {0}, html = {0}, one = {0};
+	/* A copy's age counts from before the reads: a change committed while
+	 * they ran may be missing from it. */
+	time_t read_at = time(NULL);
 	if (!req_dashboard_in(r, &all, &nall, &d, &ws, &nw))
 		goto out;
 	int cacheable = req_page_cacheable(r);
@@ -156,14 +159,14 @@ void page_dashboard(struct req *r)
 		resp_error(r, 500, buf_str(&err));
 	} else {
 		/* A copy nginx may keep (nginx/mdash-site.conf.in) lives to the end
-		 * of this second: X-Accel-Expires "@<time>" (nginx counts whole
-		 * seconds and keeps a copy through the second named), after the
-		 * Cache-Control that bounds its use while a new one renders to
-		 * one more second (nginx 1.22 reads no Cache-Control after an
-		 * X-Accel-Expires). nginx tells the browser "no-store". */
+		 * of the second its reads began in: X-Accel-Expires "@<time>"
+		 * (nginx counts whole seconds and keeps a copy through the second
+		 * named), after the Cache-Control that bounds its use while a new
+		 * one renders to one more second (nginx 1.22 reads no Cache-Control
+		 * after an X-Accel-Expires). nginx tells the browser "no-store". */
 		if (cacheable) {
 			char expires[32];
-			snprintf(expires, sizeof expires, "@%lld", (long long)time(NULL));
+			snprintf(expires, sizeof expires, "@%lld", (long long)read_at);
 			resp_header(r, "Cache-Control", "max-age=1, stale-while-revalidate=1");
 			resp_header(r, "X-Accel-Expires", expires);
 		} else {

@@ -147,6 +147,8 @@ void resp_send(struct req *r, int status, const char *content_type, const char *
 	if (r->answered)
 		return;
 	r->answered = 1;
+	if (r->changes && status < 400)
+		req_page_fresh(r);
 	struct buf head = {0};
 	buf_printf(&head, "Status: %d %s\r\n", status, reason(status));
 	if (content_type)

@@ -32,6 +32,7 @@ struct req {
 	int nparams;
 	struct buf headers; /* extra response header lines */
 	int answered;
+	int changes; /* changes state: a success calls req_page_fresh (main.c) */
 	const char *target;  /* the route's last {id}: the dashboard or widget asked for */
 	struct md_user user; /* who is asking (access.c), once loaded */
 	int user_loaded, db_failed;
@@ -57,6 +58,9 @@ void req_device_cookie_give(struct req *r, const char *value);
  * one it has (logout, and a request without a session). */
 void req_page_pass_give(struct req *r, const struct md_user *u);
 void req_page_pass_drop(struct req *r);
+/* Tells nginx to skip its copies of pages for this browser for a moment
+ * (pass.h: PAGE_FRESH_COOKIE), when it holds a page pass. */
+void req_page_fresh(struct req *r);
 /* For a dashboard page: 1 when nginx may keep it (render PAGE_CSRF_MARK for
  * the token and send X-Accel-Expires); 0 otherwise, having given the browser
  * a new pass when its own is missing, not this session's or old. */

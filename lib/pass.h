@@ -48,6 +48,21 @@
 #define PAGE_PASS_LIFETIME (5 * 60)
 #define PAGE_CSRF_MARK "<!--mdash-csrf-->"
 
+/* What you change is what you see. A browser that holds a page pass and has
+ * just changed something (any request but GET or HEAD that succeeds: a
+ * layout saved, a dashboard or widget edited; cgi/main.c) gets the cookie
+ * PAGE_FRESH_COOKIE for PAGE_FRESH_LIFETIME seconds. While it lasts nginx
+ * asks the app for that browser's pages instead of serving a copy, and keeps
+ * the new page in the old copy's place: the author's next load shows the
+ * change, even within the second of the copy. Copies made before the change
+ * are served for 2 s at most, so the cookie outlives them, and everyone
+ * else gets the change live (the page's push stream) or at their first load
+ * 2 s later. The page's script sets the same cookie itself when it reloads
+ * because access ended, and when it is left with a layout still being saved
+ * (static/mdash.js). */
+#define PAGE_FRESH_COOKIE "mdash_fresh"
+#define PAGE_FRESH_LIFETIME 3
+
 /* Reads the key from cfg->fragment_key_file (once per process). 1 when
  * passes are on, 0 when the file is absent (passes off: pages fetch
  * fragments from the app), -1 when it exists but is unusable (why in err). */

@@ -60,11 +60,13 @@
   });
 
   // nginx may give a logged-in user a copy of a page up to two seconds old
-  // (lib/pass.h). A reload after a change, or after access ended, must get
-  // the app's answer: the cookie mdash_fresh makes nginx skip its copy for
-  // a few seconds.
+  // (lib/pass.h). The cookie mdash_fresh makes it skip its copies for a few
+  // seconds: the app sets it with its answer to every change this browser
+  // makes, and the page sets it itself before a reload that must get the
+  // app's answer (access ended), and when it is left while a layout change
+  // is still on its way.
   const skipPageCopies = () => {
-    document.cookie = `mdash_fresh=1; Max-Age=5; Path=${new URL(base, document.baseURI).pathname}; SameSite=Lax`;
+    document.cookie = `mdash_fresh=1; Max-Age=3; Path=${new URL(base, document.baseURI).pathname}; SameSite=Lax`;
   };
   const reloadFresh = () => {
     skipPageCopies();
@@ -572,6 +574,7 @@
   const narrow = matchMedia('(max-width: 639.98px)');
   let gs = null;          // the GridStack instance while editing
   let applying = false;   // moving widgets to the server's places
+  let keying = false;     // moving a widget from the keyboard
   let gridStyle = null;   // the grid's style attribute before editing
   let saveTimer = 0;
   let saving = false;
@@ -629,9 +632,12 @@
       draggable: { scroll: true },
     }, ul);
     syncFromGrid();
+    // A drag or a resize ends with the drop: saved at once, so that a reload
+    // right after it shows the new place. Keys repeat: a short pause gathers
+    // a run of them into one save.
     gs.on('change', () => {
       syncFromGrid();
-      if (!applying) scheduleSave();
+      if (!applying) scheduleSave(keying ? 300 : 0);
     });
     document.documentElement.classList.add('editing');
     editBtn.setAttribute('aria-pressed', 'true');
@@ -691,8 +697,7 @@
         signal: timeout(),
       });
       if (res.ok) {
-        saveFails = 0;
-        skipPageCopies();               // a reload now shows the new places
+        saveFails = 0;                  // (the answer set mdash_fresh: a reload shows the new places)
         say('Layout saved.');
       } else {
         let why = `HTTP ${res.status}`;
@@ -745,7 +750,12 @@
       say(`${titleOf(el)}: ${e.shiftKey ? 'cannot be resized further' : 'cannot move further'} that way.`);
       return;
     }
-    gs.update(el, { x, y, w, h });
+    keying = true;
+    try {
+      gs.update(el, { x, y, w, h });
+    } finally {
+      keying = false;
+    }
     syncFromGrid();
     scheduleSave();
     const p = posOf(el);
@@ -758,7 +768,10 @@
     editBtn.addEventListener('click', () => (gs ? stopEdit() : startEdit()));
     document.addEventListener('keydown', onEditKey);
     narrow.addEventListener('change', () => { if (narrow.matches) stopEdit(); });
-    addEventListener('beforeunload', () => { if (dirty) save(); });
+    addEventListener('beforeunload', () => {
+      if (dirty || saving) skipPageCopies();  // the next page is the app's, not a copy from before
+      if (dirty) save();
+    });
   }
 
   /* ---- rotation: ?rotate=SECONDS[&dashboards=a,b,c] ----------------------- */
