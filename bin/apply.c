@@ -10,13 +10,20 @@
 #include <string.h>
 
 #include "commands.h"
+#include "dashboard.h"
 #include "db.h"
 #include "spec.h"
+#include "widget.h"
 
-static const char usage[] = "usage: mdash apply [--prune] FILE\n"
-			    "Creates or updates the dashboards and widgets that FILE describes (JSON),\n"
-			    "all in one transaction. Applying the same file twice changes nothing.\n"
-			    "  --prune  also delete the dashboards and widgets that FILE does not name\n";
+static const char usage[] =
+	"usage: mdash apply [--prune] [--layout] FILE\n"
+	"Creates or updates the dashboards and widgets that FILE describes (JSON),\n"
+	"all in one transaction. Applying the same file twice changes nothing.\n"
+	"A widget new to its dashboard goes where FILE says (or to the first free\n"
+	"spot); one already there keeps the place saved since (say, from the browser)\n"
+	"unless FILE's position or size changed since the last apply.\n"
+	"  --prune   also delete the dashboards and widgets that FILE does not name\n"
+	"  --layout  put every widget where FILE says, whatever was saved since\n";
 
 /* "FILE:LINE:COL" of a byte offset, for JSON syntax errors. */
 static void where_in(const char *text, size_t off, int *line, int *col)
@@ -51,39 +58,57 @@ static char *read_file(const char *path, size_t *len, struct buf *err)
 	return buf_steal(&b);
 }
 
-/* Deletes the widgets and dashboards that the file no longer names; the
- * "Deleted" lines print before the commit, which follows at once. */
-static int prune(struct dspec *ds, int n, struct buf *err)
+static int file_names(const struct dspec *ds, int n, int widgets, const char *name)
 {
-	struct db_result r;
-	int removed = 0;
-	for (int pass = 0; pass < 2; pass++) {
-		const char *sql = pass ? "SELECT slug FROM dashboards" : "SELECT name FROM widgets";
-		if (db_exec(sql, DB_NOPARAMS, &r, err))
-			return -1;
-		for (int row = 0; row < r.nrows; row++) {
-			const char *name = db_cell(&r, row, 0);
-			int named = 0;
-			for (int i = 0; i < n && !named; i++) {
-				if (pass)
-					named = !strcmp(ds[i].slug, name);
-				for (int k = 0; !pass && k < ds[i].nwidgets && !named; k++)
-					named = !strcmp(ds[i].widgets[k].name, name);
-			}
-			if (named)
-				continue;
-			if (db_exec(pass ? "DELETE FROM dashboards WHERE slug = ?"
-					 : "DELETE FROM widgets WHERE name = ?",
-				    DB_PARAMS(DB_S(name)), NULL, err)) {
-				db_result_free(&r);
-				return -1;
-			}
-			printf("Deleted %s %s\n", pass ? "dashboard" : "widget", name);
-			removed++;
-		}
-		db_result_free(&r);
+	for (int i = 0; i < n; i++) {
+		if (!widgets && !strcmp(ds[i].slug, name))
+			return 1;
+		for (int k = 0; widgets && k < ds[i].nwidgets; k++)
+			if (!strcmp(ds[i].widgets[k].name, name))
+				return 1;
 	}
-	return removed;
+	return 0;
+}
+
+/* Deletes the widgets (or dashboards) in names that the file does not
+ * name, and frees names; the "Deleted" lines print before the commit,
+ * which follows at once. */
+static int prune_names(const struct dspec *ds, int n, int widgets, const char **names, int count, struct buf *err)
+{
+	int rc = 0;
+	for (int i = 0; i < count && !rc; i++) {
+		const char *name = names[i];
+		if (file_names(ds, n, widgets, name))
+			continue;
+		if ((widgets ? widget_remove(name, err) : dashboard_remove(name, err)) < 0)
+			rc = -1;
+		else
+			printf("Deleted %s %s\n", widgets ? "widget" : "dashboard", name);
+	}
+	free(names);
+	return rc;
+}
+
+static int prune(const struct dspec *ds, int n, struct buf *err)
+{
+	struct widget_place *ws;
+	struct md_dashboard *dl;
+	int nw, nd, rc;
+	if (widget_places(&ws, &nw, err))
+		return -1;
+	const char **names = xcalloc((size_t)nw + 1, sizeof *names);
+	for (int i = 0; i < nw; i++)
+		names[i] = ws[i].name;
+	rc = prune_names(ds, n, 1, names, nw, err);
+	widget_places_free(ws, nw);
+	if (rc || dashboard_list(&dl, &nd, err))
+		return -1;
+	names = xcalloc((size_t)nd + 1, sizeof *names);
+	for (int i = 0; i < nd; i++)
+		names[i] = dl[i].slug;
+	rc = prune_names(ds, n, 0, names, nd, err);
+	dashboard_list_free(dl, nd);
+	return rc;
 }
 
 int cmd_apply(const struct md_config *cfg, int argc, char **argv)
@@ -92,10 +117,22 @@ int cmd_apply(const struct md_config *cfg, int argc, char **argv)
 	(void)cfg;
 	if (wants_help(argc, argv, usage))
 		return 0;
-	int do_prune = argc == 3 && !strcmp(argv[1], "--prune");
-	if (argc != 2 + do_prune)
+	struct spec_write_opts opts = {0};
+	const char *path = NULL;
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--prune"))
+			opts.prune = 1;
+		else if (!strcmp(argv[i], "--layout"))
+			opts.layout = 1;
+		else if (argv[i][0] == '-' && argv[i][1])
+			return fail("apply: unknown option %s\n%s", argv[i], usage);
+		else if (path)
+			return fail("apply takes one file\n%s", usage);
+		else
+			path = argv[i];
+	}
+	if (!path)
 		return fail("apply takes one file\n%s", usage);
-	const char *path = argv[1 + do_prune];
 	struct buf err = {0};
 	size_t len;
 	char *text = read_file(path, &len, &err);
@@ -148,14 +185,20 @@ int cmd_apply(const struct md_config *cfg, int argc, char **argv)
 					}
 		nw += ds[i].nwidgets;
 	}
-	if (db_begin(&err) || spec_write(ds, nd, &err) || (do_prune && prune(ds, nd, &err) < 0) || db_commit(&err)) {
+	if (db_begin(&err) || spec_write(ds, nd, &opts, &err) || (opts.prune && prune(ds, nd, &err) < 0) ||
+	    db_commit(&err)) {
 		db_rollback();
 		fail("%s: nothing applied: %s", path, buf_str(&err));
 		goto out;
 	}
 	printf("Applied %s: %d dashboard%s, %d widget%s.\n", path, nd, nd == 1 ? "" : "s", nw, nw == 1 ? "" : "s");
+	if (opts.nkept)
+		printf("Kept the saved place of %d widget%s (%s): the file's did not change since the last apply; "
+		       "--layout puts %s where the file says.\n",
+		       opts.nkept, opts.nkept == 1 ? "" : "s", buf_str(&opts.kept), opts.nkept == 1 ? "it" : "them");
 	rc = 0;
 out:
+	buf_free(&opts.kept);
 	spec_free(ds, nd);
 	json_object_put(doc);
 	json_tokener_free(tok);

@@ -9,6 +9,7 @@
 int cmd_migrate(const struct md_config *cfg, int argc, char **argv);
 int cmd_update(const struct md_config *cfg, int argc, char **argv);
 int cmd_apply(const struct md_config *cfg, int argc, char **argv);
+int cmd_export(const struct md_config *cfg, int argc, char **argv);
 int cmd_widget(const struct md_config *cfg, int argc, char **argv);
 int cmd_dashboard(const struct md_config *cfg, int argc, char **argv);
 int cmd_push(const struct md_config *cfg, int argc, char **argv);

@@ -20,6 +20,7 @@ static const struct {
 	{"migrate", cmd_migrate, "apply the database schema migrations"},
 	{"update", cmd_update, "pull every due widget's source, store and publish (the cron job)"},
 	{"apply", cmd_apply, "create or update dashboards and widgets from a JSON file"},
+	{"export", cmd_export, "print dashboards and widgets as the JSON file apply takes"},
 	{"widget", cmd_widget, "list, add, show, change or remove widgets"},
 	{"dashboard", cmd_dashboard, "list, add or remove dashboards"},
 	{"push", cmd_push, "store a widget's data and tell open dashboards"},

@@ -9,9 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "db.h"
+#include "dashboard.h"
 #include "ident.h"
 #include "source.h"
+#include "widget.h"
 #include "wtype.h"
 
 static const char *const dash_keys[] = {"slug", "title", "description", "columns", "widgets", NULL};
@@ -93,6 +94,7 @@ int spec_widget(json_object *w, const char *where, struct wspec *s, struct buf *
 	    get_int(w, "row", 1, MAX_ROWS, &s->row, where, err) ||
 	    get_int(w, "interval", 1, 7 * 86400, &s->interval, where, err))
 		return -1;
+	s->explicit_pos = s->col && s->row;
 	if (json_object_object_get_ex(w, "enabled", &v)) {
 		if (!json_object_is_type(v, json_type_boolean)) {
 			buf_printf(err, "%s.enabled: must be true or false", where);
@@ -210,52 +212,189 @@ int spec_dashboard(json_object *d, const char *where, struct dspec *s, struct bu
 				return -1;
 			}
 	}
-	spec_place(s);
 	return 0;
+}
+
+static int write_widget(const struct wspec *w, long long dashboard_id, const char *applied, struct buf *err)
+{
+	struct widget_def d = {.name = w->name,
+			       .type = w->type,
+			       .title = w->title,
+			       .dashboard_id = dashboard_id,
+			       .col = w->col,
+			       .row = w->row,
+			       .sizex = w->sizex,
+			       .sizey = w->sizey,
+			       .interval = w->interval,
+			       .enabled = (int)w->enabled,
+			       .source = w->source,
+			       .options = w->options,
+			       .applied_layout = applied};
+	return widget_save(&d, err);
 }
 
 int spec_write_widget(const struct wspec *w, long long dashboard_id, struct buf *err)
 {
-	return db_exec("INSERT INTO widgets (name, type, dashboard_id, title, col, `row`, sizex, sizey, "
-		       "update_interval, source, options, enabled) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-		       "ON DUPLICATE KEY UPDATE type = VALUES(type), dashboard_id = VALUES(dashboard_id), "
-		       "title = VALUES(title), col = VALUES(col), `row` = VALUES(`row`), sizex = VALUES(sizex), "
-		       "sizey = VALUES(sizey), update_interval = VALUES(update_interval), "
-		       "source = VALUES(source), options = VALUES(options), enabled = VALUES(enabled)",
-		       DB_PARAMS(DB_S(w->name), DB_S(w->type), dashboard_id ? DB_I(dashboard_id) : DB_S(NULL),
-				 DB_S(w->title ? w->title : w->name), DB_I(w->col ? w->col : 1),
-				 DB_I(w->row ? w->row : 1), DB_I(w->sizex), DB_I(w->sizey), DB_I(w->interval),
-				 DB_S(w->source), DB_S(w->options), DB_I(w->enabled)),
-		       NULL, err);
+	return write_widget(w, dashboard_id, NULL, err);
 }
 
 int spec_write_dashboard(const struct dspec *d, int position, long long *id, struct buf *err)
 {
-	struct db_result r;
-	if (db_exec("INSERT INTO dashboards (slug, title, description, columns, position) VALUES (?, ?, ?, ?, ?) "
-		    "ON DUPLICATE KEY UPDATE title = VALUES(title), description = VALUES(description), "
-		    "columns = VALUES(columns), position = VALUES(position)",
-		    DB_PARAMS(DB_S(d->slug), DB_S(d->title ? d->title : ""), DB_S(d->description), DB_I(d->columns),
-			      DB_I(position)),
-		    NULL, err) ||
-	    db_exec("SELECT id FROM dashboards WHERE slug = ?", DB_PARAMS(DB_S(d->slug)), &r, err))
-		return -1;
-	*id = db_cell_int(&r, 0, 0, 0);
-	db_result_free(&r);
+	return dashboard_save(d->slug, d->title, d->description, (int)d->columns, position, id, err);
+}
+
+/* Where the widget named is now, or NULL when it is new. */
+static const struct widget_place *place_of(const struct widget_place *p, int n, const char *name)
+{
+	for (int i = 0; i < n; i++)
+		if (!strcmp(p[i].name, name))
+			return &p[i];
+	return NULL;
+}
+
+static int in_file(const struct dspec *ds, int n, const char *name)
+{
+	for (int i = 0; i < n; i++)
+		for (int k = 0; k < ds[i].nwidgets; k++)
+			if (!strcmp(ds[i].widgets[k].name, name))
+				return 1;
 	return 0;
 }
 
-int spec_write(struct dspec *ds, int n, struct buf *err)
+/* What apply does with one widget's layout: take the file's position (or
+ * find a free spot) and size, or keep what is saved. applied[] is the
+ * record to write: col, row, sizex, sizey. */
+struct layout_choice {
+	int take_pos, auto_pos, take_size;
+	long applied[4];
+};
+
+/* Decides for widget w of the file on dashboard id (see spec_write); w's
+ * col/row/size become the saved ones where those stay. */
+static void choose_layout(struct wspec *w, long long id, const struct widget_place *p, struct spec_write_opts *o,
+			  struct layout_choice *c)
 {
-	for (int i = 0; i < n; i++) {
-		long long id;
-		if (spec_write_dashboard(&ds[i], i, &id, err))
-			return -1;
-		for (int k = 0; k < ds[i].nwidgets; k++)
-			if (spec_write_widget(&ds[i].widgets[k], id, err))
-				return -1;
+	memset(c, 0, sizeof *c);
+	if (!p || p->dashboard_id != id) {
+		/* New on this dashboard: the file's layout, or the first free spot. */
+		c->take_pos = w->explicit_pos;
+		c->auto_pos = !w->explicit_pos;
+		c->take_size = 1;
+		return;
 	}
-	return 0;
+	long *had = c->applied;
+	if (!p->applied || sscanf(p->applied, "%ld,%ld,%ld,%ld", &had[0], &had[1], &had[2], &had[3]) != 4) {
+		/* No apply placed it yet (it is older than this record, or was
+		 * made by `mdash widget add`): it stays, and the file's layout is
+		 * recorded as if applied, so that a later change to it applies. */
+		had[0] = w->explicit_pos ? w->col : p->col;
+		had[1] = w->explicit_pos ? w->row : p->row;
+		had[2] = w->sizex;
+		had[3] = w->sizey;
+	}
+	c->take_pos = w->explicit_pos && (o->layout || w->col != had[0] || w->row != had[1]);
+	c->take_size = o->layout || w->sizex != had[2] || w->sizey != had[3];
+	int differs = (w->explicit_pos && !c->take_pos && (w->col != p->col || w->row != p->row)) ||
+		      (!c->take_size && (w->sizex != p->sizex || w->sizey != p->sizey));
+	if (differs) {
+		buf_printf(&o->kept, "%s%s", o->nkept ? ", " : "", w->name);
+		o->nkept++;
+	}
+	if (!c->take_pos) {
+		w->col = p->col;
+		w->row = p->row;
+	}
+	if (!c->take_size) {
+		w->sizex = p->sizex;
+		w->sizey = p->sizey;
+	}
+}
+
+/* Places the dashboard's widgets that need a spot, among those that stay:
+ * the file's, and the ones on it that the file does not name. */
+static void place_new(struct dspec *d, long long id, struct layout_choice *choice, const struct widget_place *places,
+		      int nplaces, const struct dspec *ds, int n, const struct spec_write_opts *o)
+{
+	struct dspec all = {.columns = d->columns,
+			    .widgets = xcalloc((size_t)(nplaces + d->nwidgets) + 1, sizeof(struct wspec))};
+	for (int i = 0; i < nplaces; i++)
+		if (places[i].dashboard_id == id && !o->prune && !in_file(ds, n, places[i].name))
+			all.widgets[all.nwidgets++] = (struct wspec){.name = places[i].name,
+								     .col = places[i].col,
+								     .row = places[i].row,
+								     .sizex = places[i].sizex,
+								     .sizey = places[i].sizey};
+	int first = all.nwidgets;
+	for (int k = 0; k < d->nwidgets; k++) {
+		all.widgets[all.nwidgets] = d->widgets[k];
+		if (choice[k].auto_pos)
+			all.widgets[all.nwidgets].col = all.widgets[all.nwidgets].row = 0;
+		all.nwidgets++;
+	}
+	spec_place(&all);
+	for (int k = 0; k < d->nwidgets; k++) {
+		d->widgets[k].col = all.widgets[first + k].col;
+		d->widgets[k].row = all.widgets[first + k].row;
+	}
+	free(all.widgets);
+}
+
+int spec_write(struct dspec *ds, int n, struct spec_write_opts *o, struct buf *err)
+{
+	struct widget_place *places;
+	int nplaces, rc = 0;
+	if (widget_places(&places, &nplaces, err))
+		return -1;
+	for (int i = 0; i < n && !rc; i++) {
+		long long id;
+		struct dspec *d = &ds[i];
+		if (spec_write_dashboard(d, i, &id, err)) {
+			rc = -1;
+			break;
+		}
+		struct layout_choice *choice = xcalloc((size_t)d->nwidgets + 1, sizeof *choice);
+		for (int k = 0; k < d->nwidgets; k++)
+			choose_layout(&d->widgets[k], id, place_of(places, nplaces, d->widgets[k].name), o, &choice[k]);
+		place_new(d, id, choice, places, nplaces, ds, n, o);
+		for (int k = 0; k < d->nwidgets && !rc; k++) {
+			struct wspec *w = &d->widgets[k];
+			struct layout_choice *c = &choice[k];
+			char applied[96];
+			if (c->take_pos || c->auto_pos) {
+				c->applied[0] = w->col;
+				c->applied[1] = w->row;
+			}
+			if (c->take_size) {
+				c->applied[2] = w->sizex;
+				c->applied[3] = w->sizey;
+			}
+			snprintf(applied, sizeof applied, "%ld,%ld,%ld,%ld", c->applied[0], c->applied[1], c->applied[2],
+				 c->applied[3]);
+			rc = write_widget(w, id, applied, err);
+		}
+		free(choice);
+	}
+	widget_places_free(places, nplaces);
+	return rc;
+}
+
+json_object *spec_of_widget(const struct md_widget *w)
+{
+	json_object *o = json_object_new_object();
+	json_object_object_add(o, "name", json_object_new_string(w->name));
+	json_object_object_add(o, "type", json_object_new_string(w->type));
+	json_object_object_add(o, "title", json_object_new_string(w->title));
+	json_object_object_add(o, "col", json_object_new_int(w->col));
+	json_object_object_add(o, "row", json_object_new_int(w->row));
+	json_object_object_add(o, "sizex", json_object_new_int(w->sizex));
+	json_object_object_add(o, "sizey", json_object_new_int(w->sizey));
+	json_object_object_add(o, "interval", json_object_new_int64(w->interval));
+	if (!w->enabled)
+		json_object_object_add(o, "enabled", json_object_new_boolean(0));
+	json_object_object_add(o, "source", json_object_get(widget_source(w)));
+	if (json_object_object_length(widget_options(w)))
+		json_object_object_add(o, "options", json_object_get(widget_options(w)));
+	return o;
 }
 
 void spec_free(struct dspec *ds, int n)

@@ -15,6 +15,7 @@
 struct wspec {
 	const char *name, *type, *title;
 	long sizex, sizey, col, row, interval, enabled;
+	int explicit_pos;             /* the file gave col and row */
 	const char *source, *options; /* JSON text, owned by the parsed file or own_source */
 	struct buf own_source;
 };
@@ -35,13 +36,31 @@ int spec_dashboard(json_object *d, const char *where, struct dspec *s, struct bu
 /* Places widgets without col/row in the first free spot, reading order;
  * explicit positions are kept and are obstacles. */
 void spec_place(struct dspec *d);
+/* How `mdash apply` writes: layout: the file's positions and sizes win
+ * over the ones saved since the last apply; prune: the widgets the file
+ * does not name will go (they are no obstacles when placing). kept gets
+ * the names of widgets whose saved place differs from the file's and
+ * stays, separated by ", ". */
+struct spec_write_opts {
+	int layout, prune;
+	struct buf kept;
+	int nkept;
+};
 /* Writes dashboards and their widgets (upserts); the caller holds the
- * transaction. */
-int spec_write(struct dspec *ds, int n, struct buf *err);
+ * transaction. A widget new to its dashboard goes where the file says, or
+ * to the first free spot; one already there keeps its place unless the
+ * file's position (or size) differs from where the last apply put it. */
+int spec_write(struct dspec *ds, int n, struct spec_write_opts *o, struct buf *err);
 /* One dashboard (position: its place in the navigation) or one widget
  * (dashboard_id 0: on no dashboard). */
 int spec_write_dashboard(const struct dspec *d, int position, long long *id, struct buf *err);
 int spec_write_widget(const struct wspec *w, long long dashboard_id, struct buf *err);
 void spec_free(struct dspec *ds, int n);
+
+/* A widget as the file describes it (a new object): name, type, title,
+ * position, size, interval and source always; enabled only when false,
+ * options only when not empty. */
+struct md_widget;
+json_object *spec_of_widget(const struct md_widget *w);
 
 #endif

@@ -44,24 +44,6 @@ static int list(void)
 	return 0;
 }
 
-/* The widget as the declarative file would describe it, plus its dashboard. */
-static json_object *as_spec(const struct md_widget *w)
-{
-	json_object *o = json_object_new_object();
-	json_object_object_add(o, "name", json_object_new_string(w->name));
-	json_object_object_add(o, "type", json_object_new_string(w->type));
-	json_object_object_add(o, "title", json_object_new_string(w->title));
-	json_object_object_add(o, "sizex", json_object_new_int(w->sizex));
-	json_object_object_add(o, "sizey", json_object_new_int(w->sizey));
-	json_object_object_add(o, "col", json_object_new_int(w->col));
-	json_object_object_add(o, "row", json_object_new_int(w->row));
-	json_object_object_add(o, "interval", json_object_new_int64(w->interval));
-	json_object_object_add(o, "enabled", json_object_new_boolean(w->enabled));
-	json_object_object_add(o, "source", json_object_get(widget_source(w)));
-	json_object_object_add(o, "options", json_object_get(widget_options(w)));
-	return o;
-}
-
 /* Applies KEY=VALUE to the spec object; the dashboard goes to *dashboard. */
 static int set_pair(json_object *o, const char *arg, const char **dashboard)
 {
@@ -201,7 +183,7 @@ static int set(int argc, char **argv)
 		buf_free(&err);
 		return 1;
 	}
-	json_object *o = as_spec(&w);
+	json_object *o = spec_of_widget(&w);
 	const char *dashboard = w.dashboard;
 	int moved = 0, rc = 0;
 	for (int i = 3; i < argc && !rc; i++) {

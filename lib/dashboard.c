@@ -67,3 +67,27 @@ void dashboard_list_free(struct md_dashboard *list, int n)
 		dashboard_free(&list[i]);
 	free(list);
 }
+
+int dashboard_save(const char *slug, const char *title, const char *description, int columns, int position,
+		   long long *id, struct buf *err)
+{
+	struct db_result r;
+	if (db_exec("INSERT INTO dashboards (slug, title, description, columns, position) VALUES (?, ?, ?, ?, ?) "
+		    "ON DUPLICATE KEY UPDATE title = VALUES(title), description = VALUES(description), "
+		    "columns = VALUES(columns), position = VALUES(position)",
+		    DB_PARAMS(DB_S(slug), DB_S(title ? title : ""), DB_S(description), DB_I(columns), DB_I(position)),
+		    NULL, err) ||
+	    db_exec("SELECT id FROM dashboards WHERE slug = ?", DB_PARAMS(DB_S(slug)), &r, err))
+		return -1;
+	*id = db_cell_int(&r, 0, 0, 0);
+	db_result_free(&r);
+	return 0;
+}
+
+int dashboard_remove(const char *slug, struct buf *err)
+{
+	struct db_result r;
+	if (db_exec("DELETE FROM dashboards WHERE slug = ?", DB_PARAMS(DB_S(slug)), &r, err))
+		return -1;
+	return r.affected > 0;
+}

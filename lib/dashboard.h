@@ -28,4 +28,12 @@ struct md_dashboard *dashboard_find(struct md_dashboard *list, int n, const char
 void dashboard_free(struct md_dashboard *d);
 void dashboard_list_free(struct md_dashboard *list, int n);
 
+/* Creates the dashboard or changes the one of that slug (position: its
+ * place in the navigation); *id gets its id. */
+int dashboard_save(const char *slug, const char *title, const char *description, int columns, int position,
+		   long long *id, struct buf *err);
+/* Removes a dashboard (its widgets stay, on no dashboard): 1 removed, 0 no
+ * such dashboard, -1 error. */
+int dashboard_remove(const char *slug, struct buf *err);
+
 #endif

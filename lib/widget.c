@@ -664,3 +664,63 @@ void mdash_save_setting(mdash_widget *w, const char *key, const char *value)
 		w->saved = json_object_new_object();
 	json_object_object_add(w->saved, key, json_object_new_string(value ? value : ""));
 }
+
+int widget_save(const struct widget_def *d, struct buf *err)
+{
+	return db_exec("INSERT INTO widgets (name, type, dashboard_id, title, col, `row`, sizex, sizey, "
+		       "update_interval, source, options, enabled, applied_layout) "
+		       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+		       "ON DUPLICATE KEY UPDATE type = VALUES(type), dashboard_id = VALUES(dashboard_id), "
+		       "title = VALUES(title), col = VALUES(col), `row` = VALUES(`row`), sizex = VALUES(sizex), "
+		       "sizey = VALUES(sizey), update_interval = VALUES(update_interval), "
+		       "source = VALUES(source), options = VALUES(options), enabled = VALUES(enabled), "
+		       "applied_layout = IFNULL(VALUES(applied_layout), applied_layout)",
+		       DB_PARAMS(DB_S(d->name), DB_S(d->type), d->dashboard_id ? DB_I(d->dashboard_id) : DB_S(NULL),
+				 DB_S(d->title ? d->title : d->name), DB_I(d->col ? d->col : 1),
+				 DB_I(d->row ? d->row : 1), DB_I(d->sizex), DB_I(d->sizey), DB_I(d->interval),
+				 DB_S(d->source), DB_S(d->options), DB_I(d->enabled), DB_S(d->applied_layout)),
+		       NULL, err);
+}
+
+int widget_remove(const char *name, struct buf *err)
+{
+	struct db_result r;
+	if (db_exec("DELETE FROM widgets WHERE name = ?", DB_PARAMS(DB_S(name)), &r, err))
+		return -1;
+	return r.affected > 0;
+}
+
+int widget_places(struct widget_place **out, int *n, struct buf *err)
+{
+	struct db_result r;
+	*out = NULL;
+	*n = 0;
+	if (db_exec("SELECT name, IFNULL(dashboard_id, 0), col, `row`, sizex, sizey, applied_layout FROM widgets "
+		    "ORDER BY name",
+		    DB_NOPARAMS, &r, err))
+		return -1;
+	if (r.nrows)
+		*out = xcalloc((size_t)r.nrows, sizeof **out);
+	for (int i = 0; i < r.nrows; i++) {
+		struct widget_place *p = &(*out)[i];
+		p->name = xstrdup(db_cell(&r, i, 0));
+		p->dashboard_id = db_cell_int(&r, i, 1, 0);
+		p->col = (int)db_cell_int(&r, i, 2, 1);
+		p->row = (int)db_cell_int(&r, i, 3, 1);
+		p->sizex = (int)db_cell_int(&r, i, 4, 1);
+		p->sizey = (int)db_cell_int(&r, i, 5, 1);
+		p->applied = dup_or_null(db_cell(&r, i, 6));
+	}
+	*n = r.nrows;
+	db_result_free(&r);
+	return 0;
+}
+
+void widget_places_free(struct widget_place *list, int n)
+{
+	for (int i = 0; i < n; i++) {
+		free(list[i].name);
+		free(list[i].applied);
+	}
+	free(list);
+}

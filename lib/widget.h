@@ -123,4 +123,35 @@ int widget_settings_store(struct md_widget *w, struct buf *err);
 void widget_free(struct md_widget *w);
 void widget_list_free(struct md_widget *list, int n);
 
+/* A widget as the declarative file (or `mdash widget add|set`) describes
+ * it, for widget_save. Borrows its strings. */
+struct widget_def {
+	const char *name, *type, *title;
+	long long dashboard_id; /* 0: on no dashboard */
+	long col, row, sizex, sizey, interval;
+	int enabled;
+	const char *source, *options; /* JSON object text */
+	/* Where `mdash apply` put it, "col,row,sizex,sizey", or NULL to leave
+	 * the record as it is (see widget_place). */
+	const char *applied_layout;
+};
+/* Creates the widget, or changes the one of that name; its data, version
+ * and history stay. */
+int widget_save(const struct widget_def *d, struct buf *err);
+/* Removes a widget and its history: 1 removed, 0 no such widget, -1 error. */
+int widget_remove(const char *name, struct buf *err);
+
+/* Where a widget is, and where the last `mdash apply` put it (applied:
+ * "col,row,sizex,sizey", or NULL when no apply placed it), so that apply
+ * can keep positions saved from the browser since. Owns its strings. */
+struct widget_place {
+	char *name;
+	long long dashboard_id; /* 0: on no dashboard */
+	int col, row, sizex, sizey;
+	char *applied;
+};
+/* Every widget's place, by name. */
+int widget_places(struct widget_place **out, int *n, struct buf *err);
+void widget_places_free(struct widget_place *list, int n);
+
 #endif
