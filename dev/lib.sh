@@ -109,3 +109,41 @@ service_pid() {
     tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$pat" || return 1
     echo "$pid"
 }
+
+# start_service DIR NAME LOG CMD...: CMD in the background as service NAME of
+# the stack in DIR (pid in DIR/run/NAME.pid, so `dev/stack down DIR` stops
+# it), unless it runs already. setsid keeps a terminal's Ctrl-C away from
+# it: whoever started the stack stops it in order.
+start_service() {
+    local dir=$1 name=$2 log=$3
+    shift 3
+    service_pid "$dir" "$name" >/dev/null && return 0
+    setsid "$@" </dev/null >>"$log" 2>&1 &
+    echo $! >"$dir/run/$name.pid"
+}
+
+# demo_seed DIR CLI: the demo dashboard (dev/demo.json) in the running stack
+# of DIR (MDASH_CONFIG and MDASH_PORT name it), and a push token for its
+# feed in DIR/demo-token. Safe to repeat.
+demo_seed() {
+    local dir=$1 cli=$2
+    # The widgets poll this very nginx, so the port goes in the file.
+    sed "s/@PORT@/$MDASH_PORT/g" "$MDASH_SRC/dev/demo.json" >"$dir/demo.json" || return
+    # A demo seeded by an older dev/up had a load meter where the memory
+    # meter now sits; apply never deletes, so it goes here.
+    if "$cli" widget list | awk -F '\t' '$1 == "load" && $3 == "demo" {found = 1} END {exit !found}'; then
+        "$cli" widget rm load >/dev/null || return
+    fi
+    "$cli" apply "$dir/demo.json" >/dev/null || return
+    if [ ! -s "$dir/demo-token" ]; then
+        (umask 077 && "$cli" token add demo | tail -n 1 >"$dir/demo-token.tmp") || return
+        mv "$dir/demo-token.tmp" "$dir/demo-token"
+    fi
+}
+
+# demo_start DIR CLI: the demo's feed and the updater (--watch) as services
+# of the stack in DIR.
+demo_start() {
+    start_service "$1" demo "$1/log/demo.log" bash "$MDASH_SRC/dev/demo-feed" "$1"
+    start_service "$1" updater "$1/log/updater.log" "$2" update --watch
+}
