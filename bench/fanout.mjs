@@ -7,7 +7,7 @@
 //      stream pass from the dashboard's JSON, as pages open it; --stream app:
 //      without, so that the app authorises each stream); a push every
 //      --every ms, --pushes times, either through mdash (POST /api/widgets/f1:
-//      store + publish) or straight to nchan's publisher (POST /pub/f1, the
+//      store + publish) or straight to nchan's publisher (POST /pub/f1 on its socket, the
 //      same message shape). Rounds alternate a b a b ... so that the noise of
 //      a shared machine hits both; the figures are medians of the rounds.
 //   2. end to end: one push, then every subscriber fetches the fragment
@@ -47,7 +47,9 @@ const until = (t) => sleep(Math.max(0, t - performance.now()));
  * and error on a network failure or after timeoutMs, counted from the call so
  * that time queued in the agent counts too).
  */
-function request(port, { method = 'GET', path, headers = {}, body, agent, timeoutMs = REQUEST_TIMEOUT }) {
+function request(to, { method = 'GET', path, headers = {}, body, agent, timeoutMs = REQUEST_TIMEOUT }) {
+  // to: the stack's port, or the path of a unix socket (the publisher's).
+  const where = typeof to === 'string' ? { socketPath: to } : { host: '127.0.0.1', port: to };
   return new Promise((resolve) => {
     const t0 = performance.now();
     let settled = false;
@@ -57,7 +59,7 @@ function request(port, { method = 'GET', path, headers = {}, body, agent, timeou
       clearTimeout(timer);
       resolve({ ms: performance.now() - t0, ...r });
     };
-    const req = http.request({ host: '127.0.0.1', port, method, path, agent, headers }, (res) => {
+    const req = http.request({ ...where, method, path, agent, headers }, (res) => {
       let text = '';
       res.setEncoding('utf8');
       res.on('data', (d) => { text += d; });
@@ -117,6 +119,7 @@ export async function fanout({ subscribers = [1000, 5000], pushes = 50, every = 
   // Pushes reuse one connection (mdash and raw alike), so no TCP set-up is
   // timed; fragment fetches share up to 256, as a browser farm would.
   const pushAgent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const publishAgent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   const fetchAgent = new http.Agent({ keepAlive: true, maxSockets: 256 });
   const results = [];
   let ok = true;
@@ -155,7 +158,7 @@ export async function fanout({ subscribers = [1000, 5000], pushes = 50, every = 
     // Synthetic versions far above mdash's own, a fresh range per raw round,
     // so that neither kind of round can count the other's messages.
     let rawBase = 1e12;
-    const rawPublish = (v) => request(s.port, { method: 'POST', path: '/pub/f1', agent: pushAgent,
+    const rawPublish = (v) => request(s.publishSocket, { method: 'POST', path: '/pub/f1', agent: publishAgent,
       headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ widget: 'f1', version: v }) });
 
     /**
@@ -351,6 +354,7 @@ export async function fanout({ subscribers = [1000, 5000], pushes = 50, every = 
     handler = () => {};
     for (const x of subs) x.close();
     pushAgent.destroy();
+    publishAgent.destroy();
     fetchAgent.destroy();
     await s.stop();
   }

@@ -308,31 +308,47 @@ static void check_templates(const struct md_config *cfg)
 	buf_free(&out);
 }
 
+/* Why a publish over the unix socket path found no answer, when the
+ * system says more than libcurl: the socket is missing, or this user may
+ * not reach it. */
+static void socket_trouble(const char *path, struct buf *why)
+{
+	struct stat st;
+	if (stat(path, &st))
+		buf_printf(why, "%s: %s (is nginx running with the mdash site, whose publisher listens there?)", path,
+			   strerror(errno));
+	else if (access(path, W_OK))
+		buf_printf(why, "%s: %s (only root and the group mdash may publish)", path, strerror(errno));
+}
+
 /* A POST as the updater makes it; nchan answers 201 or 202. */
 static void check_publisher(const struct md_config *cfg)
 {
-	struct buf url = {0}, err = {0};
+	struct buf url = {0}, err = {0}, path = {0}, why = {0};
 	long status;
 	buf_printf(&url, "%s%s", cfg->publish_url, CHECK_CHANNEL);
 	publish_status(cfg->publish_url, CHECK_CHANNEL, "{\"check\":\"mdash check-config\"}", &status, &err);
-	if (status == 0)
+	if (status == 0 && publish_socket(cfg->publish_url, &path) == 1)
+		socket_trouble(path.data, &why);
+	if (status == 0 && why.len)
+		report(0, "publisher %s: %s", url.data, why.data);
+	else if (status == 0)
 		report(0, "publisher %s: %s (is nginx running, and PublishURL right?)", url.data, buf_str(&err));
 	else if (status >= 200 && status < 300)
 		report(1, "publisher %s (HTTP %ld)", url.data, status);
 	else if (status == 403)
-		report(0,
-		       "publisher %s: HTTP 403: nginx does not let this host publish (only 127.0.0.1 and ::1 may): "
-		       "PublishURL must reach nginx over the loopback interface",
-		       url.data);
+		report(0, "publisher %s: HTTP 403: nginx does not let this host publish", url.data);
 	else if (status == 404)
 		report(0,
-		       "publisher %s: HTTP 404: no nchan publisher there (is the mdash nginx site enabled, and does "
-		       "its server_name take PublishURL's host?)",
+		       "publisher %s: HTTP 404: no nchan publisher there (PublishURL must name the mdash nginx "
+		       "site's publisher socket, unix:SOCKET:/pub/)",
 		       url.data);
 	else
 		report(0, "publisher %s: HTTP %ld", url.data, status);
 	buf_free(&url);
 	buf_free(&err);
+	buf_free(&path);
+	buf_free(&why);
 }
 
 static void check_plugins(const struct md_config *cfg)

@@ -5,6 +5,7 @@
 #include "ident.h"
 #include "log.h"
 #include "origin.h"
+#include "publish.h"
 
 #include <errno.h>
 #include <stddef.h>
@@ -17,6 +18,11 @@
 #endif
 #ifndef MDASH_DATADIR
 #define MDASH_DATADIR "/usr/share"
+#endif
+/* Where the nginx site's publisher listens (MDASH_PUBLISH_SOCKET in
+ * packaging/Makefile.inc). */
+#ifndef MDASH_PUBLISH_SOCKET
+#define MDASH_PUBLISH_SOCKET "/run/mdash/publish/nchan.sock"
 #endif
 #ifndef MDASH_PKGLIBDIR
 #define MDASH_PKGLIBDIR "/usr/lib/mdash"
@@ -38,7 +44,7 @@ struct setting {
 	}
 static const struct setting settings[] = {
 	S("RequireLogin", K_BOOL, require_login, "1", 0, 1),
-	S("PublishURL", K_DIR, publish_url, "http://127.0.0.1/pub/", 0, 0),
+	S("PublishURL", K_DIR, publish_url, "unix:" MDASH_PUBLISH_SOCKET ":/pub/", 0, 0),
 	S("BasePath", K_DIR, base_path, "/", 0, 0),
 	S("PublicURL", K_STR, public_url, "", 0, 0),
 	S("LockFile", K_STR, lock_file, "/run/mdash/update.lock", 0, 0),
@@ -87,14 +93,18 @@ const char *config_default_path(void)
 /* What some text settings must look like, checked as they are read. */
 static int check_text(const struct setting *s, const char *v, struct buf *why)
 {
-	struct buf origin = {0};
-	int bad = !strcmp(s->name, "PublicURL") && *v && url_origin(v, &origin);
-	buf_free(&origin);
-	if (bad)
-		buf_printf(why, "PublicURL must be the site's address as people type it (http:// or https://, a host, "
-				"maybe a port and a path), not \"%.200s\"",
-			   v);
-	return bad ? -1 : 0;
+	struct buf scratch = {0};
+	const char *need = NULL;
+	if (!strcmp(s->name, "PublicURL") && *v && url_origin(v, &scratch))
+		need = "the site's address as people type it (http:// or https://, a host, maybe a port and a path)";
+	else if (!strcmp(s->name, "PublishURL") &&
+		 (publish_socket(v, &scratch) < 0 || (!publish_socket(v, &scratch) && url_origin(v, &scratch))))
+		need = "nchan's publisher location: unix:SOCKET:/PATH/ (an absolute path of at most 107 bytes) or "
+		       "http://HOST[:PORT]/PATH/";
+	buf_free(&scratch);
+	if (need)
+		buf_printf(why, "%s must be %s, not \"%.200s\"", s->name, need, v);
+	return need ? -1 : 0;
 }
 
 static int set_value(struct md_config *cfg, const struct setting *s, const char *v, struct buf *why)

@@ -15,11 +15,37 @@ static size_t discard(char *p, size_t size, size_t n, void *ctx)
 	return size * n;
 }
 
-/* Sets c up to POST body (JSON) to url, with headers; time limits keep a
- * hung nchan from holding a worker. */
-static void set_post(CURL *c, const char *url, const char *body, size_t len, struct curl_slist *headers)
+int publish_socket(const char *publish_url, struct buf *path)
+{
+	if (strncmp(publish_url, "unix:", 5))
+		return 0;
+	const char *p = publish_url + 5, *colon = strchr(p, ':');
+	if (*p != '/' || !colon || colon - p < 2 || colon - p > PUBLISH_SOCKET_MAX || colon[1] != '/')
+		return -1;
+	buf_reset(path);
+	buf_append(path, p, (size_t)(colon - p));
+	return 1;
+}
+
+/* Where a message for channel goes: the URL libcurl asks for, and the
+ * unix socket it asks over (empty: the URL's host and port). */
+static void target(const char *publish_url, const char *channel, struct buf *url, struct buf *socket)
+{
+	buf_reset(url);
+	buf_reset(socket);
+	if (publish_socket(publish_url, socket) == 1)
+		buf_printf(url, "http://localhost%s%s", strchr(publish_url + 5, ':') + 1, channel);
+	else
+		buf_printf(url, "%s%s", publish_url, channel);
+}
+
+/* Sets c up to POST body (JSON) to url, over socket unless it is empty,
+ * with headers; time limits keep a hung nchan from holding a worker. */
+static void set_post(CURL *c, const char *url, const struct buf *socket, const char *body, size_t len,
+		     struct curl_slist *headers)
 {
 	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_UNIX_SOCKET_PATH, socket->len ? socket->data : NULL);
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
 	curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
 	curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)len);
@@ -71,11 +97,11 @@ int publish_status(const char *publish_url, const char *channel, const char *tex
 		buf_puts(err, "publish: cannot start libcurl");
 		return -1;
 	}
-	struct buf url = {0}, body = {0};
-	buf_printf(&url, "%s%s", publish_url, channel);
+	struct buf url = {0}, socket = {0}, body = {0};
+	target(publish_url, channel, &url, &socket);
 	buf_puts(&body, text);
 	struct curl_slist *h = json_headers();
-	set_post(curl, url.data, body.data, body.len, h);
+	set_post(curl, url.data, &socket, body.data, body.len, h);
 	CURLcode rc = curl_easy_perform(curl);
 	long status = 0;
 	curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
@@ -84,10 +110,11 @@ int publish_status(const char *publish_url, const char *channel, const char *tex
 	curl_easy_setopt(curl, CURLOPT_HTTPHEADER, NULL);
 	int ok = rc == CURLE_OK && status >= 200 && status < 300;
 	if (rc != CURLE_OK)
-		buf_printf(err, "publish to %s: %s", url.data, curl_easy_strerror(rc));
+		buf_printf(err, "publish to %s%s: %s", publish_url, channel, curl_easy_strerror(rc));
 	else if (!ok)
-		buf_printf(err, "publish to %s: HTTP %ld", url.data, status);
+		buf_printf(err, "publish to %s%s: HTTP %ld", publish_url, channel, status);
 	buf_free(&url);
+	buf_free(&socket);
 	buf_free(&body);
 	return ok ? 0 : -1;
 }
@@ -97,8 +124,9 @@ int publish_status(const char *publish_url, const char *channel, const char *tex
 static CURLM *multi;
 static CURL *pool[PARALLEL];
 
-/* Runs pool[0..n) to the end; failed[i] = 1 for each that failed. */
-static void run_round(int n, int *failed, struct buf *err)
+/* Runs pool[0..n), which publish names[0..n), to the end; failed[i] = 1
+ * for each that failed. */
+static void run_round(const char *publish_url, const char *const *names, int n, int *failed, struct buf *err)
 {
 	int running = 0;
 	for (int i = 0; i < n; i++)
@@ -119,15 +147,11 @@ static void run_round(int n, int *failed, struct buf *err)
 			curl_easy_getinfo(pool[i], CURLINFO_RESPONSE_CODE, &status);
 			if (m->data.result == CURLE_OK && status >= 200 && status < 300)
 				failed[i] = 0;
-			else if (!err->len) {
-				char *url = NULL;
-				curl_easy_getinfo(pool[i], CURLINFO_EFFECTIVE_URL, &url);
-				if (m->data.result != CURLE_OK)
-					buf_printf(err, "publish to %s: %s", url ? url : "?",
-						   curl_easy_strerror(m->data.result));
-				else
-					buf_printf(err, "publish to %s: HTTP %ld", url ? url : "?", status);
-			}
+			else if (!err->len && m->data.result != CURLE_OK)
+				buf_printf(err, "publish to %s%s: %s", publish_url, names[i],
+					   curl_easy_strerror(m->data.result));
+			else if (!err->len)
+				buf_printf(err, "publish to %s%s: HTTP %ld", publish_url, names[i], status);
 		}
 	for (int i = 0; i < n; i++)
 		curl_multi_remove_handle(multi, pool[i]);
@@ -144,22 +168,22 @@ int publish_widgets(const char *publish_url, const char *const *names, const lon
 		return n;
 	}
 	struct curl_slist *h = json_headers();
-	struct buf urls[PARALLEL] = {0}, bodies[PARALLEL] = {0};
+	struct buf urls[PARALLEL] = {0}, bodies[PARALLEL] = {0}, socket = {0};
 	for (int start = 0; start < n; start += PARALLEL) {
 		int k = n - start < PARALLEL ? n - start : PARALLEL, ready = 0;
 		for (int i = 0; i < k; i++, ready++) {
-			buf_reset(&urls[i]);
 			buf_reset(&bodies[i]);
 			/* names are validated identifiers: no JSON escaping needed. */
-			buf_printf(&urls[i], "%s%s", publish_url, names[start + i]);
+			target(publish_url, names[start + i], &urls[i], &socket);
 			buf_printf(&bodies[i], "{\"widget\":\"%s\",\"version\":%lld}", names[start + i],
 				   versions[start + i]);
 			if (!pool[i] && !(pool[i] = curl_easy_init()))
 				break;
-			set_post(pool[i], urls[i].data, bodies[i].data, bodies[i].len, h);
+			set_post(pool[i], urls[i].data, &socket, bodies[i].data, bodies[i].len, h);
 		}
-		run_round(ready, failed + start, err);
+		run_round(publish_url, names + start, ready, failed + start, err);
 	}
+	buf_free(&socket);
 	for (int i = 0; i < PARALLEL; i++) {
 		buf_free(&urls[i]);
 		buf_free(&bodies[i]);

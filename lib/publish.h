@@ -7,6 +7,14 @@
 
 #include "util.h"
 
+/* PublishURL is nchan's publisher location: an http URL, or on a unix
+ * socket "unix:PATH:/URI/" (nginx's own way of naming one; the request
+ * goes to /URI/<channel> over the socket PATH). For the latter: 1 and the
+ * socket's path; 0 for an http URL; -1 when it is neither (no absolute
+ * path of at most PUBLISH_SOCKET_MAX bytes, no "/URI/" after it). */
+#define PUBLISH_SOCKET_MAX 107
+int publish_socket(const char *publish_url, struct buf *path);
+
 /* POSTs the message to <publish_url><name>: publish_widgets for one
  * widget. Returns 0, or -1 with the reason in err. */
 int publish_widget(const char *publish_url, const char *name, long long version, struct buf *err);

@@ -93,7 +93,7 @@ function hookExit() {
 
 /**
  * Starts a private stack. Resolves to
- * {dir, port, base, config, mdash(args, opts), sql(query), apply(obj),
+ * {dir, port, base, config, publishSocket, mdash(args, opts), sql(query), apply(obj),
  *  writeDemo(name, obj), removeDemo(name), stack(cmd), restartApp(), logs(),
  *  get(path, init), stop()}.
  * opts.requireLogin: true for a stack with RequireLogin = 1 (dev/stack reads
@@ -153,6 +153,8 @@ function makeStack(dir, port, stackEnv = {}) {
     base,
     config,
     url: (p) => base + p,
+    /** nchan's publisher (PublishURL): a unix socket, not on the public server. */
+    publishSocket: path.join(dir, 'run', 'publish.sock'),
 
     /** Runs the CLI against this stack: {code, stdout, stderr, ms}. */
     mdash: (args, opts = {}) => run(MDASH, args, { ...opts, env: { ...env, ...(opts.env || {}) } }),

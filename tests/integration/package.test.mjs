@@ -240,7 +240,11 @@ test('units, cron example, nginx site and sample settings name the installed pat
   }
   assert.doesNotMatch(fcgi, /^RuntimeDirectory=/m, 'stopping the app must not remove /run/mdash (the socket)');
   assert.match(unit('mdash-update.timer'), /^OnCalendar=minutely$/m);
-  assert.match(readFileSync(R('usr/lib/tmpfiles.d/mdash.conf'), 'utf8'), /^d \/run\/mdash 0755 mdash mdash -$/m);
+  const tmpfiles = readFileSync(R('usr/lib/tmpfiles.d/mdash.conf'), 'utf8');
+  assert.match(tmpfiles, /^d \/run\/mdash 0755 mdash mdash -$/m);
+  // The publisher's socket: only root (nginx's master) and the group mdash
+  // (the app, the updater, whoever may read the settings) get in.
+  assert.match(tmpfiles, /^d \/run\/mdash\/publish 0750 root mdash -$/m);
   assert.match(readFileSync(R('usr/share/doc/mdash/examples/mdash.cron'), 'utf8'),
     /^\* \* \* \* \* mdash \/usr\/bin\/mdash update --quiet$/m);
 
@@ -250,12 +254,18 @@ test('units, cron example, nginx site and sample settings name the installed pat
   assert.match(site, /alias \/usr\/share\/mdash\/static\/;/);
   assert.match(site, /^fastcgi_cache_path \/var\/cache\/mdash\/fragments /m);
   assert.match(site, /include \/etc\/mdash\/fragment-key\.con\[f\];/);
+  // nchan's publisher on a server of its own, on the socket PublishURL names by default.
+  const servers = site.split(/^server \{$/m);
+  assert.equal(servers.length, 3, 'two servers: the public one and the publisher');
+  assert.doesNotMatch(servers[1].replace(/^\s*#.*$/gm, ''), /nchan_publisher|\/pub\//, 'the public server publishes');
+  assert.match(servers[2], /listen unix:\/run\/mdash\/publish\/nchan\.sock;/);
   assert.doesNotMatch(site, /@[A-Z_]+@|\/demo\/|listen 127\.0\.0\.1:|"http:\/\/127\.0\.0\.1:/,
     'placeholders, the demo feed, a loopback-only listen or the dev origin');
 
   const sample = readFileSync(R('etc/mdash/mdash.hdf'), 'utf8');
   assert.match(sample, /^#TemplateDir = \/usr\/share\/mdash\/templates$/m);
   assert.match(sample, /^#PluginDir = \/usr\/lib\/.*mdash\/plugins$/m);
+  assert.match(sample, /^#PublishURL = unix:\/run\/mdash\/publish\/nchan\.sock:\/pub\/$/m);
   assert.doesNotMatch(sample, /@[a-zA-Z_]+@/);
 
   if (has('systemd-analyze')) {
@@ -309,7 +319,7 @@ test('the packaged mdash check-config passes against a running stack', { skip },
   const lines = r.stdout.trim().split('\n');
   for (const l of lines) assert.match(l, /^ok {3}\S/, show(r));
   const want = [/^ok {3}settings /, /^ok {3}database mdash on socket \S+mysqld\.sock as mdash$/, /^ok {3}schema: all \d+ migrations applied/,
-    /^ok {3}templates: \d+ pages and \d+ widget types/, /^ok {3}publisher http:\/\/127\.0\.0\.1:\d+\/pub\/_d_check \(HTTP 20\d\)$/,
+    /^ok {3}templates: \d+ pages and \d+ widget types/, /^ok {3}publisher unix:\/\S+\/publish\.sock:\/pub\/_d_check \(HTTP 20\d\)$/,
     /^ok {3}plug-ins: /, /^ok {3}lock file /];
   for (const re of want) assert.ok(lines.some((l) => re.test(l)), `no line matching ${re}: ${show(r)}`);
 });
@@ -337,6 +347,7 @@ test('the packaged app serves pages behind the packaged nginx site', { skip }, a
   for (const d of ['log', 'tmp', 'run', 'cache']) await mkdir(path.join(state, d), { recursive: true });
   const sock = path.join(state, 'run', 'fcgi.sock');
   const pushSock = path.join(path.dirname(conf), 'push.sock');
+  const pubSock = path.join(state, 'run', 'publish.sock');
   const shipped = readFileSync(R('usr/share/mdash/nginx/mdash.conf'), 'utf8');
   // The dev stack's nginx.conf around the site (nchan loaded, everything under state/).
   const me = spawnSync('sh', ['-c', 'echo "$(id -un) $(id -gn)"'], { encoding: 'utf8' }).stdout.trim();
@@ -357,6 +368,7 @@ test('the packaged app serves pages behind the packaged nginx site', { skip }, a
     let site = shipped;
     const edits = [[/^(\s*)listen 80;$/m, `$1listen 127.0.0.1:${port};`], [/^\s*listen \[::\]:80;\n/m, ''],
       [/\/run\/mdash\/fcgi\.sock/g, sock], [/\/run\/mdash\/push\.sock/g, pushSock],
+      [/\/run\/mdash\/publish\/nchan\.sock/g, pubSock],
       [/\/usr\/share\/mdash\//g, `${R('usr/share/mdash')}/`],
       [/\/var\/cache\/mdash\//g, `${path.join(state, 'cache')}/`],
       [/\/etc\/mdash\/fragment-key\.con\[f\]/g, path.join(s.dir, 'fragment-key.con[f]')]];
@@ -439,12 +451,12 @@ test('the packaged app serves pages behind the packaged nginx site', { skip }, a
   assert.equal(css.status, 200);
   assert.equal(await css.text(), readFileSync(R('usr/share/mdash/static/mdash.css'), 'utf8'));
 
-  // The publisher answers loopback, and the page's stream carries it.
+  // The publisher answers on its socket, and the page's stream carries it.
   const stream = await sse(`${base2}/sub/d/pkg`, { headers: { Origin: base2 } });
   try {
     assert.equal(stream.status, 200, 'the push stream through the packaged site (same origin)');
     const cfg2 = path.join(tmp, 'publish-here.hdf');
-    await writeSettings(cfg2, { PublishURL: `${base2}/pub/` });
+    await writeSettings(cfg2, { PublishURL: `unix:${pubSock}:/pub/` });
     const p = await run(R('usr/bin/mdash'), ['-c', cfg2, 'push', 'pkg_count', '{"current": 99}']);
     assert.equal(p.code, 0, show(p));
     await stream.next((m) => m && m.widget === 'pkg_count');

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: MIT
 // Pushing data in (Dashing-compatible POST, bearer API) and pushing changes
-// out (the nchan EventSource stream of a dashboard, the loopback-only publisher).
+// out (the nchan EventSource stream of a dashboard; the publisher, on a unix
+// socket of its own and nowhere on the public server).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
+import { readFile } from 'node:fs/promises';
 import { startStack, sse, widgetElement, textOf } from '../harness/stack.mjs';
 
 let s;
@@ -16,10 +18,12 @@ const post = (path, body, headers = {}) => s.get(path, {
   body: typeof body === 'string' ? body : JSON.stringify(body),
 });
 
-/** POST from a chosen local address (node's fetch cannot bind one). */
-function postFrom(localAddress, path, body) {
+/** A POST over TCP from a chosen local address (node's fetch cannot bind
+ *  one), or over a unix socket ({socketPath}). */
+function postTo(via, path, body, method = 'POST') {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port: s.port, path, method: 'POST', localAddress,
+    const where = via.socketPath ? { socketPath: via.socketPath } : { host: '127.0.0.1', port: s.port, localAddress: via.from };
+    const req = http.request({ ...where, path, method,
       headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) } }, (res) => {
       let data = '';
       res.setEncoding('utf8');
@@ -235,19 +239,32 @@ test('subscribing to an unknown dashboard or a bad slug gets 404', async () => {
   }
 });
 
-test('the publisher answers loopback only: 403 from 127.0.0.2, and nothing reaches subscribers', async () => {
+test('the public server has no publisher, from any address; it listens on its own unix socket', async () => {
   const stream = await sse(`${s.base}/sub/d/live`);
   try {
     await stream.find((m) => m.widget === 'deploys', 3000); // replay done for this channel
-    const fake = JSON.stringify({ widget: 'deploys', version: 999999 });
-    const r = await postFrom('127.0.0.2', '/pub/deploys', fake);
-    assert.equal(r.status, 403, `POST /pub/deploys from 127.0.0.2 answered ${r.status}`);
+    // A TLS proxy or any other on this host makes every client 127.0.0.1.
+    for (const from of ['127.0.0.1', '127.0.0.2']) {
+      for (const [path, body] of [['/pub/deploys', { widget: 'deploys', version: 999999 }],
+        ['/pub/_d_live', { dashboard: 'live', event: 'reload' }]]) {
+        const r = await postTo({ from }, path, JSON.stringify(body));
+        assert.equal(r.status, 404, `POST ${path} from ${from} answered ${r.status}: ${r.body.slice(0, 200)}`);
+      }
+      const info = await postTo({ from }, '/pub/deploys', '', 'GET');
+      assert.equal(info.status, 404, `GET /pub/deploys (the channel's info) from ${from}: ${info.body.slice(0, 200)}`);
+    }
     await new Promise((r2) => setTimeout(r2, 400));
-    assert.equal(stream.messages.filter((m) => m.data?.version === 999999).length, 0, 'a forged message reached subscribers');
-    // From 127.0.0.1 the publisher works (this is what the updater uses).
-    const ok = await postFrom('127.0.0.1', '/pub/deploys', JSON.stringify({ widget: 'deploys', version: 12345 }));
-    assert.ok(ok.status >= 200 && ok.status < 300, `POST /pub/deploys from 127.0.0.1 answered ${ok.status}`);
+    assert.deepEqual(stream.messages.filter((m) => m.data?.version === 999999 || m.data?.event === 'reload'), [],
+      'a forged message reached subscribers');
+    // The publisher is where PublishURL says: the updater and the app use it.
+    const conf = await readFile(s.config, 'utf8');
+    const socketPath = /^PublishURL = unix:(\/[^:]+):\/pub\/$/m.exec(conf)?.[1];
+    assert.ok(socketPath, `PublishURL names no unix socket:\n${conf}`);
+    const ok = await postTo({ socketPath }, '/pub/deploys', JSON.stringify({ widget: 'deploys', version: 12345 }));
+    assert.ok(ok.status >= 200 && ok.status < 300, `POST /pub/deploys on ${socketPath} answered ${ok.status}`);
     await stream.next((m) => m.version === 12345, 2000);
+    const other = await postTo({ socketPath }, '/widgets/deploys', JSON.stringify({ auth_token: token, items: [] }));
+    assert.equal(other.status, 404, 'the publisher\'s socket serves more than the publisher');
   } finally {
     stream.close();
   }

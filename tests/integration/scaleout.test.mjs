@@ -42,6 +42,7 @@ before(async () => {
   const sub = (text) => text.split(`127.0.0.1:${a.port}`).join(`127.0.0.1:${bPort}`)
     .split(path.join(a.dir, 'run', 'fcgi.sock')).join(path.join(bDir, 'fcgi.sock'))
     .split(path.join(a.dir, 'run', 'push.sock')).join(path.join(bDir, 'push.sock'))
+    .split(path.join(a.dir, 'run', 'publish.sock')).join(path.join(bDir, 'publish.sock'))
     .split(path.join(a.dir, 'run', 'nginx.pid')).join(path.join(bDir, 'nginx.pid'))
     .split(path.join(a.dir, 'log')).join(path.join(bDir, 'log'))
     .split(path.join(a.dir, 'tmp')).join(path.join(bDir, 'tmp'))
@@ -49,7 +50,7 @@ before(async () => {
   await writeFile(path.join(bDir, 'nginx.conf'), sub(await readFile(path.join(a.dir, 'nginx.conf'), 'utf8')));
   await writeFile(path.join(bDir, 'mdash-site.conf'), sub(await readFile(path.join(a.dir, 'mdash-site.conf'), 'utf8')));
   const settings = (await readFile(a.config, 'utf8'))
-    .replace(/^PublishURL = .*$/m, `PublishURL = http://127.0.0.1:${bPort}/pub/`)
+    .replace(/^PublishURL = .*$/m, `PublishURL = unix:${path.join(bDir, 'publish.sock')}:/pub/`)
     .replace(/^LockFile = .*$/m, `LockFile = ${path.join(bDir, 'update.lock')}`)
     .replace(/^App.PushSocket = .*$/m, `App.PushSocket = ${path.join(bDir, 'push.sock')}`);
   await writeFile(path.join(bDir, 'mdash.hdf'), settings);

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "publish.h"
 #include "log.h"
 #include "tests.h"
 
@@ -42,6 +43,24 @@ START_TEST(values_comments_and_spaces)
 }
 END_TEST
 
+START_TEST(publisher_on_a_unix_socket)
+{
+	struct md_config c;
+	struct buf err = {0}, path = {0};
+	ck_assert_int_eq(parse("", &c, &err), 0);
+	ck_assert_str_eq(c.publish_url, "unix:" MDASH_PUBLISH_SOCKET ":/pub/"); /* never the public server */
+	config_free(&c);
+	ck_assert_int_eq(parse("PublishURL = unix:/run/x/nchan.sock:/pub\n", &c, &err), 0);
+	ck_assert_str_eq(c.publish_url, "unix:/run/x/nchan.sock:/pub/");
+	ck_assert_int_eq(publish_socket(c.publish_url, &path), 1);
+	ck_assert_str_eq(path.data, "/run/x/nchan.sock");
+	config_free(&c);
+	ck_assert_int_eq(publish_socket("http://127.0.0.1:9/pub/", &path), 0);
+	buf_free(&path);
+	buf_free(&err);
+}
+END_TEST
+
 START_TEST(unknown_setting_names_file_and_line)
 {
 	struct md_config c;
@@ -70,6 +89,17 @@ START_TEST(bad_values_are_errors)
 	buf_reset(&err);
 	ck_assert_int_eq(parse("PublicURL = https://dash.example.org:8443/mdash/\n", &c, &err), 0);
 	config_free(&c);
+	const char *bad_publish[] = {"127.0.0.1/pub/", "unix:run/nchan.sock:/pub/", "unix:/run/nchan.sock",
+				     "unix:/run/nchan.sock:pub/", "unix::/pub/"};
+	for (size_t i = 0; i < sizeof bad_publish / sizeof *bad_publish; i++) {
+		struct buf text = {0};
+		buf_printf(&text, "PublishURL = %s\n", bad_publish[i]);
+		buf_reset(&err);
+		ck_assert_int_eq(parse(text.data, &c, &err), -1);
+		ck_assert_msg(strstr(err.data, "t.hdf:1: PublishURL must be nchan's publisher location") != NULL, "%s",
+			      err.data);
+		buf_free(&text);
+	}
 	buf_free(&err);
 }
 END_TEST
@@ -153,6 +183,7 @@ TCase *tcase_config(void)
 	TCase *tc = tcase_create("config");
 	tcase_add_test(tc, defaults_are_secure);
 	tcase_add_test(tc, values_comments_and_spaces);
+	tcase_add_test(tc, publisher_on_a_unix_socket);
 	tcase_add_test(tc, unknown_setting_names_file_and_line);
 	tcase_add_test(tc, bad_values_are_errors);
 	tcase_add_test(tc, missing_file_is_named);
