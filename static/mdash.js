@@ -10,6 +10,7 @@
  *   ?kiosk=1, ?fit=1  display options (classes set by mdash-boot.js);
  *   "Edit layout" (admins, with gridstack loaded): drag, resize or move with
  *       the keyboard; every change is saved with one POST.
+ * On the list of dashboards it only fetches the list again now and then.
  * Plain ES2020, no globals except window.mdash, no eval or inline code (safe
  * under a strict CSP).
  */
@@ -18,7 +19,16 @@
 
   window.mdash = Object.freeze({ version: 2 });
 
-  // Only dashboard pages have a board; the index page and login do nothing.
+  // The list of dashboards is complete without this script; on a screen
+  // left open, it is fetched again every half minute (and when the tab
+  // shows again), so that its counts stay true.
+  const list = document.querySelector('main.dashboard-list');
+  if (list) {
+    keepListFresh(list);
+    return;
+  }
+
+  // Only dashboard pages have a board; login does nothing.
   let board = document.querySelector('main.dashboard[data-dashboard]');
   if (!board) return;
 
@@ -902,4 +912,30 @@
   setInterval(recheck, RECHECK);
   connect();
   if (rotation) scheduleRotation(rotation - Math.min(3000, rotation / 2));
+
+  /* ---- the list of dashboards (GET /) ------------------------------------- */
+
+  function keepListFresh(main) {
+    const EVERY = 30000;
+    const refresh = async () => {
+      if (document.hidden) return;
+      try {
+        const res = await fetch(location.href, { credentials: 'same-origin', cache: 'no-store',
+          headers: { Accept: 'text/html' } });
+        if (!res.ok) return;
+        const doc = new DOMParser().parseFromString(await res.text(), 'text/html');   // inert
+        // Not a list any more (one dashboard left, the login page): keep this one.
+        const fresh = doc.querySelector('main.dashboard-list');
+        if (!fresh || fresh.innerHTML === main.innerHTML) return;
+        // Focus stays on the card it was on.
+        const had = main.contains(document.activeElement) ? document.activeElement.getAttribute('href') : null;
+        main.replaceChildren(...[...fresh.childNodes].map((n) => document.adoptNode(n)));
+        if (had) main.querySelector(`a[href="${CSS.escape(had)}"]`)?.focus();
+      } catch (e) {
+        // Offline: keep what is shown.
+      }
+    };
+    setInterval(refresh, EVERY);
+    document.addEventListener('visibilitychange', refresh);
+  }
 })();

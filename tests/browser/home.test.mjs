@@ -3,7 +3,8 @@
 // its widgets and how many are in error, danger, warning or stale, in the
 // HTML itself (no JavaScript needed); a viewer sees only the dashboards
 // granted to them and nothing of the others; the cards fit a phone and a
-// 4K TV without sideways scrolling, in both themes. Its own stack: several
+// 4K TV without sideways scrolling, in both themes; a list left open follows
+// the widgets. Its own stack: several
 // dashboards in trouble would change what the other files' stacks test.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -232,6 +233,35 @@ test('the whole card opens its dashboard', async () => {
     ]);
     assert.equal(await page.locator('[data-widget="revenue"]').count(), 1);
   } finally {
+    await ctx.close();
+  }
+});
+
+test('a list left open follows its dashboards without a reload, keeping the focus', async () => {
+  const t = (await s.mdash(['token', 'add', 'home-live'])).stdout.trim().split('\n').pop();
+  const push = async (name, body) => {
+    const res = await s.get(`/widgets/${name}`, { method: 'POST', body: JSON.stringify({ auth_token: t, ...body }) });
+    assert.equal(res.status, 204);
+  };
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  try {
+    const page = await ctx.newPage();
+    const log = watch(page);
+    await page.clock.install();
+    await page.goto(`${s.base}/`, { waitUntil: 'load' });
+    const danger = page.locator('[data-dashboard="ops"] .issue-danger');
+    assert.equal(await danger.textContent(), '1 in danger');
+    await page.locator('[data-dashboard="sales"] .dash-card-title a').focus();
+    await push('mem', { current: 99 });
+    // The list asks again every half minute (the page's clock is run forward).
+    await page.clock.runFor(31000);
+    await page.waitForFunction(() => document.querySelector('[data-dashboard="ops"] .issue-danger')?.textContent === '2 in danger',
+      null, { timeout: 10000 });
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('href')), '/d/sales',
+      'the focus left the card it was on');
+    assert.deepEqual(log.errors, []);
+  } finally {
+    await push('mem', { current: 50 });
     await ctx.close();
   }
 });
