@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* token.c: `mdash token add|list|rm`: push API tokens. */
+/* token.c: `mdash token add|list|rm`: API tokens, for pushing, and with
+ * --admin also for /metrics and the authoring API. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,9 +10,11 @@
 #include "ident.h"
 #include "token.h"
 
-static const char usage[] = "usage: mdash token add NAME | list | rm NAME\n"
-			    "  add NAME  creates a push token and prints its secret, alone on the last line\n"
-			    "  list      prints each token's name, creation and last use\n"
+static const char usage[] = "usage: mdash token add NAME [--admin] | list | rm NAME\n"
+			    "  add NAME  creates a push token and prints its secret, alone on the last line;\n"
+			    "            --admin: an admin token, which may also read /metrics and author\n"
+			    "            dashboards (keep it as safe as an admin's password)\n"
+			    "  list      prints each token's name, kind (push or admin), creation and last use\n"
 			    "  rm NAME   revokes a token\n";
 
 int cmd_token(const struct md_config *cfg, int argc, char **argv)
@@ -22,24 +25,27 @@ int cmd_token(const struct md_config *cfg, int argc, char **argv)
 	int rc = 0;
 	if (wants_help(argc, argv, usage))
 		return 0;
-	if (argc == 3 && !strcmp(argv[1], "add")) {
+	int admin = argc == 4 && !strcmp(argv[3], "--admin");
+	if ((argc == 3 || admin) && !strcmp(argv[1], "add")) {
 		char *secret;
 		if (!ident_valid(argv[2]))
 			return fail("token name \"%s\" must match [a-z0-9][a-z0-9_-]{0,63}", argv[2]);
-		if (token_create(argv[2], &secret, &err))
+		if (token_create(argv[2], admin, &secret, &err))
 			rc = fail("cannot create token %s: %s", argv[2], buf_str(&err));
 		else {
-			printf("Created push token %s. Keep the secret below; it is not shown again.\n%s\n", argv[2],
-			       secret);
+			printf("Created %s token %s. Keep the secret below; it is not shown again.\n%s\n",
+			       admin ? "admin" : "push", argv[2], secret);
 			free(secret);
 		}
 	} else if (argc == 2 && !strcmp(argv[1], "list")) {
-		if (db_exec("SELECT name, created_at, IFNULL(last_used_at, 'never') FROM api_tokens ORDER BY name",
+		if (db_exec("SELECT name, IF(admin, 'admin', 'push'), created_at, IFNULL(last_used_at, 'never') "
+			    "FROM api_tokens ORDER BY name",
 			    DB_NOPARAMS, &r, &err))
 			rc = fail("%s", buf_str(&err));
 		else
 			for (int i = 0; i < r.nrows; i++)
-				printf("%s\t%s\t%s\n", db_cell(&r, i, 0), db_cell(&r, i, 1), db_cell(&r, i, 2));
+				printf("%s\t%s\t%s\t%s\n", db_cell(&r, i, 0), db_cell(&r, i, 1), db_cell(&r, i, 2),
+				       db_cell(&r, i, 3));
 		db_result_free(&r);
 	} else if (argc == 3 && !strcmp(argv[1], "rm")) {
 		struct buf done = {0};

@@ -27,6 +27,7 @@
 #include "history.h"
 #include "publish.h"
 #include "schema.h"
+#include "stats.h"
 #include "source.h"
 #include "widget.h"
 #include "wtype.h"
@@ -58,6 +59,8 @@ struct job {
 	json_object *fields;
 	struct buf error;
 	long long published; /* the version the dashboards were told of, or 0 */
+	long long fetch_ms;  /* how long the pull took */
+	int failed;          /* it ended in an error (finish) */
 	struct job *next_done;
 };
 
@@ -106,10 +109,12 @@ static void *puller(void *arg)
 		pthread_mutex_unlock(&p->mu);
 		if (!j)
 			break;
+		long long started = now_ms();
 		if (j->own_update)
 			type_pull(j);
 		else
 			source_pull(j->w, j->value_field, &f, &j->fields, &j->error);
+		j->fetch_ms = now_ms() - started;
 		pthread_mutex_lock(&p->mu);
 		j->next_done = p->done;
 		p->done = j;
@@ -193,6 +198,30 @@ static void record_published(struct job **jobs, int n)
 	buf_free(&err);
 }
 
+/* Adds the pass's figures per source kind to the totals that GET /metrics
+ * shows (the updater is a process of its own: they live in the database). */
+static void record_stats(struct job **jobs, int n)
+{
+	struct update_stat *s = xcalloc((size_t)n + 1, sizeof *s);
+	int ns = 0;
+	for (int i = 0; i < n; i++) {
+		const char *kind = jobs[i]->own_update ? jobs[i]->type->name : widget_source_kind(jobs[i]->w);
+		int k = 0;
+		while (k < ns && strcmp(s[k].kind, kind))
+			k++;
+		if (k == ns)
+			s[ns++].kind = xstrdup(kind);
+		s[k].updates++;
+		s[k].failures += jobs[i]->failed != 0;
+		s[k].seconds += (double)jobs[i]->fetch_ms / 1000;
+	}
+	struct buf err = {0};
+	if (stats_add(s, ns, &err))
+		fprintf(stderr, "Could not record the pass's figures for /metrics: %s\n", buf_str(&err));
+	buf_free(&err);
+	stats_free(s, ns);
+}
+
 /* Fetches every job on min(threads, jobs) threads, finishing each as it
  * completes, so a slow source delays only its own widget. */
 static int run_jobs(const struct md_config *cfg, const struct opts *o, struct job **jobs, int n)
@@ -216,9 +245,10 @@ static int run_jobs(const struct md_config *cfg, const struct opts *o, struct jo
 		struct job *j = p.done;
 		p.done = j->next_done;
 		pthread_mutex_unlock(&p.mu);
-		failures += finish(cfg, o, j);
+		failures += j->failed = finish(cfg, o, j);
 	}
 	record_published(jobs, n);
+	record_stats(jobs, n);
 	for (int i = 0; i < nthreads; i++)
 		pthread_join(t[i], NULL);
 	pthread_mutex_destroy(&p.mu);

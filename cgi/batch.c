@@ -17,6 +17,7 @@
 
 #include "db.h"
 #include "log.h"
+#include "metrics.h"
 #include "publish.h"
 #include "token.h"
 #include "widget.h"
@@ -193,6 +194,7 @@ static void publish(const struct md_config *cfg, const struct batch *b)
 static void store_and_publish(struct batched_push **v, int n, const struct md_config *cfg)
 {
 	struct batch b = {.v = v, .n = n};
+	metrics_batch(n);
 	b.w = xcalloc((size_t)n + 1, sizeof *b.w);
 	b.owner = xcalloc((size_t)n + 1, sizeof *b.owner);
 	app_lock();

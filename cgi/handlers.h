@@ -43,5 +43,7 @@ void login_submit(struct req *r);
 void logout(struct req *r);
 /* health.c */
 void health_check(struct req *r);
+/* metrics.c: Prometheus text, from loopback or with an admin token */
+void metrics_scrape(struct req *r);
 
 #endif

@@ -30,6 +30,7 @@
 #include "db.h"
 #include "handlers.h"
 #include "log.h"
+#include "metrics.h"
 #include "pass.h"
 #include "plugin.h"
 #include "publish.h"
@@ -61,7 +62,10 @@ static const struct route routes[] = {
 	{"POST", "/login", login_submit, LOCKED},
 	{"POST", "/logout", logout, LOCKED},
 	{"GET", "/healthz", health_check, LOCKED},
+	{"GET", "/metrics", metrics_scrape, LOCKED},
 };
+
+_Static_assert(sizeof routes / sizeof routes[0] < METRICS_ROUTES, "every route has a slot in the request counters");
 
 /* Set by a stop signal: in the supervisor by its handler, in a worker by
  * its main thread. */
@@ -102,6 +106,8 @@ static void handle(FCGX_Request *fr, const struct md_config *cfg)
 	 * succeeds, its browser skips nginx's copies of pages for a moment
 	 * (pass.h: PAGE_FRESH_COOKIE), so that its next load shows the change. */
 	r.changes = res == ROUTE_FOUND && strcmp(r.method, "GET") && strcmp(r.method, "HEAD");
+	/* main() names the counters' slots in table order. */
+	r.metrics_slot = res == ROUTE_FOUND ? (int)(route - routes) : METRICS_ROUTES - 1;
 	int locked = !(res == ROUTE_FOUND && route->lock == CONCURRENT);
 	if (locked)
 		app_lock();
@@ -250,6 +256,7 @@ static int supervise(const struct worker *w, int n)
 			else
 				log_warn("worker %d exited with %d; starting a new one", (int)dead,
 					 WEXITSTATUS(status));
+			metrics_add(M_WORKER_RESTARTS, 1);
 			if (now_ms() - started[i] < 1000)
 				sleep(1);
 			pids[i] = spawn_worker(w, i);
@@ -390,6 +397,11 @@ int main(int argc, char **argv)
 		config_free(&cfg);
 		return 1;
 	}
+	/* The counters of GET /metrics, shared by every worker. */
+	if (metrics_share())
+		log_warn("metrics: no shared memory (%s); each worker counts on its own", strerror(errno));
+	for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++)
+		metrics_name_route(routes[i].method, routes[i].pattern);
 	struct worker w = {listen_fd, push_fd, &cfg};
 	int rc = supervise(&w, (int)cfg.workers);
 	if (push_fd >= 0 && nfds < 2)

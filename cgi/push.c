@@ -17,6 +17,7 @@
 #include "ident.h"
 #include "handlers.h"
 #include "log.h"
+#include "metrics.h"
 #include "publish.h"
 #include "source.h"
 #include "token.h"
@@ -97,11 +98,14 @@ struct batched_push *push_begin(struct req *r)
 	struct batched_push *p = strncmp(r->path, "/api/", 5) ? begin_dashing(r) : begin_bearer(r);
 	if (p)
 		p->widget = r->params[0];
+	else
+		metrics_add(M_PUSHES_REFUSED, 1);
 	return p;
 }
 
 void push_end(struct req *r, struct batched_push *p)
 {
+	metrics_add(p->status == 204 && p->fields ? M_PUSHES_STORED : M_PUSHES_REFUSED, 1);
 	if (p->status == 204 && !p->fields)
 		resp_error(r, p->bad, buf_str(&p->why));
 	else

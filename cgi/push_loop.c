@@ -26,6 +26,7 @@
 #include "fcgi_wire.h"
 #include "handlers.h"
 #include "log.h"
+#include "metrics.h"
 #include "router.h"
 
 /* The routes the push socket serves. */
@@ -230,6 +231,7 @@ static int begin(struct conn *c)
 	enum route_result res = r->path ? route_match(routes, (int)(sizeof routes / sizeof routes[0]), r->method,
 						      r->path, &route, r->params, REQ_MAX_PARAMS, &r->nparams)
 					: ROUTE_NOT_FOUND;
+	r->metrics_slot = res == ROUTE_FOUND ? metrics_route_slot(route->method, route->pattern) : METRICS_ROUTES - 1;
 	if (res == ROUTE_FOUND && (c->push = push_begin(r))) {
 		L.ready[L.nready++] = c;
 		return 0;

@@ -9,6 +9,7 @@
 #include "db.h"
 #include "fcgi_wire.h"
 #include "log.h"
+#include "metrics.h"
 #include "render.h"
 
 /* Sent with every answer: no inline script, no framing by other sites. The
@@ -149,6 +150,7 @@ void resp_send(struct req *r, int status, const char *content_type, const char *
 	r->answered = 1;
 	if (r->changes && status < 400)
 		req_page_fresh(r);
+	metrics_request(r->metrics_slot, status);
 	struct buf head = {0};
 	buf_printf(&head, "Status: %d %s\r\n", status, reason(status));
 	if (content_type)

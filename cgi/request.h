@@ -33,6 +33,7 @@ struct req {
 	struct buf headers; /* extra response header lines */
 	int answered;
 	int changes; /* changes state: a success calls req_page_fresh (main.c) */
+	int metrics_slot; /* the route's slot in the request counters (metrics.h) */
 	const char *target;  /* the route's last {id}: the dashboard or widget asked for */
 	struct md_user user; /* who is asking (access.c), once loaded */
 	int user_loaded, db_failed;

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 
 #include "log.h"
+#include "metrics.h"
 
 #define STMT_CACHE 64
 /* How long calls fail at once after the server did not answer. Short, so
@@ -94,6 +95,7 @@ int db_lost(void)
  * that took half the timeout or more is a server that does not answer. */
 static void failed(unsigned e, const char *msg, long long started, struct buf *err)
 {
+	metrics_add(M_DB_ERRORS, 1);
 	last_lost = is_conn_error(e);
 	int stalled = last_lost && now_ms() - started >= timeout_s() * 1000 / 2;
 	if (stalled) {

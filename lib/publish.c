@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "metrics.h"
+
 static CURL *curl;
 
 static size_t discard(char *p, size_t size, size_t n, void *ctx)
@@ -193,6 +195,7 @@ int publish_widgets(const char *publish_url, const char *const *names, const lon
 	curl_slist_free_all(h);
 	for (int i = 0; i < n; i++)
 		nfailed += failed[i];
+	metrics_add(M_PUBLISH_FAILED, (unsigned long)nfailed);
 	if (nfailed && !err->len)
 		buf_puts(err, "publish: cannot start libcurl");
 	return nfailed;

@@ -34,7 +34,7 @@ void sha256_hex(const void *data, size_t len, char out[65])
 	hex_encode(md, 32, out);
 }
 
-int token_create(const char *name, char **secret, struct buf *err)
+int token_create(const char *name, int admin, char **secret, struct buf *err)
 {
 	unsigned char raw[24];
 	char text[49], hash[65];
@@ -44,26 +44,37 @@ int token_create(const char *name, char **secret, struct buf *err)
 	}
 	hex_encode(raw, sizeof raw, text);
 	sha256_hex(text, strlen(text), hash);
-	if (db_exec("INSERT INTO api_tokens (name, token_hash) VALUES (?, ?)", DB_PARAMS(DB_S(name), DB_S(hash)), NULL,
-		    err))
+	if (db_exec("INSERT INTO api_tokens (name, token_hash, admin) VALUES (?, ?, ?)",
+		    DB_PARAMS(DB_S(name), DB_S(hash), DB_I(admin != 0)), NULL, err))
 		return -1;
 	*secret = xstrdup(text);
 	return 0;
 }
 
-int token_check(const char *secret, struct buf *err)
+/* 1 when secret is a token (an admin token when admin_only), 0 when not,
+ * -1 on an error; hash gets its hash. */
+static int find(const char *secret, int admin_only, char hash[65], struct buf *err)
 {
-	char hash[65];
 	struct db_result r;
 	if (!secret || !*secret || strlen(secret) > 256)
 		return 0;
 	sha256_hex(secret, strlen(secret), hash);
-	if (db_exec("SELECT token_hash FROM api_tokens WHERE token_hash = ?", DB_PARAMS(DB_S(hash)), &r, err))
+	if (db_exec("SELECT token_hash FROM api_tokens WHERE token_hash = ? AND admin >= ?",
+		    DB_PARAMS(DB_S(hash), DB_I(admin_only != 0)), &r, err))
 		return -1;
 	/* The lookup is by a hash the client cannot steer; the final check is
 	 * constant-time all the same. */
 	int ok = r.nrows == 1 && CRYPTO_memcmp(db_cell(&r, 0, 0), hash, 64) == 0;
 	db_result_free(&r);
+	return ok;
+}
+
+int token_check(const char *secret, struct buf *err)
+{
+	char hash[65];
+	int ok = find(secret, 0, hash, err);
+	if (ok <= 0)
+		return ok;
 	/* The last use, for `mdash token list`; written at most once a minute so
 	 * that a busy pusher does not add a write to every push, and not even
 	 * tried again within the minute for the token this process last wrote
@@ -82,4 +93,10 @@ int token_check(const char *secret, struct buf *err)
 			"(last_used_at IS NULL OR last_used_at < UTC_TIMESTAMP(3) - INTERVAL 1 MINUTE)",
 			DB_PARAMS(DB_S(hash)), NULL, err);
 	return ok;
+}
+
+int token_check_admin(const char *secret, struct buf *err)
+{
+	char hash[65];
+	return find(secret, 1, hash, err);
 }

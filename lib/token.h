@@ -6,10 +6,13 @@
 
 #include "util.h"
 
-/* Creates token NAME; *secret gets the new secret (caller frees). */
-int token_create(const char *name, char **secret, struct buf *err);
+/* Creates token NAME, an admin token when admin is 1; *secret gets the new
+ * secret (caller frees). */
+int token_create(const char *name, int admin, char **secret, struct buf *err);
 /* 1 when secret is a current token, 0 when not, -1 on a database error. */
 int token_check(const char *secret, struct buf *err);
+/* 1 when secret is a current admin token, 0 when not, -1 on an error. */
+int token_check_admin(const char *secret, struct buf *err);
 /* Fills out (at least len bytes) with random bytes from the kernel. */
 int random_bytes(unsigned char *out, size_t len);
 /* Lower-case hex SHA-256 of data into out[65]. */

@@ -149,7 +149,7 @@ const char *widget_status(const struct md_widget *w, const struct mdash_widget_t
 /* One widget into its dashboard's tally, in the one bucket its page shows
  * first: an error (a type not installed is one too) hides the value's
  * colour, and so does staleness. */
-static void tally_one(const struct md_widget *w, struct widget_tally *t)
+void widget_tally_add(const struct md_widget *w, struct widget_tally *t)
 {
 	const struct mdash_widget_type *type = wtype_find(w->type);
 	const char *state = type ? widget_state(w) : "error";
@@ -190,7 +190,7 @@ int widget_tally(const long long *ids, int n, struct widget_tally *out, struct b
 		while (i < n && ids[i] != ws[k].dashboard_id)
 			i++;
 		if (i < n)
-			tally_one(&ws[k], &out[i]);
+			widget_tally_add(&ws[k], &out[i]);
 		widget_free(&ws[k]);
 	}
 	free(ws);

@@ -80,6 +80,8 @@ struct widget_tally {
 /* Tallies the widgets of dashboards ids[0..n-1] into out[0..n-1], in one
  * query that reads no other dashboard's widgets. 0, or -1 (in err). */
 int widget_tally(const long long *ids, int n, struct widget_tally *out, struct buf *err);
+/* Counts one widget into t. */
+void widget_tally_add(const struct md_widget *w, struct widget_tally *t);
 
 /* Stores new field values (merged over the current ones) in one
  * transaction with a history row and bumps the version. Returns 0 and the
