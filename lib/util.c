@@ -192,6 +192,83 @@ void hex_encode(const unsigned char *in, size_t n, char *out)
 	out[2 * n] = '\0';
 }
 
+/* Reads exactly n digits at *s into *out and moves *s past them. */
+static int read_digits(const char **s, int n, int *out)
+{
+	int v = 0;
+	for (int i = 0; i < n; i++) {
+		if ((*s)[i] < '0' || (*s)[i] > '9')
+			return -1;
+		v = v * 10 + ((*s)[i] - '0');
+	}
+	*s += n;
+	*out = v;
+	return 0;
+}
+
+/* A zone suffix (Z, +HH:MM, +HHMM, +HH, or none) as seconds east of UTC. */
+static int read_zone(const char **s, long *east)
+{
+	int h, m = 0;
+	*east = 0;
+	if (**s == 'Z' || **s == 'z') {
+		(*s)++;
+		return 0;
+	}
+	if (**s != '+' && **s != '-')
+		return 0;
+	int sign = *(*s)++ == '-' ? -1 : 1;
+	if (read_digits(s, 2, &h))
+		return -1;
+	if (**s == ':')
+		(*s)++;
+	if (**s && read_digits(s, 2, &m))
+		return -1;
+	if (h > 23 || m > 59)
+		return -1;
+	*east = sign * (h * 3600L + m * 60L);
+	return 0;
+}
+
+int parse_iso_time(const char *s, double *out)
+{
+	int year, mon, day, hour = 0, min = 0, sec = 0;
+	double frac = 0;
+	long east = 0;
+	if (read_digits(&s, 4, &year) || *s++ != '-' || read_digits(&s, 2, &mon) || *s++ != '-' ||
+	    read_digits(&s, 2, &day))
+		return -1;
+	if (*s == 'T' || *s == 't' || *s == ' ') {
+		s++;
+		if (read_digits(&s, 2, &hour) || *s++ != ':' || read_digits(&s, 2, &min))
+			return -1;
+		if (*s == ':') {
+			s++;
+			if (read_digits(&s, 2, &sec))
+				return -1;
+			if (*s == '.' || *s == ',') {
+				s++;
+				if (*s < '0' || *s > '9')
+					return -1;
+				for (double scale = 0.1; *s >= '0' && *s <= '9'; s++, scale /= 10)
+					frac += (*s - '0') * scale;
+			}
+		}
+		if (read_zone(&s, &east))
+			return -1;
+	}
+	if (*s || mon < 1 || mon > 12 || day < 1 || day > 31 || hour > 23 || min > 59 || sec > 60)
+		return -1;
+	/* Seconds are added after timegm, so that a leap second (60) does not
+	 * hide a bad date that timegm would roll into the next month. */
+	struct tm tm = {.tm_year = year - 1900, .tm_mon = mon - 1, .tm_mday = day, .tm_hour = hour, .tm_min = min};
+	time_t t = timegm(&tm);
+	if (t == (time_t)-1 || tm.tm_mon != mon - 1 || tm.tm_mday != day)
+		return -1;
+	*out = (double)t + sec + frac - east;
+	return 0;
+}
+
 long long now_ms(void)
 {
 	struct timespec ts;

@@ -49,6 +49,11 @@ int utf8_valid(const char *s, size_t n, size_t *bad);
 /* Lower-case hex of n bytes into out (2n + 1 bytes). */
 void hex_encode(const unsigned char *in, size_t n, char *out);
 
+/* An ISO 8601 time, YYYY-MM-DD with an optional [T ]HH:MM[:SS[.frac]] and
+ * zone (Z, +HH:MM, +HHMM or +HH; none means UTC), as Unix seconds: 0 and
+ * *out set, or -1 for anything else (trailing text too). */
+int parse_iso_time(const char *s, double *out);
+
 /* Milliseconds on the monotonic clock, and seconds of wall time. */
 long long now_ms(void);
 double now_wall(void);

@@ -225,15 +225,15 @@ const char *widget_source_kind(const struct md_widget *w)
 	return "push";
 }
 
-/* Merges fields over the current data, in place. A number's "last"
- * defaults to the previous "current", so a source that gives only the
- * current value still shows the change (as Dashing's sample jobs do by
- * hand). */
-static void merge_into(json_object *data, const char *type, json_object *options, json_object *fields)
+/* Merges fields over the current data, in place (see widget.h). A
+ * number's "last" defaults to the previous "current", so a source that
+ * gives only the current value still shows the change (as Dashing's
+ * sample jobs do by hand). */
+void widget_merge(json_object *data, const char *type, json_object *options, json_object *fields, double now)
 {
 	const struct wtype_traits *traits = wtype_traits(wtype_find(type));
 	if (traits->store)
-		traits->store(data, fields, options, now_wall());
+		traits->store(data, fields, options, now);
 	json_object *cur;
 	if (!json_object_object_get_ex(fields, "last", NULL) && json_object_object_get_ex(fields, "current", NULL) &&
 	    json_object_object_get_ex(data, "current", &cur))
@@ -251,7 +251,7 @@ static void merge_into(json_object *data, const char *type, json_object *options
 static json_object *merge(const char *type, const char *old_text, const char *options, json_object *fields)
 {
 	json_object *data = parse_object(old_text), *opts = parse_object(options);
-	merge_into(data, type, opts, fields);
+	widget_merge(data, type, opts, fields, now_wall());
 	json_object_put(opts);
 	return data;
 }
@@ -370,7 +370,7 @@ static void merge_widget_pushes(struct batch *b, struct widget_push **p, int n)
 	const char *type = db_cell(r, row, 4) ? db_cell(r, row, 4) : "";
 	const char *text = NULL;
 	for (int i = 0; i < n; i++) {
-		merge_into(data, type, opts, p[i]->fields);
+		widget_merge(data, type, opts, p[i]->fields, now_wall());
 		p[i]->version = ++v;
 		p[i]->status = 0;
 		text = b->texts[b->nhistory] = xstrdup(json_object_to_json_string_ext(data, JSON_C_TO_STRING_PLAIN));
@@ -600,11 +600,8 @@ static const char *get_string(json_object *o, const char *key)
 	return json_object_get_string(v);
 }
 
-static int get_number(json_object *o, const char *key, double *out)
+int json_number(json_object *v, double *out)
 {
-	json_object *v;
-	if (!json_object_object_get_ex(o, key, &v) || !v)
-		return -1;
 	if (json_object_is_type(v, json_type_double) || json_object_is_type(v, json_type_int)) {
 		*out = json_object_get_double(v);
 		return 0;
@@ -619,6 +616,14 @@ static int get_number(json_object *o, const char *key, double *out)
 		}
 	}
 	return -1;
+}
+
+static int get_number(json_object *o, const char *key, double *out)
+{
+	json_object *v;
+	if (!json_object_object_get_ex(o, key, &v) || !v)
+		return -1;
+	return json_number(v, out);
 }
 
 const char *mdash_field(const mdash_widget *w, const char *key)

@@ -46,6 +46,9 @@ int widget_can_go_stale(const struct md_widget *w);
 const char *widget_source_kind(const struct md_widget *w);
 
 json_object *widget_data(const struct md_widget *w);
+/* A JSON number, or a string that is a whole decimal number: 0 and *out
+ * set, or -1 (also for NULL). */
+int json_number(json_object *v, double *out);
 json_object *widget_options(const struct md_widget *w);
 json_object *widget_source(const struct md_widget *w);
 
@@ -91,6 +94,10 @@ void widget_tally_add(const struct md_widget *w, struct widget_tally *t);
  * 0 for one whose client sees that crash and retries (the push API), which
  * spares a second commit: it calls widget_unpublished if the publish fails. */
 #define WIDGET_NOT_FOUND (-2)
+/* Merges a push's fields over a widget's data (of type), in place, as the
+ * store does; the type's store hook runs first (wtype_traits). now is the
+ * time of the update, in Unix seconds. */
+void widget_merge(json_object *data, const char *type, json_object *options, json_object *fields, double now);
 int widget_store(const char *name, json_object *fields, int pending, long long *version, struct buf *err);
 /* One push for widget_store_batch: the caller fills name and fields
  * (borrowed); the batch fills status (0 stored, WIDGET_NOT_FOUND, or -1

@@ -1,10 +1,17 @@
 /* SPDX-License-Identifier: MIT */
-/* graph.c: a time series drawn as an SVG line (Dashing's field:
- * points[{x,y}]). A source that gives one number per update ("value")
- * grows the series from history: the store appends each value as a point
- * (see widget_store), so rendering needs no query. Long series are thinned
- * to at most MAX_DRAWN points, keeping each bucket's lowest and highest
- * point so spikes stay visible. */
+/* graph.c: a series drawn as an SVG line (Dashing's field: points[{x,y}]).
+ *
+ * One x convention per series (the README's "Graphs"): x is a time (Unix
+ * seconds or milliseconds, or ISO 8601 text, all read as seconds) or an
+ * index (any other number). A source that gives one number per update
+ * ("value") grows the series: the store appends the value as a point that
+ * continues the series in its own convention (at the time of the update,
+ * or at the last index + 1), so mdash never mixes the two. A series whose
+ * x are all of one kind and strictly increasing is drawn against x; any
+ * other (a mix pushed by hand, points out of order, two in one second) is
+ * drawn evenly in the order given, so every series draws a line across the width. Long series are
+ * thinned to at most MAX_DRAWN points, keeping each bucket's lowest and
+ * highest point so spikes stay visible. */
 #include <math.h>
 #include <stdlib.h>
 
@@ -18,28 +25,74 @@
 #define MAX_DRAWN 400
 #define GRAPH_KEEP 120
 
+/* Numbers from 1e9 (2001-09-09 in seconds) are Unix seconds; from 1e11
+ * (5138 in seconds, 1973 in milliseconds) up to 1e14 (5138 again),
+ * milliseconds. Smaller or larger numbers are indexes. */
+#define SECONDS_FROM 1e9
+#define MILLIS_FROM 1e11
+#define MILLIS_TO 1e14
+
+enum xkind { X_NONE, X_INDEX, X_TIME };
+
+/* What a point's x is: a time (*x in Unix seconds), an index, or none
+ * (absent, or neither a number nor a time). */
+static enum xkind read_x(json_object *v, double *x)
+{
+	if (json_object_is_type(v, json_type_string) && parse_iso_time(json_object_get_string(v), x) == 0)
+		return X_TIME;
+	if (json_number(v, x) || !isfinite(*x))
+		return X_NONE;
+	if (*x >= MILLIS_FROM && *x < MILLIS_TO) {
+		*x /= 1000;
+		return X_TIME;
+	}
+	return *x >= SECONDS_FROM && *x < MILLIS_FROM ? X_TIME : X_INDEX;
+}
+
+/* A point of the stored series: an object {x, y} (x optional) or a bare
+ * number (a y). 0, or -1 when it has no numeric y. */
+static int read_point(json_object *o, json_object **x, double *y)
+{
+	json_object *vy = o;
+	*x = NULL;
+	if (json_object_is_type(o, json_type_object)) {
+		json_object_object_get_ex(o, "x", x);
+		if (!json_object_object_get_ex(o, "y", &vy))
+			return -1;
+	}
+	return json_number(vy, y) == 0 && isfinite(*y) ? 0 : -1;
+}
+
 struct pt {
 	double x, y;
 };
 
-/* The valid points, in order; the caller frees. */
+/* The valid points, in order, with x where the line puts them (see the
+ * top of the file); the caller frees. */
 static struct pt *points(const mdash_widget *w, size_t *n)
 {
-	json_object *arr, *vx, *vy;
+	json_object *arr, *vx;
 	*n = 0;
 	if (!json_object_object_get_ex(widget_data(w), "points", &arr) || !json_object_is_type(arr, json_type_array))
 		return NULL;
 	size_t len = json_object_array_length(arr);
 	struct pt *p = xcalloc(len, sizeof *p);
+	enum xkind first = X_NONE;
+	int by_x = 1;
 	for (size_t i = 0; i < len; i++) {
-		json_object *o = json_object_array_get_idx(arr, i);
-		if (!json_object_is_type(o, json_type_object) || !json_object_object_get_ex(o, "x", &vx) ||
-		    !json_object_object_get_ex(o, "y", &vy))
+		struct pt q = {0, 0};
+		if (read_point(json_object_array_get_idx(arr, i), &vx, &q.y))
 			continue;
-		struct pt q = {json_object_get_double(vx), json_object_get_double(vy)};
-		if (isfinite(q.x) && isfinite(q.y))
-			p[(*n)++] = q;
+		enum xkind k = read_x(vx, &q.x);
+		if (*n == 0)
+			first = k;
+		if (k == X_NONE || k != first || (*n && q.x <= p[*n - 1].x))
+			by_x = 0;
+		p[(*n)++] = q;
 	}
+	if (!by_x)
+		for (size_t i = 0; i < *n; i++)
+			p[i].x = (double)i;
 	return p;
 }
 
@@ -112,9 +165,31 @@ static int graph_context(const mdash_widget *w, mdash_context *ctx)
 	return 0;
 }
 
-/* The store's hook: each stored "value" becomes a point {x: Unix time,
- * y: value}, the oldest dropped past options.points (default GRAPH_KEEP). */
-static void graph_grow(json_object *data, json_object *fields, json_object *options, double now)
+/* The x of a value appended to the series arr, in the series' own
+ * convention: the time of the update after a time (or in a new series),
+ * the last index + 1 after an index; NULL after a point without x. */
+static json_object *next_x(json_object *arr, double now)
+{
+	size_t len = json_object_array_length(arr);
+	json_object *last = len ? json_object_array_get_idx(arr, len - 1) : NULL, *vx;
+	double x;
+	if (!last)
+		return json_object_new_int64((int64_t)now);
+	if (!json_object_is_type(last, json_type_object) || !json_object_object_get_ex(last, "x", &vx))
+		return NULL;
+	enum xkind k = read_x(vx, &x);
+	if (k == X_TIME)
+		return json_object_new_int64((int64_t)now);
+	if (k == X_INDEX)
+		return x == floor(x) && fabs(x) < 9e15 ? json_object_new_int64((int64_t)x + 1)
+						       : json_object_new_double(x + 1);
+	return NULL;
+}
+
+/* The store's hook: a single "value" (without "points" beside it) is
+ * appended to the series, the oldest points dropped past options.points
+ * (default GRAPH_KEEP). */
+static void graph_store(json_object *data, json_object *fields, json_object *options, double now)
 {
 	json_object *v, *pts, *max;
 	if (json_object_object_get_ex(fields, "points", NULL) || !json_object_object_get_ex(fields, "value", &v) ||
@@ -129,8 +204,9 @@ static void graph_grow(json_object *data, json_object *fields, json_object *opti
 		pts = json_object_new_array();
 		json_object_object_add(data, "points", pts);
 	}
-	json_object *p = json_object_new_object();
-	json_object_object_add(p, "x", json_object_new_int64((int64_t)now));
+	json_object *x = next_x(pts, now), *p = json_object_new_object();
+	if (x)
+		json_object_object_add(p, "x", x);
 	json_object_object_add(p, "y", json_object_get(v));
 	json_object_array_add(pts, p);
 	size_t len = json_object_array_length(pts);
@@ -149,4 +225,4 @@ const struct mdash_widget_type wtype_graph = {
 	.context = graph_context,
 };
 
-const struct wtype_traits wtype_graph_traits = {.store = graph_grow};
+const struct wtype_traits wtype_graph_traits = {.store = graph_store};

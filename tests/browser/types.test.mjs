@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 // Widget types as a wall screen shows them in headless Chromium: a clock
 // shows the time at once and never goes stale, not even beside data that
-// the page's own check marks stale. Screenshots go to tests/artifacts/.
+// the page's own check marks stale; a graph fed points, then single values
+// while the page is open, draws its line across its box. Screenshots go to
+// tests/artifacts/.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
@@ -9,8 +11,14 @@ import { startStack } from '../harness/stack.mjs';
 import { launch, watch, live, ARTIFACTS } from './helpers.mjs';
 
 let s;
+let token;
 let browser;
 const log = { errors: [], csp: [], console: [] };
+
+async function push(name, body) {
+  const res = await s.get(`/widgets/${name}`, { method: 'POST', body: JSON.stringify({ auth_token: token, ...body }) });
+  assert.equal(res.status, 204, `push to ${name}: ${await res.text()}`);
+}
 
 const show = (r) => `exit ${r.code}\n--- stdout\n${r.stdout}--- stderr\n${r.stderr}`;
 
@@ -36,7 +44,13 @@ before(async () => {
       { name: 'hq', type: 'clock', title: 'Head office', options: { timezone: 'Asia/Tokyo' }, ...every('{"moreinfo": "Tokyo office"}') },
       { name: 'note', type: 'text', title: 'Note', ...every('{"text": "hello"}') },
     ] },
+    { slug: 'shapes', title: 'Shapes', columns: 4, widgets: [
+      { name: 'series', type: 'graph', title: 'Series', sizex: 2, source: { kind: 'push' } },
+    ] },
   ] });
+  const t = await s.mdash(['token', 'add', 'types']);
+  assert.equal(t.code, 0, show(t));
+  token = t.stdout.trim().split('\n').pop();
   const up = await s.mdash(['update', '--force', '--widget', 'hq', '--widget', 'note']);
   assert.equal(up.code, 0, show(up));
   browser = await launch();
@@ -72,6 +86,35 @@ test('clock: the time at once, never "No data yet", never stale while the data b
   onTime(await clocks(), 'after the stale check ran');
   assert.match(await page.locator('[data-widget="hq"]').innerText(), /Tokyo office/);
   await page.screenshot({ path: path.join(ARTIFACTS, 'types-clocks.png') });
+  await page.context().close();
+});
+
+test('graph: points, then single values pushed while the page is open, draw one line across the box', async () => {
+  await push('series', { points: Array.from({ length: 20 }, (_, i) => ({ x: i + 1, y: i + 1 })) });
+  const page = await newPage();
+  await page.goto(`${s.base}/d/shapes`, { waitUntil: 'load' });
+  await live(page);
+  for (let y = 21; y <= 25; y++) await push('series', { value: y });
+  await page.waitForFunction(() => document.querySelector('[data-widget="series"] .value')?.textContent.trim() === '25', null,
+    { timeout: 5000 }).catch(() => assert.fail('the pushed values never showed'));
+  const m = await page.evaluate(() => {
+    const svg = document.querySelector('[data-widget="series"] svg.graph');
+    const line = svg.querySelector('.graph-line');
+    const b = line.getBBox();
+    const d = line.getAttribute('d');
+    const xs = [...d.matchAll(/[ML]\s*(-?[\d.]+),/g)].map((x) => Number(x[1]));
+    const box = svg.getBoundingClientRect();
+    const drawn = line.getBoundingClientRect();
+    return { b: { x: b.x, y: b.y, w: b.width, h: b.height }, xs, box: { w: box.width, h: box.height }, drawn: { w: drawn.width, h: drawn.height } };
+  });
+  const where = JSON.stringify(m);
+  assert.equal(m.xs.length, 25, where);
+  assert.ok(m.b.x >= 0 && m.b.x + m.b.w <= 300 && m.b.y >= 0 && m.b.y + m.b.h <= 100, `the line leaves the viewBox: ${where}`);
+  assert.ok(m.drawn.w >= 0.95 * m.box.w, `the line does not span the graph's width: ${where}`);
+  assert.ok(m.drawn.h >= 0.8 * m.box.h, `the rising line does not climb the graph's height: ${where}`);
+  const steps = m.xs.slice(1).map((x, i) => x - m.xs[i]);
+  assert.ok(steps.every((d) => d > 3), `points stacked at one x: ${where}`);
+  await page.screenshot({ path: path.join(ARTIFACTS, 'types-graph.png') });
   await page.context().close();
 });
 

@@ -49,6 +49,10 @@ function pathPoints(d) {
   return [...(d || '').matchAll(/[ML]\s*(-?[\d.]+),(-?[\d.]+)/g)].map((m) => [Number(m[1]), Number(m[2])]);
 }
 
+// Graphs fed every mix of pushed points (x as indexes, ISO times, Unix
+// milliseconds or seconds) and single values.
+const MIXES = ['gm-points', 'gm-values', 'gm-pv', 'gm-vp', 'gm-iso', 'gm-ms', 'gm-s', 'gm-mix'];
+
 const demo = (port, name) => `http://127.0.0.1:${port}/demo/${name}`;
 
 before(async () => {
@@ -87,6 +91,7 @@ before(async () => {
     { name: 'g0', type: 'graph', title: 'Empty', source: { kind: 'push' } },
     { name: 'g1', type: 'graph', title: 'One', source: { kind: 'push' } },
     { name: 'g10k', type: 'graph', title: 'Many', source: { kind: 'push' } },
+    ...MIXES.map((name) => ({ name, type: 'graph', title: name, source: { kind: 'push' } })),
     { name: 'st', type: 'status', title: 'Status levels', source: { kind: 'push' } },
     { name: 'img', type: 'image', title: 'Image URLs', source: { kind: 'push' } },
     { name: 'thr', type: 'number', title: 'Thresholds', options: { thresholds: { warning: 80, danger: 95 } }, source: { kind: 'push' } },
@@ -238,6 +243,52 @@ test('graph: one value per update grows the series, capped by options.points', a
   const el = await element('load');
   assert.equal(byClass(el.html, 'value')?.text, '7');
   assert.match(el.html, /aria-label="5 points from 3 to 7, latest 7"/);
+});
+
+test('graph: any mix of points and values draws a rising line across the width, inside its box', async () => {
+  const values = async (name, ys) => { for (const y of ys) await push(name, { value: y }); };
+  const range = (from, to) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
+  // x = 1..20, or the last 20 minutes in a time form; y = 1..20.
+  const now = Math.floor(Date.now() / 1000);
+  const points = (x) => range(1, 20).map((i) => ({ x: x(i, now - (21 - i) * 60), y: i }));
+  const feed = {
+    'gm-points': async (n) => push(n, { points: points((i) => i) }),
+    'gm-values': async (n) => values(n, range(1, 6)),
+    'gm-pv': async (n) => { await push(n, { points: points((i) => i) }); await values(n, range(21, 25)); },
+    'gm-vp': async (n) => { await values(n, range(1, 3)); await push(n, { points: points((i) => i) }); },
+    'gm-iso': async (n) => { await push(n, { points: points((i, t) => new Date(t * 1000).toISOString()) }); await values(n, range(21, 25)); },
+    'gm-ms': async (n) => { await push(n, { points: points((i, t) => t * 1000) }); await values(n, range(21, 25)); },
+    'gm-s': async (n) => { await push(n, { points: points((i, t) => t) }); await values(n, range(21, 25)); },
+    'gm-mix': async (n) => push(n, { points: [{ x: 1, y: 1 }, { x: now, y: 2 }, { x: new Date().toISOString(), y: 3 }, { y: 4 }, 5,
+      { x: now * 1000, y: 6 }] }),
+  };
+  const count = { 'gm-points': 20, 'gm-values': 6, 'gm-pv': 25, 'gm-vp': 20, 'gm-iso': 25, 'gm-ms': 25, 'gm-s': 25, 'gm-mix': 6 };
+  for (const name of MIXES) {
+    await feed[name](name);
+    const el = await element(name);
+    const d = /<path class="graph-line" d="([^"]*)"/.exec(el.html)?.[1];
+    const line = pathPoints(d);
+    const where = `${name}: d="${d}"`;
+    assert.equal(line.length, count[name], where);
+    assert.equal(line[0][0], 0, `${where}: the line starts at the left edge`);
+    assert.equal(line.at(-1)[0], 300, `${where}: the line ends at the right edge`);
+    for (const [x, y] of line) assert.ok(x >= 0 && x <= 300 && y >= 0 && y <= 100, `${where}: ${x},${y} is outside the viewBox 0 0 300 100`);
+    for (let i = 1; i < line.length; i++) {
+      assert.ok(line[i][0] > line[i - 1][0], `${where}: point ${i} is not right of point ${i - 1}`);
+      assert.ok(line[i][1] < line[i - 1][1], `${where}: point ${i} is not above point ${i - 1} (the pushed y rise)`);
+    }
+    // Not collapsed to one edge: most neighbours are visibly apart.
+    const apart = line.slice(1).filter((q, i) => q[0] - line[i][0] >= 3).length;
+    assert.ok(apart >= (line.length - 1) / 2, `${where}: only ${apart} of ${line.length - 1} steps are 3 px or wider`);
+    assert.equal(byClass(el.html, 'value')?.text, String(count[name]), `${where}: the latest value`);
+  }
+  // One convention per series: values after indexes continue the index,
+  // values after times are times (Unix seconds).
+  assert.deepEqual((await api('gm-pv')).value.points.slice(-5).map((q) => q.x), range(21, 25));
+  for (const name of ['gm-iso', 'gm-ms', 'gm-s', 'gm-values']) {
+    const xs = (await api(name)).value.points.slice(-5).map((q) => q.x);
+    assert.ok(xs.every((x) => Number.isInteger(x) && Math.abs(x - Date.now() / 1000) < 120), `${name}: values stored at ${xs}`);
+  }
 });
 
 test('clock: the time in its time zone, with seconds; an unknown zone falls back to UTC', async () => {

@@ -1,12 +1,16 @@
 /* SPDX-License-Identifier: MIT */
 /* test_render.c: widget fragments from the real templates, escaping on. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "render.h"
+#include "widget.h"
 #include "wtype.h"
 #include "tests.h"
+
+#define MAX_LINE 512
 
 static struct md_config cfg;
 
@@ -151,19 +155,144 @@ START_TEST(graph_draws_0_1_and_10000_points)
 }
 END_TEST
 
+/* Merges each push (JSON text) into data in turn, as the store does, the
+ * i-th at time at[i]; returns data. */
+static json_object *graph_pushes(json_object *data, const char *const *pushes, const double *at, int n,
+				 const char *options)
+{
+	json_object *opts = json_tokener_parse(options);
+	for (int i = 0; i < n; i++) {
+		json_object *fields = json_tokener_parse(pushes[i]);
+		ck_assert_ptr_nonnull(fields);
+		widget_merge(data, "graph", opts, fields, at[i]);
+		json_object_put(fields);
+	}
+	json_object_put(opts);
+	return data;
+}
+
+#define T0 1795860000.0 /* 2026-11-28T10:00:00Z */
+
 START_TEST(graph_grows_from_values)
 {
-	json_object *data = json_object_new_object(), *fields = json_tokener_parse("{\"value\":3}");
-	json_object *opts = json_tokener_parse("{\"points\":2}");
-	const struct wtype_traits *graph = wtype_traits(wtype_find("graph"));
-	graph->store(data, fields, opts, 100);
-	graph->store(data, fields, opts, 101);
-	graph->store(data, fields, opts, 102);
-	ck_assert_str_eq(json_object_to_json_string_ext(data, JSON_C_TO_STRING_PLAIN),
-			 "{\"points\":[{\"x\":101,\"y\":3},{\"x\":102,\"y\":3}]}");
+	const char *const pushes[] = {"{\"value\":3}", "{\"value\":4}", "{\"value\":5}"};
+	const double at[] = {T0, T0 + 1.5, T0 + 60};
+	json_object *data = graph_pushes(json_object_new_object(), pushes, at, 3, "{\"points\":2}");
+	ck_assert_str_eq(json_object_get_string(json_object_object_get(data, "points")),
+			 "[ { \"x\": 1795860001, \"y\": 4 }, { \"x\": 1795860060, \"y\": 5 } ]");
 	json_object_put(data);
-	json_object_put(fields);
-	json_object_put(opts);
+}
+END_TEST
+
+/* The drawn line: the points of the graph-line path. */
+struct line {
+	int n;
+	double x[MAX_LINE], y[MAX_LINE];
+};
+
+static void line_of(const char *html, struct line *l)
+{
+	static const char mark[] = "class=\"graph-line\" d=\"";
+	const char *d = strstr(html, mark);
+	ck_assert_msg(d != NULL, "no line in %s", html);
+	d += strlen(mark);
+	l->n = 0;
+	for (int used; *d == 'M' || *d == 'L' || *d == ' '; d += used) {
+		used = 1;
+		if (*d == ' ')
+			continue;
+		ck_assert_int_lt(l->n, MAX_LINE);
+		ck_assert_int_eq(sscanf(d + 1, "%lf,%lf%n", &l->x[l->n], &l->y[l->n], &used), 2);
+		used++;
+		l->n++;
+	}
+}
+
+/* Renders data as a graph and checks its line: n points across the whole
+ * width, left to right, rising (each case's y grow), inside the viewBox;
+ * at x_at[i] (0..1 of the width), or evenly spaced when x_at is NULL. */
+static void assert_line(json_object *data, int n, const double *x_at)
+{
+	char *html = render("graph", json_object_to_json_string(data), NULL);
+	struct line l;
+	line_of(html, &l);
+	ck_assert_msg(l.n == n, "%d points drawn, not %d: %s", l.n, n, html);
+	for (int i = 0; i < n; i++) {
+		double want = (x_at ? x_at[i] : (double)i / (n - 1)) * 300;
+		ck_assert_msg(fabs(l.x[i] - want) < 0.06, "point %d at x=%.1f, not %.1f: %s", i, l.x[i], want, html);
+		ck_assert_msg(l.y[i] >= 0 && l.y[i] <= 100, "point %d at y=%.1f: %s", i, l.y[i], html);
+		ck_assert_msg(i == 0 || l.y[i] < l.y[i - 1], "point %d does not rise: %s", i, html);
+	}
+	free(html);
+	json_object_put(data);
+}
+
+/* The forms of x a push may give. */
+enum xform { X_INDEXES, X_ISO, X_MILLIS, X_SECONDS, X_BARE };
+
+/* A push of n points, y = 1..n; x = 1..n, or minute 1..n after T0 in
+ * one of the time forms, or none (bare numbers). */
+static char *points_push(enum xform form, int n)
+{
+	struct buf b = {0};
+	buf_puts(&b, "{\"points\":[");
+	for (int i = 1; i <= n; i++) {
+		buf_puts(&b, i > 1 ? "," : "");
+		if (form == X_BARE)
+			buf_printf(&b, "%d", i);
+		else if (form == X_INDEXES)
+			buf_printf(&b, "{\"x\":%d,\"y\":%d}", i, i);
+		else if (form == X_ISO)
+			buf_printf(&b, "{\"x\":\"2026-11-28T10:%02d:00Z\",\"y\":%d}", i, i);
+		else
+			buf_printf(&b, "{\"x\":%.0f,\"y\":%d}", (T0 + i * 60) * (form == X_MILLIS ? 1000 : 1), i);
+	}
+	buf_puts(&b, "]}");
+	return buf_steal(&b);
+}
+
+START_TEST(graph_draws_any_mix_of_points_and_values_across_its_width)
+{
+	const char *values[] = {"{\"value\":11}", "{\"value\":12}", "{\"value\":13}", "{\"value\":14}"};
+	const double seconds[] = {T0 + 600, T0 + 660, T0 + 720, T0 + 780}, same[] = {T0, T0, T0 + 0.5, T0 + 0.9};
+	const double gaps[] = {T0, T0 + 10, T0 + 30, T0 + 70}, x_gaps[] = {0, 10 / 70.0, 30 / 70.0, 1};
+	/* Points only, x an index. */
+	char *idx = points_push(X_INDEXES, 10);
+	assert_line(graph_pushes(json_object_new_object(), (const char *[]){idx}, seconds, 1, "{}"), 10, NULL);
+	/* Values only: x is the time, to scale; values within one second are
+	 * drawn evenly, not stacked at one x. */
+	assert_line(graph_pushes(json_object_new_object(), values, gaps, 4, "{}"), 4, x_gaps);
+	assert_line(graph_pushes(json_object_new_object(), values, same, 4, "{}"), 4, NULL);
+	/* Indexed points, then values: the values continue the index. */
+	json_object *data = graph_pushes(json_object_new_object(), (const char *[]){idx}, seconds, 1, "{}");
+	graph_pushes(data, values, seconds, 4, "{}");
+	json_object *last = json_object_array_get_idx(json_object_object_get(data, "points"), 13);
+	ck_assert_int_eq(json_object_get_int(json_object_object_get(last, "x")), 14);
+	assert_line(data, 14, NULL);
+	/* Values, then points: the points replace the series. */
+	data = graph_pushes(json_object_new_object(), values, seconds, 4, "{}");
+	assert_line(graph_pushes(data, (const char *[]){idx}, seconds, 1, "{}"), 10, NULL);
+	/* Points as ISO times, as Unix milliseconds and as Unix seconds, then
+	 * values: all times, one minute apart, so evenly spaced. */
+	for (enum xform form = X_ISO; form <= X_SECONDS; form++) {
+		char *push = points_push(form, 9);
+		data = graph_pushes(json_object_new_object(), (const char *[]){push}, seconds, 1, "{}");
+		assert_line(graph_pushes(data, values, seconds, 4, "{}"), 13, NULL);
+		free(push);
+	}
+	/* A mix of every form in one push, and bare numbers then a value:
+	 * drawn evenly, in the order given. */
+	data = graph_pushes(
+		json_object_new_object(),
+		(const char *[]){"{\"points\":[{\"x\":1,\"y\":1},{\"x\":1795860000,\"y\":2},"
+				 "{\"x\":\"2026-11-28T10:00:00Z\",\"y\":3},{\"y\":4},5,{\"x\":\"soon\",\"y\":6}]}"},
+		seconds, 1, "{}");
+	assert_line(data, 6, NULL);
+	char *bare = points_push(X_BARE, 5);
+	data = graph_pushes(json_object_new_object(), (const char *[]){bare}, seconds, 1, "{}");
+	assert_line(graph_pushes(data, values, seconds, 4, "{}"), 9, NULL);
+	free(idx);
+	free(bare);
 }
 END_TEST
 
@@ -304,6 +433,7 @@ TCase *tcase_render(void)
 	tcase_add_test(tc, thresholds_colour_the_widget);
 	tcase_add_test(tc, graph_draws_0_1_and_10000_points);
 	tcase_add_test(tc, graph_grows_from_values);
+	tcase_add_test(tc, graph_draws_any_mix_of_points_and_values_across_its_width);
 	tcase_add_test(tc, image_refuses_script_urls_and_status_levels);
 	tcase_add_test(tc, clock_shows_the_time_never_waits_nor_goes_stale);
 	tcase_add_test(tc, image_shows_only_paths_of_this_site);
