@@ -81,9 +81,46 @@ int publish_dashboard_event(const char *publish_url, const char *slug, const cha
 	return rc;
 }
 
+/* Deletes channel at the publisher. nchan then closes every stream that
+ * follows it, a page's multiplexed stream of many channels included (the
+ * whole stream ends). 404 means nobody followed it: nothing to end. */
+static int close_channel(const char *publish_url, const char *channel, struct buf *err)
+{
+	CURL *c = curl_easy_init();
+	if (!c) {
+		buf_puts(err, "publish: cannot start libcurl");
+		return -1;
+	}
+	struct buf url = {0}, socket = {0};
+	target(publish_url, channel, &url, &socket);
+	curl_easy_setopt(c, CURLOPT_URL, url.data);
+	curl_easy_setopt(c, CURLOPT_UNIX_SOCKET_PATH, socket.len ? socket.data : NULL);
+	curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, "DELETE");
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, 2000L);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 5000L);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, discard);
+	CURLcode rc = curl_easy_perform(c);
+	long status = 0;
+	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+	int ok = rc == CURLE_OK && ((status >= 200 && status < 300) || status == 404);
+	if (rc != CURLE_OK)
+		buf_printf(err, "closing %s%s: %s", publish_url, channel, curl_easy_strerror(rc));
+	else if (!ok)
+		buf_printf(err, "closing %s%s: HTTP %ld", publish_url, channel, status);
+	curl_easy_cleanup(c);
+	buf_free(&url);
+	buf_free(&socket);
+	return ok ? 0 : -1;
+}
+
 int publish_reload(const char *publish_url, const char *channel, struct buf *err)
 {
-	return publish_raw(publish_url, channel, "{\"dashboard\":\"*\",\"event\":\"reload\"}", err);
+	/* Pages that obey reload into the new rules; the channel's deletion then
+	 * ends the streams of any that would not. */
+	if (publish_raw(publish_url, channel, "{\"dashboard\":\"*\",\"event\":\"reload\"}", err))
+		return -1;
+	return close_channel(publish_url, channel, err);
 }
 
 int publish_raw(const char *publish_url, const char *channel, const char *text, struct buf *err)

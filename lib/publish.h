@@ -33,7 +33,9 @@ int publish_status(const char *publish_url, const char *channel, const char *bod
  * {"dashboard":SLUG,"event":EVENT} on the channel _d_<slug>. */
 int publish_dashboard_event(const char *publish_url, const char *slug, const char *event, struct buf *err);
 /* Makes every page following channel reload: a revoked share link (_s_<id>)
- * or an ended session (_x_<id>); they then meet the new rules. */
+ * or an ended session (_x_<id>); they then meet the new rules. Then ends
+ * those pages' streams (the channel is deleted), so that a client that
+ * ignores the message hears no more. */
 int publish_reload(const char *publish_url, const char *channel, struct buf *err);
 void publish_cleanup(void);
 

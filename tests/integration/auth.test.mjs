@@ -482,6 +482,41 @@ test('logout needs the session\'s CSRF token; it ends the session and clears the
   assert.equal(await status(other.get, '/api/dashboards/ops'), 200);
 });
 
+test('logout and a revoked grant end the open streams, also of a client that ignores the reload', async () => {
+  const root = await session('root');
+  const ended = async (stream, what) => {
+    for (let i = 0; i < 50 && !stream.ended; i++) await new Promise((r) => setTimeout(r, 100));
+    assert.ok(stream.ended, `${what}: the stream is still open`);
+  };
+  // A client that keeps its stream open and never reloads.
+  const stream = await sse(`${s.base}/sub/d/ops`, { headers: { Cookie: `mdash_session=${root.cookie}` } });
+  try {
+    assert.equal(stream.status, 200);
+    const res = await root.get('/logout', { method: 'POST', headers: { 'X-CSRF-Token': await root.csrf() } });
+    await res.text();
+    assert.equal(res.status, 302);
+    assert.deepEqual(await stream.find((m) => m.event === 'reload', 3000), { dashboard: '*', event: 'reload' });
+    await ended(stream, 'logout');
+  } finally {
+    stream.close();
+  }
+  const again = await sse(`${s.base}/sub/d/ops`, { headers: { Cookie: `mdash_session=${root.cookie}` } });
+  again.close();
+  assert.equal(again.status, 403, 'the logged-out cookie opens a stream again');
+
+  // A grant taken back ends the viewer's stream the same way.
+  assert.equal((await s.mdash(['user', 'grant', 'carl', 'sales'])).code, 0);
+  const carl = await session('carl');
+  const viewer = await sse(`${s.base}/sub/d/sales`, { headers: { Cookie: `mdash_session=${carl.cookie}` } });
+  try {
+    assert.equal(viewer.status, 200);
+    assert.equal((await s.mdash(['user', 'revoke', 'carl', 'sales'])).code, 0);
+    await ended(viewer, 'a revoked grant');
+  } finally {
+    viewer.close();
+  }
+});
+
 test('a new password or removing the user ends their sessions', async () => {
   const a = await session('vera');
   const b = await session('vera');
