@@ -13,6 +13,7 @@
 #include "db.h"
 #include "handlers.h"
 #include "metrics.h"
+#include "publish.h"
 #include "stats.h"
 #include "token.h"
 #include "widget.h"
@@ -178,6 +179,13 @@ void metrics_scrape(struct req *r)
 	family(&o, "mdash_database_up", "gauge",
 	       "1 when the app could read the figures below from the database, else 0.");
 	buf_printf(&o, "mdash_database_up %d\n", db_up);
+	long subscribers;
+	buf_reset(&err);
+	if (publish_subscribers(r->cfg->publish_url, &subscribers, &err) == 0) {
+		family(&o, "mdash_subscribers", "gauge",
+		       "Open push streams, as nchan counts them (one per channel a stream follows).");
+		buf_printf(&o, "mdash_subscribers %ld\n", subscribers);
+	}
 	if (db_up)
 		buf_append(&o, buf_str(&db), db.len);
 	resp_header(r, "Cache-Control", "no-store");

@@ -4,6 +4,7 @@
 
 #include <curl/curl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "metrics.h"
@@ -81,25 +82,37 @@ int publish_dashboard_event(const char *publish_url, const char *slug, const cha
 	return rc;
 }
 
+/* A handle for one request to <publish_url><channel> (url and socket hold
+ * its strings until the caller is done), with the publisher's time limits;
+ * NULL when libcurl cannot start. */
+static CURL *one_request(const char *publish_url, const char *channel, struct buf *url, struct buf *socket,
+			 struct buf *err)
+{
+	CURL *c = curl_easy_init();
+	if (!c) {
+		buf_puts(err, "publish: cannot start libcurl");
+		return NULL;
+	}
+	target(publish_url, channel, url, socket);
+	curl_easy_setopt(c, CURLOPT_URL, url->data);
+	curl_easy_setopt(c, CURLOPT_UNIX_SOCKET_PATH, socket->len ? socket->data : NULL);
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, 2000L);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 5000L);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, discard);
+	return c;
+}
+
 /* Deletes channel at the publisher. nchan then closes every stream that
  * follows it, a page's multiplexed stream of many channels included (the
  * whole stream ends). 404 means nobody followed it: nothing to end. */
 static int close_channel(const char *publish_url, const char *channel, struct buf *err)
 {
-	CURL *c = curl_easy_init();
-	if (!c) {
-		buf_puts(err, "publish: cannot start libcurl");
-		return -1;
-	}
 	struct buf url = {0}, socket = {0};
-	target(publish_url, channel, &url, &socket);
-	curl_easy_setopt(c, CURLOPT_URL, url.data);
-	curl_easy_setopt(c, CURLOPT_UNIX_SOCKET_PATH, socket.len ? socket.data : NULL);
+	CURL *c = one_request(publish_url, channel, &url, &socket, err);
+	if (!c)
+		return -1;
 	curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, "DELETE");
-	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, 2000L);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 5000L);
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, discard);
 	CURLcode rc = curl_easy_perform(c);
 	long status = 0;
 	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
@@ -111,6 +124,40 @@ static int close_channel(const char *publish_url, const char *channel, struct bu
 	curl_easy_cleanup(c);
 	buf_free(&url);
 	buf_free(&socket);
+	return ok ? 0 : -1;
+}
+
+static size_t keep(char *p, size_t size, size_t n, void *ctx)
+{
+	struct buf *b = ctx;
+	if (b->len < 64 * 1024)
+		buf_append(b, p, size * n);
+	return size * n;
+}
+
+int publish_subscribers(const char *publish_url, long *subscribers, struct buf *err)
+{
+	struct buf url = {0}, socket = {0}, body = {0};
+	CURL *c = one_request(publish_url, "_status", &url, &socket, err);
+	if (!c)
+		return -1;
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, keep);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, &body);
+	CURLcode rc = curl_easy_perform(c);
+	long status = 0;
+	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+	const char *line = strstr(buf_str(&body), "\nsubscribers: ");
+	int ok = rc == CURLE_OK && status == 200 && line;
+	if (ok)
+		*subscribers = strtol(line + 14, NULL, 10);
+	else if (rc != CURLE_OK)
+		buf_printf(err, "nchan status at %s_status: %s", publish_url, curl_easy_strerror(rc));
+	else
+		buf_printf(err, "nchan status at %s_status: HTTP %ld, no subscriber count", publish_url, status);
+	curl_easy_cleanup(c);
+	buf_free(&url);
+	buf_free(&socket);
+	buf_free(&body);
 	return ok ? 0 : -1;
 }
 

@@ -37,6 +37,9 @@ int publish_dashboard_event(const char *publish_url, const char *slug, const cha
  * those pages' streams (the channel is deleted), so that a client that
  * ignores the message hears no more. */
 int publish_reload(const char *publish_url, const char *channel, struct buf *err);
+/* nchan's count of subscribers (its stub status, at PublishURL "_status"),
+ * for GET /metrics. 0, or -1 with the reason in err. */
+int publish_subscribers(const char *publish_url, long *subscribers, struct buf *err);
 void publish_cleanup(void);
 
 #endif

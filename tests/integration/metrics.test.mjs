@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { startStack } from '../harness/stack.mjs';
+import { startStack, sse, waitFor } from '../harness/stack.mjs';
 import { fcgiRequest } from '../harness/fcgi.mjs';
 
 let s;
@@ -88,6 +88,21 @@ test('the updater\'s pulls and failures per source kind, with their seconds', as
   assert.equal(moved('mdash_update_failures_total{kind="exec"}'), 1);
   assert.ok(after['mdash_update_seconds_total{kind="http"}'] >= 0);
   assert.equal(after['mdash_widgets{state="error"}'], 1, 'broken is in error');
+});
+
+test('open push streams, as nchan counts them', async () => {
+  const before = await scrape();
+  assert.equal(typeof before.mdash_subscribers, 'number', 'mdash_subscribers is there');
+  const stream = await sse(`${s.base}/sub/d/ops`);
+  try {
+    assert.equal(stream.status, 200);
+    await waitFor(async () => (await scrape()).mdash_subscribers > before.mdash_subscribers,
+      { ms: 5000, message: 'mdash_subscribers to grow with an open stream' });
+  } finally {
+    stream.close();
+  }
+  await waitFor(async () => (await scrape()).mdash_subscribers === before.mdash_subscribers,
+    { ms: 10000, message: 'mdash_subscribers to fall back when the stream closes' });
 });
 
 test('from elsewhere: 403 without a token, 401 with a push token, the figures with an admin token', async () => {
