@@ -68,25 +68,33 @@ build_steps() {
     if [ ! -f "$MDASH_BUILD/Makefile" ]; then
         (cd "$MDASH_BUILD" && "$MDASH_SRC/configure" "${flags[@]}") || return
     fi
-    make -C "$MDASH_BUILD" -j2 || return
-    vendor_steps
+    make -C "$MDASH_BUILD" -j2
 }
 
-# Front-end files the pages load, copied from node_modules (never a CDN) into
-# static/vendor/, which nginx serves: gridstack for the layout editor.
-# `npm ci` first when node_modules is missing or older than the lock file.
-MDASH_VENDOR=(gridstack/dist/gridstack-all.js gridstack/dist/gridstack-all.js.LICENSE.txt
-    gridstack/dist/gridstack.min.css)
-vendor_steps() {
-    local f dest=$MDASH_SRC/static/vendor
-    if [ ! -d "$MDASH_SRC/node_modules" ] || [ "$MDASH_SRC/package-lock.json" -nt "$MDASH_SRC/node_modules" ]; then
-        (cd "$MDASH_SRC" && npm ci --no-audit --no-fund) || return
-        touch "$MDASH_SRC/node_modules" # npm ci may keep an old mtime
-    fi
-    mkdir -p "$dest" || return
-    for f in "${MDASH_VENDOR[@]}"; do
-        [ -f "$MDASH_SRC/node_modules/$f" ] || { echo "node_modules/$f is missing (npm ci)"; return 1; }
-        cmp -s "$MDASH_SRC/node_modules/$f" "$dest/${f##*/}" || cp "$MDASH_SRC/node_modules/$f" "$dest/" || return
+# node_modules as package-lock.json pins it (playwright-core for the tests
+# and dev/screenshot, gridstack to compare against static/vendor/): `npm ci`
+# when it is missing or older than the lock file. The build needs none of it.
+ensure_node_modules() {
+    [ -d "$MDASH_SRC/node_modules" ] && [ ! "$MDASH_SRC/package-lock.json" -nt "$MDASH_SRC/node_modules" ] && return 0
+    (cd "$MDASH_SRC" && npm ci --no-audit --no-fund) || return
+    touch "$MDASH_SRC/node_modules" # npm ci may keep an old mtime
+}
+
+# The grid library the pages load (never from a CDN) is committed: its dist
+# files in static/vendor/, which nginx serves, and the unminified modules
+# gridstack-all.js is bundled from in debian/missing-sources/, both copied
+# from the package pinned in package-lock.json. After changing the pin:
+#   bash -c '. dev/lib.sh; vendor_refresh' && git add static/vendor debian/missing-sources
+# tests/integration/vendor.test.mjs fails while the copies differ from the pin.
+MDASH_VENDOR=(gridstack-all.js gridstack-all.js.LICENSE.txt gridstack.min.css)
+vendor_refresh() {
+    local f gs=$MDASH_SRC/node_modules/gridstack missing=$MDASH_SRC/debian/missing-sources/gridstack-all.js
+    ensure_node_modules || return
+    for f in "${MDASH_VENDOR[@]}"; do cp "$gs/dist/$f" "$MDASH_SRC/static/vendor/$f" || return; done
+    cp "$gs/LICENSE" "$MDASH_SRC/static/vendor/gridstack-LICENSE" || return
+    rm -rf "$missing" && mkdir -p "$missing" || return
+    for f in "$gs"/dist/*.js; do
+        [ "${f##*/}" = gridstack-all.js ] || cp "$f" "$missing/" || return
     done
 }
 

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
-// The Debian package (issue #8), built and taken apart as an administrator
-// would meet it: dpkg-buildpackage -b on a copy of the tree (so the checkout
-// gets no build litter), dpkg -x into a temp root, then
-//  - the FHS layout: programs, systemd units, tmpfiles.d, man pages,
+// The Debian package, built and taken apart as an administrator would meet
+// it: dpkg-buildpackage on a clean copy of the tree (git's files, no
+// node_modules; without the network where the test runs as root), then
+//  - lintian: no error and no warning, source and binary packages;
+//  - dpkg -x into a temp root: the FHS layout: programs, systemd units, tmpfiles.d, man pages,
 //    templates, static files, schema, plug-ins, nginx site, sample settings;
 //  - the units, cron example, nginx site and settings name installed paths;
 //    systemd-analyze verify accepts the units (where it exists);
@@ -34,12 +35,15 @@ const skip = !has('dpkg-buildpackage') || !has('dh') || !has('dpkg-deb')
   : sanitized ? 'sanitizer build: the package is tested once, in the plain pass'
     : gitFiles.status !== 0 ? `${TOP} is not a git checkout: the package is built from its tracked files` : false;
 
+// As root, where unshare works, the build runs without a network.
+const offline = process.getuid?.() === 0 && spawnSync('unshare', ['-n', 'true']).status === 0;
 const show = (r) => `exit ${r.code}\n--- stdout\n${r.stdout}--- stderr\n${r.stderr}`;
 const names = (re, text) => [...text.matchAll(re)].map((m) => m[1]);
 
 let tmp;      // everything of this test: src/, root/, the app's and nginx's state
 let root;     // the unpacked package
 let deb;
+let dsc;      // the source package
 let s;        // the private stack (MariaDB, nginx, the tree's app)
 let conf;     // the stack's settings, pointed at the unpacked files
 let app;      // the unpacked app, under systemd-socket-activate or spawn-fcgi
@@ -56,27 +60,29 @@ before(async () => {
   tmp = await mkdtemp(path.join(TOP, 'var', 'pkg-'));
   await chmod(tmp, 0o755);
 
-  // The tree as git knows it (tracked and new files, not ignored ones).
+  // The tree as git knows it (tracked and new files, not ignored ones): a
+  // clean tree, without node_modules (the grid library is committed).
   const src = path.join(tmp, 'src', 'mdash');
   await mkdir(src, { recursive: true });
-  // Plus the grid library the build copied from node_modules: without it
-  // the package build would run npm ci, and under debhelper (which gives
-  // the build a fresh HOME) that means the network and no npm settings.
-  const vendor = (await readdir(path.join(TOP, 'static', 'vendor')).catch(() => [])).map((f) => `static/vendor/${f}`);
-  assert.ok(vendor.length > 0, 'static/vendor/ is empty: build the tree first (make)');
-  const list = [...gitFiles.stdout.split('\0'), ...vendor].filter((f) => f && existsSync(path.join(TOP, f)));
+  const list = gitFiles.stdout.split('\0').filter((f) => f && existsSync(path.join(TOP, f)));
+  assert.ok(!list.some((f) => f.startsWith('node_modules/')), 'node_modules is not ignored by git');
   await writeFile(path.join(tmp, 'files'), list.join('\0'));
   const copy = await run('sh', ['-c', 'tar -C "$1" --null -T "$2" -cf - | tar -C "$3" -xf -', 'sh',
     TOP, path.join(tmp, 'files'), src]);
   assert.equal(copy.code, 0, `copying the tree: ${show(copy)}`);
 
-  // nocheck: the unit tests are dev/test's first stage already.
-  const build = await run('dpkg-buildpackage', ['-us', '-uc', '-b'], {
+  // The source and the binary package, without the network where this
+  // test may take it away (as root: a network namespace of its own, with
+  // not even a loopback), so that nothing is fetched. nocheck: the unit
+  // tests are dev/test's first stage already.
+  const [cmd, args] = offline ? ['unshare', ['-n', 'dpkg-buildpackage', '-us', '-uc']] : ['dpkg-buildpackage', ['-us', '-uc']];
+  const build = await run(cmd, args, {
     cwd: src, timeout: 600000, env: { DEB_BUILD_OPTIONS: 'nocheck parallel=2' },
   });
   const log = `${build.stdout}${build.stderr}`;
   assert.equal(build.code, 0, `dpkg-buildpackage failed (exit ${build.code}):\n${log.split('\n').slice(-60).join('\n')}`);
   assert.doesNotMatch(log, /npm ci/, 'the package build went to the npm registry');
+  dsc = path.join(tmp, 'src', (await readdir(path.join(tmp, 'src'))).find((f) => /^mdash_.*\.dsc$/.test(f)) || 'none.dsc');
   const debs = (await readdir(path.join(tmp, 'src'))).filter((f) => /^mdash_.*\.deb$/.test(f));
   assert.equal(debs.length, 1, `one mdash_*.deb expected, got: ${debs}`);
   deb = path.join(tmp, 'src', debs[0]);
@@ -191,6 +197,18 @@ test('the package holds the FHS layout', { skip }, async () => {
   }
   assert.match((await run('dpkg-deb', ['-f', deb, 'Recommends'])).stdout, /mariadb-server/);
   assert.equal((await run(R('usr/bin/mdash'), ['--version'])).stdout.trim().split(' ')[0], 'mdash');
+});
+
+test('lintian finds no error and no warning in the source and the binary packages', {
+  skip: skip || (!has('lintian') && 'lintian is missing: apt-get install lintian'),
+}, async () => {
+  // The .changes names the source package and every binary package built.
+  const changes = dsc.replace(/\.dsc$/, `_${(await run('dpkg', ['--print-architecture'])).stdout.trim()}.changes`);
+  assert.ok(existsSync(changes), `no ${changes}`);
+  const r = await run('lintian', ['--tag-display-limit', '0', changes], { timeout: 300000 });
+  const tags = r.stdout.split('\n').filter((l) => /^[EW]: /.test(l));
+  assert.deepEqual(tags, [], `lintian ${path.basename(changes)}: ${show(r)}`);
+  assert.equal(r.code, 0, show(r));
 });
 
 test('the maintainer scripts make the mdash user and say what is left to do', { skip }, async () => {
