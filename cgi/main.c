@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -174,18 +175,13 @@ static int start_threads(struct worker *w)
 }
 
 /* A worker's main thread starts the threads that serve, then waits for a
- * stop signal. The signals are blocked in every thread and taken here: a
- * signal handler would interrupt a thread's read or write (libfcgi does
- * not retry them), and cut a request short. On a stop, the threads finish
- * the requests in hand and close their connections; when none is left in
- * hand, the worker exits. */
-static int worker(int listen_fd, int push_fd, const struct md_config *cfg)
+ * stop signal (blocked since the fork: see spawn_worker). The signals are
+ * blocked in every thread and taken here: a signal handler would interrupt
+ * a thread's read or write (libfcgi does not retry them), and cut a
+ * request short. On a stop, the threads finish the requests in hand and
+ * close their connections; when none is left in hand, the worker exits. */
+static int worker(int listen_fd, int push_fd, const struct md_config *cfg, const sigset_t *stop)
 {
-	sigset_t stop;
-	sigemptyset(&stop);
-	sigaddset(&stop, SIGTERM);
-	sigaddset(&stop, SIGINT);
-	pthread_sigmask(SIG_BLOCK, &stop, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	db_init(cfg);
 	/* One malloc arena, not one per busy thread: threads mostly wait, and
@@ -195,7 +191,7 @@ static int worker(int listen_fd, int push_fd, const struct md_config *cfg)
 	if (push_loop_start(push_fd, cfg) || !start_threads(&w))
 		return 1;
 	int sig;
-	while (sigwait(&stop, &sig))
+	while (sigwait(stop, &sig))
 		;
 	atomic_store(&stopping, 1);
 	/* The threads' pushes need the loop: it stops last. */
@@ -216,9 +212,25 @@ static int worker(int listen_fd, int push_fd, const struct md_config *cfg)
  * connections wait in the socket's queue, which this process holds. */
 static pid_t spawn_worker(const struct worker *w, int index)
 {
+	pid_t supervisor = getpid();
 	pid_t pid = fork();
-	if (pid == 0)
-		_exit(worker(w->listen_fd, index == 0 ? w->push_fd : -1, w->cfg));
+	if (pid == 0) {
+		/* A worker does not outlive its supervisor (killed, say): it
+		 * would keep the sockets, and a new app could not bind the push
+		 * socket. It stops as on SIGTERM, answering what it has in hand:
+		 * the signal waits, blocked, for the worker's sigwait. The check
+		 * after the setting catches a supervisor that died before it. */
+		sigset_t stop;
+		sigemptyset(&stop);
+		sigaddset(&stop, SIGTERM);
+		sigaddset(&stop, SIGINT);
+		pthread_sigmask(SIG_BLOCK, &stop, NULL);
+		if (prctl(PR_SET_PDEATHSIG, SIGTERM) || getppid() != supervisor)
+			_exit(0);
+		if (index != 0 && w->push_fd >= 0)
+			close(w->push_fd); /* the first worker's alone */
+		_exit(worker(w->listen_fd, index == 0 ? w->push_fd : -1, w->cfg, &stop));
+	}
 	if (pid < 0)
 		log_error("cannot start a worker: %s", strerror(errno));
 	return pid;

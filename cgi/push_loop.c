@@ -135,6 +135,8 @@ static void drop(struct conn *c)
 
 static void accept_all(void)
 {
+	if (L.listen_fd < 0)
+		return; /* closed by a stop since the event */
 	while (L.nconns < MAX_CONNS) {
 		int fd = accept4(L.listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 		if (fd < 0) {
@@ -370,6 +372,11 @@ static void *run(void *arg)
 				L.stopping = 1;
 				L.stop_by = now_ms() + STOP_GRACE * 1000;
 				listen_on(0);
+				/* Let go of the socket: a new app may bind it while
+				 * this one finishes, if the supervisor is gone too. */
+				if (L.listen_fd >= 0)
+					close(L.listen_fd);
+				L.listen_fd = -1;
 			} else if (ev[i].events & EPOLLOUT) {
 				struct conn *c = p;
 				if (!flush(c))
