@@ -17,6 +17,8 @@ int cmd_user(const struct md_config *cfg, int argc, char **argv);
 int cmd_share(const struct md_config *cfg, int argc, char **argv);
 int cmd_prune(const struct md_config *cfg, int argc, char **argv);
 int cmd_token(const struct md_config *cfg, int argc, char **argv);
+int cmd_backup(const struct md_config *cfg, int argc, char **argv);
+int cmd_restore(const struct md_config *cfg, int argc, char **argv);
 int cmd_check_config(const struct md_config *cfg, int argc, char **argv);
 
 /* migrate.c: the NNN_name.sql files in dir, sorted (caller frees each and

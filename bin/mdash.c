@@ -28,6 +28,8 @@ static const struct {
 	{"user", cmd_user, "manage users, their passwords and dashboards"},
 	{"share", cmd_share, "read-only links to a dashboard for wall screens"},
 	{"prune", cmd_prune, "drop history past History.Keep updates or History.MaxAge days"},
+	{"backup", cmd_backup, "write the database and the settings into one file"},
+	{"restore", cmd_restore, "replace the database with a backup's"},
 	{"check-config", cmd_check_config, "check the settings, database, schema, templates and publisher"},
 };
 

@@ -16,4 +16,25 @@
  * -1 when the database could not be asked (err says why). */
 int schema_check(struct buf *err);
 
+/* The newest migration the database has (0: none, or no mdash tables). */
+int schema_version(long long *version, struct buf *err);
+
+/* The tables of the database (any, not only mdash's): for restore, which
+ * replaces them all. The caller frees each name and the array. */
+int schema_tables(char ***names, int *n, struct buf *err);
+
+/* What the database holds, for people to judge a backup or a restore by
+ * (the tables must exist). */
+struct schema_counts {
+	long long dashboards, widgets, users, history;
+};
+int schema_counts(struct schema_counts *c, struct buf *err);
+
+/* Keeps updaters from running a pass on any host (the database lock that
+ * `mdash update` takes) while this connection lives or until
+ * schema_release_updates: 1 held, 0 an updater kept it for wait_s seconds,
+ * -1 error. */
+int schema_hold_updates(int wait_s, struct buf *err);
+void schema_release_updates(void);
+
 #endif

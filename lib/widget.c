@@ -729,3 +729,18 @@ void widget_places_free(struct widget_place *list, int n)
 	}
 	free(list);
 }
+
+int widget_versions_max(long long *max, struct buf *err)
+{
+	struct db_result r;
+	if (db_exec("SELECT IFNULL(MAX(version), 0) FROM widgets", DB_NOPARAMS, &r, err))
+		return -1;
+	*max = db_cell_int(&r, 0, 0, 0);
+	db_result_free(&r);
+	return 0;
+}
+
+int widget_versions_raise(long long by, struct buf *err)
+{
+	return db_exec("UPDATE widgets SET version = version + ?", DB_PARAMS(DB_I(by)), NULL, err);
+}

@@ -163,4 +163,10 @@ struct widget_place {
 int widget_places(struct widget_place **out, int *n, struct buf *err);
 void widget_places_free(struct widget_place *list, int n);
 
+/* The highest version of any widget, and every version raised by the same
+ * amount: after a restore, versions must not repeat ones that pages and
+ * caches saw before it. */
+int widget_versions_max(long long *max, struct buf *err);
+int widget_versions_raise(long long by, struct buf *err);
+
 #endif

@@ -159,6 +159,13 @@ function makeStack(dir, port, stackEnv = {}) {
     /** Runs the CLI against this stack: {code, stdout, stderr, ms}. */
     mdash: (args, opts = {}) => run(MDASH, args, { ...opts, env: { ...env, ...(opts.env || {}) } }),
 
+    /** Runs `mdash ...args`; throws with its output unless it exits 0. */
+    async ok(...args) {
+      const r = await s.mdash(args);
+      if (r.code !== 0) throw new Error(`mdash ${args.join(' ')}: exit ${r.code}\n--- stdout\n${r.stdout}--- stderr\n${r.stderr}`);
+      return r;
+    },
+
     /** Runs a query as MariaDB's root (through the socket) in the mdash
      *  database; resolves to rows of strings (tab-separated output, no header). */
     async sql(query) {

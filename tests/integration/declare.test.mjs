@@ -18,11 +18,6 @@ const ADMIN_PW = 'layout-admin-password';
 
 const show = (r) => `exit ${r.code}\n--- stdout\n${r.stdout}--- stderr\n${r.stderr}`;
 
-async function ok(...args) {
-  const r = await s.mdash(args);
-  assert.equal(r.code, 0, `mdash ${args.join(' ')}: ${show(r)}`);
-  return r;
-}
 
 /** Writes obj as a declarative file; resolves to its path. */
 async function file(obj) {
@@ -61,7 +56,7 @@ async function places() {
 async function snapshot() {
   return JSON.stringify({
     sums: await s.sql('CHECKSUM TABLE dashboards, widgets, widget_history, widget_settings'),
-    list: (await ok('widget', 'list')).stdout,
+    list: (await s.ok('widget', 'list')).stdout,
   });
 }
 
@@ -102,13 +97,13 @@ const DECL = { dashboards: [
 
 test('export prints what exists; applying it where it came from changes nothing; on an empty database it gives the same pages', async () => {
   const f = await file(DECL);
-  await ok('apply', f);
-  await ok('push', 'deploys', '{"items":[{"label":"web","value":"v12"}]}');
-  await ok('push', 'orders', '{"value":5}');
-  await ok('push', 'orders', '{"value":7}');
-  await ok('widget', 'add', 'stray', '--type', 'text'); // on no dashboard
+  await s.ok('apply', f);
+  await s.ok('push', 'deploys', '{"items":[{"label":"web","value":"v12"}]}');
+  await s.ok('push', 'orders', '{"value":5}');
+  await s.ok('push', 'orders', '{"value":7}');
+  await s.ok('widget', 'add', 'stray', '--type', 'text'); // on no dashboard
 
-  const r = await ok('export');
+  const r = await s.ok('export');
   assert.equal(r.stderr, 'mdash: widget stray is on no dashboard, so the file cannot hold it\n');
   const exported = JSON.parse(r.stdout);
   assert.deepEqual(exported.dashboards.map((d) => d.slug), ['ops', 'sales'], 'dashboards in their order');
@@ -136,7 +131,7 @@ test('export prints what exists; applying it where it came from changes nothing;
   assert.equal(r.stdout.split('\n').filter((l) => l.trimStart().startsWith('{"name": ')).length, 6);
 
   // Only the dashboards named.
-  const one = JSON.parse((await ok('export', 'sales')).stdout);
+  const one = JSON.parse((await s.ok('export', 'sales')).stdout);
   assert.deepEqual(one.dashboards.map((d) => d.slug), ['sales']);
   const bad = await s.mdash(['export', 'sales', 'nope']);
   assert.equal(bad.code, 1, show(bad));
@@ -146,20 +141,20 @@ test('export prints what exists; applying it where it came from changes nothing;
   // apply -> export -> apply: nothing changes, not even the data or versions.
   const before = await snapshot();
   const ef = await file(r.stdout);
-  await ok('apply', ef);
+  await s.ok('apply', ef);
   assert.equal(await snapshot(), before, 'applying the export changed the database');
-  assert.equal((await ok('export')).stdout, r.stdout, 'a second export differs');
+  assert.equal((await s.ok('export')).stdout, r.stdout, 'a second export differs');
 
   // export -> apply on an empty database: the same pages.
   const pagesBefore = { ops: await pageLayout('ops'), sales: await pageLayout('sales') };
   assert.equal(Object.keys(pagesBefore.ops).length, 4);
   await s.sql('DROP DATABASE mdash; CREATE DATABASE mdash CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci');
-  await ok('migrate');
-  assert.equal((await ok('widget', 'list')).stdout, '', 'the database is not empty');
-  await ok('apply', ef);
+  await s.ok('migrate');
+  assert.equal((await s.ok('widget', 'list')).stdout, '', 'the database is not empty');
+  await s.ok('apply', ef);
   await s.restartApp(); // its prepared statements knew the old tables
   assert.deepEqual({ ops: await pageLayout('ops'), sales: await pageLayout('sales') }, pagesBefore);
-  assert.equal((await ok('export')).stdout, r.stdout, 'the export of the new database differs');
+  assert.equal((await s.ok('export')).stdout, r.stdout, 'the export of the new database differs');
 });
 
 /** Logs in as the admin; resolves to a function that POSTs a layout. */
@@ -186,9 +181,9 @@ test('apply keeps the places saved from the browser unless the file\'s position 
     { name: 'c', type: 'number', source: { kind: 'push' } }] },
   { slug: 'other', title: 'Other', widgets: [] }] };
   const f = await file(decl);
-  await ok('apply', f);
+  await s.ok('apply', f);
   assert.deepEqual((await places())['c'], ['wall', 3, 1, 1, 1], 'c goes to the first free spot');
-  await ok('apply', f); // records the file's layout for every widget
+  await s.ok('apply', f); // records the file's layout for every widget
 
   // The admin drags a and c and resizes b in the browser.
   const save = await adminLayout();
@@ -199,7 +194,7 @@ test('apply keeps the places saved from the browser unless the file\'s position 
   const saved = await places();
 
   // The same file again: every saved place stays, and apply says so.
-  let r = await ok('apply', f);
+  let r = await s.ok('apply', f);
   assert.deepEqual(await places(), saved, 'apply of an unchanged file moved a widget saved from the browser');
   assert.equal(r.stdout, `Applied ${f}: 2 dashboards, 3 widgets.\n`
     + 'Kept the saved place of 2 widgets (a, b): the file\'s did not change since the last apply; --layout puts them where the file says.\n');
@@ -210,7 +205,7 @@ test('apply keeps the places saved from the browser unless the file\'s position 
   // A new widget without a position avoids the saved places.
   decl.dashboards[0].widgets.push({ name: 'd', type: 'text', sizex: 2, source: { kind: 'push' } });
   const f2 = await file(decl);
-  r = await ok('apply', f2);
+  r = await s.ok('apply', f2);
   let now = await places();
   assert.deepEqual(now.a, ['wall', 4, 1, 1, 1], 'the file\'s changed position did not apply');
   assert.deepEqual(now.b, saved.b, 'b moved');
@@ -224,11 +219,11 @@ test('apply keeps the places saved from the browser unless the file\'s position 
   const [cw] = moved.dashboards[0].widgets.splice(2, 1);
   moved.dashboards[1].widgets.push({ ...cw, col: 2, row: 2 });
   const f3 = await file(moved);
-  await ok('apply', f3);
+  await s.ok('apply', f3);
   assert.deepEqual((await places()).c, ['other', 2, 2, 1, 1]);
 
   // --layout: the file's positions and sizes win.
-  r = await ok('apply', '--layout', f3);
+  r = await s.ok('apply', '--layout', f3);
   now = await places();
   assert.deepEqual(now.b, ['wall', 2, 1, 1, 1], '--layout did not put b back');
   assert.deepEqual(now.a, ['wall', 4, 1, 1, 1]);
