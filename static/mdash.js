@@ -366,6 +366,7 @@
     conn.dataset.conn = state;
     conn.textContent = state;
   }
+  setConn('connecting');   // the server's "static" is for pages without JavaScript
 
   /* ---- push stream ------------------------------------------------------ */
 

@@ -22,7 +22,7 @@ def:csrf_token() ?><?cs if:Page.cached ?><!--mdash-csrf--><?cs else ?><?cs var:P
 <?cs # The list of dashboards is its own navigation. ?><?cs if:subcount(Nav) > 1 && Dashboard.slug ?><nav class="dash-nav" aria-label="Dashboards"><?cs
  each:d = Nav ?><a href="<?cs var:Page.base ?>d/<?cs var:d.slug ?>"<?cs
  if:d.current ?> aria-current="page"<?cs /if ?>><?cs var:d.title ?></a> <?cs /each ?></nav>
-<?cs /if ?><?cs if:Dashboard.slug ?><span class="conn" data-conn="connecting" role="status">connecting</span>
+<?cs /if ?><?cs if:Dashboard.slug ?><span class="conn" data-conn="static" role="status">static</span>
 <?cs /if ?><?cs if:Dashboard.slug && Page.admin && !Page.api ?><button type="button" class="edit-layout" aria-pressed="false" aria-describedby="edit-help" hidden>Edit layout</button><span id="edit-help" class="visually-hidden">Drag a widget or its corner. From the keyboard: Tab to a widget, arrow keys move it, Shift with arrow keys resizes it, Escape ends editing. Changes are saved at once.</span><span class="edit-status" role="status"></span><button type="button" class="share-make" title="A read-only link to this dashboard that opens without a login, for a wall screen">Share link</button><output class="share-out"></output>
 <?cs /if ?><?cs if:Page.user ?><form class="logout" method="post" action="<?cs var:Page.base ?>logout"><input type="hidden" name="csrf" value="<?cs call:csrf_token() ?>"><span class="user"><?cs var:Page.user ?></span> <button type="submit">Log out</button></form>
 <?cs /if ?></header>
