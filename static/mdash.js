@@ -10,6 +10,8 @@
  *   ?kiosk=1, ?fit=1  display options (classes set by mdash-boot.js);
  *   "Edit layout" (admins, with gridstack loaded): drag, resize or move with
  *       the keyboard; every change is saved with one POST.
+ * Every widget's text is fitted to its box (see "fitting"): nothing a user
+ * reads is cut.
  * On the list of dashboards it only fetches the list again now and then.
  * Plain ES2020, no globals except window.mdash, no eval or inline code (safe
  * under a strict CSP).
@@ -294,6 +296,7 @@
       el = fresh;
     }
     tick(el);
+    refit(old, el);
     if (newer) {
       el.classList.add('just-updated');
       setTimeout(() => el.classList.remove('just-updated'), 1000);
@@ -356,6 +359,206 @@
     } catch (e) {
       // Ignored on purpose: the next open re-checks.
     }
+  }
+
+  /* ---- fitting: nothing a user reads is cut ------------------------------- */
+
+  // CSS sizes every text from its widget and, for values, from their length
+  // (mdash.css, "fitting"); it cannot measure text. This measures and
+  // refines, within the bounds CSS gives (--fit-max, --fit-min):
+  //   values (numbers, times, status words): one line, scaled down until
+  //     whole, however small that is;
+  //   titles and labels: scaled down to --fit-min, then an ellipsis, with the
+  //     full text on hover;
+  //   lists: scaled down until every value is whole (at most 60 % of its
+  //     row) and every row fits; below --fit-min the rows that do not fit
+  //     are left out and counted ("+N more");
+  //   text bodies: scaled down to --fit-min, then clamped to the lines that
+  //     fit, with an ellipsis and the full text on hover.
+  // It runs for a widget when it is swapped in, when its size changes
+  // (ResizeObserver: window, layout, editing) and when fonts arrive. Every
+  // step reads all boxes first and then writes all sizes, so a run costs a
+  // few layouts however many widgets it fits, and its rounds are bounded.
+  const FIT_PARTS = [
+    ['value', ':scope > .value, :scope > .meter > .value, :scope > .change'],
+    ['label', ':scope > .widget-title, :scope > .clock-zone, :scope > .moreinfo'],
+    ['list', ':scope > .items'],
+    ['text', ':scope > .text'],
+  ];
+  const FIT_ROOM = 0.97;       // of the measured room: sub-pixel rounding
+  const FIT_ROUNDS = 5;        // correction rounds after the first estimate
+  const FIT_VALUE_SHARE = 0.6; // of a list row, at most, for its value
+  const fittedAt = new WeakMap();   // widget -> "WxH" it was last fitted at
+
+  const lengthOf = (cs, prop) => parseFloat(cs.getPropertyValue(prop)) || 0;
+  const overflows = (el) => el.scrollWidth > el.clientWidth || el.scrollHeight > el.clientHeight;
+  const sizeKey = (w) => `${w.offsetWidth}x${w.offsetHeight}`;
+
+  function textWidth(el) {
+    const range = document.createRange();
+    range.selectNodeContents(el);
+    return range.getBoundingClientRect().width;
+  }
+
+  function setSize(el, px) {
+    el.classList.add('fit-set');
+    el.style.fontSize = `${Math.max(1, Math.floor(px * 4) / 4)}px`;
+  }
+
+  // What a previous run did, undone: CSS sizes again (write).
+  function unfit(el) {
+    el.classList.remove('fit-set', 'fit-clamp');
+    el.style.removeProperty('font-size');
+    el.style.removeProperty('-webkit-line-clamp');
+    if (el.hasAttribute('data-fit-title')) {
+      el.removeAttribute('title');
+      el.removeAttribute('data-fit-title');
+    }
+    el.removeAttribute('data-more');
+    for (const li of el.querySelectorAll(':scope > .fit-hidden')) li.classList.remove('fit-hidden');
+  }
+
+  // The full text on hover, for a part cut with an ellipsis (write).
+  function hoverText(el) {
+    if (el.hasAttribute('title')) return;
+    el.title = el.textContent.trim();
+    el.setAttribute('data-fit-title', '');
+  }
+
+  // First estimates (read only): the size each part wants.
+  const measure = {
+    value(j, cs) {
+      const w = j.el.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight);
+      const h = j.el.clientHeight - parseFloat(cs.paddingTop) - parseFloat(cs.paddingBottom);
+      const text = textWidth(j.el);
+      // The glyphs' box (about 1.2em) must fit, not just a tighter line.
+      const line = Math.max(parseFloat(cs.lineHeight) / j.size || 0, 1.2);
+      j.want = Math.min(lengthOf(cs, '--fit-max') || j.size, text > 0 ? j.size * w * FIT_ROOM / text : j.size, h / line);
+    },
+    label(j, cs) {
+      const min = Math.min(lengthOf(cs, '--fit-min') || j.size, j.size);
+      const ratio = j.el.scrollWidth > j.el.clientWidth ? j.el.clientWidth * FIT_ROOM / j.el.scrollWidth : 1;
+      j.want = Math.max(min, j.size * ratio);
+      j.cut = j.size * ratio < min;
+      j.done = true;                      // the ellipsis takes what is left
+    },
+    list(j, cs) {
+      const rows = [...j.el.children];
+      let share = 1;
+      for (const li of rows) {
+        const v = li.querySelector('.value');
+        const room = li.clientWidth * FIT_VALUE_SHARE;
+        if (v && v.scrollWidth > room) share = Math.min(share, room * FIT_ROOM / v.scrollWidth);
+      }
+      const min = Math.min(lengthOf(cs, '--fit-min') || j.size, j.size);
+      const tall = j.el.scrollHeight > j.el.clientHeight ? j.el.clientHeight * FIT_ROOM / j.el.scrollHeight : 1;
+      const scale = Math.min(share, Math.max(tall, min / j.size));
+      j.want = j.size * scale;
+      // Rows are one line each: their height follows the size.
+      const row = rows.length ? (j.el.scrollHeight / rows.length) * scale : 0;
+      const fit = row > 0 ? Math.floor(j.el.clientHeight / row) : rows.length;
+      j.show = fit >= rows.length ? rows.length : Math.max(0, fit - 1);   // a line for "+N more"
+      j.rows = rows;
+    },
+    text(j, cs) {
+      j.min = Math.min(lengthOf(cs, '--fit-min') || j.size, j.size);
+      j.line = parseFloat(cs.lineHeight) / j.size || 1.35;
+      j.room = j.el.clientHeight;
+      if (!overflows(j.el)) {
+        j.want = j.size;
+        j.done = true;
+        return;
+      }
+      const area = Math.sqrt(j.el.clientHeight / j.el.scrollHeight);
+      const wide = j.el.scrollWidth > j.el.clientWidth ? j.el.clientWidth / j.el.scrollWidth : 1;
+      j.want = Math.max(j.min, j.size * Math.min(area, wide) * FIT_ROOM);
+    },
+  };
+
+  // Writes a part's size (and, for lists, which rows show). Only a value may
+  // grow: CSS's guess from its length in characters errs on the small side.
+  function apply(j) {
+    if (Math.abs(j.want - j.size) > 0.1) setSize(j.el, j.want);
+    if (j.kind === 'label' && j.cut) hoverText(j.el);
+    if (j.kind === 'list' && j.show < j.rows.length) {
+      j.el.classList.add('fit-set');
+      j.rows.forEach((li, i) => { if (i >= j.show) li.classList.add('fit-hidden'); });
+      j.el.dataset.more = j.rows.length - j.show;
+    }
+  }
+
+  // One more step for a part that still overflows (write).
+  function correct(j, last) {
+    const el = j.el;
+    if (j.kind === 'value') {
+      const now = parseFloat(el.style.fontSize) || j.size;
+      setSize(el, j.want = now * Math.min(el.clientWidth / el.scrollWidth, el.clientHeight / el.scrollHeight) * FIT_ROOM);
+    } else if (j.kind === 'list') {
+      if (el.scrollWidth > el.clientWidth) setSize(el, j.want *= el.clientWidth / el.scrollWidth * FIT_ROOM);
+      if (el.scrollHeight > el.clientHeight && j.show > 0) {
+        j.show--;
+        j.rows[j.show].classList.add('fit-hidden');
+        el.dataset.more = j.rows.length - j.show;
+        el.classList.add('fit-set');
+      }
+    } else if (j.want > j.min && !last) {
+      setSize(el, j.want = Math.max(j.min, j.want * 0.9));
+    } else {
+      // A text no box can hold: as many lines as fit, an ellipsis, all of it on hover.
+      setSize(el, j.want = j.min);
+      el.classList.add('fit-clamp');
+      el.style.setProperty('-webkit-line-clamp', String(Math.max(1, Math.floor(j.room / (j.min * j.line)))));
+      hoverText(el);
+      j.done = true;
+    }
+  }
+
+  function fitWidgets(widgets) {
+    for (const w of widgets) for (const el of w.querySelectorAll('.fit-set')) unfit(el);
+    const jobs = [];
+    for (const w of widgets) {
+      if (!w.isConnected || !w.offsetWidth) continue;   // not shown (yet)
+      fittedAt.set(w, sizeKey(w));
+      for (const [kind, sel] of FIT_PARTS) {
+        for (const el of w.querySelectorAll(sel)) {
+          const cs = getComputedStyle(el);
+          const j = { kind, el, size: parseFloat(cs.fontSize), done: false };
+          if (!(j.size > 0) || !el.clientWidth) continue;
+          measure[kind](j, cs);
+          jobs.push(j);
+        }
+      }
+    }
+    for (const j of jobs) apply(j);
+    for (let round = 0; round < FIT_ROUNDS; round++) {
+      const over = jobs.filter((j) => !j.done && overflows(j.el));
+      if (!over.length) break;
+      for (const j of over) correct(j, round === FIT_ROUNDS - 1);
+    }
+  }
+
+  const fitAll = () => fitWidgets([...board.querySelectorAll('[data-widget]')]);
+
+  // Widgets are size containers in fixed grid cells: what is written above
+  // never changes their size, so this cannot loop.
+  const resized = typeof ResizeObserver === 'function' ? new ResizeObserver((entries) => {
+    const due = entries.map((e) => e.target).filter((w) => fittedAt.get(w) !== sizeKey(w));
+    if (due.length) fitWidgets(due);
+  }) : null;
+
+  function watchSizes() {
+    if (!resized) return;
+    resized.disconnect();
+    for (const w of board.querySelectorAll('[data-widget]')) resized.observe(w);
+  }
+
+  // After a swap: the new element is fitted now and watched from now on.
+  function refit(old, el) {
+    if (resized && old !== el) {
+      resized.unobserve(old);
+      resized.observe(el);
+    }
+    fitWidgets([el]);
   }
 
   /* ---- connection indicator --------------------------------------------- */
@@ -557,6 +760,7 @@
   // widget's own time zone.
   const clockFormats = new Map();
   function tickClocks() {
+    const longer = [];
     for (const c of board.querySelectorAll('.clock[data-tz]')) {
       const key = c.dataset.tz + c.dataset.seconds;
       let f = clockFormats.get(key);
@@ -570,8 +774,11 @@
         if (clockFormats.size < 64) clockFormats.set(key, f);
       }
       const text = f ? f.format(new Date(now())) : c.textContent;
-      if (c.textContent !== text) c.textContent = text;
+      if (c.textContent === text) continue;
+      if (c.textContent.length !== text.length) longer.push(c.closest('[data-widget]'));
+      c.textContent = text;
     }
+    if (longer.length) fitWidgets(longer);   // tabular digits: only a new length needs room
   }
 
   /* ---- layout editing (admins) ------------------------------------------- */
@@ -851,6 +1058,7 @@
     history.replaceState(history.state, '', p.url);     // a reload stays here, options kept
     tick();
     tickClocks();
+    watchSizes();        // fits every widget of the new board
     connect();           // its open re-checks versions
   }
 
@@ -906,6 +1114,8 @@
 
   tick();
   tickClocks();
+  watchSizes();          // fits every widget before it is painted, then on every resize
+  if (document.fonts) document.fonts.ready.then(fitAll, () => {});
   setInterval(() => { if (!document.hidden) tick(); }, TICK);
   setInterval(() => { if (!document.hidden) tickClocks(); }, 1000);
   // A periodic re-check bounds how long a page outlives its access, and
