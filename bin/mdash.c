@@ -31,6 +31,7 @@ static const struct {
 	{"backup", cmd_backup, "write the database and the settings into one file"},
 	{"restore", cmd_restore, "replace the database with a backup's"},
 	{"check-config", cmd_check_config, "check the settings, database, schema, templates and publisher"},
+	{"proxy-conf", cmd_proxy_conf, "print nginx's lines for the proxies in front of it (Proxy.Trusted)"},
 };
 
 static void usage(FILE *f)

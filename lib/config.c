@@ -5,6 +5,7 @@
 #include "ident.h"
 #include "log.h"
 #include "origin.h"
+#include "proxy.h"
 #include "publish.h"
 
 #include <errno.h>
@@ -47,6 +48,8 @@ static const struct setting settings[] = {
 	S("PublishURL", K_DIR, publish_url, "unix:" MDASH_PUBLISH_SOCKET ":/pub/", 0, 0),
 	S("BasePath", K_DIR, base_path, "/", 0, 0),
 	S("PublicURL", K_STR, public_url, "", 0, 0),
+	S("Proxy.Trusted", K_STR, proxy_trusted, "", 0, 0),
+	S("Proxy.Header", K_STR, proxy_header, "X-Forwarded-For", 0, 0),
 	S("LockFile", K_STR, lock_file, "/run/mdash/update.lock", 0, 0),
 	S("TemplateDir", K_STR, template_dir, MDASH_DATADIR "/mdash/templates", 0, 0),
 	S("SchemaDir", K_STR, schema_dir, MDASH_DATADIR "/mdash/schema", 0, 0),
@@ -90,21 +93,37 @@ const char *config_default_path(void)
 	return p && *p ? p : config_installed_path();
 }
 
+/* PublishURL: nchan's publisher on a unix socket, or an http(s) URL. */
+static int publish_url_ok(const char *v)
+{
+	struct buf scratch = {0};
+	int kind = publish_socket(v, &scratch), ok = kind == 1 || (kind == 0 && !url_origin(v, &scratch));
+	buf_free(&scratch);
+	return ok;
+}
+
 /* What some text settings must look like, checked as they are read. */
 static int check_text(const struct setting *s, const char *v, struct buf *why)
 {
 	struct buf scratch = {0};
-	const char *need = NULL;
+	int bad = 1;
 	if (!strcmp(s->name, "PublicURL") && *v && url_origin(v, &scratch))
-		need = "the site's address as people type it (http:// or https://, a host, maybe a port and a path)";
-	else if (!strcmp(s->name, "PublishURL") &&
-		 (publish_socket(v, &scratch) < 0 || (!publish_socket(v, &scratch) && url_origin(v, &scratch))))
-		need = "nchan's publisher location: unix:SOCKET:/PATH/ (an absolute path of at most 107 bytes) or "
-		       "http://HOST[:PORT]/PATH/";
+		buf_printf(why,
+			   "PublicURL must be the site's address as people type it (http:// or https://, a host, maybe "
+			   "a port and a path), not \"%.200s\"",
+			   v);
+	else if (!strcmp(s->name, "PublishURL") && !publish_url_ok(v))
+		buf_printf(why,
+			   "PublishURL must be nchan's publisher location: unix:SOCKET:/PATH/ (an absolute path of at "
+			   "most 107 bytes) or http://HOST[:PORT]/PATH/, not \"%.200s\"",
+			   v);
+	else if ((!strcmp(s->name, "Proxy.Trusted") && proxy_trusted_check(v, &scratch)) ||
+		 (!strcmp(s->name, "Proxy.Header") && proxy_header_check(v, &scratch)))
+		buf_printf(why, "%s: %s", s->name, scratch.data);
+	else
+		bad = 0;
 	buf_free(&scratch);
-	if (need)
-		buf_printf(why, "%s must be %s, not \"%.200s\"", s->name, need, v);
-	return need ? -1 : 0;
+	return bad ? -1 : 0;
 }
 
 static int set_value(struct md_config *cfg, const struct setting *s, const char *v, struct buf *why)

@@ -15,6 +15,8 @@ struct md_config {
 	char *publish_url;         /* PublishURL (seed: DASHBOARD_MESSENGER_URL), ends in '/' */
 	char *base_path;           /* BasePath: where nginx mounts the app, ends in '/' */
 	char *public_url;          /* PublicURL: the site's address, for links; or "" */
+	char *proxy_trusted;       /* Proxy.Trusted: proxies in front of nginx (proxy.h), or "" */
+	char *proxy_header;        /* Proxy.Header: where they put the client's address */
 	char *lock_file;           /* LockFile (seed: UPDATE_WIDGET_DATA_LOCKFILE) */
 	char *template_dir;        /* TemplateDir */
 	char *schema_dir;          /* SchemaDir */

@@ -98,6 +98,8 @@ function hookExit() {
  *  get(path, init), stop()}.
  * opts.requireLogin: true for a stack with RequireLogin = 1 (dev/stack reads
  * MDASH_REQUIRE_LOGIN); by default the stack serves without a login.
+ * opts.trustedProxies: Proxy.Trusted, the proxies in front of nginx whose
+ * X-Forwarded-For it believes (dev/stack's MDASH_TRUSTED_PROXIES).
  */
 export async function startStack(opts = {}) {
   for (const p of [MDASH, APP, STACK]) {
@@ -114,6 +116,7 @@ export async function startStack(opts = {}) {
     live.set(dir, port);
     const env = { MDASH_PORT: String(port) };
     if (opts.requireLogin !== undefined) env.MDASH_REQUIRE_LOGIN = opts.requireLogin ? '1' : '0';
+    if (opts.trustedProxies) env.MDASH_TRUSTED_PROXIES = opts.trustedProxies;
     const up = await run(STACK, ['up', dir], { env, timeout: 90000 });
     if (up.code === 0) return makeStack(dir, port, env);
     lastErr = new Error(`dev/stack up ${dir} (port ${port}) failed with exit ${up.code}:\n${up.stdout}${up.stderr}`

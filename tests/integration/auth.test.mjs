@@ -370,6 +370,64 @@ test('behind a proxy, PublicURL is the site\'s origin', async () => {
   assert.match(r.stderr, /bad-public-url\.hdf:\d+: PublicURL must be the site's address/);
 });
 
+// Behind a proxy (a TLS terminator, haproxy) every connection comes from
+// the proxy. With Proxy.Trusted, nginx takes the client's address from the
+// proxy's X-Forwarded-For (realip, lines made by "mdash proxy-conf"), so the
+// login back-off and the rate limit hold up one client, not all of them.
+test('behind a trusted proxy, the back-off and the rate limit see each client, not the proxy', { timeout: 180000 }, async () => {
+  const p = await startStack({ requireLogin: true, trustedProxies: '127.0.0.1' });
+  try {
+    const u = await p.mdash(['user', 'add', 'pat', '--admin'], { input: 'pat-password-4\n' });
+    assert.equal(u.code, 0, show(u));
+    const post = (from, client, username, password) => new Promise((resolve, reject) => {
+      const body = form({ username, password });
+      const req = http.request({ host: '127.0.0.1', port: p.port, path: '/login', method: 'POST', localAddress: from,
+        headers: { ...FORM, 'Content-Length': Buffer.byteLength(body), 'X-Forwarded-For': client } }, (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode));
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
+    // One client behind the proxy guesses, and is held up...
+    const guesses = [];
+    for (let i = 0; i < 25 && !guesses.includes(429); i++) guesses.push(await post('127.0.0.1', '198.51.100.7', `guess-${i}`, 'wrong-password'));
+    assert.equal(guesses.at(-1), 429, `25 guesses from one client behind the proxy: ${guesses}`);
+    // ...while another client behind the same proxy logs in at once.
+    assert.equal(await post('127.0.0.1', '198.51.100.8', 'pat', 'pat-password-4'), 302,
+      'one client\'s guesses held up another behind the same proxy');
+    const subjects = async () => (await p.sql("SELECT subject FROM login_failures WHERE subject LIKE 'a:%'")).map((r) => r[0]);
+    assert.ok((await subjects()).includes('a:198.51.100.7'), `the back-off's addresses: ${await subjects()}`);
+    assert.ok(!(await subjects()).includes('a:127.0.0.1'), 'the back-off counted the proxy\'s address');
+    // From anywhere else X-Forwarded-For is the client's own claim: ignored.
+    assert.equal(await post('127.0.0.2', '203.0.113.9', 'guess-x', 'wrong-password'), 401);
+    assert.ok((await subjects()).includes('a:127.0.0.2'), `the back-off's addresses: ${await subjects()}`);
+    assert.ok(!(await subjects()).includes('a:203.0.113.9'), 'a client that is no proxy chose its own address');
+    // Pages and streams still work behind the proxy.
+    await p.apply({ dashboards: [{ slug: 'px', title: 'Proxied', widgets: [{ name: 'px1', type: 'number', source: { kind: 'push' } }] }] });
+    const l = await fetch(`${p.base}/login`, { method: 'POST', redirect: 'manual', headers: { ...FORM, 'X-Forwarded-For': '198.51.100.9' },
+      body: form({ username: 'pat', password: 'pat-password-4' }) });
+    const cookie = l.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+    assert.equal(l.status, 302);
+    const stream = await sse(`${p.base}/sub/d/px`, { headers: { Cookie: cookie, 'X-Forwarded-For': '198.51.100.9' } });
+    try {
+      assert.equal(stream.status, 200);
+      const t = (await p.mdash(['token', 'add', 'px'])).stdout.trim().split('\n').pop();
+      const res = await fetch(`${p.base}/widgets/px1`, { method: 'POST', headers: { 'X-Forwarded-For': '198.51.100.9' },
+        body: JSON.stringify({ auth_token: t, current: 3 }) });
+      assert.equal(res.status, 204);
+      await stream.next((m) => m && m.widget === 'px1');
+    } finally {
+      stream.close();
+    }
+    // realip and nchan together (nchan's own requests have no address).
+    const errors = await readFile(path.join(p.dir, 'log', 'nginx-error.log'), 'utf8');
+    assert.doesNotMatch(errors, /exited on signal/, errors.slice(-2000));
+  } finally {
+    await p.stop();
+  }
+});
+
 test('grants: a viewer sees only granted dashboards, on every read path; admins see all', async () => {
   const vera = await session('vera');
   const carl = await session('carl');

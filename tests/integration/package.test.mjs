@@ -272,6 +272,7 @@ test('units, cron example, nginx site and sample settings name the installed pat
   assert.match(site, /alias \/usr\/share\/mdash\/static\/;/);
   assert.match(site, /^fastcgi_cache_path \/var\/cache\/mdash\/fragments /m);
   assert.match(site, /include \/etc\/mdash\/fragment-key\.con\[f\];/);
+  assert.match(site, /include \/etc\/mdash\/proxies\.con\[f\];/, 'the trusted proxies\' lines (mdash proxy-conf)');
   // nchan's publisher on a server of its own, on the socket PublishURL names by default.
   const servers = site.split(/^server \{$/m);
   assert.equal(servers.length, 3, 'two servers: the public one and the publisher');
@@ -389,7 +390,8 @@ test('the packaged app serves pages behind the packaged nginx site', { skip }, a
       [/\/run\/mdash\/publish\/nchan\.sock/g, pubSock],
       [/\/usr\/share\/mdash\//g, `${R('usr/share/mdash')}/`],
       [/\/var\/cache\/mdash\//g, `${path.join(state, 'cache')}/`],
-      [/\/etc\/mdash\/fragment-key\.con\[f\]/g, path.join(s.dir, 'fragment-key.con[f]')]];
+      [/\/etc\/mdash\/fragment-key\.con\[f\]/g, path.join(s.dir, 'fragment-key.con[f]')],
+      [/\/etc\/mdash\/proxies\.con\[f\]/g, path.join(s.dir, 'proxies.con[f]')]];
     for (const [re, to] of edits) {
       assert.match(site, re, `the nginx site changed: ${re} not found`);
       site = site.replace(re, to);

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "proxy.h"
 #include "publish.h"
 #include "log.h"
 #include "tests.h"
@@ -57,6 +58,34 @@ START_TEST(publisher_on_a_unix_socket)
 	config_free(&c);
 	ck_assert_int_eq(publish_socket("http://127.0.0.1:9/pub/", &path), 0);
 	buf_free(&path);
+	buf_free(&err);
+}
+END_TEST
+
+START_TEST(trusted_proxies)
+{
+	struct md_config c;
+	struct buf err = {0}, out = {0};
+	ck_assert_int_eq(parse("", &c, &err), 0);
+	proxy_nginx_conf(&c, &out);
+	ck_assert_ptr_null(strstr(out.data, "set_real_ip_from")); /* nobody is trusted by default */
+	ck_assert_ptr_null(strstr(out.data, "real_ip_header"));
+	config_free(&c);
+	buf_reset(&out);
+	ck_assert_int_eq(parse("Proxy.Trusted = 127.0.0.1, 10.0.0.0/8  fd00::/8\n", &c, &err), 0);
+	proxy_nginx_conf(&c, &out);
+	ck_assert_ptr_nonnull(strstr(out.data, "\nset_real_ip_from 127.0.0.1;\nset_real_ip_from 10.0.0.0/8;\n"
+					       "set_real_ip_from fd00::/8;\nreal_ip_header X-Forwarded-For;\n"
+					       "real_ip_recursive on;\n"));
+	config_free(&c);
+	const char *bad[] = {"Proxy.Trusted = proxy.lan", "Proxy.Trusted = 0.0.0.0/0", "Proxy.Trusted = 10.0.0.0/33",
+			     "Proxy.Trusted = 10.0.0.1;", "Proxy.Header = X-Client-IP"};
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		buf_reset(&err);
+		ck_assert_int_eq(parse(bad[i], &c, &err), -1);
+		ck_assert_msg(!strncmp(err.data, "t.hdf:1: Proxy.", 15), "%s: %s", bad[i], err.data);
+	}
+	buf_free(&out);
 	buf_free(&err);
 }
 END_TEST
@@ -184,6 +213,7 @@ TCase *tcase_config(void)
 	tcase_add_test(tc, defaults_are_secure);
 	tcase_add_test(tc, values_comments_and_spaces);
 	tcase_add_test(tc, publisher_on_a_unix_socket);
+	tcase_add_test(tc, trusted_proxies);
 	tcase_add_test(tc, unknown_setting_names_file_and_line);
 	tcase_add_test(tc, bad_values_are_errors);
 	tcase_add_test(tc, missing_file_is_named);
