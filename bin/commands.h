@@ -16,6 +16,7 @@ int cmd_push(const struct md_config *cfg, int argc, char **argv);
 int cmd_user(const struct md_config *cfg, int argc, char **argv);
 int cmd_share(const struct md_config *cfg, int argc, char **argv);
 int cmd_prune(const struct md_config *cfg, int argc, char **argv);
+int cmd_history(const struct md_config *cfg, int argc, char **argv);
 int cmd_token(const struct md_config *cfg, int argc, char **argv);
 int cmd_backup(const struct md_config *cfg, int argc, char **argv);
 int cmd_restore(const struct md_config *cfg, int argc, char **argv);

@@ -27,6 +27,7 @@ static const struct {
 	{"token", cmd_token, "manage push API tokens"},
 	{"user", cmd_user, "manage users, their passwords and dashboards"},
 	{"share", cmd_share, "read-only links to a dashboard for wall screens"},
+	{"history", cmd_history, "print a widget's stored values over a time range (JSON or CSV)"},
 	{"prune", cmd_prune, "drop history past History.Keep updates or History.MaxAge days"},
 	{"backup", cmd_backup, "write the database and the settings into one file"},
 	{"restore", cmd_restore, "replace the database with a backup's"},

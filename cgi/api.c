@@ -1,12 +1,18 @@
 /* SPDX-License-Identifier: MIT */
-/* api.c: read-only JSON: a widget's current data, a dashboard's versions. */
+/* api.c: read-only JSON: a widget's current data and history, a
+ * dashboard's versions. */
 #include <json-c/json.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "dashboard.h"
+#include "form.h"
 #include "handlers.h"
+#include "history.h"
 #include "pass.h"
 #include "render.h"
 #include "widget.h"
+#include "wtype.h"
 
 static json_object *time_or_null(const char *db_time)
 {
@@ -41,6 +47,85 @@ void api_widget(struct req *r)
 	json_object_object_add(o, "error", w.last_error ? json_object_new_string(w.last_error) : NULL);
 	send_json(r, o);
 	widget_free(&w);
+}
+
+/* The query parameters of the history API, and what a client may ask for. */
+static const char *const history_params[] = {"since", "until", "points", "format", NULL};
+
+/* One query parameter (NULL when absent); 0, or -1 when the query is
+ * malformed. */
+static int query_param(struct req *r, const char *name, struct buf *out, const char **value)
+{
+	int found = form_get(r->query, strlen(r->query), name, out);
+	*value = found == 1 ? buf_str(out) : NULL;
+	return found < 0 ? -1 : 0;
+}
+
+static int wants_csv(struct req *r, const char *format)
+{
+	const char *accept = req_env(r, "HTTP_ACCEPT");
+	return format ? !strcmp(format, "csv") : accept && strstr(accept, "text/csv") != NULL;
+}
+
+/* The history query: 1 and the range (and whether CSV is wanted), or 0
+ * when answered with a 400 naming the parameter. */
+static int history_query(struct req *r, struct history_range *range, int *csv)
+{
+	struct buf name = {0}, err = {0}, since = {0}, until = {0}, points = {0}, format = {0};
+	const char *s, *u, *p, *f;
+	int unknown = form_unknown(r->query, strlen(r->query), history_params, &name);
+	if (unknown > 0)
+		buf_printf(&err, "%s: unknown parameter (since, until, points and format are known)", buf_str(&name));
+	else if (unknown < 0 || query_param(r, "since", &since, &s) || query_param(r, "until", &until, &u) ||
+		 query_param(r, "points", &points, &p) || query_param(r, "format", &format, &f))
+		buf_puts(&err, "the query string is malformed");
+	else if (f && strcmp(f, "json") && strcmp(f, "csv"))
+		buf_puts(&err, "format: must be json or csv");
+	else if (history_range(r->cfg, s, u, p, range, &err) == 0)
+		*csv = wants_csv(r, f);
+	if (err.len)
+		resp_error(r, 400, buf_str(&err));
+	int ok = !err.len;
+	buf_free(&name);
+	buf_free(&err);
+	buf_free(&since);
+	buf_free(&until);
+	buf_free(&points);
+	buf_free(&format);
+	return ok;
+}
+
+void api_widget_history(struct req *r)
+{
+	struct buf err = {0}, out = {0};
+	struct history_range range;
+	struct history_point *pts;
+	struct md_widget w;
+	int csv = 0, n;
+	if (!req_widget(r, &w))
+		return;
+	const struct mdash_widget_type *t = wtype_find(w.type);
+	if (!history_query(r, &range, &csv)) {
+		/* answered */
+	} else if (!t) {
+		buf_printf(&err, "widget type %s is not installed", w.type);
+		resp_error(r, 409, buf_str(&err));
+	} else if (history_read(w.id, t->value_field, range.since, range.until, range.points, &pts, &n, &err)) {
+		resp_db_error(r, &err);
+	} else {
+		resp_header(r, "Cache-Control", "no-cache");
+		if (csv) {
+			history_csv(pts, n, &out);
+			resp_send(r, 200, "text/csv; charset=utf-8", buf_str(&out), out.len);
+		} else {
+			history_json(w.name, t->value_field, &range, pts, n, &out);
+			resp_json(r, 200, buf_str(&out));
+		}
+		free(pts);
+	}
+	widget_free(&w);
+	buf_free(&err);
+	buf_free(&out);
 }
 
 void api_dashboard(struct req *r)

@@ -12,6 +12,7 @@ void page_dashboard(struct req *r);
 void fragment_widget(struct req *r);
 /* api.c: read-only JSON */
 void api_widget(struct req *r);
+void api_widget_history(struct req *r);
 void api_dashboard(struct req *r);
 void api_dashboards(struct req *r);
 /* push.c: data pushed in (Dashing wire format and bearer API). The push
@@ -35,6 +36,7 @@ void stream_channels(struct req *r, const struct md_dashboard *d, const struct m
 void share_page(struct req *r);
 void share_fragment(struct req *r);
 void share_api_dashboard(struct req *r);
+void share_widget_history(struct req *r);
 void share_sub(struct req *r);
 void share_create_api(struct req *r);
 /* login.c: the login form, login and logout */

@@ -42,6 +42,12 @@ void share_fragment(struct req *r)
 		fragment_widget(r);
 }
 
+void share_widget_history(struct req *r)
+{
+	if (share_open(r))
+		api_widget_history(r);
+}
+
 void share_api_dashboard(struct req *r)
 {
 	if (share_open(r))

@@ -36,42 +36,85 @@ static int decode(const char *s, size_t n, struct buf *out)
 	return 0;
 }
 
-int form_get(const char *text, size_t len, const char *name, struct buf *out)
+/* Calls fn for each field of text in order, with its decoded name and the
+ * undecoded value (or NULL when it has no '='), until fn returns non-zero.
+ * Returns what fn returned last, or -1 when text is malformed (a bad
+ * escape in a name, or more than FORM_MAX_FIELDS fields). */
+static int each_field(const char *text, size_t len,
+		      int (*fn)(const char *name, const char *value, size_t vlen, void *ctx), void *ctx)
 {
 	struct buf key = {0};
-	int found = 0, fields = 0;
+	int rc = 0, fields = 0;
 	const char *p = text, *end = text + len;
-	buf_reset(out);
-	while (p < end) {
+	while (p < end && rc == 0) {
 		const char *amp = memchr(p, '&', (size_t)(end - p));
 		const char *fe = amp ? amp : end;
 		if (fe > p) {
-			if (++fields > FORM_MAX_FIELDS) {
-				found = -1;
-				break;
-			}
 			const char *eq = memchr(p, '=', (size_t)(fe - p));
 			const char *ke = eq ? eq : fe;
 			buf_reset(&key);
-			if (decode(p, (size_t)(ke - p), &key)) {
-				found = -1;
-				break;
-			}
-			/* The first occurrence wins; later ones are still checked. */
-			if (!found && !strcmp(buf_str(&key), name)) {
-				if (eq && decode(eq + 1, (size_t)(fe - eq - 1), out)) {
-					found = -1;
-					break;
-				}
-				found = 1;
-			}
+			if (++fields > FORM_MAX_FIELDS || decode(p, (size_t)(ke - p), &key))
+				rc = -1;
+			else
+				rc = fn(buf_str(&key), eq ? eq + 1 : NULL, eq ? (size_t)(fe - eq - 1) : 0, ctx);
 		}
 		p = amp ? amp + 1 : end;
 	}
 	buf_free(&key);
-	if (found < 0)
+	return rc;
+}
+
+struct wanted {
+	const char *name;
+	struct buf *out;
+	int found;
+};
+
+/* The first occurrence wins; later fields are still checked. */
+static int take(const char *name, const char *value, size_t vlen, void *ctx)
+{
+	struct wanted *w = ctx;
+	if (w->found || strcmp(name, w->name))
+		return 0;
+	w->found = 1;
+	return value && decode(value, vlen, w->out) ? -1 : 0;
+}
+
+int form_get(const char *text, size_t len, const char *name, struct buf *out)
+{
+	struct wanted w = {name, out, 0};
+	buf_reset(out);
+	/* take goes on after a find: a text is malformed wherever the field
+	 * asked for stands in it. */
+	if (each_field(text, len, take, &w) < 0) {
 		buf_reset(out);
-	return found;
+		return -1;
+	}
+	return w.found;
+}
+
+struct known {
+	const char *const *names;
+	struct buf *bad;
+};
+
+static int check_known(const char *name, const char *value, size_t vlen, void *ctx)
+{
+	(void)value;
+	(void)vlen;
+	struct known *k = ctx;
+	for (const char *const *n = k->names; *n; n++)
+		if (!strcmp(*n, name))
+			return 0;
+	buf_reset(k->bad);
+	buf_puts(k->bad, name);
+	return 1;
+}
+
+int form_unknown(const char *text, size_t len, const char *const *known, struct buf *name)
+{
+	struct known k = {known, name};
+	return each_field(text, len, check_known, &k);
 }
 
 int cookie_get(const char *header, const char *name, struct buf *out)

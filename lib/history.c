@@ -2,6 +2,15 @@
 /* history.c: retention of widget_history (see history.h). */
 #include "history.h"
 
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <json-c/json.h>
+
 #include "db.h"
 
 /* Rows beyond the newest `keep` of one widget. */
@@ -44,4 +53,252 @@ int history_prune(const struct md_config *cfg, long long widget_id, long long *d
 		rc = prune_count(db_cell_int(&r, i, 0, 0), cfg->history_keep, deleted, err);
 	db_result_free(&r);
 	return rc;
+}
+
+/* Epoch seconds as MariaDB's DATETIME(3) text, in UTC as the rows are. */
+static void datetime_text(double t, char out[64])
+{
+	long long ms = llround(t * 1000);
+	time_t secs = (time_t)(ms / 1000);
+	struct tm tm;
+	gmtime_r(&secs, &tm);
+	snprintf(out, 64, "%04d-%02d-%02d %02d:%02d:%02d.%03d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+		 tm.tm_hour, tm.tm_min, tm.tm_sec, (int)(ms % 1000));
+}
+
+int history_read(long long widget_id, const char *field, double since, double until, int points,
+		 struct history_point **out, int *n, struct buf *err)
+{
+	struct db_result r;
+	struct buf path = {0};
+	char from[64], to[64];
+	double width = points > 0 && until > since ? (until - since) / points : 1;
+	*out = NULL;
+	*n = 0;
+	buf_printf(&path, "$.%s", field);
+	datetime_text(since, from);
+	datetime_text(until, to);
+	/* Epoch seconds from TIMESTAMPDIFF, not UNIX_TIMESTAMP, which would read
+	 * the UTC rows in the connection's time zone. A field counts when it is
+	 * a JSON number or a string that reads as one. */
+	int rc = db_exec(
+		"SELECT FLOOR((TIMESTAMPDIFF(MICROSECOND, '1970-01-01', created_at) / 1e6 - ?) / ?) AS b, "
+		"TIMESTAMPDIFF(MICROSECOND, '1970-01-01', MAX(created_at)) / 1e6, "
+		"CONCAT(LEFT(DATE_FORMAT(MAX(created_at), '%Y-%m-%dT%H:%i:%s.%f'), 23), 'Z'), "
+		"SUBSTRING_INDEX(GROUP_CONCAT(v ORDER BY id DESC SEPARATOR ' '), ' ', 1), MIN(v), MAX(v), AVG(v) "
+		"FROM (SELECT id, created_at, CAST(JSON_VALUE(data, ?) AS DOUBLE) AS v FROM widget_history "
+		"WHERE widget_id = ? AND created_at BETWEEN ? AND ? AND (JSON_TYPE(JSON_EXTRACT(data, ?)) IN "
+		"('INTEGER', 'UNSIGNED INTEGER', 'DOUBLE') OR JSON_VALUE(data, ?) REGEXP "
+		"'^-?[0-9]+(\\\\.[0-9]+)?([eE][-+]?[0-9]+)?$')) AS h "
+		"GROUP BY b ORDER BY b",
+		DB_PARAMS(DB_D(since), DB_D(width), DB_S(path.data), DB_I(widget_id), DB_S(from), DB_S(to),
+			  DB_S(path.data), DB_S(path.data)),
+		&r, err);
+	buf_free(&path);
+	if (rc)
+		return -1;
+	*out = xcalloc((size_t)r.nrows + 1, sizeof **out);
+	for (int i = 0; i < r.nrows; i++) {
+		struct history_point *p = &(*out)[i];
+		p->t = strtod(db_cell(&r, i, 1), NULL);
+		snprintf(p->at, sizeof p->at, "%s", db_cell(&r, i, 2));
+		p->last = strtod(db_cell(&r, i, 3), NULL);
+		p->min = strtod(db_cell(&r, i, 4), NULL);
+		p->max = strtod(db_cell(&r, i, 5), NULL);
+		p->avg = strtod(db_cell(&r, i, 6), NULL);
+	}
+	*n = r.nrows;
+	db_result_free(&r);
+	return 0;
+}
+
+/* "-24h" and the like: a whole number and a unit. */
+static int relative_time(const char *s, double now, double *out)
+{
+	char *end;
+	if (s[0] != '-' || s[1] < '0' || s[1] > '9')
+		return -1;
+	errno = 0;
+	long n = strtol(s + 1, &end, 10);
+	if (errno || n > 100L * 365 * 86400 || end[0] == '\0' || end[1] != '\0')
+		return -1;
+	double unit;
+	switch (end[0]) {
+	case 's': unit = 1; break;
+	case 'm': unit = 60; break;
+	case 'h': unit = 3600; break;
+	case 'd': unit = 86400; break;
+	case 'w': unit = 7 * 86400; break;
+	default: return -1;
+	}
+	*out = now - (double)n * unit;
+	return 0;
+}
+
+/* Digits of s, exactly n of them, as a number; -1 when they are not. */
+static int digits(const char *s, int n)
+{
+	int v = 0;
+	for (int i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	return v;
+}
+
+/* YYYY-MM-DD, then optionally THH:MM[:SS[.fff...]] and Z or +HH:MM/-HH:MM
+ * (a time needs a zone: a zone-less time would be read differently on
+ * every machine). */
+static int iso_time(const char *s, double *out)
+{
+	struct tm tm = {0};
+	int y = digits(s, 4), mo, d, h = 0, mi = 0, sec = 0, off = 0;
+	double frac = 0;
+	if (y < 0 || s[4] != '-' || (mo = digits(s + 5, 2)) < 1 || mo > 12 || s[7] != '-' ||
+	    (d = digits(s + 8, 2)) < 1 || d > 31)
+		return -1;
+	const char *p = s + 10;
+	if (*p == 'T' || *p == ' ') {
+		if ((h = digits(p + 1, 2)) < 0 || h > 23 || p[3] != ':' || (mi = digits(p + 4, 2)) < 0 || mi > 59)
+			return -1;
+		p += 6;
+		if (*p == ':') {
+			if ((sec = digits(p + 1, 2)) < 0 || sec > 60)
+				return -1;
+			p += 3;
+			if (*p == '.') {
+				double scale = 0.1;
+				if (p[1] < '0' || p[1] > '9')
+					return -1;
+				for (p++; *p >= '0' && *p <= '9'; p++, scale /= 10)
+					frac += (*p - '0') * scale;
+			}
+		}
+		if (*p == 'Z') {
+			p++;
+		} else if (*p == '+' || *p == '-') {
+			int oh = digits(p + 1, 2), om = p[3] == ':' ? digits(p + 4, 2) : -1;
+			if (oh < 0 || oh > 23 || om < 0 || om > 59)
+				return -1;
+			off = (*p == '+' ? 1 : -1) * (oh * 3600 + om * 60);
+			p += 6;
+		} else {
+			return -1;
+		}
+	}
+	if (*p)
+		return -1;
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mo - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	tm.tm_sec = sec;
+	time_t t = timegm(&tm);
+	if (t == (time_t)-1)
+		return -1;
+	*out = (double)t + frac - off;
+	return 0;
+}
+
+int history_time(const char *text, double now, double *out)
+{
+	if (!text || strlen(text) > 64)
+		return -1;
+	if (!strcmp(text, "now")) {
+		*out = now;
+		return 0;
+	}
+	return text[0] == '-' ? relative_time(text, now, out) : iso_time(text, out);
+}
+
+int history_range(const struct md_config *cfg, const char *since, const char *until, const char *points,
+		  struct history_range *out, struct buf *err)
+{
+	double now = now_wall();
+	long n = HISTORY_POINTS;
+	if (history_time(until ? until : "now", now, &out->until)) {
+		buf_puts(err,
+			 "until: not a time: use ISO-8601 such as 2026-12-04T07:00:00Z, \"now\", or -24h, -90m, -7d");
+		return -1;
+	}
+	if (history_time(since ? since : "-24h", now, &out->since)) {
+		buf_puts(err,
+			 "since: not a time: use ISO-8601 such as 2026-12-04T07:00:00Z, \"now\", or -24h, -90m, -7d");
+		return -1;
+	}
+	if (points && parse_long(points, 1, HISTORY_POINTS_MAX, &n)) {
+		buf_printf(err, "points: must be a whole number from 1 to %d", HISTORY_POINTS_MAX);
+		return -1;
+	}
+	if (out->since >= out->until) {
+		buf_puts(err, "since: must be before until");
+		return -1;
+	}
+	/* A second of slack: "-90d" read a moment after the cut-off. */
+	if (out->since < now - (double)cfg->history_days * 86400 - 1) {
+		buf_printf(err, "since: before the oldest history kept (History.MaxAge is %ld days)",
+			   cfg->history_days);
+		return -1;
+	}
+	out->points = (int)n;
+	return 0;
+}
+
+/* A number as JSON and CSV show it: no more digits than a double holds. */
+static void number_text(double v, char out[32])
+{
+	snprintf(out, 32, "%.15g", v);
+}
+
+static json_object *number(double v)
+{
+	char text[32];
+	number_text(v, text);
+	return json_object_new_double_s(v, text);
+}
+
+static json_object *iso(double t)
+{
+	char text[64], at[32];
+	datetime_text(t, text);
+	/* "YYYY-MM-DD HH:MM:SS.mmm" to ISO-8601 UTC */
+	snprintf(at, sizeof at, "%.10sT%.12sZ", text, text + 11);
+	return json_object_new_string(at);
+}
+
+void history_json(const char *widget, const char *field, const struct history_range *range,
+		  const struct history_point *p, int n, struct buf *out)
+{
+	json_object *o = json_object_new_object(), *list = json_object_new_array();
+	json_object_object_add(o, "widget", json_object_new_string(widget));
+	json_object_object_add(o, "field", json_object_new_string(field));
+	json_object_object_add(o, "since", iso(range->since));
+	json_object_object_add(o, "until", iso(range->until));
+	for (int i = 0; i < n; i++) {
+		json_object *e = json_object_new_object();
+		json_object_object_add(e, "t", json_object_new_string(p[i].at));
+		json_object_object_add(e, "v", number(p[i].last));
+		json_object_object_add(e, "min", number(p[i].min));
+		json_object_object_add(e, "max", number(p[i].max));
+		json_object_object_add(e, "avg", number(p[i].avg));
+		json_object_array_add(list, e);
+	}
+	json_object_object_add(o, "points", list);
+	buf_puts(out, json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(o);
+}
+
+void history_csv(const struct history_point *p, int n, struct buf *out)
+{
+	buf_puts(out, "t,v,min,max,avg\r\n");
+	for (int i = 0; i < n; i++) {
+		char v[32], lo[32], hi[32], avg[32];
+		number_text(p[i].last, v);
+		number_text(p[i].min, lo);
+		number_text(p[i].max, hi);
+		number_text(p[i].avg, avg);
+		buf_printf(out, "%s,%s,%s,%s,%s\r\n", p[i].at, v, lo, hi, avg);
+	}
 }
