@@ -9,7 +9,12 @@
  * round, so batches grow with the load.
  *
  * A connection owns its buffers and, between push_begin and push_end, its
- * request and push. */
+ * request and push.
+ *
+ * Connections are listed from the most recently active to the least. One
+ * idle for App.PushIdleTimeout is closed; at App.PushConnections, a new
+ * connection closes the one idle longest (never one whose push waits for
+ * its batch). So idle connections, however many, never keep a push out. */
 #include "push_loop.h"
 
 #include <errno.h>
@@ -19,6 +24,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -35,10 +41,10 @@ static const struct route routes[] = {
 	{"POST", "/widgets/{id}", push_widget, CONCURRENT},
 };
 
-/* Connections at once: nginx keeps up to its "keepalive" count per worker
- * open, and opens more under a burst. */
-#define MAX_CONNS 1024
 #define MAX_EVENTS 256
+/* Descriptors a worker keeps for the rest: libfcgi's threads' connections,
+ * the database, publishing, logs. */
+#define OTHER_FDS 64
 /* Seconds a stop waits for connections in the middle of a request. */
 #define STOP_GRACE 5
 
@@ -51,6 +57,7 @@ struct conn {
 	size_t out_off;
 	int writing; /* waiting for the socket to take out */
 	int closing; /* close once out is written */
+	long long active; /* when it last read or wrote a byte */
 	/* The request in hand, and its push (NULL when answered already). */
 	struct fcgi_request fr;
 	struct req r;
@@ -64,8 +71,10 @@ static struct {
 	int ep, listen_fd, stop_fd, listening, stopping;
 	long long stop_by;     /* when stopping: the end of the grace period */
 	long long accept_from; /* after running out of descriptors: when to try again */
-	struct conn *conns;    /* every open connection */
-	int nconns;
+	struct conn *conns;    /* every open connection, most recently active first */
+	struct conn *idlest;   /* the last of them */
+	int nconns, max_conns;
+	long long idle_ms;
 	/* Connections whose request waits for the next batch. */
 	struct conn **ready;
 	int nready;
@@ -94,16 +103,42 @@ static void listen_on(int on)
 		L.listening = on;
 }
 
-/* Closes and frees c, answering a push in hand into the void. */
-static void release(struct conn *c)
+static void unlink_conn(struct conn *c)
 {
-	close(c->fd);
 	if (c->prev)
 		c->prev->next = c->next;
 	else
 		L.conns = c->next;
 	if (c->next)
 		c->next->prev = c->prev;
+	else
+		L.idlest = c->prev;
+	c->prev = c->next = NULL;
+}
+
+/* Puts c, not in the list, first in it: it is new, or just read or wrote. */
+static void link_first(struct conn *c)
+{
+	c->active = now_ms();
+	c->next = L.conns;
+	if (L.conns)
+		L.conns->prev = c;
+	else
+		L.idlest = c;
+	L.conns = c;
+}
+
+static void touch(struct conn *c)
+{
+	unlink_conn(c);
+	link_first(c);
+}
+
+/* Closes and frees c, answering a push in hand into the void. */
+static void release(struct conn *c)
+{
+	close(c->fd);
+	unlink_conn(c);
 	L.nconns--;
 	if (c->push)
 		push_end(&c->r, c->push);
@@ -115,7 +150,7 @@ static void release(struct conn *c)
 	buf_free(&c->out);
 	buf_free(&c->resp);
 	free(c);
-	if (!L.stopping && L.nconns < MAX_CONNS && !L.accept_from)
+	if (!L.stopping && L.nconns < L.max_conns && !L.accept_from)
 		listen_on(1);
 }
 
@@ -133,11 +168,44 @@ static void drop(struct conn *c)
 	shutdown(c->fd, SHUT_RDWR);
 }
 
+/* Closes the connection idle longest whose push (if any) is not waiting
+ * for its batch: 0 when there is none. */
+static int close_idlest(void)
+{
+	for (struct conn *c = L.idlest; c; c = c->prev)
+		if (!c->push) {
+			release(c);
+			return 1;
+		}
+	return 0;
+}
+
+/* Closes the connections idle for App.PushIdleTimeout. */
+static void close_idle_long(void)
+{
+	long long before = now_ms() - L.idle_ms;
+	struct conn *c = L.idlest, *prev;
+	for (; c && c->active <= before; c = prev) {
+		prev = c->prev;
+		if (!c->push)
+			release(c);
+	}
+}
+
+/* Milliseconds until the idlest connection has been idle too long, or -1. */
+static int idle_wait(void)
+{
+	if (!L.idlest)
+		return -1;
+	long long ms = L.idlest->active + L.idle_ms - now_ms();
+	return ms < 0 ? 0 : ms > 60000 ? 60000 : (int)ms;
+}
+
 static void accept_all(void)
 {
 	if (L.listen_fd < 0)
 		return; /* closed by a stop since the event */
-	while (L.nconns < MAX_CONNS) {
+	for (;;) {
 		int fd = accept4(L.listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 		if (fd < 0) {
 			if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR || errno == ECONNABORTED)
@@ -158,13 +226,13 @@ static void accept_all(void)
 			free(c);
 			return;
 		}
-		c->next = L.conns;
-		if (L.conns)
-			L.conns->prev = c;
-		L.conns = c;
+		link_first(c);
 		L.nconns++;
+		if (L.nconns > L.max_conns && !close_idlest()) {
+			listen_on(0); /* every push waits for its batch: the kernel's queue holds the rest */
+			return;
+		}
 	}
-	listen_on(0); /* full: the kernel's queue holds the rest */
 }
 
 /* Empties b, letting go of its memory when a large request or answer
@@ -195,6 +263,7 @@ static int flush(struct conn *c)
 			return -1;
 		}
 		c->out_off += (size_t)n;
+		touch(c);
 	}
 	shrink(&c->out);
 	c->out_off = 0;
@@ -291,6 +360,7 @@ static void readable(struct conn *c)
 		ssize_t n = recv(c->fd, chunk, sizeof chunk, 0);
 		if (n > 0) {
 			buf_append(&c->in, chunk, (size_t)n);
+			touch(c);
 			continue;
 		}
 		if (n < 0 && errno == EINTR)
@@ -349,10 +419,11 @@ static void *run(void *arg)
 		}
 		if (L.accept_from && now_ms() >= L.accept_from) {
 			L.accept_from = 0;
-			if (!L.stopping && L.nconns < MAX_CONNS)
+			if (!L.stopping && L.nconns < L.max_conns)
 				listen_on(1);
 		}
-		int timeout = L.nready ? 0 : L.stopping ? 100 : L.accept_from ? 100 : -1;
+		close_idle_long();
+		int timeout = L.nready ? 0 : L.stopping || L.accept_from ? 100 : idle_wait();
 		int n = epoll_wait(L.ep, ev, MAX_EVENTS, timeout);
 		if (n < 0 && errno != EINTR) {
 			/* Pushes would wait for ever: let the supervisor start a
@@ -395,12 +466,32 @@ static void *run(void *arg)
 	return NULL;
 }
 
+/* App.PushConnections, or fewer when the worker may not open that many
+ * descriptors (RLIMIT_NOFILE): at the limit, accept would fail, and a
+ * push would wait in the kernel's queue behind idle connections. */
+static int connection_cap(const struct md_config *cfg)
+{
+	struct rlimit r;
+	long cap = cfg->push_connections, fds = cap + cfg->threads + OTHER_FDS;
+	if (!getrlimit(RLIMIT_NOFILE, &r) && r.rlim_cur != RLIM_INFINITY && (rlim_t)fds > r.rlim_cur) {
+		cap = (long)r.rlim_cur - cfg->threads - OTHER_FDS;
+		cap = cap < 16 ? 16 : cap;
+		log_warn("push loop: %ld connections at most, not App.PushConnections = %ld: the worker may open "
+			 "%lu descriptors (raise LimitNOFILE, or ulimit -n)",
+			 cap, cfg->push_connections, (unsigned long)r.rlim_cur);
+	}
+	return (int)cap;
+}
+
 int push_loop_start(int listen_fd, const struct md_config *cfg)
 {
 	memset(&L, 0, sizeof L);
 	L.cfg = cfg;
 	L.listen_fd = listen_fd;
-	L.ready = xcalloc(MAX_CONNS, sizeof *L.ready);
+	L.idle_ms = cfg->push_idle_timeout * 1000;
+	L.max_conns = listen_fd >= 0 ? connection_cap(cfg) : 0;
+	/* One more than the cap: a new connection before it closes the idlest. */
+	L.ready = xcalloc((size_t)L.max_conns + 1, sizeof *L.ready);
 	L.ep = epoll_create1(EPOLL_CLOEXEC);
 	L.stop_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	if (L.ep < 0 || L.stop_fd < 0 || batch_init() || watch(EPOLL_CTL_ADD, batch_queue_fd(), EPOLLIN, &queue_mark) ||

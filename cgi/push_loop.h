@@ -12,8 +12,9 @@
 /* Starts the loop, serving listen_fd's connections (-1: none; it still
  * stores the pushes of libfcgi's threads). 0, or -1 when it cannot start. */
 int push_loop_start(int listen_fd, const struct md_config *cfg);
-/* Stops accepting, answers the requests in hand, closes the connections
- * and returns when the loop has ended (at most a few seconds). */
+/* Stops accepting (and closes the listening socket), answers the requests
+ * in hand, closes the connections and returns when the loop has ended (at
+ * most a few seconds). */
 void push_loop_stop(void);
 
 #endif

@@ -58,6 +58,8 @@ static const struct setting settings[] = {
 	S("App.Workers", K_INT, workers, "2", 1, 256),
 	S("App.Threads", K_INT, threads, "32", 1, 1024),
 	S("App.PushSocket", K_STR, push_socket, "", 0, 0),
+	S("App.PushIdleTimeout", K_INT, push_idle_timeout, "120", 1, 86400),
+	S("App.PushConnections", K_INT, push_connections, "1024", 16, 1000000),
 	S("Update.Threads", K_INT, update_threads, "16", 1, 256),
 	S("Update.Timeout", K_INT, source_timeout, "10", 1, 3600),
 	S("History.Keep", K_INT, history_keep, "10000", 1, 100000000),

@@ -25,6 +25,8 @@ struct md_config {
 	long workers;              /* App.Workers: FastCGI worker processes */
 	long threads;              /* App.Threads: connections each worker serves at once */
 	char *push_socket;         /* App.PushSocket: the push loop's socket, or "" */
+	long push_idle_timeout;    /* App.PushIdleTimeout: seconds a push connection may idle */
+	long push_connections;     /* App.PushConnections: push connections at once */
 	long update_threads;       /* Update.Threads: concurrent source fetches */
 	long source_timeout;       /* Update.Timeout: seconds per source fetch */
 	long history_keep;         /* History.Keep: newest updates kept per widget */

@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: MIT
 // Pushing data in (Dashing-compatible POST, bearer API) and pushing changes
 // out (the nchan EventSource stream of a dashboard; the publisher, on a unix
-// socket of its own and nowhere on the public server).
+// socket of its own and nowhere on the public server). Idle connections to
+// the app's push socket never keep a push out.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import { readFile } from 'node:fs/promises';
-import { startStack, sse, widgetElement, textOf } from '../harness/stack.mjs';
+import { appendFile, readFile } from 'node:fs/promises';
+import net from 'node:net';
+import path from 'node:path';
+import { startStack, sse, waitFor, widgetElement, textOf } from '../harness/stack.mjs';
 
 let s;
 let token;
@@ -267,5 +270,38 @@ test('the public server has no publisher, from any address; it listens on its ow
     assert.equal(other.status, 404, 'the publisher\'s socket serves more than the publisher');
   } finally {
     stream.close();
+  }
+});
+
+test('idle connections to the push socket are closed after App.PushIdleTimeout and never keep a push out', async () => {
+  const IDLE_TIMEOUT = 3; // seconds
+  const CAP = 100;
+  await appendFile(s.config, `App.PushIdleTimeout = ${IDLE_TIMEOUT}\nApp.PushConnections = ${CAP}\n`);
+  await s.restartApp(); // nginx keeps no connection to the new app yet
+  // More idle connections than the app takes, as a local client could open.
+  const socketPath = path.join(s.dir, 'run', 'push.sock');
+  const idle = await Promise.all(Array.from({ length: CAP + 50 }, () => new Promise((resolve, reject) => {
+    const c = net.connect(socketPath, () => resolve(c));
+    c.on('error', reject);
+  })));
+  const closedAt = new Map();
+  for (const c of idle) c.on('close', () => closedAt.set(c, Date.now()));
+  const t0 = Date.now();
+  try {
+    const res = await s.get('/api/widgets/status_text', {
+      method: 'POST', headers: { Authorization: `Bearer ${token}` }, body: JSON.stringify({ text: 'through the crowd' }),
+      signal: AbortSignal.timeout(15000),
+    });
+    assert.equal(res.status, 204, await res.text());
+    assert.equal((await api('status_text')).value.text, 'through the crowd');
+    // The idle ones are all closed by the app, none long before its time.
+    await waitFor(() => closedAt.size === idle.length, {
+      ms: (IDLE_TIMEOUT + 10) * 1000, message: () => `the app to close all ${idle.length} idle connections (closed: ${closedAt.size})`,
+    });
+    const late = idle.filter((c) => closedAt.get(c) - t0 > 500);
+    assert.ok(late.length >= CAP - 10, `only ${late.length} idle connections lasted until the idle timeout`);
+    for (const c of late) assert.ok(closedAt.get(c) - t0 >= (IDLE_TIMEOUT - 1) * 1000, `an idle connection closed after ${closedAt.get(c) - t0} ms`);
+  } finally {
+    for (const c of idle) c.destroy();
   }
 });

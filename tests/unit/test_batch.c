@@ -6,8 +6,10 @@
  * every push must be committed exactly once and answered, none may wait
  * for ever, and pushes must share batches. Clients on the push socket, as
  * nginx: many requests on kept connections, at once, answered in order;
- * a connection the client closes; a route the socket does not serve; and
- * bytes that are not FastCGI, which cost the sender its connection only. */
+ * a connection the client closes; a route the socket does not serve;
+ * bytes that are not FastCGI, which cost the sender its connection only;
+ * and idle connections, closed after a while, and closed, the idlest
+ * first, to let a push in when there are too many. */
 #include <pthread.h>
 #include <sched.h>
 #include <stdatomic.h>
@@ -18,10 +20,18 @@
 #include <unistd.h>
 
 #include "batch.h"
+#include "config.h"
 #include "fcgi_wire.h"
 #include "handlers.h"
 #include "push_loop.h"
 #include "tests.h"
+
+/* The settings' defaults. */
+static void defaults(struct md_config *cfg)
+{
+	struct buf err = {0};
+	ck_assert_int_eq(config_parse("", 0, "defaults", cfg, &err), 0);
+}
 
 /* What the app's other files give the loop. */
 static pthread_mutex_t worker_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -149,7 +159,8 @@ static void reset_counts(void)
 
 START_TEST(every_queued_push_is_committed_once_and_answered)
 {
-	struct md_config cfg = {0};
+	struct md_config cfg;
+	defaults(&cfg);
 	reset_counts();
 	batch_set_committer(commit_nothing);
 	ck_assert_int_eq(push_loop_start(-1, &cfg), 0);
@@ -169,6 +180,7 @@ START_TEST(every_queued_push_is_committed_once_and_answered)
 	ck_assert_int_eq(atomic_load(&committed), (long)THREADS * PUSHES);
 	/* Pushes met in shared batches. */
 	ck_assert_int_lt(atomic_load(&batches), (long)THREADS * PUSHES);
+	config_free(&cfg);
 }
 END_TEST
 
@@ -182,6 +194,15 @@ static int listener(struct sockaddr_un *a)
 	ck_assert_int_eq(bind(fd, (struct sockaddr *)a, sizeof *a), 0);
 	ck_assert_int_eq(listen(fd, 128), 0);
 	return fd;
+}
+
+/* Starts the loop on a new listening socket, committing nothing. */
+static void serve_on_socket(const struct md_config *cfg, struct sockaddr_un *a)
+{
+	int lfd = listener(a);
+	reset_counts();
+	batch_set_committer(commit_nothing);
+	ck_assert_int_eq(push_loop_start(lfd, cfg), 0);
 }
 
 static int client(const struct sockaddr_un *a)
@@ -258,12 +279,10 @@ static void ask(struct buf *req, const char *method, const char *path, const cha
 
 START_TEST(serves_pushes_on_kept_connections)
 {
-	struct md_config cfg = {0};
+	struct md_config cfg;
+	defaults(&cfg);
 	struct sockaddr_un a;
-	int lfd = listener(&a);
-	reset_counts();
-	batch_set_committer(commit_nothing);
-	ck_assert_int_eq(push_loop_start(lfd, &cfg), 0);
+	serve_on_socket(&cfg, &a);
 	int fds[CLIENTS];
 	for (int i = 0; i < CLIENTS; i++)
 		fds[i] = client(&a);
@@ -344,11 +363,48 @@ START_TEST(serves_pushes_on_kept_connections)
 	for (int i = 0; i < CLIENTS; i++)
 		if (i != 4)
 			close(fds[i]);
-	close(lfd);
-	batch_set_committer(NULL);
+	batch_set_committer(NULL); /* the loop closed its socket */
 	buf_free(&req);
 	buf_free(&out);
 	buf_free(&want);
+	config_free(&cfg);
+}
+END_TEST
+
+#define IDLE 24
+
+START_TEST(idle_connections_never_keep_a_push_out)
+{
+	struct md_config cfg;
+	defaults(&cfg);
+	cfg.push_connections = 16;
+	cfg.push_idle_timeout = 1;
+	struct sockaddr_un a;
+	serve_on_socket(&cfg, &a);
+	int idle[IDLE];
+	for (int i = 0; i < IDLE; i++)
+		idle[i] = client(&a);
+	/* More connections than allowed: the idlest go, the push gets in. */
+	struct buf req = {0}, out = {0};
+	int fd = client(&a);
+	ask(&req, "POST", "/widgets/w1", "through", 1);
+	send_all(fd, &req);
+	expect_answer(fd, "Status: 204\r\n\r\nthrough");
+	ck_assert_int_eq(read_answer(idle[0], &out), -1);
+	/* The others go after a second of idling; the kept one too. */
+	long long t0 = now_ms();
+	ck_assert_int_eq(read_answer(idle[IDLE - 1], &out), -1);
+	ck_assert_int_eq(read_answer(fd, &out), -1);
+	ck_assert_int_gt(now_ms() - t0, 300);
+	ck_assert_int_lt(now_ms() - t0, 10000);
+	push_loop_stop();
+	for (int i = 0; i < IDLE; i++)
+		close(idle[i]);
+	close(fd);
+	batch_set_committer(NULL);
+	buf_free(&req);
+	buf_free(&out);
+	config_free(&cfg);
 }
 END_TEST
 
@@ -359,5 +415,6 @@ TCase *tcase_batch(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, every_queued_push_is_committed_once_and_answered);
 	tcase_add_test(tc, serves_pushes_on_kept_connections);
+	tcase_add_test(tc, idle_connections_never_keep_a_push_out);
 	return tc;
 }
