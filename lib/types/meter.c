@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* meter.c: a value between min and max, drawn as a half-circle gauge
- * (Dashing's field: value; min and max from the data or the options). */
+ * (Dashing's field: value; min and max from the data or the options). A
+ * value outside the range shows its own number and a mark saying so. */
 #include <math.h>
 
 #include "format.h"
@@ -19,6 +20,19 @@ static double bound(const mdash_widget *w, const char *key, double dflt)
 	return dflt;
 }
 
+/* A value outside min..max: its number stays true, the arc stops at the
+ * end, and "range" (over or under) and "limit" (the end passed) let the
+ * template say so in words. */
+static void out_of_range(mdash_context *ctx, double v, double min, double max)
+{
+	char num[64];
+	if (!isfinite(v) || !(max > min) || (v >= min && v <= max))
+		return;
+	mdash_set(ctx, "range", v > max ? "over" : "under");
+	format_number(v > max ? max : min, num, sizeof num);
+	mdash_set(ctx, "limit", num);
+}
+
 static int meter_context(const mdash_widget *w, mdash_context *ctx)
 {
 	double min = bound(w, "min", 0), max = bound(w, "max", 100), v;
@@ -35,6 +49,7 @@ static int meter_context(const mdash_widget *w, mdash_context *ctx)
 	mdash_set(ctx, "min", num);
 	format_number(max, num, sizeof num);
 	mdash_set(ctx, "max", num);
+	out_of_range(ctx, v, min, max);
 	double p = max > min ? (v - min) / (max - min) : 0;
 	p = p < 0 ? 0 : p > 1 ? 1 : p;
 	mdash_setf(ctx, "percent", "%.0f", p * 100);

@@ -2,7 +2,8 @@
 // Widget types as a wall screen shows them in headless Chromium: a clock
 // shows the time at once and never goes stale, not even beside data that
 // the page's own check marks stale; a graph fed points, then single values
-// while the page is open, draws its line across its box. Screenshots go to
+// while the page is open, draws its line across its box; a meter past its
+// range shows its number and an "over" mark. Screenshots go to
 // tests/artifacts/.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -46,6 +47,7 @@ before(async () => {
     ] },
     { slug: 'shapes', title: 'Shapes', columns: 4, widgets: [
       { name: 'series', type: 'graph', title: 'Series', sizex: 2, source: { kind: 'push' } },
+      { name: 'load', type: 'meter', title: 'Load (1 min)', options: { min: 0, max: 4 }, source: { kind: 'push' } },
     ] },
   ] });
   const t = await s.mdash(['token', 'add', 'types']);
@@ -115,6 +117,39 @@ test('graph: points, then single values pushed while the page is open, draw one 
   const steps = m.xs.slice(1).map((x, i) => x - m.xs[i]);
   assert.ok(steps.every((d) => d > 3), `points stacked at one x: ${where}`);
   await page.screenshot({ path: path.join(ARTIFACTS, 'types-graph.png') });
+  await page.context().close();
+});
+
+test('meter: a value over its range shows the number whole and an "over" mark, coloured', async () => {
+  await push('load', { value: 3 });
+  const page = await newPage();
+  await page.goto(`${s.base}/d/shapes`, { waitUntil: 'load' });
+  await live(page);
+  assert.equal(await page.locator('[data-widget="load"] .meter-range').count(), 0, 'a value in range is marked');
+  await push('load', { value: 8.23 });
+  await page.waitForSelector('[data-widget="load"] .meter-range', { timeout: 5000 })
+    .catch(() => assert.fail('no mark after a push over the range'));
+  const m = await page.evaluate(() => {
+    const w = document.querySelector('[data-widget="load"]');
+    const box = (el) => { const r = el.getBoundingClientRect(); return { x: r.x, y: r.y, r: r.right, b: r.bottom, w: r.width, h: r.height }; };
+    const value = w.querySelector('.meter > .value');
+    const mark = w.querySelector('.meter-range');
+    return { widget: box(w), value: box(value), mark: box(mark), valueText: value.textContent, markText: mark.innerText,
+      clipped: [value, mark].filter((el) => el.scrollWidth > el.clientWidth + 1).map((el) => el.className),
+      markColour: getComputedStyle(mark).color, textColour: getComputedStyle(value).color };
+  });
+  const where = JSON.stringify(m);
+  assert.equal(m.valueText, '8.23', where);
+  assert.equal(m.markText, '▲ over 4', where);
+  assert.deepEqual(m.clipped, [], `text cut short: ${where}`);
+  for (const b of [m.value, m.mark]) {
+    assert.ok(b.w > 0 && b.h > 0 && b.x >= m.widget.x && b.r <= m.widget.r && b.y >= m.widget.y && b.b <= m.widget.b,
+      `not shown inside the widget: ${where}`);
+  }
+  assert.ok(m.mark.y >= m.value.b - 1, `the mark covers the number: ${where}`);
+  assert.notEqual(m.markColour, m.textColour, `the mark is not coloured apart: ${where}`);
+  await page.getByRole('img', { name: '8.23 (over the range 0 to 4)' }).waitFor({ state: 'attached', timeout: 1000 });
+  await page.locator('[data-widget="load"]').screenshot({ path: path.join(ARTIFACTS, 'types-meter-over.png') });
   await page.context().close();
 });
 

@@ -92,6 +92,7 @@ before(async () => {
     { name: 'g1', type: 'graph', title: 'One', source: { kind: 'push' } },
     { name: 'g10k', type: 'graph', title: 'Many', source: { kind: 'push' } },
     ...MIXES.map((name) => ({ name, type: 'graph', title: name, source: { kind: 'push' } })),
+    { name: 'gauge', type: 'meter', title: 'Load', options: { min: 0, max: 4 }, source: { kind: 'push' } },
     { name: 'st', type: 'status', title: 'Status levels', source: { kind: 'push' } },
     { name: 'img', type: 'image', title: 'Image URLs', source: { kind: 'push' } },
     { name: 'thr', type: 'number', title: 'Thresholds', options: { thresholds: { warning: 80, danger: 95 } }, source: { kind: 'push' } },
@@ -139,6 +140,34 @@ test('meter: value, range from the options, and the gauge', async () => {
   await push('low', { value: 150, min: 100, max: 200 });
   const low = await element('low');
   assert.match(/aria-label="([^"]*)"/.exec(low.html)?.[1] ?? '', /^150 \(50% of the range 100 to 200\)$/);
+});
+
+test('meter: a value outside min..max shows its true number and an over or under mark; the arc stops at the end', async () => {
+  const seen = async (value) => {
+    await push('gauge', { value });
+    const el = await element('gauge');
+    const mark = byClass(el.html, 'meter-range');
+    return { el, value: byClass(el.html, 'value')?.text, mark, range: byClass(el.html, 'meter')?.attrs['data-range'],
+      label: attributes(/<svg\b[^>]*class="gauge"[^>]*>/.exec(el.html)?.[0] ?? '<svg>')['aria-label'],
+      fill: /<path class="gauge-fill" d="([^"]*)"/.exec(el.html)?.[1] };
+  };
+  for (const [value, text, range, end, word] of [[8.2, '8.2', 'over', '180.00,100.00', '▲ over 4'], [11, '11', 'over', '180.00,100.00', '▲ over 4'],
+    [-0.5, '-0.5', 'under', '20.00,100.00', '▼ under 0']]) {
+    const m = await seen(value);
+    assert.equal(m.value, text, `${value}: the number shown`);
+    assert.ok(m.mark, `${value}: no over/under mark:\n${m.el.html}`);
+    assert.equal(m.mark.text, word, `${value}: the mark`);
+    assert.equal(m.mark.attrs['data-range'], range);
+    assert.equal(m.range, range, `${value}: data-range on the meter`);
+    assert.match(m.mark.html, /<span aria-hidden="true">[▲▼]<\/span>/, 'the arrow is decoration; the words carry it');
+    assert.equal(m.label, `${text} (${range} the range 0 to 4)`);
+    assert.ok(m.fill.endsWith(end), `${value}: the arc is not clamped: ${m.fill}`);
+  }
+  const m = await seen(3);
+  assert.equal(m.value, '3');
+  assert.equal(m.mark, null, 'a value in range has no mark');
+  assert.equal(m.range, undefined);
+  assert.equal(m.label, '3 (75% of the range 0 to 4)');
 });
 
 test('list: the items in order', async () => {

@@ -124,6 +124,42 @@ START_TEST(meter_draws_an_arc)
 }
 END_TEST
 
+START_TEST(meter_outside_its_range_shows_the_true_value_and_says_so)
+{
+	static const struct {
+		const char *data, *options;
+		const char *want[5]; /* each in the HTML */
+	} cases[] = {
+		/* Over: the number as it is, the arc full, a mark in words. */
+		{"{\"value\":8.2}",
+		 "{\"min\":0,\"max\":4}",
+		 {"<p class=\"value\">8.2</p>", "class=\"gauge-fill\" d=\"M20.0,100.0 A80,80 0 0 1 180.00,100.00\"",
+		  "<div class=\"meter\" data-range=\"over\">",
+		  "<p class=\"meter-range\" data-range=\"over\"><span aria-hidden=\"true\">▲</span> over 4</p>",
+		  "aria-label=\"8.2 (over the range 0 to 4)\""}},
+		/* Under, with the range from the data. */
+		{"{\"value\":-1250,\"min\":0,\"max\":100}",
+		 "{}",
+		 {"<p class=\"value\">-1,250</p>", "class=\"gauge-fill\" d=\"M20.0,100.0 A80,80 0 0 1 20.00,100.00\"",
+		  "<span aria-hidden=\"true\">▼</span> under 0</p>",
+		  "aria-label=\"-1,250 (under the range 0 to 100)\""}},
+		/* At either end it is in range: no mark. */
+		{"{\"value\":100}", "{}", {"aria-label=\"100 (100% of the range 0 to 100)\""}},
+		{"{\"value\":0}", "{}", {"aria-label=\"0 (0% of the range 0 to 100)\""}},
+		/* Not a number: nothing to mark. */
+		{"{\"value\":\"nan\"}", "{}", {"<p class=\"value\">–</p>"}},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char *html = render_opts("meter", cases[i].data, NULL, cases[i].options);
+		for (int k = 0; k < 5 && cases[i].want[k]; k++)
+			ck_assert_msg(strstr(html, cases[i].want[k]), "%s: no %s in %s", cases[i].data,
+				      cases[i].want[k], html);
+		ck_assert_int_eq(strstr(html, "data-range") != NULL, i < 2);
+		free(html);
+	}
+}
+END_TEST
+
 START_TEST(graph_draws_0_1_and_10000_points)
 {
 	char *html = render("graph", "{}", NULL);
@@ -429,6 +465,7 @@ TCase *tcase_render(void)
 	tcase_add_test(tc, markup_in_data_is_escaped);
 	tcase_add_test(tc, hostile_keys_do_not_make_hdf_paths);
 	tcase_add_test(tc, meter_draws_an_arc);
+	tcase_add_test(tc, meter_outside_its_range_shows_the_true_value_and_says_so);
 	tcase_add_test(tc, unknown_type_renders_an_error);
 	tcase_add_test(tc, thresholds_colour_the_widget);
 	tcase_add_test(tc, graph_draws_0_1_and_10000_points);
