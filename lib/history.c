@@ -112,26 +112,13 @@ int history_read(long long widget_id, const char *field, double since, double un
 	return 0;
 }
 
-/* "-24h" and the like: a whole number and a unit. */
+/* "-24h" and the like: a duration before now. */
 static int relative_time(const char *s, double now, double *out)
 {
-	char *end;
-	if (s[0] != '-' || s[1] < '0' || s[1] > '9')
+	long secs;
+	if (s[0] != '-' || parse_duration(s + 1, &secs))
 		return -1;
-	errno = 0;
-	long n = strtol(s + 1, &end, 10);
-	if (errno || n > 100L * 365 * 86400 || end[0] == '\0' || end[1] != '\0')
-		return -1;
-	double unit;
-	switch (end[0]) {
-	case 's': unit = 1; break;
-	case 'm': unit = 60; break;
-	case 'h': unit = 3600; break;
-	case 'd': unit = 86400; break;
-	case 'w': unit = 7 * 86400; break;
-	default: return -1;
-	}
-	*out = now - (double)n * unit;
+	*out = now - (double)secs;
 	return 0;
 }
 

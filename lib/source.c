@@ -6,7 +6,8 @@
 #include <stdint.h>
 #include <string.h>
 
-static const struct md_source_kind *const kinds[] = {&source_http, &source_exec, &source_sql, &source_push};
+static const struct md_source_kind *const kinds[] = {&source_http, &source_exec, &source_sql, &source_prometheus,
+						     &source_push};
 
 const struct md_source_kind *source_find(const char *kind)
 {

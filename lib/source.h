@@ -28,7 +28,7 @@ struct md_source_kind {
 	int (*fetch)(json_object *src, struct md_fetch *f, struct buf *out, struct buf *err);
 };
 
-extern const struct md_source_kind source_http, source_exec, source_sql, source_push;
+extern const struct md_source_kind source_http, source_exec, source_sql, source_prometheus, source_push;
 
 const struct md_source_kind *source_find(const char *kind);
 /* Checks a whole source object: known kind, known keys, valid values. */

@@ -282,3 +282,26 @@ double now_wall(void)
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
+
+int parse_duration(const char *s, long *seconds)
+{
+	static const struct {
+		char unit;
+		long secs;
+	} units[] = {{'s', 1}, {'m', 60}, {'h', 3600}, {'d', 86400}, {'w', 7 * 86400}};
+	size_t n = strlen(s);
+	long count;
+	char number[24];
+	if (n < 2 || n > sizeof number || s[0] < '0' || s[0] > '9')
+		return -1;
+	memcpy(number, s, n - 1);
+	number[n - 1] = '\0';
+	for (size_t i = 0; i < sizeof units / sizeof units[0]; i++)
+		if (s[n - 1] == units[i].unit) {
+			if (parse_long(number, 0, 100L * 365 * 86400 / units[i].secs, &count))
+				return -1;
+			*seconds = count * units[i].secs;
+			return 0;
+		}
+	return -1;
+}

@@ -40,6 +40,9 @@ const char *buf_str(const struct buf *b);
 
 /* Parses a whole decimal integer in [min, max]; 0 on success. */
 int parse_long(const char *s, long min, long max, long *out);
+/* A duration such as "30s", "90m", "24h", "7d" or "2w" (a whole number
+ * and one unit, up to 100 years) in seconds; 0 on success. */
+int parse_duration(const char *s, long *seconds);
 
 /* 1 when s[0..n) is well-formed UTF-8 (no overlong forms, surrogates or
  * code points past U+10FFFF); else 0 and *bad = the offset of the first
