@@ -122,73 +122,6 @@ static int relative_time(const char *s, double now, double *out)
 	return 0;
 }
 
-/* Digits of s, exactly n of them, as a number; -1 when they are not. */
-static int digits(const char *s, int n)
-{
-	int v = 0;
-	for (int i = 0; i < n; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return -1;
-		v = v * 10 + (s[i] - '0');
-	}
-	return v;
-}
-
-/* YYYY-MM-DD, then optionally THH:MM[:SS[.fff...]] and Z or +HH:MM/-HH:MM
- * (a time needs a zone: a zone-less time would be read differently on
- * every machine). */
-static int iso_time(const char *s, double *out)
-{
-	struct tm tm = {0};
-	int y = digits(s, 4), mo, d, h = 0, mi = 0, sec = 0, off = 0;
-	double frac = 0;
-	if (y < 0 || s[4] != '-' || (mo = digits(s + 5, 2)) < 1 || mo > 12 || s[7] != '-' ||
-	    (d = digits(s + 8, 2)) < 1 || d > 31)
-		return -1;
-	const char *p = s + 10;
-	if (*p == 'T' || *p == ' ') {
-		if ((h = digits(p + 1, 2)) < 0 || h > 23 || p[3] != ':' || (mi = digits(p + 4, 2)) < 0 || mi > 59)
-			return -1;
-		p += 6;
-		if (*p == ':') {
-			if ((sec = digits(p + 1, 2)) < 0 || sec > 60)
-				return -1;
-			p += 3;
-			if (*p == '.') {
-				double scale = 0.1;
-				if (p[1] < '0' || p[1] > '9')
-					return -1;
-				for (p++; *p >= '0' && *p <= '9'; p++, scale /= 10)
-					frac += (*p - '0') * scale;
-			}
-		}
-		if (*p == 'Z') {
-			p++;
-		} else if (*p == '+' || *p == '-') {
-			int oh = digits(p + 1, 2), om = p[3] == ':' ? digits(p + 4, 2) : -1;
-			if (oh < 0 || oh > 23 || om < 0 || om > 59)
-				return -1;
-			off = (*p == '+' ? 1 : -1) * (oh * 3600 + om * 60);
-			p += 6;
-		} else {
-			return -1;
-		}
-	}
-	if (*p)
-		return -1;
-	tm.tm_year = y - 1900;
-	tm.tm_mon = mo - 1;
-	tm.tm_mday = d;
-	tm.tm_hour = h;
-	tm.tm_min = mi;
-	tm.tm_sec = sec;
-	time_t t = timegm(&tm);
-	if (t == (time_t)-1)
-		return -1;
-	*out = (double)t + frac - off;
-	return 0;
-}
-
 int history_time(const char *text, double now, double *out)
 {
 	if (!text || strlen(text) > 64)
@@ -197,7 +130,9 @@ int history_time(const char *text, double now, double *out)
 		*out = now;
 		return 0;
 	}
-	return text[0] == '-' ? relative_time(text, now, out) : iso_time(text, out);
+	/* A time needs a zone: a zone-less time would be read differently on
+	 * every machine. */
+	return text[0] == '-' ? relative_time(text, now, out) : parse_iso_time(text, 1, out);
 }
 
 int history_range(const struct md_config *cfg, const char *since, const char *until, const char *points,

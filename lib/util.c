@@ -206,8 +206,9 @@ static int read_digits(const char **s, int n, int *out)
 	return 0;
 }
 
-/* A zone suffix (Z, +HH:MM, +HHMM, +HH, or none) as seconds east of UTC. */
-static int read_zone(const char **s, long *east)
+/* A zone suffix (Z, +HH:MM, +HHMM, +HH, or none unless needed) as seconds
+ * east of UTC. */
+static int read_zone(const char **s, int needed, long *east)
 {
 	int h, m = 0;
 	*east = 0;
@@ -216,7 +217,7 @@ static int read_zone(const char **s, long *east)
 		return 0;
 	}
 	if (**s != '+' && **s != '-')
-		return 0;
+		return needed ? -1 : 0;
 	int sign = *(*s)++ == '-' ? -1 : 1;
 	if (read_digits(s, 2, &h))
 		return -1;
@@ -230,7 +231,7 @@ static int read_zone(const char **s, long *east)
 	return 0;
 }
 
-int parse_iso_time(const char *s, double *out)
+int parse_iso_time(const char *s, int zone_needed, double *out)
 {
 	int year, mon, day, hour = 0, min = 0, sec = 0;
 	double frac = 0;
@@ -254,7 +255,7 @@ int parse_iso_time(const char *s, double *out)
 					frac += (*s - '0') * scale;
 			}
 		}
-		if (read_zone(&s, &east))
+		if (read_zone(&s, zone_needed, &east))
 			return -1;
 	}
 	if (*s || mon < 1 || mon > 12 || day < 1 || day > 31 || hour > 23 || min > 59 || sec > 60)

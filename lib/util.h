@@ -53,9 +53,11 @@ int utf8_valid(const char *s, size_t n, size_t *bad);
 void hex_encode(const unsigned char *in, size_t n, char *out);
 
 /* An ISO 8601 time, YYYY-MM-DD with an optional [T ]HH:MM[:SS[.frac]] and
- * zone (Z, +HH:MM, +HHMM or +HH; none means UTC), as Unix seconds: 0 and
- * *out set, or -1 for anything else (trailing text too). */
-int parse_iso_time(const char *s, double *out);
+ * zone (Z, +HH:MM, +HHMM or +HH), as Unix seconds: 0 and *out set, or -1
+ * for anything else (trailing text too). A date alone is midnight UTC; a
+ * time of day without a zone is UTC, or refused when zone_needed (a query
+ * whose meaning must not depend on where it is read). */
+int parse_iso_time(const char *s, int zone_needed, double *out);
 
 /* Milliseconds on the monotonic clock, and seconds of wall time. */
 long long now_ms(void);

@@ -38,7 +38,7 @@ enum xkind { X_NONE, X_INDEX, X_TIME };
  * (absent, or neither a number nor a time). */
 static enum xkind read_x(json_object *v, double *x)
 {
-	if (json_object_is_type(v, json_type_string) && parse_iso_time(json_object_get_string(v), x) == 0)
+	if (json_object_is_type(v, json_type_string) && parse_iso_time(json_object_get_string(v), 0, x) == 0)
 		return X_TIME;
 	if (json_number(v, x) || !isfinite(*x))
 		return X_NONE;

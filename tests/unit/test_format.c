@@ -36,7 +36,7 @@ END_TEST
 static double iso(const char *s)
 {
 	double t;
-	return parse_iso_time(s, &t) ? -1 : t;
+	return parse_iso_time(s, 0, &t) ? -1 : t;
 }
 
 START_TEST(iso_8601_times)
@@ -56,6 +56,12 @@ START_TEST(iso_8601_times)
 			     "2026-11-28T10:00:00+2", "2026-11-28T10:00:00+25:00", "26-11-28", "2026-11-2"};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
 		ck_assert_msg(iso(bad[i]) == -1, "\"%s\" was read as a time", bad[i]);
+	/* Where a zone is needed, a time of day must say it; a date need not. */
+	double t;
+	ck_assert_int_eq(parse_iso_time("2026-11-28T10:00:00", 1, &t), -1);
+	ck_assert_int_eq(parse_iso_time("2026-11-28T10:00:00Z", 1, &t), 0);
+	ck_assert_int_eq(parse_iso_time("2026-11-28", 1, &t), 0);
+	ck_assert_double_eq(t, 1795824000);
 }
 END_TEST
 
