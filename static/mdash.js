@@ -456,7 +456,9 @@
       j.want = j.size * scale;
       // Rows are one line each: their height follows the size.
       const row = rows.length ? (j.el.scrollHeight / rows.length) * scale : 0;
-      const fit = row > 0 ? Math.floor(j.el.clientHeight / row) : rows.length;
+      // Rows that share the list's height evenly give h / (h / n): n, give
+      // or take a rounding error that must not cost a row.
+      const fit = row > 0 ? Math.floor(j.el.clientHeight / row + 0.01) : rows.length;
       j.show = fit >= rows.length ? rows.length : Math.max(0, fit - 1);   // a line for "+N more"
       j.rows = rows;
     },

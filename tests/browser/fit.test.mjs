@@ -345,6 +345,30 @@ test('without JavaScript, CSS alone keeps numbers, times, status words and list 
   assert.deepEqual(found, [], found.join('\n'));
 });
 
+test('a list with room for all its rows shows them all, whatever their number', async () => {
+  const ctx = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
+  try {
+    const page = await ctx.newPage();
+    watch(page, log);
+    await page.goto(`${s.base}/d/wall?kiosk=1&fit=1`, { waitUntil: 'load' });
+    await live(page);
+    // Rows that share the list's height evenly: n rows of height h/n must
+    // count as n that fit, not n - 1 by a rounding error.
+    for (let n = 1; n <= 8; n++) {
+      await pushShown(page, { lst: { items: Array.from({ length: n }, (_, i) => ({ label: `svc ${i + 1}`, value: `0${i}:00` })) } });
+      await settle(page);
+      const shown = await page.evaluate(() => {
+        const l = document.querySelector('[data-widget="lst"] .items');
+        return { rows: l.children.length, hidden: l.querySelectorAll('.fit-hidden').length, more: l.dataset.more ?? null };
+      });
+      assert.deepEqual(shown, { rows: n, hidden: 0, more: null }, `${n} short rows in a 1x2 list on a 1920x1080 wall`);
+    }
+  } finally {
+    await pushShown((await ctx.pages())[0], { lst: PUSHES.lst }).catch(() => {});
+    await ctx.close();
+  }
+});
+
 test('no uncaught errors and no CSP violations', () => {
   assert.deepEqual(log.errors, [], log.console.join('\n'));
   assert.deepEqual(log.csp, []);
