@@ -7,20 +7,21 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/sysinfo.h>
 #include <unistd.h>
 
-/* update_widget_data: read /proc/loadavg. Runs in an updater thread. */
+/* update_widget_data: the load averages from sysinfo(2), not /proc/loadavg,
+ * which the updater's sandbox hides (ProcSubset=pid). Runs in an updater
+ * thread. */
 static int sysload_update(mdash_widget *w, char **json, char **error)
 {
-	double l1, l5, l15;
-	FILE *f = fopen("/proc/loadavg", "r");
-	if (!f || fscanf(f, "%lf %lf %lf", &l1, &l5, &l15) != 3) {
-		if (f)
-			fclose(f);
-		*error = strdup("cannot read /proc/loadavg");
+	struct sysinfo info;
+	if (sysinfo(&info) != 0) {
+		*error = strdup("cannot read the load average (sysinfo)");
 		return -1;
 	}
-	fclose(f);
+	double scale = 1 << SI_LOAD_SHIFT;
+	double l1 = info.loads[0] / scale, l5 = info.loads[1] / scale, l15 = info.loads[2] / scale;
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	const char *peak_text = mdash_get_setting(w, "PEAK");
 	double peak = peak_text ? atof(peak_text) : 0;

@@ -338,7 +338,7 @@ test('prune keeps History.Keep updates per widget and drops those older than His
   }
 });
 
-test('the sysload plug-in: its own source, data from /proc/loadavg, PEAK kept as a per-widget setting', async () => {
+test('the sysload plug-in: its own source, the load from sysinfo(2), PEAK kept as a per-widget setting', async () => {
   await ok('widget', 'add', 'load', '--type', 'sysload', 'dashboard=ops');
   let r = await ok('widget', 'show', 'load');
   assert.match(r.stdout, /^source\t\{"kind":"sysload"\}$/m, 'the source defaults to the type');

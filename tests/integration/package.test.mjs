@@ -44,6 +44,7 @@ let tmp;      // everything of this test: src/, root/, the app's and nginx's sta
 let root;     // the unpacked package
 let deb;
 let dsc;      // the source package
+let devDeb;   // mdash-dev
 let s;        // the private stack (MariaDB, nginx, the tree's app)
 let conf;     // the stack's settings, pointed at the unpacked files
 let app;      // the unpacked app, under systemd-socket-activate or spawn-fcgi
@@ -83,12 +84,16 @@ before(async () => {
   assert.equal(build.code, 0, `dpkg-buildpackage failed (exit ${build.code}):\n${log.split('\n').slice(-60).join('\n')}`);
   assert.doesNotMatch(log, /npm ci/, 'the package build went to the npm registry');
   dsc = path.join(tmp, 'src', (await readdir(path.join(tmp, 'src'))).find((f) => /^mdash_.*\.dsc$/.test(f)) || 'none.dsc');
-  const debs = (await readdir(path.join(tmp, 'src'))).filter((f) => /^mdash_.*\.deb$/.test(f));
-  assert.equal(debs.length, 1, `one mdash_*.deb expected, got: ${debs}`);
-  deb = path.join(tmp, 'src', debs[0]);
+  const debs = (await readdir(path.join(tmp, 'src'))).filter((f) => /^mdash(-dev)?_.*\.deb$/.test(f));
+  assert.equal(debs.length, 2, `mdash_*.deb and mdash-dev_*.deb expected, got: ${debs}`);
+  deb = path.join(tmp, 'src', debs.find((f) => f.startsWith('mdash_')));
+  devDeb = path.join(tmp, 'src', debs.find((f) => f.startsWith('mdash-dev_')));
+  // Both packages, as an administrator with mdash-dev installed has them.
   root = path.join(tmp, 'root');
-  const x = await run('dpkg', ['-x', deb, root]);
-  assert.equal(x.code, 0, `dpkg -x: ${show(x)}`);
+  for (const d of [deb, devDeb]) {
+    const x = await run('dpkg', ['-x', d, root]);
+    assert.equal(x.code, 0, `dpkg -x ${d}: ${show(x)}`);
+  }
   await rm(src, { recursive: true, force: true });
 
   s = await startStack();
@@ -160,7 +165,8 @@ test('the package holds the FHS layout', { skip }, async () => {
     'lib/systemd/system/mdash-update.service', 'lib/systemd/system/mdash-update.timer',
     'usr/lib/tmpfiles.d/mdash.conf',
     'usr/share/man/man1/mdash.1.gz', 'usr/share/man/man5/mdash.conf.5.gz', 'usr/share/man/man8/mdash.fcgi.8.gz',
-    'usr/share/mdash/nginx/mdash.conf',
+    'etc/nginx/sites-available/mdash', 'lib/systemd/system/mdash-update-watch.service',
+    'usr/share/bash-completion/completions/mdash',
     'usr/share/mdash/static/mdash.js', 'usr/share/mdash/static/mdash.css',
     'usr/share/mdash/schema/001_init.sql',
     'usr/share/doc/mdash/examples/mdash.cron', 'usr/share/doc/mdash/examples/mdash.hdf',
@@ -189,8 +195,11 @@ test('the package holds the FHS layout', { skip }, async () => {
   assert.deepEqual((await readdir(R('usr/share/mdash/schema'))).sort(), schema);
   // The sample settings hold the database password: 0640, a conffile.
   assert.equal(statSync(R('etc/mdash/mdash.hdf')).mode & 0o777, 0o640, 'etc/mdash/mdash.hdf mode');
+  // The nginx site is the administrator's to change: a conffile too.
   const info = await run('dpkg-deb', ['-I', deb, 'conffiles']);
   assert.match(info.stdout, /^\/etc\/mdash\/mdash\.hdf$/m, show(info));
+  assert.match(info.stdout, /^\/etc\/nginx\/sites-available\/mdash$/m, show(info));
+  assert.ok(!existsSync(R('usr/share/mdash/nginx')), 'the site is no longer under /usr/share/mdash/nginx/');
   const depends = (await run('dpkg-deb', ['-f', deb, 'Depends'])).stdout;
   for (const d of ['nginx', 'libnginx-mod-nchan', 'adduser', 'libmariadb3']) {
     assert.match(depends, new RegExp(`(^|, )${d}\\b`), `Depends: ${depends}`);
@@ -221,7 +230,13 @@ test('the maintainer scripts make the mdash user and say what is left to do', { 
   assert.match(postinst, /mdash migrate/);
   assert.match(postinst, /printf 'set \$mdash_fragment_key .*\/dev\/urandom/s, 'the postinst makes the fragment key');
   assert.match(postinst, /mdash user add NAME --admin/);
-  assert.match(postinst, /ln -s \/usr\/share\/mdash\/nginx\/mdash\.conf \/etc\/nginx\/sites-enabled\//);
+  assert.match(postinst, /ln -s \/etc\/nginx\/sites-available\/mdash \/etc\/nginx\/sites-enabled\//);
+  // Upgrades: links to where the site was move to the conffile, and the
+  // migrations run (as mdash) before debhelper's part restarts the services.
+  assert.match(postinst, /OLD_SITE=\/usr\/share\/mdash\/nginx\/mdash\.conf/);
+  assert.match(postinst, /setpriv --reuid=mdash .*\n?.* mdash migrate/);
+  assert.ok(postinst.indexOf('\t\tmigrate_database') < postinst.indexOf('deb-systemd-invoke'),
+    'the migrations run before the services restart');
   assert.match(postinst, /systemctl enable --now mdash-fcgi\.socket mdash-update\.timer/);
   assert.match(postinst, /systemd-tmpfiles .*--create mdash\.conf/, 'dh_installtmpfiles makes /run/mdash');
   // The user exists before debhelper's part, which makes /run/mdash for it.
@@ -247,14 +262,23 @@ test('units, cron example, nginx site and sample settings name the installed pat
   assert.match(upd, /^ExecStart=\/usr\/bin\/mdash update --quiet$/m);
   assert.match(upd, /^RuntimeDirectory=mdash$/m);
   assert.match(upd, /^RuntimeDirectoryPreserve=yes$/m, 'the socket lives in /run/mdash: keep it');
-  for (const u of [fcgi, upd]) {
+  const watch = unit('mdash-update-watch.service');
+  assert.match(watch, /^ExecStart=\/usr\/bin\/mdash update --watch --quiet$/m);
+  assert.match(watch, /^Conflicts=mdash-update\.timer$/m);
+  assert.match(watch, /^WantedBy=multi-user\.target$/m);
+  for (const u of [upd, watch]) {
+    assert.match(u, /^SuccessExitStatus=3$/m, 'some sources failed (exit 3) is no failure of the unit');
+  }
+  for (const u of [fcgi, upd, watch]) {
     for (const line of ['User=mdash', 'Group=mdash', 'Environment=MDASH_CONFIG=/etc/mdash/mdash.hdf',
       'NoNewPrivileges=yes', 'ProtectSystem=strict', 'ProtectHome=yes', 'PrivateTmp=yes', 'PrivateDevices=yes',
       'ProtectKernelTunables=yes', 'ProtectKernelModules=yes', 'ProtectControlGroups=yes',
       'RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6', 'LockPersonality=yes', 'MemoryDenyWriteExecute=yes',
-      'SystemCallArchitectures=native']) {
+      'SystemCallArchitectures=native', 'SystemCallFilter=@system-service', 'ProtectProc=invisible',
+      'ProcSubset=pid', 'RemoveIPC=yes']) {
       assert.ok(u.split('\n').includes(line), `${line} missing from:\n${u}`);
     }
+    assert.doesNotMatch(u, /@[A-Z_]+@|SPDX-License-Identifier[^]*SPDX-License-Identifier/, 'a placeholder or a second SPDX line');
   }
   assert.doesNotMatch(fcgi, /^RuntimeDirectory=/m, 'stopping the app must not remove /run/mdash (the socket)');
   assert.match(unit('mdash-update.timer'), /^OnCalendar=minutely$/m);
@@ -266,7 +290,7 @@ test('units, cron example, nginx site and sample settings name the installed pat
   assert.match(readFileSync(R('usr/share/doc/mdash/examples/mdash.cron'), 'utf8'),
     /^\* \* \* \* \* mdash \/usr\/bin\/mdash update --quiet$/m);
 
-  const site = readFileSync(R('usr/share/mdash/nginx/mdash.conf'), 'utf8');
+  const site = readFileSync(R('etc/nginx/sites-available/mdash'), 'utf8');
   assert.match(site, /^\s*listen 80;$/m);
   assert.match(site, /server unix:\/run\/mdash\/fcgi\.sock;/);
   assert.match(site, /alias \/usr\/share\/mdash\/static\/;/);
@@ -291,7 +315,8 @@ test('units, cron example, nginx site and sample settings name the installed pat
     // Verified where the programs are: ExecStart= pointed into the unpacked root.
     const dir = path.join(tmp, 'units');
     await mkdir(dir, { recursive: true });
-    const units = ['mdash-fcgi.socket', 'mdash-fcgi.service', 'mdash-update.service', 'mdash-update.timer'];
+    const units = ['mdash-fcgi.socket', 'mdash-fcgi.service', 'mdash-update.service', 'mdash-update.timer',
+      'mdash-update-watch.service'];
     for (const u of units) {
       await writeFile(path.join(dir, u), unit(u).replace(/^ExecStart=\//gm, `ExecStart=${root}/`));
     }
@@ -332,6 +357,70 @@ test('the man pages document every command and every setting', { skip }, async (
   }
 });
 
+test('mdash-dev: the example plug-in builds with pkg-config against the packaged header, and runs', { skip }, async () => {
+  const dev = (await run('dpkg-deb', ['-c', devDeb])).stdout;
+  for (const f of ['./usr/include/mdash/widget.h', '/pkgconfig/mdash-widget.pc', './usr/share/doc/mdash-dev/examples/Makefile',
+    './usr/share/doc/mdash-dev/examples/md_sysload.c', './usr/share/doc/mdash-dev/examples/sysload.cs']) {
+    assert.ok(dev.includes(f), `${f} missing from mdash-dev: ${dev}`);
+  }
+  assert.ok(!existsSync('/usr/include/mdash/widget.h'), 'this machine has mdash\'s header installed: the test could not tell');
+  // The examples as an administrator copies them, built through pkg-config
+  // with the unpacked packages as the system root.
+  const dir = path.join(tmp, 'plugin-example');
+  const cp = await run('cp', ['-r', R('usr/share/doc/mdash-dev/examples'), dir]);
+  assert.equal(cp.code, 0, show(cp));
+  const pcDir = path.dirname(path.join(root, dev.match(/\.(\/usr\/lib\/\S+\/pkgconfig)\/mdash-widget\.pc/)[1], 'x'));
+  const env = { PKG_CONFIG_PATH: pcDir, PKG_CONFIG_LIBDIR: pcDir, PKG_CONFIG_SYSROOT_DIR: root };
+  const cflags = await run('pkg-config', ['--cflags', 'mdash-widget'], { env });
+  assert.equal(cflags.stdout.trim(), `-I${root}/usr/include`, show(cflags));
+  // (pkg-config puts the system root in front of variables too.)
+  const plugindir = await run('pkg-config', ['--variable=plugindir', 'mdash-widget'], { env });
+  assert.equal(plugindir.stdout.trim(), await pluginDir(), 'plugindir names where the package puts plug-ins');
+  const make = await run('make', ['-C', dir, 'CFLAGS=-O2 -Wall -Wextra -Werror'], { env });
+  assert.equal(make.code, 0, `make in the examples: ${show(make)}`);
+  assert.match(make.stdout, new RegExp(`-shared -fPIC .*-I${root}/usr/include .*md_sysload\\.c`));
+  // The plug-in it built, alone in a PluginDir, updates a widget of its type.
+  const pdir = path.join(tmp, 'plugin-dir');
+  await mkdir(pdir);
+  await run('cp', [path.join(dir, 'md_sysload.so'), pdir]);
+  const cfg = path.join(tmp, 'plugin.hdf');
+  await writeSettings(cfg, { PluginDir: pdir, TemplateDir: R('usr/share/mdash/templates'),
+    SchemaDir: R('usr/share/mdash/schema'), LockFile: path.join(tmp, 'lock', 'update.lock') });
+  const m = (args) => run(R('usr/bin/mdash'), ['-c', cfg, ...args], { env: { MDASH_CONFIG: '' } });
+  const add = await m(['widget', 'add', 'pkg_load', '--type', 'sysload']);
+  assert.equal(add.code, 0, show(add));
+  const upd = await m(['update', '--force', '--widget', 'pkg_load']);
+  assert.equal(upd.code, 0, show(upd));
+  assert.match(upd.stdout, /^Successfully updated pkg_load$/m, show(upd));
+  const shown = await m(['widget', 'show', 'pkg_load']);
+  assert.match(shown.stdout, /"cpus": ?\d+/, show(shown));
+});
+
+test('bash completion completes commands, their options and widget names', { skip }, async () => {
+  const complete = async (...words) => {
+    const script = `. "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$((\${#COMP_WORDS[@]} - 1)); _mdash; printf '%s\\n' "\${COMPREPLY[@]}"`;
+    const r = await run('bash', ['-c', script, 'bash', R('usr/share/bash-completion/completions/mdash'), ...words], {
+      env: { PATH: `${R('usr/bin')}:${process.env.PATH}`, MDASH_CONFIG: '' } });
+    assert.equal(r.code, 0, show(r));
+    return r.stdout.split('\n').filter(Boolean).sort();
+  };
+  const commands = names(/^\s*\{"([a-z-]+)", cmd_/gm, readFileSync(path.join(TOP, 'bin', 'mdash.c'), 'utf8')).sort();
+  assert.deepEqual(await complete('mdash', ''), commands, 'every command of bin/mdash.c');
+  assert.deepEqual(await complete('mdash', 'up'), ['update']);
+  assert.deepEqual(await complete('mdash', 'update', '--'), ['--force', '--help', '--quiet', '--watch', '--widget']);
+  assert.deepEqual(await complete('mdash', 'widget', ''), ['add', 'list', 'rm', 'set', 'show']);
+  assert.deepEqual(await complete('mdash', 'user', ''), ['add', 'grant', 'list', 'passwd', 'revoke', 'rm']);
+  // Names come from the database the settings name.
+  await s.apply({ dashboards: [{ slug: 'pkgcomp', title: 'Completion', widgets: [
+    { name: 'comp_alpha', type: 'number', source: { kind: 'push' } },
+    { name: 'comp_beta', type: 'number', source: { kind: 'push' } }] }] });
+  assert.deepEqual(await complete('mdash', '-c', conf, 'widget', 'show', 'comp_'), ['comp_alpha', 'comp_beta']);
+  assert.deepEqual(await complete('mdash', '-c', conf, 'update', '--widget', 'comp_a'), ['comp_alpha']);
+  assert.ok((await complete('mdash', '-c', conf, 'share', 'add', '')).includes('pkgcomp'), 'dashboard names');
+  // Settings it cannot read: no names, and no error on the terminal.
+  assert.deepEqual(await complete('mdash', '-c', path.join(tmp, 'nowhere.hdf'), 'widget', 'show', ''), []);
+});
+
 test('the packaged mdash check-config passes against a running stack', { skip }, async () => {
   const r = await checkConfig(conf);
   assert.equal(r.code, 0, show(r));
@@ -367,7 +456,7 @@ test('the packaged app serves pages behind the packaged nginx site', { skip }, a
   const sock = path.join(state, 'run', 'fcgi.sock');
   const pushSock = path.join(path.dirname(conf), 'push.sock');
   const pubSock = path.join(state, 'run', 'publish.sock');
-  const shipped = readFileSync(R('usr/share/mdash/nginx/mdash.conf'), 'utf8');
+  const shipped = readFileSync(R('etc/nginx/sites-available/mdash'), 'utf8');
   // The dev stack's nginx.conf around the site (nchan loaded, everything under state/).
   const me = spawnSync('sh', ['-c', 'echo "$(id -un) $(id -gn)"'], { encoding: 'utf8' }).stdout.trim();
   let main = readFileSync(path.join(TOP, 'nginx', 'dev-nginx.conf.in'), 'utf8');
