@@ -1,19 +1,34 @@
 /* SPDX-License-Identifier: MIT */
-/* pass.c: fragment, stream and page passes (see pass.h). */
+/* pass.c: fragment, stream and page passes (see pass.h).
+ *
+ * The key file is read again when it changes (checked at most once a
+ * second): after a key rotation and an nginx reload, the passes the app
+ * hands out are signed with the key nginx checks, without a restart. */
 #include "pass.h"
 
 #include <errno.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+
+#include "log.h"
 
 #define KEY_MIN 32 /* hex digits: 128 bits */
 #define KEY_MAX 256
+#define RECHECK_MS 1000
 
+/* Under key_lock: the key, what it came from, and when the file was last
+ * looked at. */
+static pthread_mutex_t key_lock = PTHREAD_MUTEX_INITIALIZER;
 static char key[KEY_MAX + 1];
 static int state; /* 0 not read yet, 1 on, 2 off, 3 unusable */
+static struct stat seen; /* the file as read; st_ino 0 when there was none */
+static long long checked_at;
+static char why_unusable[600]; /* when state is 3 */
 
 /* The key is the quoted hex string on the first line that names
  * $mdash_fragment_key with a quoted value (nginx's "set" line). */
@@ -49,13 +64,50 @@ static int read_key(const char *path, struct buf *err)
 	return got;
 }
 
+static int same_file(const struct stat *a, const struct stat *b)
+{
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino && a->st_size == b->st_size &&
+	       a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec;
+}
+
+/* Under key_lock: reads the key file if it is new or changed since it was
+ * read. A file that went away or went bad turns passes off. */
+static void refresh(const struct md_config *cfg)
+{
+	const char *path = cfg->fragment_key_file;
+	struct stat st = {0};
+	if (state && now_ms() - checked_at < RECHECK_MS)
+		return;
+	checked_at = now_ms();
+	if (!path || !*path) {
+		state = 2;
+		return;
+	}
+	if (stat(path, &st))
+		memset(&st, 0, sizeof st);
+	if (state && same_file(&st, &seen))
+		return;
+	int was = state;
+	struct buf why = {0};
+	state = read_key(path, &why);
+	seen = st;
+	snprintf(why_unusable, sizeof why_unusable, "%s", buf_str(&why));
+	if (was && state == 1)
+		log_info("fragment key: %s changed; passes are signed with the new key", path);
+	else if (was && state != was)
+		log_warn("fragment key: %s changed; passes off: %s", path, state == 2 ? "no such file" : buf_str(&why));
+	buf_free(&why);
+}
+
 int pass_enabled(const struct md_config *cfg, struct buf *err)
 {
-	if (!state)
-		state = cfg->fragment_key_file && *cfg->fragment_key_file ? read_key(cfg->fragment_key_file, err) : 2;
-	else if (state == 3)
-		buf_printf(err, "%s: unusable fragment key", cfg->fragment_key_file);
-	return state == 1 ? 1 : state == 2 ? 0 : -1;
+	pthread_mutex_lock(&key_lock);
+	refresh(cfg);
+	int s = state;
+	if (s == 3)
+		buf_puts(err, why_unusable);
+	pthread_mutex_unlock(&key_lock);
+	return s == 1 ? 1 : s == 2 ? 0 : -1;
 }
 
 /* nginx's secure_link compares base64url without padding. */
@@ -86,7 +138,9 @@ static int sign(struct buf *text, struct buf *out)
 {
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int mdlen = 0;
+	pthread_mutex_lock(&key_lock);
 	buf_puts(text, key);
+	pthread_mutex_unlock(&key_lock);
 	int ok = EVP_Digest(text->data, text->len, md, &mdlen, EVP_md5(), NULL) == 1 && mdlen == 16;
 	explicit_bzero(text->data, text->len);
 	buf_free(text);
@@ -171,6 +225,10 @@ int pass_page_good(const struct md_config *cfg, const char *cookie, long long us
 
 void pass_reset(void)
 {
+	pthread_mutex_lock(&key_lock);
 	state = 0;
 	key[0] = '\0';
+	checked_at = 0;
+	memset(&seen, 0, sizeof seen);
+	pthread_mutex_unlock(&key_lock);
 }

@@ -4,10 +4,11 @@
 // and HTML escaping. One private stack (MariaDB + nginx/nchan + the app).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { startStack, widgetElement, byClass, textOf } from '../harness/stack.mjs';
+import { startStack, sse, waitFor, widgetElement, byClass, textOf } from '../harness/stack.mjs';
 
 let s;
 let token;
@@ -382,4 +383,43 @@ test('with a pass, nginx serves each version of a fragment from its cache; a bad
     moved.push(res.headers.get('x-fragment-cache'));
   }
   assert.deepEqual(moved, ['MISS', 'MISS'], 'a copy kept for the dashboard the widget left');
+});
+
+test('a new fragment key: after nginx reloads, the app\'s new passes are good without a restart', async () => {
+  const ops = async () => (await s.get('/api/dashboards/ops')).json();
+  const status = async (url) => { const r = await s.get(url, { signal: AbortSignal.timeout(10000) }); await r.body?.cancel(); return r.status; };
+  const passOf = (d) => d.widgets.find((w) => w.name === 'deploys').pass;
+  const fragment = (d) => `/widget/deploys?v=1&${passOf(d)}`;
+  const stream = async (d) => {
+    const es = await sse(`${s.base}/sub/d/ops?${d.stream}`);
+    es.close();
+    return es.status;
+  };
+  const file = path.join(s.dir, 'fragment-key.conf');
+  const signedWith = (d, key) => {
+    const e = /e=(\d+)/.exec(passOf(d))[1];
+    return passOf(d) === `d=ops&e=${e}&p=${createHash('md5').update(`${e}/widget/deploys ops ${key}`).digest('base64url')}`;
+  };
+  const before = await ops();
+  assert.ok(signedWith(before, /"([0-9a-f]+)"/.exec(await readFile(file, 'utf8'))[1]), 'a pass of the first key');
+  assert.equal(await status(fragment(before)), 200);
+  const app = await s.pid('fcgi');
+
+  // Rotation: the new key file in place at once (renamed over the old), then
+  // nginx reloads it; its old workers finish.
+  const key = Array.from({ length: 64 }, () => '0123456789abcdef'[Math.floor(Math.random() * 16)]).join('');
+  await writeFile(`${file}.new`, `set $mdash_fragment_key "${key}";\n`, { mode: 0o600 });
+  await rename(`${file}.new`, file);
+  const master = await s.pid('nginx');
+  const old = spawnSync('pgrep', ['-P', String(master)], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean).map(Number);
+  process.kill(master, 'SIGHUP');
+  const alive = (pid) => { try { process.kill(pid, 0); return true; } catch { return false; } };
+  await waitFor(() => !old.some(alive), { ms: 15000, message: 'nginx\'s old workers to finish after the reload' });
+
+  await waitFor(async () => signedWith(await ops(), key), { ms: 10000, message: 'the app to sign passes with the new key' });
+  const after = await ops();
+  assert.equal(await status(fragment(after)), 200, 'a pass of the new key');
+  assert.equal(await stream(after), 200, 'a stream pass of the new key');
+  assert.equal(await status(fragment(before)), 403, 'a pass of the old key');
+  assert.equal(await s.pid('fcgi'), app, 'the app was restarted');
 });

@@ -97,6 +97,36 @@ END_TEST
 
 #define CSRF "0123456789abcdef0123456789abcdef"
 
+/* A key file renamed over the old one, or made, or removed: within a
+ * second the passes follow it. */
+START_TEST(a_changed_key_file_is_read_again)
+{
+	struct md_config c;
+	struct buf q = {0}, err = {0};
+	char path[64], next[80];
+	with_key_file(&c, path, "set $mdash_fragment_key \"" KEY "\";\n", "/");
+	pass_query(&c, "cpu", "ops", 2000000000, &q);
+	ck_assert_str_eq(buf_str(&q), "d=ops&e=2000000000&p=4mDW_u4HZSGesuWFZppzKg");
+	snprintf(next, sizeof next, "%s.new", path);
+	FILE *f = fopen(next, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs("set $mdash_fragment_key \"ffeeddccbbaa99887766554433221100\";\n", f);
+	fclose(f);
+	ck_assert_int_eq(rename(next, path), 0);
+	usleep(1100 * 1000);
+	buf_reset(&q);
+	pass_query(&c, "cpu", "ops", 2000000000, &q);
+	ck_assert_str_ne(buf_str(&q), "d=ops&e=2000000000&p=4mDW_u4HZSGesuWFZppzKg");
+	ck_assert_int_eq(strncmp(buf_str(&q), "d=ops&e=2000000000&p=", 21), 0);
+	unlink(path);
+	usleep(1100 * 1000);
+	ck_assert_int_eq(pass_enabled(&c, &err), 0);
+	pass_reset();
+	buf_free(&q);
+	buf_free(&err);
+}
+END_TEST
+
 START_TEST(page_passes_sign_user_and_token)
 {
 	struct md_config c;
@@ -137,5 +167,6 @@ TCase *tcase_pass(void)
 	tcase_add_test(tc, no_file_means_no_passes);
 	tcase_add_test(tc, unusable_keys_are_named);
 	tcase_add_test(tc, page_passes_sign_user_and_token);
+	tcase_add_test(tc, a_changed_key_file_is_read_again);
 	return tc;
 }
