@@ -83,8 +83,8 @@ void login_submit(struct req *r)
 		show_form(r, 429, next.data, msg.data);
 		buf_free(&msg);
 	} else if (!ok) {
-		/* The same words whether the name exists or not. */
-		log_warn("failed login for \"%.64s\" from %s", name.data, req_env(r, "REMOTE_ADDR"));
+		/* The same words whether the name exists or not (login_check
+		 * logs it, without a name no account has). */
 		show_form(r, 401, next.data, "Wrong user name or password.");
 	} else {
 		char *cookie = NULL, *trust = NULL;

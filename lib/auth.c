@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "db.h"
+#include "log.h"
 #include "token.h"
 
 /* Back-off: after `free` failures a subject waits 2^(n-free) s, at most
@@ -199,7 +200,10 @@ int login_check(const struct md_config *cfg, const char *name, const char *passw
 	if (trusted < 0)
 		goto out;
 	if (!trusted) {
-		buf_printf(&by_user, "u:%.64s", name);
+		/* The name's hash: a name no account has may be a password. */
+		char hash[65];
+		sha256_hex(name, strlen(name), hash);
+		buf_printf(&by_user, "u:%s", hash);
 		buf_printf(&by_addr, "a:%.64s", client && *client ? client : "unknown");
 	}
 	long w1 = wait_for(by_user.data, THROTTLE_FREE_USER, err);
@@ -227,6 +231,12 @@ int login_check(const struct md_config *cfg, const char *name, const char *passw
 		db_exec("UPDATE users SET last_login_at = UTC_TIMESTAMP(3) WHERE id = ?", DB_PARAMS(DB_I(u->id)), NULL,
 			err);
 	} else {
+		/* A name no account has is often a password typed in the wrong
+		 * box: it stays out of the log. */
+		if (r.nrows)
+			log_warn("failed login for \"%.64s\" from %s", name, client && *client ? client : "unknown");
+		else
+			log_warn("failed login for an unknown user name from %s", client && *client ? client : "unknown");
 		note_failure(by_user.data, err);
 		if (!trusted)
 			note_failure(by_addr.data, err);

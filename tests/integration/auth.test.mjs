@@ -8,7 +8,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { createHash } from 'node:crypto';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { startStack, sse, widgetElement, attributes, byClass, textOf } from '../harness/stack.mjs';
 
@@ -255,7 +255,7 @@ test('after 5 failures one account backs off with 429, even for the right passwo
   // Another account from the same address logs in.
   assert.equal((await login('vera', PW.vera)).status, 302, 'one account\'s back-off locked out another');
   // When the back-off has passed, the right password works and the count starts again.
-  await s.sql("UPDATE login_failures SET last_at = last_at - INTERVAL 2 HOUR WHERE subject LIKE 'u:carl'");
+  await s.sql(`UPDATE login_failures SET last_at = last_at - INTERVAL 2 HOUR WHERE subject = 'u:${createHash('sha256').update('carl').digest('hex')}'`);
   r = await login('carl', PW.carl, { next: '/d/ops' });
   assert.equal(r.status, 302, `after the back-off: ${r.status} ${byClass(r.body, 'login-error')?.text}`);
   assert.equal((await login('carl', 'one-more-wrong')).status, 401, 'the failure count did not start again');
@@ -292,6 +292,10 @@ test('a browser that logged in to an account is not locked out by others\' failu
   assert.equal(r.status, 429, 'guessing from a trusted browser is slowed too');
   assert.equal((await fromDevice('dora-password-4', next)).status, 429);
   const vera = /(?:^|\n)mdash_device=([0-9a-f]{64})/.exec((await login('vera', PW.vera)).setCookie ?? '')?.[1];
+  // The account's back-off as the guesses left it (its first pause, 1 s,
+  // may be over by now on a slow machine); counted by the name's hash.
+  await s.sql(`UPDATE login_failures SET failures = 12, last_at = UTC_TIMESTAMP(3) WHERE subject = 'u:${
+    createHash('sha256').update('dora').digest('hex')}'`);
   assert.equal((await fromDevice('dora-password-4', vera)).status, 429, 'vera\'s browser is not trusted for dora');
   assert.equal((await s.sql("SELECT COUNT(*) FROM login_devices d JOIN users u ON u.id = d.user_id WHERE u.name = 'dora'"))[0][0], '1',
     'only a hash of each live device cookie is kept');
@@ -425,6 +429,54 @@ test('behind a trusted proxy, the back-off and the rate limit see each client, n
     assert.doesNotMatch(errors, /exited on signal/, errors.slice(-2000));
   } finally {
     await p.stop();
+  }
+});
+
+// A name no account has is often a password typed in the wrong box; share
+// links and passes are credentials: none of them may reach a log. The
+// logs themselves are not for every user of the machine.
+test('the logs keep no typed unknown names, share secrets or passes, and only the stack may read them', async () => {
+  const typed = 'Hunter2-typed-in-the-wrong-box';
+  assert.equal((await login(typed, 'whatever-password')).status, 401);
+  assert.equal((await login('carl', 'not-carls-password')).status, 401);
+  const appLog = await readFile(path.join(s.dir, 'log', 'fcgi.log'), 'utf8');
+  assert.ok(!appLog.includes(typed) && !appLog.includes(typed.toLowerCase()), 'the app logged a name no account has');
+  assert.match(appLog, /failed login for an unknown user name from 127\.0\.\d+\.\d+/);
+  assert.match(appLog, /failed login for "carl" from 127\.0\.\d+\.\d+/, 'a known account\'s failures are still logged by name');
+  const stored = (await s.sql('SELECT subject FROM login_failures')).map((r) => r[0]).join('\n');
+  assert.ok(!stored.toLowerCase().includes(typed.toLowerCase()), `the back-off keeps the name as typed:\n${stored}`);
+
+  // A share link's secret, in the path and in the Referer of its page's requests.
+  const add = await s.mdash(['share', 'add', 'ops']);
+  assert.equal(add.code, 0, show(add));
+  const link = add.stdout.trim().split('\n').pop();
+  const secret = /\/s\/([^/]+)$/.exec(link)?.[1];
+  assert.ok(secret && secret.length >= 16, `mdash share add printed ${link}`);
+  let res = await s.get(`/s/${secret}`);
+  assert.equal(res.status, 200, await res.text());
+  res = await s.get(`/s/${secret}/widget/orders`, { headers: { Referer: `${s.base}/s/${secret}` } });
+  assert.equal(res.status, 200, await res.text());
+  // A fragment pass, as a page fetches its widgets.
+  const root = await session('root');
+  const dash = await (await root.get('/api/dashboards/ops')).json();
+  const w = dash.widgets.find((x) => x.name === 'orders');
+  const p = new URLSearchParams(w.pass).get('p');
+  assert.ok(p, `a pass in the dashboard's JSON: ${JSON.stringify(w)}`);
+  res = await root.get(`/widget/orders?v=${w.version}&${w.pass}`);
+  assert.equal(res.status, 200, await res.text());
+  const access = await readFile(path.join(s.dir, 'log', 'nginx-access.log'), 'utf8');
+  assert.match(access, /"GET \/s\/- HTTP\/1\.1" 200 /, 'the share page\'s line');
+  assert.match(access, /"GET \/widget\/orders HTTP\/1\.1" 200 /, 'the fragment\'s line');
+  for (const [what, value] of [['a share link\'s secret', secret], ['a pass', p]]) {
+    assert.ok(!access.includes(value), `nginx's access log holds ${what}:\n${access.split('\n').filter((l) => l.includes(value)).join('\n')}`);
+  }
+
+  // 0640 files in 0750 directories.
+  for (const d of ['log', 'run']) {
+    assert.equal((await stat(path.join(s.dir, d))).mode & 0o777, 0o750, `${d}/`);
+  }
+  for (const f of await readdir(path.join(s.dir, 'log'))) {
+    assert.equal((await stat(path.join(s.dir, 'log', f))).mode & 0o777, 0o640, `log/${f}`);
   }
 });
 

@@ -297,6 +297,7 @@ test('units, cron example, nginx site and sample settings name the installed pat
   assert.match(site, /^fastcgi_cache_path \/var\/cache\/mdash\/fragments /m);
   assert.match(site, /include \/etc\/mdash\/fragment-key\.con\[f\];/);
   assert.match(site, /include \/etc\/mdash\/proxies\.con\[f\];/, 'the trusted proxies\' lines (mdash proxy-conf)');
+  assert.match(site, /^\s*access_log \/var\/log\/nginx\/access\.log mdash;$/m, 'the access log, without secrets');
   // nchan's publisher on a server of its own, on the socket PublishURL names by default.
   const servers = site.split(/^server \{$/m);
   assert.equal(servers.length, 3, 'two servers: the public one and the publisher');
@@ -480,7 +481,8 @@ test('the packaged app serves pages behind the packaged nginx site', { skip }, a
       [/\/usr\/share\/mdash\//g, `${R('usr/share/mdash')}/`],
       [/\/var\/cache\/mdash\//g, `${path.join(state, 'cache')}/`],
       [/\/etc\/mdash\/fragment-key\.con\[f\]/g, path.join(s.dir, 'fragment-key.con[f]')],
-      [/\/etc\/mdash\/proxies\.con\[f\]/g, path.join(s.dir, 'proxies.con[f]')]];
+      [/\/etc\/mdash\/proxies\.con\[f\]/g, path.join(s.dir, 'proxies.con[f]')],
+      [/\/var\/log\/nginx\/access\.log/g, path.join(state, 'log', 'access.log')]];
     for (const [re, to] of edits) {
       assert.match(site, re, `the nginx site changed: ${re} not found`);
       site = site.replace(re, to);
