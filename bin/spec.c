@@ -108,6 +108,18 @@ int spec_widget(json_object *w, const char *where, struct wspec *s, struct buf *
 			buf_printf(err, "%s.options: must be an object", where);
 			return -1;
 		}
+		/* Durations over the history: a graph's range, a number's sparkline. */
+		for (const char *const *k = (const char *const[]){"range", "sparkline", NULL}; *k; k++) {
+			json_object *d;
+			long secs;
+			if (json_object_object_get_ex(v, *k, &d) &&
+			    (!json_object_is_type(d, json_type_string) ||
+			     parse_duration(json_object_get_string(d), &secs) || secs <= 0)) {
+				buf_printf(err, "%s.options.%s: must be a duration such as \"1h\", \"24h\" or \"7d\"",
+					   where, *k);
+				return -1;
+			}
+		}
 		s->options = json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN);
 	}
 	if (!json_object_object_get_ex(w, "source", &v)) {
@@ -368,8 +380,8 @@ int spec_write(struct dspec *ds, int n, struct spec_write_opts *o, struct buf *e
 				c->applied[2] = w->sizex;
 				c->applied[3] = w->sizey;
 			}
-			snprintf(applied, sizeof applied, "%ld,%ld,%ld,%ld", c->applied[0], c->applied[1], c->applied[2],
-				 c->applied[3]);
+			snprintf(applied, sizeof applied, "%ld,%ld,%ld,%ld", c->applied[0], c->applied[1],
+				 c->applied[2], c->applied[3]);
 			rc = write_widget(w, id, applied, err);
 		}
 		free(choice);

@@ -7,13 +7,20 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "history.h"
 #include "wtype.h"
 
 #define JSON_MAX_DEPTH 8
 #define JSON_MAX_ITEMS 10000
 
+/* What a type's context function fills, and what it borrows meanwhile:
+ * history it read (mdash_history), freed when the render ends. */
+#define CONTEXT_HISTORIES 4
 struct mdash_context {
 	HDF *hdf;
+	struct mdash_point *history[CONTEXT_HISTORIES];
+	int nhistory;
+	struct buf failed; /* why mdash_history could not read, if it could not */
 };
 
 static void take_error(NEOERR *nerr, const char *what, struct buf *err)
@@ -257,8 +264,18 @@ int render_widget(const struct md_config *cfg, const struct md_widget *w, struct
 		hdf_set_value(hdf, "Widget.state", "error");
 		hdf_set_value(hdf, "Widget.error", "this widget's type is not installed");
 	} else if (t->context) {
-		struct mdash_context ctx = {hdf};
-		if (t->context(w, &ctx)) {
+		struct mdash_context ctx = {.hdf = hdf};
+		int bad = t->context(w, &ctx);
+		for (int i = 0; i < ctx.nhistory; i++)
+			free(ctx.history[i]);
+		if (ctx.failed.len) {
+			/* The database failed: this render must not be kept. */
+			buf_puts(err, buf_str(&ctx.failed));
+			buf_free(&ctx.failed);
+			hdf_destroy(&hdf);
+			return -1;
+		}
+		if (bad) {
 			hdf_set_value(hdf, "Widget.state", "error");
 			hdf_set_value(hdf, "Widget.error", "the widget type could not show this data");
 		}
@@ -286,6 +303,32 @@ int render_widget(const struct md_config *cfg, const struct md_widget *w, struct
 }
 
 /* The context half of mdash/widget.h. */
+
+int mdash_history(const mdash_widget *w, mdash_context *ctx, const char *field, double seconds, int points,
+		  const struct mdash_point **out)
+{
+	double end;
+	struct history_point *hp;
+	int n;
+	*out = NULL;
+	if (!w->updated_at || parse_iso_time(w->updated_at, 0, &end) || !(seconds > 0) || points < 1)
+		return 0;
+	if (ctx->nhistory == CONTEXT_HISTORIES) {
+		buf_printf(&ctx->failed, "a widget type asked for its history more than %d times in one render",
+			   CONTEXT_HISTORIES);
+		return -1;
+	}
+	if (history_read(w->id, field, end - seconds, end, points > 2000 ? 2000 : points, &hp, &n,
+			 &ctx->failed))
+		return -1;
+	struct mdash_point *p = xcalloc((size_t)n + 1, sizeof *p);
+	for (int i = 0; i < n; i++)
+		p[i] = (struct mdash_point){hp[i].t, hp[i].last, hp[i].min, hp[i].max, hp[i].avg};
+	free(hp);
+	ctx->history[ctx->nhistory++] = p;
+	*out = p;
+	return n;
+}
 
 void mdash_set(mdash_context *ctx, const char *key, const char *value)
 {

@@ -67,6 +67,20 @@ int mdash_option_number(const mdash_widget *w, const char *key, double *out);
 const char *mdash_get_setting(const mdash_widget *w, const char *key);
 void mdash_save_setting(mdash_widget *w, const char *key, const char *value);
 
+/* A widget's history, for graphs over time: the numeric values of field
+ * stored in the `seconds` before its newest update (so that what a version
+ * shows is the same for every viewer and can be kept), in at most `points`
+ * buckets of equal length, oldest first. Each bucket has the time of its
+ * newest update (Unix seconds), that update's value, and the bucket's least,
+ * greatest and mean. The points live as long as ctx. Returns how many (0
+ * when there is no data), or -1 when the history cannot be read: the
+ * render then fails, and is not kept. */
+struct mdash_point {
+	double t, v, min, max, avg;
+};
+int mdash_history(const mdash_widget *w, mdash_context *ctx, const char *field, double seconds, int points,
+		  const struct mdash_point **out);
+
 /* Sets w.ctx.<key> for the template; the key may contain dots for nesting. */
 void mdash_set(mdash_context *ctx, const char *key, const char *value);
 void mdash_setf(mdash_context *ctx, const char *key, const char *fmt, ...) __attribute__((format(printf, 3, 4)));

@@ -15,6 +15,7 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "chart.h"
 #include "format.h"
 #include "util.h"
 #include "widget.h"
@@ -119,8 +120,58 @@ static size_t thin(struct pt *p, size_t n)
 	return out;
 }
 
+/* Hover areas of a graph over time: each shows its time and value. */
+#define HOVER_ZONES 48
+/* Buckets of a graph over time: about one per pixel of a wide widget. */
+#define RANGE_POINTS 240
+
+/* options.range: the graph draws the history of its value over that long
+ * before the newest update, with axes, instead of its stored points. */
+static int ranged_context(const mdash_widget *w, mdash_context *ctx, double seconds)
+{
+	const struct mdash_point *p;
+	int n = mdash_history(w, ctx, "value", seconds, RANGE_POINTS, &p);
+	char num[64];
+	if (n < 0)
+		return -1;
+	mdash_set(ctx, "ranged", "1");
+	if (n == 0) {
+		mdash_set(ctx, "value", "–");
+		return 0;
+	}
+	struct chart c = {.w = W, .h = H, .margin = 2, .t1 = p[n - 1].t, .t0 = p[n - 1].t - seconds};
+	chart_fit_y(&c, p, n, 1);
+	format_number(p[n - 1].v, num, sizeof num);
+	mdash_set(ctx, "value", num);
+	mdash_setf(ctx, "count", "%d", n);
+	format_number(c.y0, num, sizeof num);
+	mdash_set(ctx, "min", num);
+	format_number(c.y1, num, sizeof num);
+	mdash_set(ctx, "max", num);
+	struct buf line = {0}, area = {0}, band = {0};
+	chart_line(&c, p, n, &line, &area, &band);
+	mdash_set(ctx, "line", buf_str(&line));
+	mdash_set(ctx, "area", buf_str(&area));
+	mdash_set(ctx, "band", buf_str(&band));
+	if (n == 1) {
+		mdash_setf(ctx, "dotx", "%.1f", chart_x(&c, p[0].t));
+		mdash_setf(ctx, "doty", "%.1f", chart_y(&c, p[0].avg));
+	}
+	chart_time_ticks(&c, ctx, "xticks");
+	chart_value_ticks(&c, ctx, "yticks");
+	chart_hover(&c, p, n, HOVER_ZONES, ctx, "hover");
+	buf_free(&line);
+	buf_free(&area);
+	buf_free(&band);
+	return 0;
+}
+
 static int graph_context(const mdash_widget *w, mdash_context *ctx)
 {
+	long range;
+	const char *r = mdash_option(w, "range");
+	if (r && parse_duration(r, &range) == 0 && range > 0)
+		return ranged_context(w, ctx, (double)range);
 	size_t n;
 	char num[64];
 	struct pt *p = points(w, &n);

@@ -3,8 +3,33 @@
  * optional prefix and suffix (Dashing's fields: current, last). */
 #include <math.h>
 
+#include "chart.h"
 #include "format.h"
 #include "wtype.h"
+
+/* Buckets of a sparkline: enough for a smooth line in a small strip. */
+#define SPARK_POINTS 60
+
+/* options.sparkline: the recent history of the value under it, that long
+ * before the newest update. */
+static int sparkline(const mdash_widget *w, mdash_context *ctx)
+{
+	long seconds;
+	const char *s = mdash_option(w, "sparkline");
+	const struct mdash_point *p;
+	if (!s || parse_duration(s, &seconds) || seconds <= 0)
+		return 0;
+	int n = mdash_history(w, ctx, "current", (double)seconds, SPARK_POINTS, &p);
+	if (n <= 1)
+		return n < 0 ? -1 : 0;
+	struct chart c = {.w = 100, .h = 20, .margin = 1.5, .t1 = p[n - 1].t, .t0 = p[n - 1].t - (double)seconds};
+	chart_fit_y(&c, p, n, 0);
+	struct buf line = {0};
+	chart_line(&c, p, n, &line, NULL, NULL);
+	mdash_set(ctx, "spark", buf_str(&line));
+	buf_free(&line);
+	return 0;
+}
 
 static int number_context(const mdash_widget *w, mdash_context *ctx)
 {
@@ -28,7 +53,7 @@ static int number_context(const mdash_widget *w, mdash_context *ctx)
 			mdash_setf(ctx, "change", "%s%.1f%%", pct > 0 ? "+" : pct < 0 ? "−" : "±", fabs(pct));
 		}
 	}
-	return 0;
+	return sparkline(w, ctx);
 }
 
 const struct mdash_widget_type wtype_number = {

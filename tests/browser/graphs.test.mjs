@@ -1,0 +1,108 @@
+// SPDX-License-Identifier: MIT
+// Graphs over time: a graph with options.range draws its stored history,
+// server-side (so without JavaScript too), with time and value labels and a
+// tooltip per stretch of time; a number with options.sparkline draws its
+// recent history under the value. Pushed values show at once, live.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startStack, widgetElement } from '../harness/stack.mjs';
+import { launch, watch, live } from './helpers.mjs';
+
+let s;
+let browser;
+let token;
+const MIN = 60 * 1000;
+
+/** An update of widget name at time ms, straight into its history. */
+async function stored(name, ms, data) {
+  const at = new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
+  await s.sql(`INSERT INTO widget_history (widget_id, version, data, created_at)
+    SELECT id, 1, '${JSON.stringify(data)}', '${at}' FROM widgets WHERE name = '${name}'`);
+}
+
+const push = (name, body) => s.get(`/api/widgets/${name}`, {
+  method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: JSON.stringify(body),
+});
+
+before(async () => {
+  s = await startStack();
+  await s.apply({ dashboards: [{ slug: 'g', title: 'Graphs', widgets: [
+    { name: 'rps', type: 'graph', title: 'Requests a second', sizex: 3, sizey: 2, source: { kind: 'push' }, options: { range: '1h' } },
+    { name: 'tiny', type: 'graph', sizex: 1, sizey: 1, source: { kind: 'push' }, options: { range: '1h' } },
+    { name: 'orders', type: 'number', sizex: 2, sizey: 2, source: { kind: 'push' }, options: { sparkline: '1h' } },
+  ] }] });
+  token = (await s.mdash(['token', 'add', 'g'])).stdout.trim().split('\n').pop();
+  const now = Date.now();
+  for (let i = 50; i >= 2; i -= 4) {
+    await stored('rps', now - i * MIN, { value: 100 + i });
+    await stored('tiny', now - i * MIN, { value: i });
+    await stored('orders', now - i * MIN, { current: 1000 - i });
+  }
+  for (const [name, body] of [['rps', { value: 120 }], ['tiny', { value: 1 }], ['orders', { current: 990 }]]) {
+    assert.equal((await push(name, body)).status, 204);
+  }
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  await s?.stop();
+});
+
+test('without JavaScript: the page holds the graph over time, with labels and tooltips', async () => {
+  const html = await (await s.get('/d/g')).text();
+  const rps = widgetElement(html, 'rps').html;
+  assert.match(rps, /<p class="value">120<\/p>/);
+  const times = [...rps.matchAll(/class="axis axis-x" style="left:([\d.]+)%">(\d\d:\d\d)</g)];
+  assert.ok(times.length >= 3, `time labels: ${times.map((m) => m[2])}`);
+  assert.ok(times.every((m) => Number(m[1]) >= 0 && Number(m[1]) <= 100));
+  const values = [...rps.matchAll(/class="axis axis-y" style="bottom:([\d.]+)%">([\d.,]+)</g)].map((m) => Number(m[2].replace(/,/g, '')));
+  assert.ok(values.length >= 2, 'value labels');
+  assert.ok(Math.min(...values) <= 102 && Math.max(...values) >= 150, `the value labels span the data: ${values}`);
+  const titles = [...rps.matchAll(/<title>(\d\d:\d\d:\d\d UTC: [\d.,]+[^<]*)<\/title>/g)].map((m) => m[1]);
+  assert.ok(titles.length >= 10, `hover titles: ${titles.length}`);
+  assert.match(titles.at(-1), /UTC: 120$/, 'the newest stretch tells the newest value');
+  const d = /class="graph-line" d="([^"]+)"/.exec(rps)[1];
+  for (const [, x, y] of d.matchAll(/([\d.]+),([\d.]+)/g)) {
+    assert.ok(x >= 0 && x <= 300 && y >= 0 && y <= 100, `a point outside the box: ${x},${y}`);
+  }
+  const orders = widgetElement(html, 'orders').html;
+  assert.match(orders, /<svg class="sparkline"[^>]*><path d="M[\d.]+,[\d.]+( L[\d.]+,[\d.]+){5,}"/);
+});
+
+test('in the browser: labels readable inside the widget, the newest push shown within a second, live', async () => {
+  const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+  const log = watch(page);
+  await page.goto(`${s.base}/d/g`, { waitUntil: 'load' });
+  await live(page);
+  const box = await page.evaluate(() => {
+    const w = document.querySelector('[data-widget="rps"]').getBoundingClientRect();
+    return [...document.querySelectorAll('[data-widget="rps"] .axis')].map((a) => {
+      const r = a.getBoundingClientRect();
+      return { text: a.textContent, inside: r.left >= w.left && r.right <= w.right && r.top >= w.top && r.bottom <= w.bottom,
+        visible: r.width > 0 && r.height > 0 };
+    });
+  });
+  assert.ok(box.length >= 5, JSON.stringify(box));
+  for (const a of box) assert.ok(a.visible && a.inside, `axis label ${a.text} outside its widget or hidden`);
+  const tinyAxes = await page.locator('[data-widget="tiny"] .axis:visible').count();
+  assert.equal(tinyAxes, 0, 'a 1x1 graph draws the line alone');
+  assert.equal((await push('rps', { value: 777 })).status, 204);
+  await page.waitForFunction(() => document.querySelector('[data-widget="rps"] .value')?.textContent === '777', null, { timeout: 2000 });
+  const last = await page.evaluate(() => [...document.querySelectorAll('[data-widget="rps"] .graph-hover title')].at(-1)?.textContent);
+  assert.match(last, /UTC: 777$/);
+  assert.deepEqual(log.errors, []);
+  assert.deepEqual(log.csp, []);
+  await page.close();
+});
+
+test('a bad range or sparkline is an error naming the option', async () => {
+  for (const [options, key] of [[{ range: 'a day' }, 'range'], [{ sparkline: 5 }, 'sparkline'], [{ range: '0h' }, 'range']]) {
+    const file = `${s.dir}/bad-range.json`;
+    await (await import('node:fs/promises')).writeFile(file, JSON.stringify({ dashboards: [{ slug: 'g', title: 'G', widgets: [
+      { name: 'x1', type: 'graph', source: { kind: 'push' }, options }] }] }));
+    const r = await s.mdash(['apply', file]);
+    assert.equal(r.code, 1, r.stdout);
+    assert.match(r.stderr, new RegExp(`options\\.${key}: must be a duration`));
+  }
+});
