@@ -4,7 +4,8 @@
 // with their supervisor; `dev/stack up` clears nginx's orphaned workers and
 // the app's; `dev/up` starts a service that died again, and stops
 // everything on SIGINT even when it started with SIGINT ignored. Across all
-// of it, and a database stall, no push answered 204 is lost.
+// of it, and a database stall, no push answered 204 is lost, and none is
+// half stored.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
@@ -156,6 +157,12 @@ test('no push answered 204 is lost across kill -9 of every service and a databas
   const lost = acked.filter((text) => !stored.has(text));
   assert.deepEqual(lost, [], `${lost.length} of ${acked.length} pushes answered 204 are not stored (${failed} were refused)`);
   assert.ok(failed > 0, 'no push failed: the faults did not happen');
+  // Nothing half-written: each version of each widget has its one history row.
+  for (const [name, version, rows, newest] of await s.sql(`SELECT w.name, w.version, COUNT(h.id), MAX(h.version)
+    FROM widgets w LEFT JOIN widget_history h ON h.widget_id = w.id
+    WHERE w.name IN (${PUSHED.map((n) => `'${n}'`).join(', ')}) GROUP BY w.id`)) {
+    assert.deepEqual([rows, newest], [version, version], `${name}: version ${version}, ${rows} history rows, newest ${newest}`);
+  }
 });
 
 test('dev/up starts a service that died again, and SIGINT stops all it started, also when SIGINT was ignored at its start', async () => {
