@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { run } from '../harness/stack.mjs';
 import { fanout } from '../../bench/fanout.mjs';
 import { updaterBench } from '../../bench/updater.mjs';
+import { kioskEndurance } from '../../bench/kiosk-endurance.mjs';
 
 const ROWS = ['floor', 'page', 'page-app', 'fragment', 'frag-app', 'api', 'push', 'push-16'];
 
@@ -47,4 +48,18 @@ test('bench/updater.mjs: a forced update of every http widget, slow source inclu
   const lines = [];
   const r = await updaterBench({ widgets: 20, slow: 1, slowSeconds: 1, runs: 1, threads: ['default'], log: (l) => lines.push(l) });
   assert.ok(r.ok, lines.join('\n'));
+});
+
+test('bench/kiosk-endurance.mjs: a kiosk page of every built-in type shows every push, and each sample has its figures', { timeout: 300000 }, async () => {
+  const lines = [];
+  const r = await kioskEndurance({ minutes: 0.1, every: 2, warmup: 1, log: (l) => lines.push(l) });
+  const report = lines.join('\n');
+  assert.deepEqual(Object.keys(r.perType).sort(), ['clock', 'graph', 'image', 'list', 'meter', 'number', 'status', 'text']);
+  for (const [type, n] of Object.entries(r.perType)) assert.ok(n > 1, `${type}: ${n} pushes\n${report}`);
+  assert.equal(r.pushErrors, 0, report);
+  assert.deepEqual(r.pageErrors, [], report);
+  assert.ok(r.keptUp, `the page fell behind its pushes:\n${report}`);
+  assert.ok(r.rows.length >= 2, report);
+  for (const row of r.rows) assert.ok(row.heap > 0 && row.nodes > 0 && row.listeners > 0 && row.conn === 'live', report);
+  assert.match(report, /^verdict: (FLAT|NOT FLAT) over /m, report);
 });
