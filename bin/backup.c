@@ -178,7 +178,7 @@ static int write_all(int fd, const void *data, size_t n)
 	return 0;
 }
 
-static void sha256_hex(EVP_MD_CTX *md, char out[65])
+static void digest_hex(EVP_MD_CTX *md, char out[65])
 {
 	unsigned char raw[EVP_MAX_MD_SIZE];
 	unsigned len = 0;
@@ -293,7 +293,7 @@ static int dump(const struct md_config *cfg, int fd, long long *bytes, char sha[
 	close(p[0]);
 	int status = run_wait(pid);
 	progress_show(&pr, *bytes, 1);
-	sha256_hex(md, sha);
+	digest_hex(md, sha);
 	EVP_MD_CTX_free(md);
 	if (bad)
 		return fail("cannot write the dump: %s", strerror(bad));
@@ -547,7 +547,7 @@ static int verify(struct archive *a, const char *file, off_t total, struct backu
 			EVP_DigestUpdate(md, chunk, (size_t)n);
 			progress_show(&pr, archive_offset(a), 0);
 		}
-		sha256_hex(md, sha);
+		digest_hex(md, sha);
 		EVP_MD_CTX_free(md);
 		if (n < 0)
 			return -1;

@@ -6,6 +6,7 @@
 #include "config.h"
 
 /* Each returns the process exit status. argv[0] is the subcommand. */
+int cmd_setup(const struct md_config *cfg, int argc, char **argv);
 int cmd_migrate(const struct md_config *cfg, int argc, char **argv);
 int cmd_update(const struct md_config *cfg, int argc, char **argv);
 int cmd_apply(const struct md_config *cfg, int argc, char **argv);
@@ -26,6 +27,10 @@ int cmd_proxy_conf(const struct md_config *cfg, int argc, char **argv);
 /* migrate.c: the NNN_name.sql files in dir, sorted (caller frees each and
  * the array); -1 when dir cannot be read. */
 int migration_files(const char *dir, char ***files);
+
+/* user.c: a new password from the terminal (without echo, twice) or one
+ * line of stdin, checked: 0, or 1 with the message printed. */
+int ask_password(struct buf *pw);
 
 /* True when argv holds -h or --help; prints usage then. */
 int wants_help(int argc, char **argv, const char *usage);

@@ -17,6 +17,7 @@ static const struct {
 	int (*run)(const struct md_config *, int, char **);
 	const char *help;
 } commands[] = {
+	{"setup", cmd_setup, "a server's first run: database, password, schema, key, first admin, site, units"},
 	{"migrate", cmd_migrate, "apply the database schema migrations"},
 	{"update", cmd_update, "pull every due widget's source, store and publish (the cron job)"},
 	{"apply", cmd_apply, "create or update dashboards and widgets from a JSON file"},

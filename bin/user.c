@@ -54,8 +54,8 @@ static int read_line(const char *prompt, int tty, struct buf *out)
 	return n < 0 ? -1 : 0;
 }
 
-/* The new password, checked; 0 or a message already printed. */
-static int get_password(struct buf *pw)
+/* The new password (commands.h). */
+int ask_password(struct buf *pw)
 {
 	int tty = isatty(0);
 	struct buf again = {0};
@@ -141,7 +141,7 @@ int cmd_user(const struct md_config *cfg, int argc, char **argv)
 	if (strcmp(sub, "add") && strcmp(sub, "grant"))
 		user_session_channels(name, collect, &open_pages, &err);
 	if (!strcmp(sub, "add") && (argc == 3 || (argc == 4 && !strcmp(argv[3], "--admin")))) {
-		if (!(rc = get_password(&pw))) {
+		if (!(rc = ask_password(&pw))) {
 			if (user_add(name, pw.data, argc == 4 ? ROLE_ADMIN : ROLE_VIEWER, &err))
 				rc = fail("cannot add %s: %s", name, buf_str(&err));
 			else
@@ -149,7 +149,7 @@ int cmd_user(const struct md_config *cfg, int argc, char **argv)
 				       argc == 4 ? "" : " Grant dashboards with: mdash user grant NAME SLUG");
 		}
 	} else if (!strcmp(sub, "passwd") && argc == 3) {
-		if (!(rc = get_password(&pw))) {
+		if (!(rc = ask_password(&pw))) {
 			if (user_set_password(name, pw.data, &err))
 				rc = fail("%s", buf_str(&err));
 			else

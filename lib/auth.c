@@ -66,6 +66,18 @@ int user_add(const char *name, const char *password, enum role role, struct buf 
 	return rc;
 }
 
+int user_first_admin(char **name, struct buf *err)
+{
+	struct db_result r;
+	*name = NULL;
+	if (db_exec("SELECT name FROM users WHERE role = 'admin' ORDER BY name LIMIT 1", DB_NOPARAMS, &r, err))
+		return -1;
+	if (r.nrows)
+		*name = xstrdup(db_cell(&r, 0, 0));
+	db_result_free(&r);
+	return 0;
+}
+
 int user_set_password(const char *name, const char *password, struct buf *err)
 {
 	char *hash;

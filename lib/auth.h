@@ -54,6 +54,9 @@ int password_hash(const char *password, char **hash, struct buf *err);
 int password_check(const char *password, const char *hash);
 
 int user_add(const char *name, const char *password, enum role role, struct buf *err);
+/* The first administrator's name (by name) into *name (caller frees), or
+ * NULL when there is none: 0, or -1 on an error. */
+int user_first_admin(char **name, struct buf *err);
 int user_set_password(const char *name, const char *password, struct buf *err);
 /* Also ends the user's sessions. */
 int user_remove(const char *name, struct buf *err);

@@ -333,3 +333,52 @@ void config_free(struct md_config *cfg)
 	free(cfg->path);
 	cfg->path = NULL;
 }
+
+/* Whether line [p, end) sets name: "name =" after blanks, or with
+ * comment "#name =" (a commented-out sample). */
+static int line_sets(const char *p, const char *end, const char *name, int comment)
+{
+	while (p < end && is_space(*p))
+		p++;
+	if (comment) {
+		if (p == end || *p != '#')
+			return 0;
+		p++;
+	}
+	size_t n = strlen(name);
+	if ((size_t)(end - p) < n || memcmp(p, name, n))
+		return 0;
+	for (p += n; p < end && is_space(*p); p++)
+		;
+	return p < end && *p == '=';
+}
+
+void config_set_text(const char *text, size_t len, const char *name, const char *value, struct buf *out)
+{
+	const char *end = text + len, *set = NULL, *sample = NULL;
+	for (const char *p = text; p < end;) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *le = nl ? nl : end;
+		if (line_sets(p, le, name, 0))
+			set = p;
+		else if (line_sets(p, le, name, 1))
+			sample = p;
+		p = nl ? nl + 1 : end;
+	}
+	const char *at = set ? set : sample;
+	if (!at) {
+		buf_append(out, text, len);
+		if (len && text[len - 1] != '\n')
+			buf_putc(out, '\n');
+		buf_printf(out, "%s = %s\n", name, value);
+		return;
+	}
+	const char *nl = memchr(at, '\n', (size_t)(end - at));
+	const char *after = nl ? nl + 1 : end;
+	/* A set line is replaced; after a sample the line is added. */
+	buf_append(out, text, (size_t)((set ? at : after) - text));
+	if (!set && !nl)
+		buf_putc(out, '\n');
+	buf_printf(out, "%s = %s\n", name, value);
+	buf_append(out, after, (size_t)(end - after));
+}

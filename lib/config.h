@@ -66,4 +66,10 @@ int config_load(const char *path, struct md_config *cfg, struct buf *err);
 int config_parse(const char *text, size_t len, const char *name, struct md_config *cfg, struct buf *err);
 void config_free(struct md_config *cfg);
 
+/* The settings file's text (text, len) with name set to value, into out:
+ * the last line that sets name (the one that counts) gets the value;
+ * without one, a line goes after the last commented-out "#name =" sample,
+ * or at the end. Every other line, comment and blank stays as it was. */
+void config_set_text(const char *text, size_t len, const char *name, const char *value, struct buf *out);
+
 #endif

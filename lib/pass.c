@@ -14,8 +14,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "log.h"
+#include "token.h"
 
 #define KEY_MIN 32 /* hex digits: 128 bits */
 #define KEY_MAX 256
@@ -231,4 +233,24 @@ void pass_reset(void)
 	checked_at = 0;
 	memset(&seen, 0, sizeof seen);
 	pthread_mutex_unlock(&key_lock);
+}
+
+int pass_make_key(const char *path, gid_t gid, struct buf *err)
+{
+	if (access(path, F_OK) == 0)
+		return 0;
+	unsigned char raw[32];
+	char hex[65];
+	struct buf line = {0};
+	if (random_bytes(raw, sizeof raw)) {
+		buf_printf(err, "no random bytes: %s", strerror(errno));
+		return -1;
+	}
+	hex_encode(raw, sizeof raw, hex);
+	buf_printf(&line, "set $mdash_fragment_key \"%s\";\n", hex);
+	int rc = file_replace(path, line.data, line.len, 0640, gid, err);
+	explicit_bzero(line.data, line.len);
+	explicit_bzero(hex, sizeof hex);
+	buf_free(&line);
+	return rc ? -1 : 1;
 }

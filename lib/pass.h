@@ -15,6 +15,7 @@
 #ifndef MDASH_PASS_H
 #define MDASH_PASS_H
 
+#include <sys/types.h>
 #include <time.h>
 
 #include "config.h"
@@ -86,5 +87,10 @@ int pass_page_good(const struct md_config *cfg, const char *cookie, long long us
 
 /* Forgets the key (tests, and the end of a process). */
 void pass_reset(void);
+
+/* Makes the key file at path if there is none: a new random key in
+ * nginx's "set" line, mode 0640, group gid unless (gid_t)-1. 1 made, 0
+ * there already (usable or not: pass_enabled says), -1 error. */
+int pass_make_key(const char *path, gid_t gid, struct buf *err);
 
 #endif

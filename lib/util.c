@@ -3,12 +3,15 @@
 #include "util.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 static void *oom(size_t n)
 {
@@ -305,4 +308,45 @@ int parse_duration(const char *s, long *seconds)
 			return 0;
 		}
 	return -1;
+}
+
+int file_replace(const char *path, const char *data, size_t len, mode_t mode, gid_t gid, struct buf *err)
+{
+	struct buf tmp = {0};
+	buf_printf(&tmp, "%s.new-XXXXXX", path);
+	int fd = mkostemp(tmp.data, O_CLOEXEC);
+	if (fd < 0) {
+		buf_printf(err, "%s: cannot write: %s", path, strerror(errno));
+		buf_free(&tmp);
+		return -1;
+	}
+	int rc = 0;
+	for (size_t off = 0; rc == 0 && off < len;) {
+		ssize_t n = write(fd, data + off, len - off);
+		if (n > 0)
+			off += (size_t)n;
+		else if (n < 0 && errno != EINTR)
+			rc = -1;
+	}
+	if (rc == 0 && fchmod(fd, mode))
+		rc = -1;
+	if (rc == 0 && gid != (gid_t)-1 && fchown(fd, (uid_t)-1, gid))
+		rc = -1;
+	if (rc == 0 && fsync(fd))
+		rc = -1;
+	int e = errno;
+	if (close(fd) && rc == 0) {
+		rc = -1;
+		e = errno;
+	}
+	if (rc == 0 && rename(tmp.data, path)) {
+		rc = -1;
+		e = errno;
+	}
+	if (rc) {
+		buf_printf(err, "%s: cannot write: %s", path, strerror(e));
+		unlink(tmp.data);
+	}
+	buf_free(&tmp);
+	return rc;
 }

@@ -9,6 +9,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
@@ -62,5 +63,11 @@ int parse_iso_time(const char *s, int zone_needed, double *out);
 /* Milliseconds on the monotonic clock, and seconds of wall time. */
 long long now_ms(void);
 double now_wall(void);
+
+/* Replaces the file at path with data, atomically (a temporary file in the
+ * same directory, synced, then renamed over it): readers see the old file
+ * or the new one, never part of one. The new file gets mode and, when gid
+ * is not (gid_t)-1, that group. 0, or -1 with why in err. */
+int file_replace(const char *path, const char *data, size_t len, mode_t mode, gid_t gid, struct buf *err);
 
 #endif

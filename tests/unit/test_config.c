@@ -207,6 +207,42 @@ START_TEST(log_level_filters_and_each_line_carries_its_syslog_priority)
 }
 END_TEST
 
+/* config_set_text: what mdash setup writes into a settings file. */
+static void set_text(const char *text, const char *name, const char *value, const char *want)
+{
+	struct buf out = {0};
+	config_set_text(text, strlen(text), name, value, &out);
+	ck_assert_str_eq(buf_str(&out), want);
+	buf_free(&out);
+}
+
+START_TEST(setting_a_value_keeps_the_rest_of_the_file)
+{
+	/* The line that counts (the last) gets the value; comments stay. */
+	set_text("# top\nDatabase.Password =\nRequireLogin = 1\n", "Database.Password", "s3",
+		 "# top\nDatabase.Password = s3\nRequireLogin = 1\n");
+	set_text("Database.Password = a\n  Database.Password=b # x\n", "Database.Password", "c",
+		 "Database.Password = a\nDatabase.Password = c\n");
+	/* After a commented-out sample, else at the end (newline added). */
+	set_text("#Database.Name = mdash\n#Database.Password =\n\n# more\n", "Database.Password", "p",
+		 "#Database.Name = mdash\n#Database.Password =\nDatabase.Password = p\n\n# more\n");
+	set_text("RequireLogin = 0", "Database.Password", "p", "RequireLogin = 0\nDatabase.Password = p\n");
+	set_text("", "Database.Password", "p", "Database.Password = p\n");
+	/* A longer name that starts the same is another setting. */
+	set_text("Database.PasswordX = 1\n", "Database.Password", "p",
+		 "Database.PasswordX = 1\nDatabase.Password = p\n");
+	/* The result parses, with the value set. */
+	struct md_config c;
+	struct buf out = {0}, err = {0};
+	config_set_text("Database.Password = old\n", 23, "Database.Password", "new", &out);
+	ck_assert_int_eq(parse(buf_str(&out), &c, &err), 0);
+	ck_assert_str_eq(c.db.password, "new");
+	config_free(&c);
+	buf_free(&out);
+	buf_free(&err);
+}
+END_TEST
+
 TCase *tcase_config(void)
 {
 	TCase *tc = tcase_create("config");
@@ -219,5 +255,6 @@ TCase *tcase_config(void)
 	tcase_add_test(tc, missing_file_is_named);
 	tcase_add_test(tc, secrets_are_kept_by_name);
 	tcase_add_test(tc, log_level_filters_and_each_line_carries_its_syslog_priority);
+	tcase_add_test(tc, setting_a_value_keeps_the_rest_of_the_file);
 	return tc;
 }
