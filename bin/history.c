@@ -55,7 +55,7 @@ int cmd_history(const struct md_config *cfg, int argc, char **argv)
 	const struct mdash_widget_type *t = wtype_find(w.type);
 	if (!t)
 		fail("widget type %s is not installed", w.type);
-	else if (history_read(w.id, t->value_field, range.since, range.until, range.points, &p, &n, &err))
+	else if (history_read(w.id, t->value_field, range.since, range.until, 0, range.points, &p, &n, &err))
 		fail("%s", buf_str(&err));
 	else {
 		if (csv)

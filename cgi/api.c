@@ -110,7 +110,7 @@ void api_widget_history(struct req *r)
 	} else if (!t) {
 		buf_printf(&err, "widget type %s is not installed", w.type);
 		resp_error(r, 409, buf_str(&err));
-	} else if (history_read(w.id, t->value_field, range.since, range.until, range.points, &pts, &n, &err)) {
+	} else if (history_read(w.id, t->value_field, range.since, range.until, 0, range.points, &pts, &n, &err)) {
 		resp_db_error(r, &err);
 	} else {
 		resp_header(r, "Cache-Control", "no-cache");

@@ -66,7 +66,7 @@ static void datetime_text(double t, char out[64])
 		 tm.tm_hour, tm.tm_min, tm.tm_sec, (int)(ms % 1000));
 }
 
-int history_read(long long widget_id, const char *field, double since, double until, int points,
+int history_read(long long widget_id, const char *field, double since, double until, long long max_version, int points,
 		 struct history_point **out, int *n, struct buf *err)
 {
 	struct db_result r;
@@ -87,12 +87,13 @@ int history_read(long long widget_id, const char *field, double since, double un
 		"CONCAT(LEFT(DATE_FORMAT(MAX(created_at), '%Y-%m-%dT%H:%i:%s.%f'), 23), 'Z'), "
 		"SUBSTRING_INDEX(GROUP_CONCAT(v ORDER BY id DESC SEPARATOR ' '), ' ', 1), MIN(v), MAX(v), AVG(v) "
 		"FROM (SELECT id, created_at, CAST(JSON_VALUE(data, ?) AS DOUBLE) AS v FROM widget_history "
-		"WHERE widget_id = ? AND created_at BETWEEN ? AND ? AND (JSON_TYPE(JSON_EXTRACT(data, ?)) IN "
+		"WHERE widget_id = ? AND created_at BETWEEN ? AND ? AND (? = 0 OR version <= ?) AND "
+		"(JSON_TYPE(JSON_EXTRACT(data, ?)) IN "
 		"('INTEGER', 'UNSIGNED INTEGER', 'DOUBLE') OR JSON_VALUE(data, ?) REGEXP "
 		"'^-?[0-9]+(\\\\.[0-9]+)?([eE][-+]?[0-9]+)?$')) AS h "
 		"GROUP BY b ORDER BY b",
 		DB_PARAMS(DB_D(since), DB_D(width), DB_S(path.data), DB_I(widget_id), DB_S(from), DB_S(to),
-			  DB_S(path.data), DB_S(path.data)),
+			  DB_I(max_version), DB_I(max_version), DB_S(path.data), DB_S(path.data)),
 		&r, err);
 	buf_free(&path);
 	if (rc)

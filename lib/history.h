@@ -23,10 +23,10 @@ struct history_point {
 };
 
 /* The numeric values of one field of widget_id's updates in [since, until]
- * (epoch seconds), in at most `points` buckets of equal length, oldest
- * first; updates whose field is not a number are left out. The caller
- * frees *out. 0, or -1 (in err). */
-int history_read(long long widget_id, const char *field, double since, double until, int points,
+ * (epoch seconds) and up to version max_version (0: any), in at most
+ * `points` buckets of equal length, oldest first; updates whose field is
+ * not a number are left out. The caller frees *out. 0, or -1 (in err). */
+int history_read(long long widget_id, const char *field, double since, double until, long long max_version, int points,
 		 struct history_point **out, int *n, struct buf *err);
 
 /* A time as the history API and `mdash history` take it: ISO-8601

@@ -318,7 +318,11 @@ int mdash_history(const mdash_widget *w, mdash_context *ctx, const char *field, 
 			   CONTEXT_HISTORIES);
 		return -1;
 	}
-	if (history_read(w->id, field, end - seconds, end, points > 2000 ? 2000 : points, &hp, &n,
+	/* The version's own row may be stamped a moment after the widget's
+	 * updated_at (another statement of its transaction): the window ends a
+	 * second later, and at this version, so that it holds exactly what this
+	 * version knew. */
+	if (history_read(w->id, field, end - seconds, end + 1, w->version, points > 2000 ? 2000 : points, &hp, &n,
 			 &ctx->failed))
 		return -1;
 	struct mdash_point *p = xcalloc((size_t)n + 1, sizeof *p);

@@ -13,6 +13,7 @@
  * thinned to at most MAX_DRAWN points, keeping each bucket's lowest and
  * highest point so spikes stay visible. */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "chart.h"
@@ -68,16 +69,19 @@ struct pt {
 	double x, y;
 };
 
-/* The valid points, in order, with x where the line puts them (see the
- * top of the file); the caller frees. */
-static struct pt *points(const mdash_widget *w, size_t *n)
+/* The valid points of a series (a JSON array), in order. *kind is the
+ * series' convention when every x is of it and strictly increasing, else
+ * X_NONE, and then x is each point's place in the order (0, 1, 2, ...).
+ * The caller frees. */
+static struct pt *points_of(json_object *arr, size_t *n, enum xkind *kind)
 {
-	json_object *arr, *vx;
+	json_object *vx;
 	*n = 0;
-	if (!json_object_object_get_ex(widget_data(w), "points", &arr) || !json_object_is_type(arr, json_type_array))
+	*kind = X_NONE;
+	if (!arr || !json_object_is_type(arr, json_type_array))
 		return NULL;
 	size_t len = json_object_array_length(arr);
-	struct pt *p = xcalloc(len, sizeof *p);
+	struct pt *p = xcalloc(len + 1, sizeof *p);
 	enum xkind first = X_NONE;
 	int by_x = 1;
 	for (size_t i = 0; i < len; i++) {
@@ -91,10 +95,21 @@ static struct pt *points(const mdash_widget *w, size_t *n)
 			by_x = 0;
 		p[(*n)++] = q;
 	}
-	if (!by_x)
+	if (by_x && *n)
+		*kind = first;
+	else
 		for (size_t i = 0; i < *n; i++)
 			p[i].x = (double)i;
 	return p;
+}
+
+/* The widget's own series: data.points. */
+static struct pt *points(const mdash_widget *w, size_t *n)
+{
+	json_object *arr = NULL;
+	enum xkind kind;
+	json_object_object_get_ex(widget_data(w), "points", &arr);
+	return points_of(arr, n, &kind);
 }
 
 /* Thins p to at most MAX_DRAWN points: each bucket keeps its extremes. */
@@ -166,12 +181,103 @@ static int ranged_context(const mdash_widget *w, mdash_context *ctx, double seco
 	return 0;
 }
 
+/* Series at most, each in a colour of its own (CSS .series-N). */
+#define MAX_SERIES 6
+
+struct series {
+	struct pt *p;
+	size_t n;
+	enum xkind kind;
+	const char *name;
+};
+
+/* Where a series' points go across the width: one scale for all when every
+ * series keeps to one convention (the same for all); otherwise each series
+ * spread over the whole width in its own order. */
+static void series_x(struct series *s, int ns, double *minx, double *maxx)
+{
+	int common = 1;
+	for (int k = 0; k < ns; k++)
+		common &= s[k].kind != X_NONE && s[k].kind == s[0].kind;
+	*minx = INFINITY, *maxx = -INFINITY;
+	for (int k = 0; k < ns; k++)
+		for (size_t i = 0; i < s[k].n; i++) {
+			if (!common)
+				s[k].p[i].x = s[k].n > 1 ? (double)i / (double)(s[k].n - 1) : 0.5;
+			*minx = fmin(*minx, s[k].p[i].x), *maxx = fmax(*maxx, s[k].p[i].x);
+		}
+}
+
+/* data.series, [{"name":..,"points":[..]}, ...]: the series on one scale,
+ * each in its colour, with a legend of names and last values. */
+static int series_context(mdash_context *ctx, json_object *list)
+{
+	struct series s[MAX_SERIES];
+	int ns = 0;
+	char num[64], key[64];
+	for (size_t i = 0; i < json_object_array_length(list) && ns < MAX_SERIES; i++) {
+		json_object *o = json_object_array_get_idx(list, i), *arr = NULL, *name = NULL;
+		if (!json_object_is_type(o, json_type_object))
+			continue;
+		json_object_object_get_ex(o, "points", &arr);
+		json_object_object_get_ex(o, "name", &name);
+		s[ns].p = points_of(arr, &s[ns].n, &s[ns].kind);
+		s[ns].name = name && json_object_is_type(name, json_type_string) ? json_object_get_string(name) : NULL;
+		if (s[ns].n)
+			ns++;
+		else
+			free(s[ns].p);
+	}
+	if (ns == 0) {
+		mdash_set(ctx, "value", "–");
+		return 0;
+	}
+	double minx, maxx, miny = INFINITY, maxy = -INFINITY;
+	series_x(s, ns, &minx, &maxx);
+	for (int k = 0; k < ns; k++)
+		for (size_t i = 0; i < s[k].n; i++)
+			miny = fmin(miny, s[k].p[i].y), maxy = fmax(maxy, s[k].p[i].y);
+	format_number(s[0].p[s[0].n - 1].y, num, sizeof num);
+	mdash_set(ctx, "value", num);
+	for (int k = 0; k < ns; k++) {
+		struct buf line = {0};
+		size_t n = thin(s[k].p, s[k].n);
+		for (size_t i = 0; i < n; i++) {
+			double x = maxx > minx ? (s[k].p[i].x - minx) / (maxx - minx) * W : W / 2;
+			double y = maxy > miny ? H - 4 - (s[k].p[i].y - miny) / (maxy - miny) * (H - 8) : H / 2;
+			buf_printf(&line, "%s%.1f,%.1f", i ? " L" : "M", x, y);
+		}
+		snprintf(key, sizeof key, "series.%d.line", k);
+		mdash_set(ctx, key, buf_str(&line));
+		snprintf(key, sizeof key, "series.%d.name", k);
+		if (s[k].name && *s[k].name)
+			mdash_set(ctx, key, s[k].name);
+		else
+			mdash_setf(ctx, key, "series %d", k + 1);
+		format_number(s[k].p[s[k].n - 1].y, num, sizeof num);
+		snprintf(key, sizeof key, "series.%d.last", k);
+		mdash_set(ctx, key, num);
+		buf_free(&line);
+		free(s[k].p);
+	}
+	format_number(miny, num, sizeof num);
+	mdash_set(ctx, "min", num);
+	format_number(maxy, num, sizeof num);
+	mdash_set(ctx, "max", num);
+	mdash_setf(ctx, "nseries", "%d", ns);
+	return 0;
+}
+
 static int graph_context(const mdash_widget *w, mdash_context *ctx)
 {
 	long range;
+	json_object *list;
 	const char *r = mdash_option(w, "range");
 	if (r && parse_duration(r, &range) == 0 && range > 0)
 		return ranged_context(w, ctx, (double)range);
+	if (json_object_object_get_ex(widget_data(w), "series", &list) && json_object_is_type(list, json_type_array) &&
+	    json_object_array_length(list) > 0)
+		return series_context(ctx, list);
 	size_t n;
 	char num[64];
 	struct pt *p = points(w, &n);

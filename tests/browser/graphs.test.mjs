@@ -30,6 +30,7 @@ before(async () => {
     { name: 'rps', type: 'graph', title: 'Requests a second', sizex: 3, sizey: 2, source: { kind: 'push' }, options: { range: '1h' } },
     { name: 'tiny', type: 'graph', sizex: 1, sizey: 1, source: { kind: 'push' }, options: { range: '1h' } },
     { name: 'orders', type: 'number', sizex: 2, sizey: 2, source: { kind: 'push' }, options: { sparkline: '1h' } },
+    { name: 'multi', type: 'graph', title: 'By service', sizex: 3, sizey: 2, source: { kind: 'push' } },
   ] }] });
   token = (await s.mdash(['token', 'add', 'g'])).stdout.trim().split('\n').pop();
   const now = Date.now();
@@ -90,10 +91,45 @@ test('in the browser: labels readable inside the widget, the newest push shown w
   assert.equal((await push('rps', { value: 777 })).status, 204);
   await page.waitForFunction(() => document.querySelector('[data-widget="rps"] .value')?.textContent === '777', null, { timeout: 2000 });
   const last = await page.evaluate(() => [...document.querySelectorAll('[data-widget="rps"] .graph-hover title')].at(-1)?.textContent);
-  assert.match(last, /UTC: 777$/);
+  assert.match(last, /UTC: 777( \(|$)/, 'the newest stretch tells the newest value');
   assert.deepEqual(log.errors, []);
   assert.deepEqual(log.csp, []);
   await page.close();
+});
+
+test('several pushed series: one scale, a colour each, a legend of names and last values, in both themes', async () => {
+  const t = Math.floor(Date.now() / 1000);
+  const series = [
+    { name: 'api', points: [{ x: t - 120, y: 10 }, { x: t - 60, y: 14 }, { x: t, y: 12 }] },
+    { name: 'web', points: [{ x: t - 120, y: 3 }, { x: t, y: 5 }] },
+    { name: 'a very long series name that must give way to its value', points: [1, 2, 3] },
+  ];
+  assert.equal((await push('multi', { series })).status, 204);
+  const html = widgetElement(await (await s.get('/d/g')).text(), 'multi').html;
+  assert.match(html, /<p class="value">12<\/p>/, 'the first series\' last value is the big one');
+  assert.equal([...html.matchAll(/class="graph-line series-(\d)"/g)].map((m) => m[1]).join(), '0,1,2');
+  const legend = [...html.matchAll(/<span class="legend-name">([^<]*)<\/span> <span class="legend-value">([^<]*)</g)].map((m) => [m[1], m[2]]);
+  assert.deepEqual(legend.slice(0, 2), [['api', '12'], ['web', '5']]);
+  for (const theme of ['dark', 'light']) {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+    await page.goto(`${s.base}/d/g?theme=${theme}`, { waitUntil: 'load' });
+    const seen = await page.evaluate(() => {
+      const w = document.querySelector('[data-widget="multi"]');
+      const box = w.getBoundingClientRect();
+      const lines = [...w.querySelectorAll('.graph-line')].map((l) => getComputedStyle(l).stroke);
+      const items = [...w.querySelectorAll('.legend li')].map((li) => {
+        const r = li.getBoundingClientRect();
+        const v = li.querySelector('.legend-value');
+        return { inside: r.left >= box.left - 0.5 && r.right <= box.right + 0.5, valueWhole: v.scrollWidth <= v.clientWidth + 1,
+          swatch: getComputedStyle(li, '::before').backgroundColor };
+      });
+      return { lines, items };
+    });
+    assert.equal(new Set(seen.lines).size, 3, `${theme}: three colours: ${seen.lines}`);
+    assert.deepEqual(seen.items.map((i) => i.swatch), seen.lines, `${theme}: the legend's swatches are the lines' colours`);
+    for (const i of seen.items) assert.ok(i.inside && i.valueWhole, `${theme}: a legend entry cut or outside: ${JSON.stringify(i)}`);
+    await page.close();
+  }
 });
 
 test('a bad range or sparkline is an error naming the option', async () => {
