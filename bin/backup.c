@@ -531,7 +531,7 @@ static int verify(struct archive *a, const char *file, off_t total, struct backu
 	progress_start(&pr, "Checking the backup", (long long)total);
 	while ((next = archive_next(a, name, &size, err)) == 1) {
 		if (!strcmp(name, SETTINGS) && size <= SETTINGS_MAX) {
-			b->settings = xmalloc((size_t)size + 1);
+			b->settings = xcalloc((size_t)size + 1, 1); /* a string even if cut short */
 			ssize_t n = archive_read(a, b->settings, (size_t)size, err);
 			if (n != size)
 				return -1;
