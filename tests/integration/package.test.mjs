@@ -14,6 +14,14 @@
 //    database with a wrong password;
 //  - the unpacked app (socket-activated as systemd would, fd 3) behind the
 //    unpacked nginx site serves pages, static files, publishes and streams.
+//  - mdash-dev's example plug-in builds with pkg-config; bash completion;
+//  - under systemd, in a throwaway copy of this machine booted with it
+//    (tests/harness/sysroot; skipped where that cannot be): the package
+//    installed and set up with data, then upgraded to a build with one more
+//    migration: the postinst migrates, the data stays, the new app serves
+//    it under the hardened sandbox (seccomp on), an updater pass with a
+//    failing source succeeds (exit 3), the watch service and the timer
+//    stop each other, and no mdash unit fails.
 // Skipped when dpkg-buildpackage or debhelper is missing (apt-get install
 // debhelper dpkg-dev fakeroot), and in the sanitizer pass of dev/test (the
 // package is built from the source tree, without sanitizers, either way).
@@ -24,6 +32,11 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { startStack, run, freePort, sleep, sse, waitFor, TOP, BUILD } from '../harness/stack.mjs';
+
+// A throwaway copy of this machine booted with systemd (tests/harness/sysroot),
+// where the packages are installed and upgraded and their units run for real.
+const SYSROOT = path.join(TOP, 'tests', 'harness', 'sysroot');
+const sysrootCheck = spawnSync(SYSROOT, ['check'], { encoding: 'utf8' });
 
 const has = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
 const sanitized = (() => {
@@ -575,4 +588,156 @@ test('the packaged app serves pages behind the packaged nginx site', { skip }, a
   const foreign = await fetch(`${base2}/sub/d/pkg`, { headers: { Origin: 'http://elsewhere.example' } });
   assert.equal(foreign.status, 403, 'a push stream for another origin');
   await foreign.body?.cancel();
+});
+
+/** The tree copied again, with one migration more and a later version: the
+ * package an upgrade brings. Returns its .deb files (mdash, mdash-dev). */
+async function buildNext() {
+  const src = path.join(tmp, 'next', 'mdash');
+  await mkdir(src, { recursive: true });
+  const copy = await run('sh', ['-c', 'tar -C "$1" --null -T "$2" -cf - | tar -C "$3" -xf -', 'sh',
+    TOP, path.join(tmp, 'files'), src]);
+  assert.equal(copy.code, 0, show(copy));
+  const last = (await readdir(path.join(src, 'schema'))).filter((f) => /^\d{3}_.*\.sql$/.test(f)).sort().pop();
+  const version = Number(last.slice(0, 3)) + 1;
+  const name = `${String(version).padStart(3, '0')}_upgrade_probe.sql`;
+  await writeFile(path.join(src, 'schema', name), '-- SPDX-License-Identifier: MIT\n' +
+    '-- The package test\'s migration: a column, and every row changed.\n' +
+    'ALTER TABLE dashboards ADD COLUMN upgrade_note VARCHAR(100) NULL;\n' +
+    "UPDATE dashboards SET upgrade_note = CONCAT('migrated ', slug);\n");
+  const edits = [
+    ['Makefile.am', /(dist_pkgdata_schema_DATA = [^]*?schema\/\d{3}_\w+\.sql)\n(?!\t)/, `$1 schema/${name}\n`],
+    ['lib/schema.h', /#define MDASH_SCHEMA_VERSION \d+/, `#define MDASH_SCHEMA_VERSION ${version}`],
+    ['debian/changelog', /^mdash \(([^)]+)\)/, 'mdash ($1+next1)'],
+  ];
+  for (const [file, re, to] of edits) {
+    const text = await readFile(path.join(src, file), 'utf8');
+    assert.match(text, re, `${file} changed: the upgrade test cannot make the next version`);
+    await writeFile(path.join(src, file), file === 'debian/changelog'
+      ? `${text.split('\n')[0].replace(re, to)}\n\n  * The package test's next version.\n\n -- mdash developers <mdash@example.org>  Sun, 29 Nov 2026 18:00:00 +0000\n\n${text}`
+      : text.replace(re, to));
+  }
+  const [cmd, args] = offline ? ['unshare', ['-n', 'dpkg-buildpackage', '-us', '-uc', '-b']] : ['dpkg-buildpackage', ['-us', '-uc', '-b']];
+  const b = await run(cmd, args, { cwd: src, timeout: 600000, env: { DEB_BUILD_OPTIONS: 'nocheck parallel=2' } });
+  assert.equal(b.code, 0, `the next version's build: ${`${b.stdout}${b.stderr}`.split('\n').slice(-40).join('\n')}`);
+  const debs = (await readdir(path.join(tmp, 'next'))).filter((f) => /^mdash(-dev)?_.*\+next1_.*\.deb$/.test(f));
+  assert.equal(debs.length, 2, `next: ${debs}`);
+  await rm(src, { recursive: true, force: true });
+  return { version, name, debs: debs.map((f) => path.join(tmp, 'next', f)) };
+}
+
+/** A bash script run inside the booted copy; resolves its output, asserting exit 0. */
+async function inSysroot(dir, script, what) {
+  // (Lines lose their indent, so that here-documents end where they should.)
+  const r = await run(SYSROOT, ['run', dir, 'bash', '-euo', 'pipefail', '-s'],
+    { input: script.replace(/^[ \t]+/gm, ''), timeout: 300000 });
+  assert.equal(r.code, 0, `${what}: ${show(r)}`);
+  return r.stdout;
+}
+
+test('installed under systemd: an upgrade keeps the data, migrates it, and the hardened units run', {
+  skip: skip || (sysrootCheck.status !== 0 && `no booted copy of this machine: ${sysrootCheck.stderr.trim()}`),
+  timeout: 900000,
+}, async () => {
+  const next = await buildNext();
+  const dir = path.join(tmp, 'sysroot');
+  const boot = await run(SYSROOT, ['boot', dir], { timeout: 120000 });
+  assert.equal(boot.code, 0, `booting a copy of this machine with systemd: ${show(boot)}`);
+  try {
+    // The version before, installed and set up as the README says, with data.
+    const setup = await inSysroot(dir, `
+      export DEBIAN_FRONTEND=noninteractive
+      # A policy that forbids starting services (installs on this machine
+      # may leave one for a while) would keep dpkg from restarting ours.
+      rm -f /usr/sbin/policy-rc.d
+      dpkg -i '${deb}' 2>&1
+      systemctl start mariadb
+      mariadb -e "CREATE DATABASE mdash CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
+        CREATE USER 'mdash'@'localhost' IDENTIFIED BY 'pkg-test-password';
+        GRANT ALL ON mdash.* TO 'mdash'@'localhost';"
+      sed -i 's/^Database.Password =.*/Database.Password = pkg-test-password/' /etc/mdash/mdash.hdf
+      mdash migrate
+      echo 'upgrade-password-1' | mdash user add admin --admin
+      cat >/tmp/upg.json <<'JSON'
+      {"dashboards": [{"slug": "upg", "title": "Upgrade", "widgets": [
+        {"name": "upg_count", "type": "number", "source": {"kind": "push"}},
+        {"name": "upg_load", "type": "sysload", "interval": 1},
+        {"name": "upg_flaky", "type": "number", "interval": 1,
+         "source": {"kind": "http", "url": "http://127.0.0.1:9/none.json", "pointer": "/n"}}]}]}
+      JSON
+      mdash apply /tmp/upg.json
+      ln -s /etc/nginx/sites-available/mdash /etc/nginx/sites-enabled/mdash
+      rm -f /etc/nginx/sites-enabled/default
+      systemctl restart nginx
+      systemctl enable --now mdash-fcgi.socket mdash-update.timer 2>&1
+      mdash push upg_count '{"current": 1234}'
+      curl -fsS http://127.0.0.1/healthz; echo
+      readlink /proc/$(systemctl show -p MainPID --value mdash-fcgi.service)/exe || echo 'app not started yet'
+      echo "schema $(mariadb -N -e 'SELECT MAX(version) FROM mdash.schema_migrations')"
+    `, 'installing and setting up the version before');
+    assert.match(setup, new RegExp(`^schema ${next.version - 1}$`, 'm'), setup);
+
+    // The upgrade: both packages of the next version.
+    const upgrade = await inSysroot(dir, `
+      export DEBIAN_FRONTEND=noninteractive
+      dpkg -i ${next.debs.map((d) => `'${d}'`).join(' ')} 2>&1
+    `, 'the upgrade');
+    assert.match(upgrade, new RegExp(`^mdash: Applied ${next.name}$`, 'm'), `the postinst runs the migration: ${upgrade}`);
+
+    const after = await inSysroot(dir, `
+      q() { mariadb -N -e "$1"; }
+      echo "schema $(q 'SELECT MAX(version) FROM mdash.schema_migrations')"
+      echo "note $(q "SELECT upgrade_note FROM mdash.dashboards WHERE slug = 'upg'")"
+      mdash widget show upg_count | grep '^data'
+      for u in mdash-fcgi.socket mdash-update.timer nginx; do echo "$u $(systemctl is-active $u)"; done
+      # A page through nginx: the app the socket starts is the new one.
+      curl -fsS -c /tmp/jar -o /dev/null -d 'username=admin&password=upgrade-password-1' http://127.0.0.1/login
+      curl -fsS -b /tmp/jar http://127.0.0.1/d/upg | grep -o 'data-widget="upg_count"' | head -1
+      curl -fsS -b /tmp/jar http://127.0.0.1/d/upg | grep -c '1,234' | sed 's/^/value shown /'
+      # The app runs the new version: its program is not the replaced file.
+      pid=$(systemctl show -p MainPID --value mdash-fcgi.service)
+      echo "app exe $(readlink /proc/$pid/exe)"
+      grep -E '^(Seccomp|NoNewPrivs):' /proc/$pid/status
+      echo "app user $(stat -c %U /proc/$pid)"
+      systemctl show -p ProtectProc -p ProcSubset -p RemoveIPC mdash-fcgi.service mdash-update.service
+      # One pass of the updater under its sandbox: the plug-in reads the
+      # load, the flaky source fails, and the unit still succeeds.
+      systemctl start mdash-update.service || true
+      systemctl show -p Result -p ExecMainStatus mdash-update.service
+      mdash widget show upg_load | grep '^data'
+      mdash widget show upg_flaky | grep -i '^error' || true
+      # For intervals under a minute: the watch service, which stops the timer.
+      systemctl start mdash-update-watch.service
+      sleep 3
+      echo "watch $(systemctl is-active mdash-update-watch.service) timer $(systemctl is-active mdash-update.timer)"
+      wpid=$(systemctl show -p MainPID --value mdash-update-watch.service)
+      grep -E '^Seccomp:' /proc/$wpid/status | sed 's/^/watch /'
+      systemctl start mdash-update.timer
+      sleep 1
+      echo "then watch $(systemctl is-active mdash-update-watch.service || true) timer $(systemctl is-active mdash-update.timer)"
+      echo "failed units: $(systemctl list-units --failed --plain --no-legend 'mdash*' | wc -l)"
+      journalctl --no-pager -u mdash-fcgi.service -u mdash-fcgi.socket | tail -n 15
+      # mdash-dev: the example builds against the installed header.
+      cp -r /usr/share/doc/mdash-dev/examples /tmp/example
+      make -C /tmp/example >/dev/null && echo "example built $(ls /tmp/example/md_sysload.so)"
+    `, 'after the upgrade');
+    const want = [
+      new RegExp(`^schema ${next.version}$`), /^note migrated upg$/, /^data\t.*"current": ?1234/,
+      /^mdash-fcgi\.socket active$/, /^mdash-update\.timer active$/, /^nginx active$/,
+      /^data-widget="upg_count"$/, /^value shown [1-9]/,
+      /^app exe \S*\/usr\/libexec\/mdash\/mdash\.fcgi$/, /^Seccomp:\s+2$/, /^NoNewPrivs:\s+1$/, /^app user mdash$/,
+      /^ProtectProc=invisible$/, /^ProcSubset=pid$/, /^RemoveIPC=yes$/,
+      /^Result=success$/, /^ExecMainStatus=3$/, /^data\t.*"cpus": ?\d+/,
+      /^watch active timer inactive$/, /^watch Seccomp:\s+2$/, /^then watch inactive timer active$/,
+      /^failed units: 0$/, /^example built \/tmp\/example\/md_sysload\.so$/,
+    ];
+    const lines = after.split('\n');
+    for (const re of want) {
+      assert.ok(lines.some((l) => re.test(l)), `no line matching ${re} after the upgrade:\n${after}\n--- the upgrade:\n${upgrade}`);
+    }
+  } finally {
+    const logs = await run(SYSROOT, ['run', dir, 'journalctl', '--no-pager', '-n', '60', '-u', 'mdash*']).catch(() => null);
+    if (logs && process.env.MDASH_TEST_KEEP) process.stderr.write(logs.stdout);
+    await run(SYSROOT, ['stop', dir]);
+  }
 });
