@@ -53,13 +53,18 @@ const pause = (ms, signal) => new Promise((resolve) => {
 const PICTURE = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 36"><rect width="64" height="36" fill="#2a6"/>'
   + '<circle cx="32" cy="18" r="12" fill="#fff"/></svg>';
 
-// One widget of every built-in type, and what a push to it carries (n: the
-// push's number among that widget's pushes).
+// A widget of every built-in type (a graph of each kind: the series it
+// keeps, and its stored history over a range; a number with a sparkline),
+// and what a push to it carries (n: the push's number among that widget's
+// pushes). The ranges are short, so that the drawings of history are whole
+// by the end of the warm-up and no longer grow.
 const LABELS = ['api', 'web', 'worker', 'db', 'cache', 'queue'];
 const STATES = ['ok', 'warning', 'critical'];
 const WIDGETS = [
-  { name: 'count', type: 'number', title: 'Counter', sizex: 2, body: (n) => ({ current: n }) },
+  { name: 'count', type: 'number', title: 'Counter', options: { sparkline: '30s' }, body: (n) => ({ current: n }) },
   { name: 'series', type: 'graph', title: 'Series', sizex: 2, body: (n) => ({ value: Math.round(50 + 40 * Math.sin(n / 20)) }) },
+  { name: 'trend', type: 'graph', title: 'Trend', sizex: 2, options: { range: '30s' },
+    body: (n) => ({ value: Math.round(50 + 30 * Math.cos(n / 15)) }) },
   { name: 'feed', type: 'list', title: 'Feed', sizey: 2,
     body: (n) => ({ items: LABELS.map((l, k) => ({ label: `${l} #${n - k}`, value: (n * 7 + k) % 100 })) }) },
   { name: 'gauge', type: 'meter', title: 'Gauge', options: { min: 0, max: 100 }, body: (n) => ({ value: (n * 13) % 101 }) },
@@ -72,14 +77,15 @@ const WIDGETS = [
 /**
  * Runs the endurance test; resolves to {ok, flat, keptUp, rows, pushes,
  * pushErrors, pageErrors, perType} (perType: the pushes to each type's
- * widget). log gets the report line by line; signal (an AbortSignal) ends
+ * widgets). log gets the report line by line; signal (an AbortSignal) ends
  * the run early, with a verdict on what it has.
  */
 export async function kioskEndurance({ minutes = 10, every = 30, warmup = 30, rate = 10, tolerance = 10,
   log = console.log, signal } = {}) {
   const EVERY = every * 1000;
-  log(`kiosk endurance: ${minutes} min, ${rate} pushes a second over ${WIDGETS.length} widgets (${WIDGETS.map((w) => w.type)
-    .join(', ')}), a sample every ${every} s after ${warmup} s warm-up`);
+  const named = (w) => `${w.name} (${w.type}${w.options?.range ? ` over ${w.options.range}` : ''})`;
+  log(`kiosk endurance: ${minutes} min, ${rate} pushes a second over ${WIDGETS.length} widgets, `
+    + `a sample every ${every} s after ${warmup} s warm-up: ${WIDGETS.map(named).join(', ')}`);
   const s = await startStack();
   let browser;
   let pusher;
@@ -220,13 +226,14 @@ export async function kioskEndurance({ minutes = 10, every = 30, warmup = 30, ra
     log(`\n${verdicts.join('\n')}`);
     const seconds = (pushEnd - pushStart) / 1000;
     log(`pushes: ${pushes} in ${seconds.toFixed(0)} s (${(pushes / seconds).toFixed(1)} a second, ${pushErrors} failed): `
-      + `${WIDGETS.map((w) => `${w.type} ${perWidget[w.name]}`).join(', ')}`);
+      + `${WIDGETS.map((w) => `${w.name} ${perWidget[w.name]}`).join(', ')}`);
     log(`the page showed every widget's last version at ${caughtUp ? 'every sample' : 'NOT every sample'} and after the last push `
       + `(${lag} behind), stream ${conn}: ${keptUp ? 'kept up' : 'FELL BEHIND'}; page errors: ${pageErrors.length}`
       + `${pageErrors.length ? ` (first: ${pageErrors[0]})` : ''}`);
     const ok = flat && keptUp && pageErrors.length === 0 && pushErrors === 0;
     log(`verdict: ${ok ? 'FLAT' : 'NOT FLAT'} over ${lastRow ? lastRow.min.toFixed(1) : 0} min (tolerance ${tolerance} %)`);
-    const perType = Object.fromEntries(WIDGETS.map((w) => [w.type, perWidget[w.name]]));
+    const perType = {};
+    for (const w of WIDGETS) perType[w.type] = (perType[w.type] ?? 0) + perWidget[w.name];
     return { ok, flat, keptUp, rows, pushes, pushErrors, pageErrors, perType };
   } finally {
     if (pusher) clearInterval(pusher);
