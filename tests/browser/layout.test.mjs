@@ -243,7 +243,7 @@ test('after a reload every saved place holds', async () => {
 // nginx keeps each user's page until the end of the second it was made in
 // (lib/pass.h). The author's browser must not get a copy made before its
 // own change: its next load shows the change, even within that second.
-test('a reload right after a saved change shows the new places, even within the second of nginx\'s copy; another viewer sees them live and at a load 2 s later', async () => {
+test('a reload right after a saved change shows the new places, even within the second of nginx\'s copy; another viewer sees them live and at a load 2 s later', async (t) => {
   // A browser of its own for the author, with nothing left by earlier saves.
   const author = await browser.newContext({ viewport: { width: 1280, height: 720 } });
   const viewer = await browser.newContext({ viewport: { width: 1280, height: 720 } });
@@ -276,9 +276,14 @@ test('a reload right after a saved change shows the new places, even within the 
       assert.deepEqual(await servedPlace(again, 't1'), want, `the reload right after the save got the page from before it (${
         (await again.allHeaders())['x-page-cache']})`);
       await expectPlace(page, log, 't1', want, 'the reloaded page');
+      // Whatever the timing: the author's reload passed nginx's copies by.
+      assert.equal((await again.allHeaders())['x-page-cache'], 'BYPASS', 'the reload after the save skips nginx\'s copies');
       sameSecond = (await first.allHeaders()).date === (await again.allHeaders()).date;
     }
-    assert.ok(sameSecond, 'no round had its load, save and reload within one second');
+    // Within one second nginx's copy from before the save was still good: the
+    // case this guards. A machine too busy for one second in three rounds
+    // still proves the bypass above.
+    if (!sameSecond) t.diagnostic('no round had its load, save and reload within one second');
     // The viewer: live at once, and from the server at a load 2 s later.
     await expectPlace(pageV, logV, 't1', want, 'the viewer\'s open page, live');
     await sleep(savedAt + 2000 - Date.now());
@@ -292,7 +297,7 @@ test('a reload right after a saved change shows the new places, even within the 
   }
 });
 
-test('a reload as soon as a drag is saved shows the new place, even within the second of nginx\'s copy', async () => {
+test('a reload as soon as a drag is saved shows the new place, even within the second of nginx\'s copy', async (t) => {
   await pageA.bringToFront();
   let sameSecond = false;
   for (let round = 0; round < 3 && !sameSecond; round++) {
@@ -311,9 +316,10 @@ test('a reload as soon as a drag is saved shows the new place, even within the s
     assert.deepEqual((await serverPlaces()).n2, want, 'the server has another place for n2');
     assert.deepEqual(await servedPlace(again, 'n2'), want, `the reload right after the save got the page from before it (${
       (await again.allHeaders())['x-page-cache']})`);
+    assert.equal((await again.allHeaders())['x-page-cache'], 'BYPASS', 'the reload after the save skips nginx\'s copies');
     sameSecond = (await first.allHeaders()).date === (await again.allHeaders()).date;
   }
-  assert.ok(sameSecond, 'no round had its load, drag and reload within one second');
+  if (!sameSecond) t.diagnostic('no round had its load, drag and reload within one second');
   await live(pageA);
 });
 
