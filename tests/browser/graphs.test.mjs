@@ -5,6 +5,7 @@
 // recent history under the value. Pushed values show at once, live.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { startStack, widgetElement } from '../harness/stack.mjs';
 import { launch, watch, live } from './helpers.mjs';
 
@@ -130,6 +131,21 @@ test('several pushed series: one scale, a colour each, a legend of names and las
     for (const i of seen.items) assert.ok(i.inside && i.valueWhole, `${theme}: a legend entry cut or outside: ${JSON.stringify(i)}`);
     await page.close();
   }
+});
+
+test('one update of a graph over time renders once, whoever asks for it', async () => {
+  assert.equal((await push('rps', { value: 321 })).status, 204);
+  const workers = Number(/^App\.Workers *= *(\d+)/m.exec(await readFile(s.config, 'utf8'))?.[1] ?? 4);
+  const seen = [];
+  for (let i = 0; i < 2 * workers + 2; i++) {
+    const res = await s.get('/widget/rps');
+    const html = await res.text();
+    assert.match(html, /<p class="value">321<\/p>/);
+    seen.push(res.headers.get('x-cache'));
+  }
+  // Each of the app's workers renders the version at most once.
+  assert.ok(seen.filter((c) => c === 'miss').length <= workers, `renders: ${seen}`);
+  assert.ok(seen.includes('hit'), `renders: ${seen}`);
 });
 
 test('a bad range or sparkline is an error naming the option', async () => {
