@@ -15,15 +15,14 @@
 #include "spec.h"
 #include "widget.h"
 
-static const char usage[] =
-	"usage: mdash apply [--prune] [--layout] FILE\n"
-	"Creates or updates the dashboards and widgets that FILE describes (JSON),\n"
-	"all in one transaction. Applying the same file twice changes nothing.\n"
-	"A widget new to its dashboard goes where FILE says (or to the first free\n"
-	"spot); one already there keeps the place saved since (say, from the browser)\n"
-	"unless FILE's position or size changed since the last apply.\n"
-	"  --prune   also delete the dashboards and widgets that FILE does not name\n"
-	"  --layout  put every widget where FILE says, whatever was saved since\n";
+static const char usage[] = "usage: mdash apply [--prune] [--layout] FILE\n"
+			    "Creates or updates the dashboards and widgets that FILE describes (JSON),\n"
+			    "all in one transaction. Applying the same file twice changes nothing.\n"
+			    "A widget new to its dashboard goes where FILE says (or to the first free\n"
+			    "spot); one already there keeps the place saved since (say, from the browser)\n"
+			    "unless FILE's position or size changed since the last apply.\n"
+			    "  --prune   also delete the dashboards and widgets that FILE does not name\n"
+			    "  --layout  put every widget where FILE says, whatever was saved since\n";
 
 /* "FILE:LINE:COL" of a byte offset, for JSON syntax errors. */
 static void where_in(const char *text, size_t off, int *line, int *col)
@@ -185,8 +184,13 @@ int cmd_apply(const struct md_config *cfg, int argc, char **argv)
 					}
 		nw += ds[i].nwidgets;
 	}
-	if (db_begin(&err) || spec_write(ds, nd, &opts, &err) || (opts.prune && prune(ds, nd, &err) < 0) ||
-	    db_commit(&err)) {
+	struct buf summary = {0};
+	buf_printf(&summary, "%d dashboard%s, %d widget%s%s", nd, nd == 1 ? "" : "s", nw, nw == 1 ? "" : "s",
+		   opts.layout ? ", places from the file" : "");
+	int failed = db_begin(&err) || spec_write(ds, nd, &opts, &err) || (opts.prune && prune(ds, nd, &err) < 0) ||
+		     cli_audit("apply", path, NULL, summary.data, &err) || db_commit(&err);
+	buf_free(&summary);
+	if (failed) {
 		db_rollback();
 		fail("%s: nothing applied: %s", path, buf_str(&err));
 		goto out;

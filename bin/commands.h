@@ -18,6 +18,7 @@ int cmd_user(const struct md_config *cfg, int argc, char **argv);
 int cmd_share(const struct md_config *cfg, int argc, char **argv);
 int cmd_prune(const struct md_config *cfg, int argc, char **argv);
 int cmd_history(const struct md_config *cfg, int argc, char **argv);
+int cmd_audit(const struct md_config *cfg, int argc, char **argv);
 int cmd_token(const struct md_config *cfg, int argc, char **argv);
 int cmd_backup(const struct md_config *cfg, int argc, char **argv);
 int cmd_restore(const struct md_config *cfg, int argc, char **argv);
@@ -37,6 +38,9 @@ int wants_help(int argc, char **argv, const char *usage);
 /* Runs a DELETE of one named row (sql takes the name); prints done, or
  * "no WHAT named NAME". Returns the exit status. */
 int delete_named(const char *sql, const char *name, const char *what, const char *done);
+/* Records a change made from the CLI in the audit log (audit.h), as the
+ * person at the terminal. 0, or -1 (in err). */
+int cli_audit(const char *action, const char *target, const char *before, const char *after, struct buf *err);
 /* Prints "mdash: ..." on stderr and returns 1. */
 int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

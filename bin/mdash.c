@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "audit.h"
 #include "commands.h"
 #include "db.h"
 #include "log.h"
@@ -28,6 +29,7 @@ static const struct {
 	{"token", cmd_token, "manage push API tokens"},
 	{"user", cmd_user, "manage users, their passwords and dashboards"},
 	{"share", cmd_share, "read-only links to a dashboard for wall screens"},
+	{"audit", cmd_audit, "who changed what, when: the audit log"},
 	{"history", cmd_history, "print a widget's stored values over a time range (JSON or CSV)"},
 	{"prune", cmd_prune, "drop history past History.Keep updates or History.MaxAge days"},
 	{"backup", cmd_backup, "write the database and the settings into one file"},
@@ -60,17 +62,32 @@ int fail(const char *fmt, ...)
 
 int delete_named(const char *sql, const char *name, const char *what, const char *done)
 {
-	struct buf err = {0};
+	struct buf err = {0}, action = {0};
 	struct db_result r;
 	int rc = 0;
-	if (db_exec(sql, DB_PARAMS(DB_S(name)), &r, &err))
+	buf_printf(&action, "%s.remove", what);
+	if (db_begin(&err) || db_exec(sql, DB_PARAMS(DB_S(name)), &r, &err)) {
+		db_rollback();
 		rc = fail("%s", buf_str(&err));
-	else if (!r.affected)
+	} else if (!r.affected) {
+		db_rollback();
 		rc = fail("no %s named %s", what, name);
-	else
+	} else if (cli_audit(action.data, name, NULL, NULL, &err) || db_commit(&err)) {
+		db_rollback();
+		rc = fail("%s", buf_str(&err));
+	} else {
 		printf("%s\n", done);
+	}
 	buf_free(&err);
+	buf_free(&action);
 	return rc;
+}
+
+int cli_audit(const char *action, const char *target, const char *before, const char *after, struct buf *err)
+{
+	struct audit_actor a;
+	audit_cli_actor(&a);
+	return audit_record(&a, action, target, before, after, err);
 }
 
 int wants_help(int argc, char **argv, const char *text)

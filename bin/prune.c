@@ -3,6 +3,7 @@
  * updater does it for each widget it updates). */
 #include <stdio.h>
 
+#include "audit.h"
 #include "commands.h"
 #include "db.h"
 #include "history.h"
@@ -21,12 +22,14 @@ int cmd_prune(const struct md_config *cfg, int argc, char **argv)
 	db_allow_long_statements();
 	struct buf err = {0};
 	long long deleted = 0;
-	int rc = history_prune(cfg, 0, &deleted, &err);
+	long long audited = 0;
+	int rc = history_prune(cfg, 0, &deleted, &err) || audit_prune(cfg->audit_days, &audited, &err);
 	if (rc)
 		fail("prune: %s", buf_str(&err));
 	else
-		printf("Pruned %lld history rows (keeping %ld per widget, %ld days).\n", deleted, cfg->history_keep,
-		       cfg->history_days);
+		printf("Pruned %lld history rows (keeping %ld per widget, %ld days) and %lld audit log entries "
+		       "(keeping %ld days).\n",
+		       deleted, cfg->history_keep, cfg->history_days, audited, cfg->audit_days);
 	buf_free(&err);
 	return rc ? 1 : 0;
 }

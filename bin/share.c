@@ -27,6 +27,12 @@ static int add(const struct md_config *cfg, const char *slug)
 		buf_free(&err);
 		return 1;
 	}
+	/* The audit log names the link by its id, never its secret. */
+	char link[48];
+	snprintf(link, sizeof link, "link %lld", id);
+	if (cli_audit("share.add", slug, NULL, link, &err))
+		fprintf(stderr, "mdash: done, but not written to the audit log: %s\n", buf_str(&err));
+	buf_free(&err);
 	/* PublicURL makes the link whole; without it, the path. */
 	const char *site = *cfg->public_url ? cfg->public_url : cfg->base_path;
 	size_t n = strlen(site);
@@ -73,6 +79,11 @@ static int rm(const struct md_config *cfg, const char *arg)
 				"mdash: revoked, but open pages could not be told (they stop within 5 minutes): %s\n",
 				buf_str(&err));
 		printf("Revoked share link %ld.\n", id);
+		char target[32];
+		snprintf(target, sizeof target, "%ld", id);
+		buf_reset(&err);
+		if (cli_audit("share.revoke", target, NULL, NULL, &err))
+			fprintf(stderr, "mdash: done, but not written to the audit log: %s\n", buf_str(&err));
 	}
 	buf_free(&err);
 	buf_free(&channel);

@@ -35,6 +35,8 @@ int cmd_token(const struct md_config *cfg, int argc, char **argv)
 		else {
 			printf("Created %s token %s. Keep the secret below; it is not shown again.\n%s\n",
 			       admin ? "admin" : "push", argv[2], secret);
+			if (cli_audit("token.add", argv[2], NULL, admin ? "admin" : "push", &err))
+				fprintf(stderr, "mdash: done, but not written to the audit log: %s\n", buf_str(&err));
 			free(secret);
 		}
 	} else if (argc == 2 && !strcmp(argv[1], "list")) {

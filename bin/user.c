@@ -173,10 +173,20 @@ int cmd_user(const struct md_config *cfg, int argc, char **argv)
 		fputs(usage, stderr);
 		rc = 2;
 	}
-	if (rc == 0)
+	if (rc == 0) {
+		/* The audit log says what changed, never the password. */
+		struct buf action = {0};
+		const char *detail = !strcmp(sub, "add") ? (argc == 4 ? "admin" : "viewer")
+				     : argc == 4         ? argv[3]
+							 : NULL;
+		buf_printf(&action, "user.%s", !strcmp(sub, "rm") ? "remove" : sub);
+		if (cli_audit(action.data, name, NULL, detail, &err))
+			fprintf(stderr, "mdash: done, but not written to the audit log: %s\n", buf_str(&err));
+		buf_free(&action);
 		tell_pages(cfg, &open_pages);
-	else
+	} else {
 		free(open_pages.names);
+	}
 	if (pw.data)
 		explicit_bzero(pw.data, pw.len);
 	buf_free(&pw);

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "audit.h"
 #include "auth.h"
 #include "dashboard.h"
 #include "db.h"
@@ -259,13 +260,24 @@ int same_origin(struct req *r)
 		 * site's secrets. */
 		log_warn("refused %s %s from %s: this site is %s (set PublicURL when a proxy in front changes "
 			 "the address)",
-			 r->method, r->path, theirs.len ? theirs.data : origin ? "an unreadable Origin" : "an unreadable Referer",
+			 r->method, r->path,
+			 theirs.len ? theirs.data
+			 : origin   ? "an unreadable Origin"
+				    : "an unreadable Referer",
 			 ours.data);
 	else
 		ok = 1;
 	buf_free(&theirs);
 	buf_free(&ours);
 	return ok;
+}
+
+void req_audit_actor(struct req *r, struct audit_actor *a)
+{
+	const struct md_user *u = req_user(r);
+	const char *addr = req_env(r, "REMOTE_ADDR");
+	snprintf(a->who, sizeof a->who, "user:%.64s", u ? u->name : "(none)");
+	snprintf(a->address, sizeof a->address, "%s", addr ? addr : "unknown");
 }
 
 int csrf_ok(struct req *r, const char *form_token)

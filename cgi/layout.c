@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "audit.h"
 #include "dashboard.h"
 #include "db.h"
 #include "handlers.h"
@@ -65,6 +66,16 @@ static int check_entry(json_object *e, int i, const struct md_dashboard *d, cons
 	return 0;
 }
 
+/* The places as they were, in the layout body's own form. */
+static void places(const struct md_widget *ws, int n, struct buf *out)
+{
+	buf_puts(out, "{\"widgets\":[");
+	for (int i = 0; i < n; i++)
+		buf_printf(out, "%s{\"name\":\"%s\",\"col\":%d,\"row\":%d,\"sizex\":%d,\"sizey\":%d}", i ? "," : "",
+			   ws[i].name, ws[i].col, ws[i].row, ws[i].sizex, ws[i].sizey);
+	buf_puts(out, "]}");
+}
+
 void layout_save(struct req *r)
 {
 	struct md_dashboard d;
@@ -107,6 +118,16 @@ void layout_save(struct req *r)
 				      DB_PARAMS(DB_I(pos[i][0]), DB_I(pos[i][1]), DB_I(pos[i][2]), DB_I(pos[i][3]),
 						DB_S(names[i])),
 				      NULL, &err) != 0;
+		if (!bad) {
+			/* In the same transaction: the change and its record, or neither. */
+			struct audit_actor a;
+			struct buf before = {0};
+			places(ws, n, &before);
+			req_audit_actor(r, &a);
+			bad = audit_record(&a, "layout.save", d.slug, buf_str(&before),
+					   json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PLAIN), &err) != 0;
+			buf_free(&before);
+		}
 		if (bad || db_commit(&err)) {
 			db_rollback();
 			resp_db_error(r, &err);

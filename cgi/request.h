@@ -92,6 +92,9 @@ void req_access_free(struct req *r);
 HDF *page_hdf(struct req *r);
 /* Whether the dashboard belongs in this user's navigation. */
 int visible(struct req *r, long long dashboard_id);
+/* Who acts, for the audit log (audit.h): the session's user. */
+struct audit_actor;
+void req_audit_actor(struct req *r, struct audit_actor *a);
 /* The request comes from this site's own pages. */
 int same_origin(struct req *r);
 /* The session's CSRF token came with the request, from this site. */

@@ -8,9 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "audit.h"
 #include "dashboard.h"
 
 #include "handlers.h"
+#include "log.h"
 #include "share.h"
 
 /* 1 when params[0] is a live link; otherwise answers 404. */
@@ -82,6 +84,13 @@ void share_create_api(struct req *r)
 	if (share_create(d.slug, &secret, &id, &err)) {
 		resp_db_error(r, &err);
 	} else {
+		/* The audit log names the link by its id, never its secret. */
+		struct audit_actor a;
+		char link[48];
+		snprintf(link, sizeof link, "link %lld", id);
+		req_audit_actor(r, &a);
+		if (audit_record(&a, "share.add", d.slug, NULL, link, &err))
+			log_warn("share link %lld made, but not written to the audit log: %s", id, buf_str(&err));
 		const char *site = *r->cfg->public_url ? r->cfg->public_url : r->cfg->base_path;
 		size_t n = strlen(site);
 		buf_printf(&url, "%s%ss/%s", site, n && site[n - 1] == '/' ? "" : "/", secret);

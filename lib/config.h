@@ -31,6 +31,7 @@ struct md_config {
 	long source_timeout;       /* Update.Timeout: seconds per source fetch */
 	long history_keep;         /* History.Keep: newest updates kept per widget */
 	long history_days;         /* History.MaxAge: days an update is kept */
+	long audit_days;           /* Audit.MaxAge: days an audit log entry is kept */
 	long session_idle_minutes; /* Session.IdleMinutes */
 	long session_max_days;     /* Session.MaxDays: absolute lifetime */
 	int secure_cookies;        /* Session.SecureCookie: also on without TLS seen */

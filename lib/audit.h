@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: MIT */
+/* audit.h: the audit log, every change an administrator makes: who (a
+ * user, an admin token, or a login on the server using the CLI), from
+ * which address, what (an action such as "layout.save" or "user.grant"),
+ * to what, the state before and after when it has one, and when. */
+#ifndef MDASH_AUDIT_H
+#define MDASH_AUDIT_H
+
+#include "util.h"
+
+/* Who acts: "user:alice", "token:deploy", "cli:root"; and from where
+ * ("192.0.2.7", or "local" for the CLI). */
+struct audit_actor {
+	char who[160];
+	char address[64];
+};
+/* The person at the CLI: their login (and the one sudo came from). */
+void audit_cli_actor(struct audit_actor *a);
+
+/* Records one change; before and after may be NULL. Call it inside the
+ * change's own transaction where there is one, so that both or neither
+ * are stored. 0, or -1 (in err). */
+int audit_record(const struct audit_actor *a, const char *action, const char *target, const char *before,
+		 const char *after, struct buf *err);
+
+/* One entry as read back. Owns its strings. */
+struct audit_entry {
+	char *at; /* ISO-8601 UTC with milliseconds */
+	char *actor, *address, *action, *target, *before, *after;
+};
+/* The entries since `since` (epoch seconds), oldest first, at most limit.
+ * The caller frees with audit_free. */
+int audit_list(double since, int limit, struct audit_entry **out, int *n, struct buf *err);
+void audit_free(struct audit_entry *e, int n);
+/* Drops entries older than days; adds how many to *deleted. */
+int audit_prune(long days, long long *deleted, struct buf *err);
+
+#endif
