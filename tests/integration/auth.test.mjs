@@ -10,7 +10,7 @@ import http from 'node:http';
 import { createHash } from 'node:crypto';
 import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { startStack, sse, widgetElement, attributes, byClass, textOf } from '../harness/stack.mjs';
+import { startStack, sse, waitFor, widgetElement, attributes, byClass, textOf } from '../harness/stack.mjs';
 
 let s;
 let token;
@@ -464,7 +464,11 @@ test('the logs keep no typed unknown names, share secrets or passes, and only th
   assert.ok(p, `a pass in the dashboard's JSON: ${JSON.stringify(w)}`);
   res = await root.get(`/widget/orders?v=${w.version}&${w.pass}`);
   assert.equal(res.status, 200, await res.text());
-  const access = await readFile(path.join(s.dir, 'log', 'nginx-access.log'), 'utf8');
+  // nginx writes a request's line once it has sent the answer: wait for them.
+  const accessLog = () => readFile(path.join(s.dir, 'log', 'nginx-access.log'), 'utf8');
+  await waitFor(async () => /"GET \/widget\/orders HTTP\/1\.1" 200 /.test(await accessLog()),
+    { ms: 5000, message: 'the fragment\'s line in nginx\'s access log' });
+  const access = await accessLog();
   assert.match(access, /"GET \/s\/- HTTP\/1\.1" 200 /, 'the share page\'s line');
   assert.match(access, /"GET \/widget\/orders HTTP\/1\.1" 200 /, 'the fragment\'s line');
   for (const [what, value] of [['a share link\'s secret', secret], ['a pass', p]]) {
