@@ -31,7 +31,7 @@ static const struct {
 	{"share", cmd_share, "read-only links to a dashboard for wall screens"},
 	{"audit", cmd_audit, "who changed what, when: the audit log"},
 	{"history", cmd_history, "print a widget's stored values over a time range (JSON or CSV)"},
-	{"prune", cmd_prune, "drop history past History.Keep updates or History.MaxAge days"},
+	{"prune", cmd_prune, "roll the history up; drop what is past retention (History.*, Audit.MaxAge)"},
 	{"backup", cmd_backup, "write the database and the settings into one file"},
 	{"restore", cmd_restore, "replace the database with a backup's"},
 	{"check-config", cmd_check_config, "check the settings, database, schema, templates and publisher"},

@@ -165,10 +165,6 @@ static int finish(const struct md_config *cfg, const struct opts *o, struct job 
 		fprintf(stderr, "Could not save the settings of %s: %s\n", name, buf_str(&err));
 		buf_reset(&err);
 	}
-	/* Retention for this widget, while its rows are warm. */
-	long long dropped = 0;
-	if (history_prune(cfg, j->w->id, &dropped, &err))
-		fprintf(stderr, "Could not prune the history of %s: %s\n", name, buf_str(&err));
 	fflush(stdout);
 	buf_free(&err);
 	return failed;
@@ -284,6 +280,44 @@ static int republish(const struct md_config *cfg, struct md_widget *w)
  * that one flaky source does not mark it failed every minute). */
 enum { UPDATE_OK = 0, UPDATE_CANNOT_RUN = 1, UPDATE_USAGE = 2, UPDATE_SOME_FAILED = 3 };
 
+/* How often --watch keeps the history up, and how long it may take at
+ * most: a long backlog (the first pass after an upgrade) is done over
+ * several passes rather than holding the widgets' updates back. */
+#define HISTORY_EVERY_MS 10000
+#define HISTORY_BUDGET_MS 2000
+
+/* Rolls up the history of every widget with updates not yet rolled up
+ * (pushed widgets too: never when a push is stored) and applies retention
+ * to it. With --widget, those widgets only. */
+static void keep_history(const struct md_config *cfg, const struct opts *o)
+{
+	static long long last;
+	if (o->watch && last && now_ms() - last < HISTORY_EVERY_MS)
+		return;
+	last = now_ms();
+	struct buf err = {0};
+	struct history_widget *ws;
+	struct history_work done = {0};
+	int n;
+	if (history_widgets(1, &ws, &n, &err)) {
+		fprintf(stderr, "Could not roll up the history: %s\n", buf_str(&err));
+		buf_free(&err);
+		return;
+	}
+	long long deadline = now_ms() + HISTORY_BUDGET_MS;
+	for (int i = 0; i < n && now_ms() < deadline; i++) {
+		if (!wanted(o, ws[i].name))
+			continue;
+		buf_reset(&err);
+		/* A type that is not installed is reported with the widget's update. */
+		if (history_maintain(cfg, &ws[i], deadline, &done, &err) < 0)
+			fprintf(stderr, "Could not roll up or prune the history of %s: %s\n", ws[i].name,
+				buf_str(&err));
+	}
+	history_widgets_free(ws, n);
+	buf_free(&err);
+}
+
 /* Everything after the locks. */
 static int pass_locked(const struct md_config *cfg, const struct opts *o)
 {
@@ -357,6 +391,7 @@ static int pass_locked(const struct md_config *cfg, const struct opts *o)
 	}
 	fflush(stdout);
 	failures += run_jobs(cfg, o, queue, njobs);
+	keep_history(cfg, o);
 	for (int i = 0; i < njobs; i++) {
 		if (jobs[i].fields)
 			json_object_put(jobs[i].fields);

@@ -64,6 +64,8 @@ static const struct setting settings[] = {
 	S("Update.Timeout", K_INT, source_timeout, "10", 1, 3600),
 	S("History.Keep", K_INT, history_keep, "10000", 1, 100000000),
 	S("History.MaxAge", K_INT, history_days, "90", 1, 36500),
+	S("History.MinuteDays", K_INT, history_minute_days, "30", 1, 36500),
+	S("History.HourDays", K_INT, history_hour_days, "400", 1, 36500),
 	S("Audit.MaxAge", K_INT, audit_days, "365", 1, 36500),
 	S("Session.IdleMinutes", K_INT, session_idle_minutes, "720", 1, 525600),
 	S("Session.MaxDays", K_INT, session_max_days, "30", 1, 3650),

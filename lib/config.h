@@ -31,6 +31,8 @@ struct md_config {
 	long source_timeout;       /* Update.Timeout: seconds per source fetch */
 	long history_keep;         /* History.Keep: newest updates kept per widget */
 	long history_days;         /* History.MaxAge: days an update is kept */
+	long history_minute_days;  /* History.MinuteDays: days minute roll-ups are kept */
+	long history_hour_days;    /* History.HourDays: days hour roll-ups are kept (at least the two above) */
 	long audit_days;           /* Audit.MaxAge: days an audit log entry is kept */
 	long session_idle_minutes; /* Session.IdleMinutes */
 	long session_max_days;     /* Session.MaxDays: absolute lifetime */

@@ -315,7 +315,7 @@ test('prune keeps History.Keep updates per widget and drops those older than His
     const versions = async () => (await s.sql(`SELECT version FROM widget_history WHERE widget_id = ${id} ORDER BY version`)).flat();
     assert.deepEqual(await versions(), ['1', '2', '3', '4', '5', '6']);
     let r = await ok('prune');
-    const n = Number(/^Pruned (\d+) history rows \(keeping 3 per widget, 30 days\) and \d+ audit log entries \(keeping \d+ days\)\.$/.exec(r.stdout.trim())?.[1]);
+    const n = Number(/^Pruned (\d+) history rows \(keeping 3 per widget, 30 days\), 0 roll-ups \(minutes 30 days, hours 400\) and \d+ audit log entries \(keeping \d+ days\); rolled up \d+ updates first\.$/.exec(r.stdout.trim())?.[1]);
     assert.ok(n >= 3, `prune output: ${show(r)}`);
     assert.deepEqual(await versions(), ['4', '5', '6'], 'prune kept the wrong rows');
     assert.equal((await api('hx')).value.text, 'h6', 'prune touched the current data');
