@@ -1,10 +1,23 @@
 /* SPDX-License-Identifier: MIT */
-/* access.c: who is asking, and may they. Every read path asks here: with
- * RequireLogin (the default) an anonymous page request goes to the login
- * page, an anonymous API or stream request gets 401/403, and a user sees
- * only the dashboards granted to them. */
+/* access.c: who is asking, and may they. Each route of the table (routes.c)
+ * declares its rule (router.h); before the handler runs, the dispatcher
+ * calls access_enforce, which builds the one principal the rule names
+ * (a user, a share link, a token or anonymous) and refuses whoever may
+ * not call the route. No handler checks again.
+ *
+ * The viewer rules need the dashboard asked for, and the page, fragment
+ * and API paths learn the session in the same query as what they read
+ * (viewer.h: one round trip for both). So on those routes the reads below
+ * (req_dashboard, req_widget, req_dashboards) enforce the rule with what
+ * they read: with RequireLogin (the default) an anonymous page request
+ * goes to the login page, an API or stream request gets 401/403, and a
+ * user sees only the dashboards granted to them; a share link sees its
+ * one dashboard. */
+#include <arpa/inet.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "audit.h"
@@ -13,10 +26,13 @@
 #include "db.h"
 #include "form.h"
 #include "pass.h"
-#include "handlers.h"
 #include "log.h"
 #include "origin.h"
 #include "render.h"
+#include "request.h"
+#include "share.h"
+#include "source.h"
+#include "token.h"
 #include "viewer.h"
 #include "widget.h"
 #include <openssl/crypto.h>
@@ -32,25 +48,32 @@ static const char *session_cookie(struct req *r, struct buf *cookie)
 	return header && cookie_get(header, SESSION_COOKIE, cookie) == 1 ? cookie->data : NULL;
 }
 
+/* After a read that looked the session up with what it read. */
+static void session_learnt(struct req *r)
+{
+	r->who.kind = r->who.user.id ? WHO_USER : WHO_ANONYMOUS;
+}
+
 const struct md_user *req_user(struct req *r)
 {
-	if (r->user_loaded)
-		return r->user.id ? &r->user : NULL;
-	r->user_loaded = 1;
-	struct buf cookie = {0}, err = {0};
-	const char *value = session_cookie(r, &cookie);
-	if (value && session_find(r->cfg, value, &r->user, &err) < 0)
-		r->db_failed = 1;
-	buf_free(&cookie);
-	buf_free(&err);
-	return r->user.id ? &r->user : NULL;
+	if (r->who.kind == WHO_UNKNOWN) {
+		struct buf cookie = {0}, err = {0};
+		const char *value = session_cookie(r, &cookie);
+		if (value && session_find(r->cfg, value, &r->who.user, &err) < 0)
+			r->who.lookup_failed = 1;
+		session_learnt(r);
+		buf_free(&cookie);
+		buf_free(&err);
+	}
+	return r->who.kind == WHO_USER ? &r->who.user : NULL;
 }
 
 /* Grants learnt along the way, so that no check asks the database twice. */
 static void remember_grant(struct req *r, long long dashboard, int ok)
 {
-	r->grants = xrealloc(r->grants, (size_t)(r->ngrants + 1) * sizeof *r->grants);
-	r->grants[r->ngrants++] = (struct grant){dashboard, ok};
+	struct principal *p = &r->who;
+	p->grants = xrealloc(p->grants, (size_t)(p->ngrants + 1) * sizeof *p->grants);
+	p->grants[p->ngrants++] = (struct grant){dashboard, ok};
 }
 
 /* user_can_see, answered from what the request already learnt if it can. */
@@ -58,9 +81,9 @@ static int can_see(struct req *r, const struct md_user *u, long long dashboard, 
 {
 	if (u->role == ROLE_ADMIN || u->all_dashboards)
 		return 1;
-	for (int i = 0; i < r->ngrants; i++)
-		if (r->grants[i].dashboard == dashboard)
-			return r->grants[i].ok;
+	for (int i = 0; i < r->who.ngrants; i++)
+		if (r->who.grants[i].dashboard == dashboard)
+			return r->who.grants[i].ok;
 	int ok = user_can_see(u, dashboard, err);
 	if (ok >= 0)
 		remember_grant(r, dashboard, ok);
@@ -69,15 +92,15 @@ static int can_see(struct req *r, const struct md_user *u, long long dashboard, 
 
 void req_access_free(struct req *r)
 {
-	user_free(&r->user);
-	free(r->grants);
-	r->grants = NULL;
-	r->ngrants = 0;
+	user_free(&r->who.user);
+	free(r->who.grants);
+	free(r->who.token);
+	memset(&r->who, 0, sizeof r->who);
 }
 
 /* Sets a cookie for the mount point: max_age 0 lasts the browser session,
- * -1 deletes it. */
-static void set_cookie(struct req *r, const char *name, const char *value, int max_age)
+ * -1 deletes it. On success_only, only with a successful answer. */
+static void set_cookie_when(struct req *r, const char *name, const char *value, int max_age, int success_only)
 {
 	struct buf c = {0};
 	const char *https = req_env(r, "HTTPS");
@@ -86,8 +109,13 @@ static void set_cookie(struct req *r, const char *name, const char *value, int m
 		   secure ? "; Secure" : "");
 	if (max_age)
 		buf_printf(&c, "; Max-Age=%d", max_age < 0 ? 0 : max_age);
-	resp_header(r, "Set-Cookie", c.data);
+	buf_printf(success_only ? &r->success_headers : &r->headers, "Set-Cookie: %s\r\n", c.data);
 	buf_free(&c);
+}
+
+static void set_cookie(struct req *r, const char *name, const char *value, int max_age)
+{
+	set_cookie_when(r, name, value, max_age, 0);
 }
 
 void req_session_cookie(struct req *r, const char *value, int max_age)
@@ -131,17 +159,17 @@ void req_page_pass_drop(struct req *r)
 	buf_free(&cookie);
 }
 
-void req_page_fresh(struct req *r)
+void access_page_fresh(struct req *r)
 {
 	struct buf cookie = {0};
 	if (page_pass(r, &cookie))
-		set_cookie(r, PAGE_FRESH_COOKIE, "1", PAGE_FRESH_LIFETIME);
+		set_cookie_when(r, PAGE_FRESH_COOKIE, "1", PAGE_FRESH_LIFETIME, 1);
 	buf_free(&cookie);
 }
 
 int req_page_cacheable(struct req *r)
 {
-	if (r->share_id)
+	if (r->who.kind == WHO_SHARE)
 		return 0; /* a share link's page: no user, and the browser's pass is left alone */
 	const struct md_user *u = req_user(r);
 	struct buf cookie = {0}, err = {0};
@@ -167,61 +195,6 @@ int req_page_cacheable(struct req *r)
 	return keep;
 }
 
-/* Answers an anonymous request: pages go to the login page and come back. */
-static void ask_login(struct req *r, int stream)
-{
-	req_page_pass_drop(r);
-	if (r->db_failed) {
-		struct buf err = {0};
-		buf_puts(&err, "session lookup failed");
-		resp_db_error(r, &err);
-		buf_free(&err);
-	} else if (stream) {
-		resp_error(r, 403, "log in to follow this dashboard");
-	} else if (req_wants_json(r) || strcmp(r->method, "GET")) {
-		resp_error(r, 401, "login required");
-	} else {
-		struct buf to = {0};
-		buf_puts(&to, "/login?next=");
-		url_encode(&to, r->uri);
-		resp_redirect(r, to.data);
-		buf_free(&to);
-	}
-}
-
-int page_allowed(struct req *r)
-{
-	if (r->share_id || !r->cfg->require_login || req_user(r))
-		return 1;
-	ask_login(r, !strncmp(r->path, "/sub/", 5));
-	return 0;
-}
-
-int dashboard_allowed(struct req *r, long long dashboard_id)
-{
-	if (r->share_id) {
-		/* A share link sees its one dashboard, and nothing else exists. */
-		if (dashboard_id != r->share_dashboard)
-			resp_error(r, 404, "There is nothing at this address.");
-		return dashboard_id == r->share_dashboard;
-	}
-	const struct md_user *u = req_user(r);
-	if (!r->cfg->require_login)
-		return 1;
-	if (!u) {
-		ask_login(r, !strncmp(r->path, "/sub/", 5));
-		return 0;
-	}
-	struct buf err = {0};
-	int ok = dashboard_id ? can_see(r, u, dashboard_id, &err) : u->role == ROLE_ADMIN;
-	if (ok < 0)
-		resp_db_error(r, &err);
-	else if (!ok)
-		resp_error(r, 403, "You may not see this dashboard. Ask an administrator for access.");
-	buf_free(&err);
-	return ok > 0;
-}
-
 /* The site's own origin: PublicURL's when it is set (a proxy in front may
  * change the scheme, host or port), else the one nginx sets explicitly in
  * the site (MDASH_ORIGIN: $scheme://$host:$server_port). Never HTTP_HOST:
@@ -235,7 +208,8 @@ static int site_origin(struct req *r, struct buf *out)
 	return nginx ? url_origin(nginx, out) : -1;
 }
 
-int same_origin(struct req *r)
+/* The request comes from this site's own pages (or from no browser page). */
+static int same_origin(struct req *r)
 {
 	/* Sec-Fetch-Site, where the browser sends it (secure and loopback
 	 * origins), says at once when another site sent the request. */
@@ -280,38 +254,279 @@ void req_audit_actor(struct req *r, struct audit_actor *a)
 	snprintf(a->address, sizeof a->address, "%s", addr ? addr : "unknown");
 }
 
-int csrf_ok(struct req *r, const char *form_token)
+/* The CSRF token sent: the X-CSRF-Token header, else a form's "csrf" field
+ * (into form), else NULL. */
+static const char *csrf_sent(struct req *r, struct buf *form)
+{
+	const char *t = req_env(r, "HTTP_X_CSRF_TOKEN");
+	const char *type = req_env(r, "CONTENT_TYPE");
+	int status;
+	const char *why;
+	const struct buf *body;
+	if (t || !type || strncasecmp(type, "application/x-www-form-urlencoded", 33) ||
+	    !(body = req_read_body(r, &status, &why)))
+		return t;
+	return form_get(body->data, body->len, "csrf", form) == 1 ? form->data : NULL;
+}
+
+/* The session's CSRF token came with the request, from this site. */
+static int csrf_ok(struct req *r, const struct md_user *u)
+{
+	struct buf form = {0};
+	const char *t = csrf_sent(r, &form);
+	int ok = u && u->csrf && t && strlen(t) == strlen(u->csrf) && !CRYPTO_memcmp(t, u->csrf, strlen(t)) &&
+		 same_origin(r);
+	buf_free(&form);
+	return ok;
+}
+
+/* Answers an anonymous request on a viewer route: pages go to the login
+ * page and come back. */
+static void ask_login(struct req *r)
+{
+	req_page_pass_drop(r);
+	if (r->who.lookup_failed) {
+		struct buf err = {0};
+		buf_puts(&err, "session lookup failed");
+		resp_db_error(r, &err);
+		buf_free(&err);
+	} else if (r->route->rule == VIEWER_STREAM) {
+		resp_error(r, 403, "log in to follow this dashboard");
+	} else if (req_wants_json(r) || strcmp(r->method, "GET")) {
+		resp_error(r, 401, "login required");
+	} else {
+		struct buf to = {0};
+		buf_puts(&to, "/login?next=");
+		url_encode(&to, r->uri);
+		resp_redirect(r, to.data);
+		buf_free(&to);
+	}
+}
+
+/* SESSION_CSRF and ADMIN_CSRF. */
+static int session_with_csrf(struct req *r, int admin)
 {
 	const struct md_user *u = req_user(r);
-	const char *t = req_env(r, "HTTP_X_CSRF_TOKEN");
-	if (!t)
-		t = form_token;
-	return u && u->csrf && t && strlen(t) == strlen(u->csrf) && !CRYPTO_memcmp(t, u->csrf, strlen(t)) &&
-	       same_origin(r);
-}
-
-HDF *page_hdf(struct req *r)
-{
-	HDF *hdf = render_hdf(r->cfg);
-	const struct md_user *u = r->user_loaded ? (r->user.id ? &r->user : NULL) : NULL;
-	if (hdf && r->share_id) {
-		/* The page's script talks to the link's own routes. */
-		struct buf api = {0};
-		buf_printf(&api, "%ss/%s/", r->cfg->base_path, r->params[0]);
-		hdf_set_value(hdf, "Page.api", api.data);
-		hdf_set_value(hdf, "Page.share", "1");
-		buf_free(&api);
-	} else if (hdf && u) {
-		hdf_set_value(hdf, "Page.user", u->name);
-		hdf_set_value(hdf, "Page.csrf", u->csrf);
-		if (u->role == ROLE_ADMIN)
-			hdf_set_value(hdf, "Page.admin", "1");
+	if (r->who.lookup_failed) {
+		ask_login(r); /* answers 503 */
+		return 0;
 	}
-	return hdf;
+	if (admin && (!u || u->role != ROLE_ADMIN)) {
+		resp_error(r, u ? 403 : 401, "Only an administrator may do this.");
+		return 0;
+	}
+	if (!csrf_ok(r, u)) {
+		resp_error(r, 403, "missing or wrong CSRF token (X-CSRF-Token), or not sent from this site");
+		return 0;
+	}
+	return 1;
 }
 
-int visible(struct req *r, long long dashboard_id)
+/* The credential of "Authorization: Bearer <token>", or NULL. */
+static const char *bearer(struct req *r)
 {
+	const char *auth = req_env(r, "HTTP_AUTHORIZATION");
+	return auth && !strncasecmp(auth, "Bearer ", 7) && auth[7] ? auth + 7 : NULL;
+}
+
+void access_refuse_token(struct req *r)
+{
+	if (r->route && r->route->rule == DASHING_TOKEN) {
+		resp_send(r, 401, "text/plain; charset=utf-8", "Invalid API key\n", 16);
+	} else {
+		resp_header(r, "WWW-Authenticate", "Bearer realm=\"mdash\"");
+		resp_error(r, 401, r->route && r->route->rule == PUSH_TOKEN ? "invalid or missing bearer token"
+									    : "invalid admin token");
+	}
+}
+
+/* The principal's push token, checked now; on a batched route the batch
+ * checks it with the push (once per token in the batch, batch.h). */
+static int push_token_good(struct req *r)
+{
+	if (r->route->run == BATCHED)
+		return 1;
+	struct buf err = {0};
+	int ok = token_check(r->who.token, &err);
+	if (ok < 0)
+		resp_db_error(r, &err);
+	else if (!ok)
+		access_refuse_token(r);
+	buf_free(&err);
+	return ok > 0;
+}
+
+/* PUSH_TOKEN: the token of the Authorization header. */
+static int push_token(struct req *r)
+{
+	const char *t = bearer(r);
+	r->who.kind = WHO_TOKEN;
+	r->who.token = t ? xstrdup(t) : NULL;
+	return push_token_good(r);
+}
+
+/* DASHING_TOKEN: the body is a JSON object of fields, one of which is
+ * auth_token; the rest is the handler's (r->fields). */
+static int dashing_token(struct req *r)
+{
+	struct buf why = {0};
+	const struct buf *body = req_body(r);
+	json_object *tok;
+	if (!body)
+		return 0;
+	if (!(r->fields = source_parse_fields(buf_str(body), body->len, &why))) {
+		resp_error(r, 400, buf_str(&why));
+		buf_free(&why);
+		return 0;
+	}
+	r->who.kind = WHO_TOKEN;
+	if (json_object_object_get_ex(r->fields, "auth_token", &tok) && json_object_get_string(tok))
+		r->who.token = xstrdup(json_object_get_string(tok));
+	json_object_object_del(r->fields, "auth_token");
+	return push_token_good(r);
+}
+
+/* An admin token in the Authorization header (any header there must be). */
+static int admin_token(struct req *r)
+{
+	struct buf err = {0};
+	const char *t = bearer(r);
+	int ok = t ? token_check_admin(t, &err) : 0;
+	if (ok < 0) {
+		resp_db_error(r, &err);
+	} else if (!ok) {
+		access_refuse_token(r);
+	} else {
+		r->who.kind = WHO_TOKEN;
+		r->who.token = xstrdup(t);
+		r->who.admin_token = 1;
+	}
+	buf_free(&err);
+	return ok > 0;
+}
+
+/* REMOTE_ADDR is nginx's $remote_addr: the peer, or the client that the
+ * site's trusted proxies name (realip). */
+static int from_loopback(struct req *r)
+{
+	const char *addr = req_env(r, "REMOTE_ADDR");
+	struct in6_addr a6;
+	struct in_addr a4;
+	if (!addr)
+		return 0;
+	if (inet_pton(AF_INET, addr, &a4) == 1)
+		return (ntohl(a4.s_addr) >> 24) == 127;
+	if (inet_pton(AF_INET6, addr, &a6) != 1)
+		return 0;
+	if (IN6_IS_ADDR_LOOPBACK(&a6))
+		return 1;
+	return IN6_IS_ADDR_V4MAPPED(&a6) && a6.s6_addr[12] == 127;
+}
+
+static int loopback_or_admin_token(struct req *r)
+{
+	if (req_env(r, "HTTP_AUTHORIZATION"))
+		return admin_token(r);
+	if (from_loopback(r))
+		return 1;
+	resp_error(r, 403, "open from this host only, or with an admin token (mdash token add NAME --admin)");
+	return 0;
+}
+
+/* SHARE_LINK: {share} is a live link; the principal is the link. */
+static int share_link(struct req *r)
+{
+	struct buf err = {0};
+	char slug[IDENT_MAX + 1];
+	int ok = share_find(req_param(r, P_SHARE), &r->who.share_id, &r->who.share_dashboard, slug, &err);
+	if (ok < 0) {
+		resp_db_error(r, &err);
+	} else if (!ok) {
+		resp_error(r, 404, "This link does not exist, or it was revoked.");
+	} else {
+		r->who.kind = WHO_SHARE;
+		if (!req_param(r, P_DASHBOARD))
+			memcpy(r->params[P_DASHBOARD], slug, sizeof slug);
+	}
+	buf_free(&err);
+	return ok > 0;
+}
+
+int access_enforce(struct req *r)
+{
+	switch (r->route->rule) {
+	case ANYONE: r->allowed = 1; break;
+	case SAME_SITE:
+		r->allowed = same_origin(r);
+		if (!r->allowed)
+			resp_error(r, 403, "This form was sent from another site.");
+		break;
+	case VIEWER:
+	case VIEWER_STREAM: return 1; /* the read enforces it: r->allowed */
+	case SHARE_LINK: return share_link(r); /* the read checks the link's dashboard */
+	case PUSH_TOKEN: r->allowed = push_token(r); break;
+	case DASHING_TOKEN: r->allowed = dashing_token(r); break;
+	case SESSION_CSRF: r->allowed = session_with_csrf(r, 0); break;
+	case ADMIN_CSRF: r->allowed = session_with_csrf(r, 1); break;
+	case ADMIN: r->allowed = bearer(r) ? admin_token(r) : session_with_csrf(r, 1); break;
+	case LOOPBACK_OR_ADMIN_TOKEN: r->allowed = loopback_or_admin_token(r); break;
+	}
+	return r->allowed;
+}
+
+/* Whether the route's rule leaves its check to the read (otherwise the
+ * dispatcher has enforced it, and reads check nothing more). */
+static int read_checks(const struct req *r)
+{
+	enum rule rule = r->route->rule;
+	return rule == VIEWER || rule == VIEWER_STREAM || rule == SHARE_LINK;
+}
+
+/* 1 when the principal may read at all (login, when required); else
+ * answered. */
+static int may_read(struct req *r)
+{
+	if (!read_checks(r) || r->who.kind == WHO_SHARE || !r->cfg->require_login || req_user(r))
+		return 1;
+	ask_login(r);
+	return 0;
+}
+
+/* 1 when the principal may see this dashboard (0: widgets on none:
+ * admins); otherwise answered. */
+static int may_see(struct req *r, long long dashboard_id)
+{
+	if (!read_checks(r))
+		return 1;
+	if (r->who.kind == WHO_SHARE) {
+		/* A share link sees its one dashboard, and nothing else exists. */
+		if (dashboard_id != r->who.share_dashboard)
+			resp_error(r, 404, "There is nothing at this address.");
+		return dashboard_id == r->who.share_dashboard;
+	}
+	const struct md_user *u = req_user(r);
+	if (!r->cfg->require_login)
+		return 1;
+	if (!u) {
+		ask_login(r);
+		return 0;
+	}
+	struct buf err = {0};
+	int ok = dashboard_id ? can_see(r, u, dashboard_id, &err) : u->role == ROLE_ADMIN;
+	if (ok < 0)
+		resp_db_error(r, &err);
+	else if (!ok)
+		resp_error(r, 403, "You may not see this dashboard. Ask an administrator for access.");
+	buf_free(&err);
+	return ok > 0;
+}
+
+/* Whether the dashboard belongs in this principal's lists and navigation
+ * (a share link goes nowhere from its dashboard). */
+static int listed(struct req *r, long long dashboard_id)
+{
+	if (r->who.kind == WHO_SHARE)
+		return 0;
 	const struct md_user *u = req_user(r);
 	struct buf err = {0};
 	if (!r->cfg->require_login && !u)
@@ -321,96 +536,36 @@ int visible(struct req *r, long long dashboard_id)
 	return ok > 0;
 }
 
-int req_dashboard_in(struct req *r, struct md_dashboard **list, int *nlist, struct md_dashboard **d,
-		     struct md_widget **ws, int *n)
+/* Keeps the dashboards of list that this principal may list, in order. */
+static void keep_listed(struct req *r, struct md_dashboard *list, int *n)
 {
-	struct buf err = {0};
-	*d = NULL;
-	*list = NULL;
-	*nlist = 0;
-	if (ws)
-		*ws = NULL, *n = 0;
-	/* The whole list: the same query says who asks. */
-	if (!req_dashboards(r, list, nlist))
-		return 0;
-	if (!page_allowed(r)) {
-		/* answered */
-	} else if (!(*d = dashboard_find(*list, *nlist, r->target))) {
-		resp_error(r, 404, "There is no dashboard of that name.");
-	} else if (!dashboard_allowed(r, (*d)->id)) {
-		*d = NULL;
-	} else if (ws && widget_list_dashboard((*d)->id, ws, n, &err)) {
-		resp_db_error(r, &err);
-		*d = NULL;
+	int k = 0;
+	for (int i = 0; i < *n; i++) {
+		if (listed(r, list[i].id))
+			list[k++] = list[i];
+		else
+			dashboard_free(&list[i]);
 	}
-	buf_free(&err);
-	return *d != NULL;
+	*n = k;
 }
 
-int req_dashboard(struct req *r, struct md_dashboard *d, struct md_widget **ws, int *n)
-{
-	struct md_dashboard *list, *found;
-	int nlist;
-	int ok = req_dashboard_in(r, &list, &nlist, &found, ws, n);
-	memset(d, 0, sizeof *d);
-	if (ok) {
-		*d = *found; /* moved out of the list */
-		memset(found, 0, sizeof *found);
-	}
-	dashboard_list_free(list, nlist);
-	return ok;
-}
-
-/* The widget and who asks, in one query; 0 (nothing learnt of the session)
- * when there is no such widget. */
-static int load_widget_and_user(struct req *r, struct md_widget *w, struct buf *err)
-{
-	struct buf cookie = {0};
-	int has_user, granted;
-	int found = viewer_widget(r->cfg, session_cookie(r, &cookie), r->target, w, &r->user, &has_user, &granted, err);
-	buf_free(&cookie);
-	if (found == 1) {
-		r->user_loaded = 1;
-		if (has_user && w->dashboard_id)
-			remember_grant(r, w->dashboard_id, granted);
-	}
-	return found;
-}
-
-int req_widget(struct req *r, struct md_widget *w)
-{
-	struct buf err = {0};
-	int found = r->share_id || r->user_loaded ? widget_load(r->target, w, &err) : load_widget_and_user(r, w, &err);
-	if (found < 0) {
-		resp_db_error(r, &err);
-	} else if (!page_allowed(r)) {
-		/* Anonymous: the login page, whether the widget exists or not. */
-		if (found)
-			widget_free(w);
-		found = 0;
-	} else if (found == 0) {
-		resp_error(r, 404, "There is no widget of that name.");
-	} else if (!dashboard_allowed(r, w->dashboard_id)) {
-		widget_free(w);
-		found = 0;
-	}
-	buf_free(&err);
-	return found > 0;
-}
-
-int req_dashboards(struct req *r, struct md_dashboard **list, int *n)
+/* Every dashboard, learning who asks in the same query when that is not
+ * known yet. 1, or 0 when answered (database error). */
+static int read_dashboards(struct req *r, struct md_dashboard **list, int *n)
 {
 	struct buf err = {0}, cookie = {0};
 	int rc;
-	if (r->share_id || r->user_loaded) {
+	*list = NULL;
+	*n = 0;
+	if (r->who.kind != WHO_UNKNOWN) {
 		rc = dashboard_list(list, n, &err);
 	} else {
 		int *granted, has_user;
-		rc = viewer_dashboards(r->cfg, session_cookie(r, &cookie), list, n, &granted, &r->user, &has_user,
+		rc = viewer_dashboards(r->cfg, session_cookie(r, &cookie), list, n, &granted, &r->who.user, &has_user,
 				       &err);
 		/* No dashboard at all: the session is still unknown. */
 		if (!rc && *n) {
-			r->user_loaded = 1;
+			session_learnt(r);
 			for (int i = 0; has_user && i < *n; i++)
 				remember_grant(r, (*list)[i].id, granted[i]);
 		}
@@ -422,4 +577,117 @@ int req_dashboards(struct req *r, struct md_dashboard **list, int *n)
 	buf_free(&err);
 	buf_free(&cookie);
 	return rc == 0;
+}
+
+int req_dashboards(struct req *r, struct md_dashboard **list, int *n)
+{
+	if (!read_dashboards(r, list, n) || !may_read(r))
+		return 0;
+	keep_listed(r, *list, n);
+	r->allowed = 1;
+	return 1;
+}
+
+static void dashboard_copy(struct md_dashboard *to, const struct md_dashboard *from)
+{
+	*to = *from;
+	to->slug = xstrdup(from->slug);
+	to->title = xstrdup(from->title);
+	to->description = from->description ? xstrdup(from->description) : NULL;
+}
+
+int req_dashboard(struct req *r, struct md_dashboard *d, struct md_widget **ws, int *n, struct md_dashboard **nav,
+		  int *nnav)
+{
+	struct md_dashboard *list, *found = NULL;
+	int nlist, ok = 0;
+	struct buf err = {0};
+	memset(d, 0, sizeof *d);
+	if (ws)
+		*ws = NULL, *n = 0;
+	if (nav)
+		*nav = NULL, *nnav = 0;
+	/* The whole list: the same query says who asks. */
+	if (!read_dashboards(r, &list, &nlist) || !may_read(r))
+		; /* answered */
+	else if (!(found = dashboard_find(list, nlist, req_param(r, P_DASHBOARD))))
+		resp_error(r, 404, "There is no dashboard of that name.");
+	else if (!may_see(r, found->id))
+		; /* answered */
+	else if (ws && widget_list_dashboard(found->id, ws, n, &err))
+		resp_db_error(r, &err);
+	else
+		ok = r->allowed = 1;
+	if (ok) {
+		dashboard_copy(d, found);
+		if (nav) {
+			keep_listed(r, list, &nlist);
+			*nav = list, *nnav = nlist;
+			list = NULL, nlist = 0;
+		}
+	}
+	dashboard_list_free(list, nlist);
+	buf_free(&err);
+	return ok;
+}
+
+/* The widget and who asks, in one query; 0 (nothing learnt of the session)
+ * when there is no such widget. */
+static int load_widget_and_user(struct req *r, struct md_widget *w, struct buf *err)
+{
+	struct buf cookie = {0};
+	int has_user, granted;
+	int found = viewer_widget(r->cfg, session_cookie(r, &cookie), req_param(r, P_WIDGET), w, &r->who.user,
+				  &has_user, &granted, err);
+	buf_free(&cookie);
+	if (found == 1) {
+		session_learnt(r);
+		if (has_user && w->dashboard_id)
+			remember_grant(r, w->dashboard_id, granted);
+	}
+	return found;
+}
+
+int req_widget(struct req *r, struct md_widget *w)
+{
+	struct buf err = {0};
+	int found = r->who.kind != WHO_UNKNOWN ? widget_load(req_param(r, P_WIDGET), w, &err)
+					       : load_widget_and_user(r, w, &err);
+	if (found < 0) {
+		resp_db_error(r, &err);
+	} else if (!may_read(r)) {
+		/* Anonymous: the login page, whether the widget exists or not. */
+		if (found)
+			widget_free(w);
+		found = 0;
+	} else if (found == 0) {
+		resp_error(r, 404, "There is no widget of that name.");
+	} else if (!may_see(r, w->dashboard_id)) {
+		widget_free(w);
+		found = 0;
+	} else {
+		r->allowed = 1;
+	}
+	buf_free(&err);
+	return found > 0;
+}
+
+HDF *page_hdf(struct req *r)
+{
+	HDF *hdf = render_hdf(r->cfg);
+	if (hdf && r->who.kind == WHO_SHARE) {
+		/* The page's script talks to the link's own routes. */
+		struct buf api = {0};
+		buf_printf(&api, "%ss/%s/", r->cfg->base_path, req_param(r, P_SHARE));
+		hdf_set_value(hdf, "Page.api", api.data);
+		hdf_set_value(hdf, "Page.share", "1");
+		buf_free(&api);
+	} else if (hdf && r->who.kind == WHO_USER) {
+		const struct md_user *u = &r->who.user;
+		hdf_set_value(hdf, "Page.user", u->name);
+		hdf_set_value(hdf, "Page.csrf", u->csrf);
+		if (u->role == ROLE_ADMIN)
+			hdf_set_value(hdf, "Page.admin", "1");
+	}
+	return hdf;
 }

@@ -133,8 +133,11 @@ void api_dashboard(struct req *r)
 	struct md_dashboard d;
 	struct md_widget *ws;
 	int n;
-	if (!req_dashboard(r, &d, &ws, &n))
+	if (!req_dashboard(r, &d, &ws, &n, NULL, NULL)) {
+		widget_list_free(ws, n);
+		dashboard_free(&d);
 		return;
+	}
 	json_object *o = json_object_new_object(), *list = json_object_new_array();
 	json_object_object_add(o, "slug", json_object_new_string(d.slug));
 	json_object_object_add(o, "title", json_object_new_string(d.title));
@@ -159,15 +162,9 @@ void api_dashboard(struct req *r)
 		json_object_object_add(w, "pass", pass.len ? json_object_new_string(pass.data) : NULL);
 		json_object_array_add(list, w);
 	}
-	/* And a pass for the push stream (not on a share link's routes, which
-	 * have their own stream address). */
+	/* And a pass for the push stream. */
 	buf_reset(&pass);
-	if (!r->share_id) {
-		struct buf ids = {0};
-		stream_channels(r, &d, ws, n, &ids);
-		pass_stream(r->cfg, d.slug, ids.data, expires, &pass);
-		buf_free(&ids);
-	}
+	stream_pass(r, &d, ws, n, expires, &pass);
 	json_object_object_add(o, "stream", pass.len ? json_object_new_string(pass.data) : NULL);
 	buf_free(&pass);
 	json_object_object_add(o, "widgets", list);
@@ -180,16 +177,12 @@ void api_dashboards(struct req *r)
 {
 	struct md_dashboard *list;
 	int n;
-	if (!req_dashboards(r, &list, &n))
-		return;
-	if (!page_allowed(r)) {
+	if (!req_dashboards(r, &list, &n)) {
 		dashboard_list_free(list, n);
 		return;
 	}
 	json_object *o = json_object_new_object(), *arr = json_object_new_array();
 	for (int i = 0; i < n; i++) {
-		if (!visible(r, list[i].id))
-			continue;
 		json_object *d = json_object_new_object();
 		json_object_object_add(d, "slug", json_object_new_string(list[i].slug));
 		json_object_object_add(d, "title", json_object_new_string(list[i].title));

@@ -21,6 +21,7 @@
 #include "publish.h"
 #include "token.h"
 #include "widget.h"
+#include "worker_lock.h"
 
 /* Pushes queued by threads, newest first (many threads add, the loop
  * takes), and the eventfd that wakes the loop. */
@@ -175,14 +176,14 @@ static void publish(const struct md_config *cfg, const struct batch *b)
 	struct buf err = {0};
 	if (publish_widgets(cfg->publish_url, names, versions, k, failed, &err)) {
 		log_warn("pushes stored, publish pending: %s", buf_str(&err));
-		app_lock();
+		worker_lock();
 		for (int i = 0; i < k; i++) {
 			buf_reset(&err);
 			if (failed[i] && widget_unpublished(names[i], versions[i], &err))
 				log_warn("widget %s: version %lld not marked pending: %s", names[i], versions[i],
 					 buf_str(&err));
 		}
-		app_unlock();
+		worker_unlock();
 	}
 	buf_free(&err);
 	free(failed);
@@ -197,9 +198,9 @@ static void store_and_publish(struct batched_push **v, int n, const struct md_co
 	metrics_batch(n);
 	b.w = xcalloc((size_t)n + 1, sizeof *b.w);
 	b.owner = xcalloc((size_t)n + 1, sizeof *b.owner);
-	app_lock();
+	worker_lock();
 	store(&b);
-	app_unlock();
+	worker_unlock();
 	/* The next batch waits for this one's publish: batches stay large
 	 * (each costs round trips whatever its size), and a channel's last
 	 * message is its newest version. */

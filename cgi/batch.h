@@ -25,9 +25,9 @@ struct batched_push {
 	char *token;         /* the client's secret, as sent (may be NULL) */
 	json_object *fields; /* the widget's new fields, or NULL to check the token alone */
 	int status;          /* out: 204, 401 (token), 404 (widget), 500 or 503 (database) */
-	/* push.c's, for the answer: the bearer route, and why the body was
-	 * refused (status bad) when fields is NULL. */
-	int bearer, bad;
+	/* push.c's, for the answer: why the body was refused (status bad)
+	 * when fields is NULL. */
+	int bad;
 	struct buf why;
 	/* The queue's own. */
 	struct batched_push *next;
@@ -54,10 +54,5 @@ void batch_close(const struct md_config *cfg);
  * the queue give their own (NULL: the default again). */
 typedef void batch_committer(struct batched_push **v, int n, const struct md_config *cfg);
 void batch_set_committer(batch_committer *fn);
-
-/* The worker lock (main.c): one thread of a worker at a time uses the
- * database connection and ClearSilver. */
-void app_lock(void);
-void app_unlock(void);
 
 #endif

@@ -3,6 +3,8 @@
 #ifndef MDASH_HANDLERS_H
 #define MDASH_HANDLERS_H
 
+#include <time.h>
+
 #include "request.h"
 
 /* page.c: full HTML pages */
@@ -15,29 +17,27 @@ void api_widget(struct req *r);
 void api_widget_history(struct req *r);
 void api_dashboard(struct req *r);
 void api_dashboards(struct req *r);
-/* push.c: data pushed in (Dashing wire format and bearer API). The push
- * loop (push_loop.c) serves the same routes in two halves: push_begin
- * reads the request into a new push (NULL when it has answered already,
- * a bad body), push_end answers by the push's status and frees it. */
+/* push.c: data pushed in (Dashing wire format and bearer API).
+ * push_widget, the handler of BATCHED routes, begins a push (r->push) for
+ * the batch; push_end answers by its status once stored, and frees it. */
 void push_widget(struct req *r);
-struct batched_push;
-struct batched_push *push_begin(struct req *r);
-void push_end(struct req *r, struct batched_push *p);
+void push_end(struct req *r);
 void push_dashboard_event(struct req *r);
 /* layout.c: an admin saves positions and sizes after drag and resize */
 void layout_save(struct req *r);
 /* sub.c: the nchan subscription, authorised here and handed to nginx */
 void sub_dashboard(struct req *r);
-/* Appends the channels of d's stream, comma-separated, to ids. */
+/* stream.c: a dashboard's push stream, as this principal follows it: its
+ * channels, comma-separated, appended to ids; and a stream pass (pass.h)
+ * into pass, left empty where the principal follows another address (a
+ * share link). */
 struct md_dashboard;
 struct md_widget;
 void stream_channels(struct req *r, const struct md_dashboard *d, const struct md_widget *ws, int n, struct buf *ids);
-/* share.c: a share link's page, fragments, versions and stream */
-void share_page(struct req *r);
-void share_fragment(struct req *r);
-void share_api_dashboard(struct req *r);
-void share_widget_history(struct req *r);
-void share_sub(struct req *r);
+void stream_pass(struct req *r, const struct md_dashboard *d, const struct md_widget *ws, int n, time_t expires,
+		 struct buf *pass);
+/* share.c: an admin makes a share link (a link's own routes are the
+ * page's handlers, under the SHARE_LINK rule) */
 void share_create_api(struct req *r);
 /* login.c: the login form, login and logout */
 void login_form(struct req *r);

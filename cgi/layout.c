@@ -2,8 +2,9 @@
 /* layout.c: POST /api/dashboards/<slug>/layout saves where the widgets are
  * after an admin dragged or resized them: {"widgets":[{"name":..,"col":..,
  * "row":..,"sizex":..,"sizey":..}]}, in one transaction, then tells the
- * dashboard's open pages ({"event":"layout"}) so they move too. Needs an
- * admin's session, its CSRF token and a same-origin request. */
+ * dashboard's open pages ({"event":"layout"}) so they move too. The route's
+ * rule (ADMIN_CSRF) wants an admin's session, its CSRF token and a
+ * same-origin request. */
 #include <json-c/json.h>
 #include <stdlib.h>
 #include <string.h>
@@ -81,22 +82,12 @@ void layout_save(struct req *r)
 	struct md_dashboard d;
 	struct md_widget *ws = NULL;
 	int n = 0;
-	struct buf body = {0}, err = {0};
+	struct buf err = {0};
+	const struct buf *body;
 	json_object *doc = NULL, *list;
-	const struct md_user *u = req_user(r);
-	if (!u || u->role != ROLE_ADMIN) {
-		resp_error(r, u ? 403 : 401, "Only an administrator may change the layout.");
-		return;
-	}
-	if (!csrf_ok(r, NULL)) {
-		resp_error(r, 403, "missing or wrong X-CSRF-Token, or not sent from this site");
-		return;
-	}
-	if (!req_dashboard(r, &d, &ws, &n))
-		return;
-	if (req_body(r, &body))
+	if (!req_dashboard(r, &d, &ws, &n, NULL, NULL) || !(body = req_body(r)))
 		goto out;
-	doc = source_parse(buf_str(&body), body.len, &err);
+	doc = source_parse(buf_str(body), body->len, &err);
 	if (!doc || !json_object_is_type(doc, json_type_object) || !json_object_object_get_ex(doc, "widgets", &list) ||
 	    !json_object_is_type(list, json_type_array) || json_object_object_length(doc) != 1) {
 		resp_error(r, 400, doc ? "the body must be {\"widgets\": [...]} and nothing else" : buf_str(&err));
@@ -143,6 +134,5 @@ out:
 	json_object_put(doc);
 	widget_list_free(ws, n);
 	dashboard_free(&d);
-	buf_free(&body);
 	buf_free(&err);
 }

@@ -1,15 +1,17 @@
 /* SPDX-License-Identifier: MIT */
-/* main.c: the FastCGI app: the route table, the request loop, and a small
- * pre-forking supervisor that keeps App.Workers workers alive.
+/* main.c: the FastCGI app: the request loop of libfcgi's threads, and a
+ * small pre-forking supervisor that keeps App.Workers workers alive. The
+ * route table and the dispatcher are in routes.c.
  *
  * The listening socket is fd 0 (spawn-fcgi) or fd 3 (systemd socket
  * activation). Each worker runs App.Threads threads, each serving one
- * connection at a time, and the push loop (push_loop.h), which stores
+ * connection at a time, and the push server (push_server.h), which stores
  * every push in batches and serves the push socket: fd 4 from systemd, or
  * App.PushSocket, bound here.
  * A worker holds one database connection, one libcurl handle and
- * ClearSilver's process-global state: the worker lock lets one request at
- * a time use them. Routes marked concurrent take it themselves, briefly. */
+ * ClearSilver's process-global state: the worker lock (worker_lock.h) lets
+ * one request at a time use them. BATCHED routes take it themselves,
+ * briefly. */
 #include <curl/curl.h>
 #include <errno.h>
 #include <fcgiapp.h>
@@ -29,63 +31,23 @@
 
 #include "batch.h"
 #include "db.h"
-#include "handlers.h"
 #include "log.h"
 #include "metrics.h"
 #include "pass.h"
 #include "plugin.h"
 #include "publish.h"
-#include "push_loop.h"
+#include "push_server.h"
 #include "render.h"
-#include "router.h"
+#include "routes.h"
+#include "worker_lock.h"
 #include "schema.h"
 #include "wtype.h"
-
-static const struct route routes[] = {
-	{"GET", "/", page_index, LOCKED},
-	{"GET", "/d/{id}", page_dashboard, LOCKED},
-	{"GET", "/widget/{id}", fragment_widget, LOCKED},
-	{"GET", "/api/widgets/{id}", api_widget, LOCKED},
-	{"GET", "/api/widgets/{id}/history", api_widget_history, LOCKED},
-	{"POST", "/api/widgets/{id}", push_widget, CONCURRENT},
-	{"POST", "/widgets/{id}", push_widget, CONCURRENT},
-	{"POST", "/dashboards/{id}", push_dashboard_event, LOCKED},
-	{"POST", "/dashboards/*", push_dashboard_event, LOCKED},
-	{"GET", "/api/dashboards", api_dashboards, LOCKED},
-	{"GET", "/api/dashboards/{id}", api_dashboard, LOCKED},
-	{"POST", "/api/dashboards/{id}/layout", layout_save, LOCKED},
-	{"POST", "/api/dashboards/{id}/shares", share_create_api, LOCKED},
-	{"GET", "/sub/d/{id}", sub_dashboard, LOCKED},
-	{"GET", "/s/{id}", share_page, LOCKED},
-	{"GET", "/s/{id}/widget/{id}", share_fragment, LOCKED},
-	{"GET", "/s/{id}/api/dashboards/{id}", share_api_dashboard, LOCKED},
-	{"GET", "/s/{id}/api/widgets/{id}/history", share_widget_history, LOCKED},
-	{"GET", "/s/{id}/sub/d/{id}", share_sub, LOCKED},
-	{"GET", "/login", login_form, LOCKED},
-	{"POST", "/login", login_submit, LOCKED},
-	{"POST", "/logout", logout, LOCKED},
-	{"GET", "/healthz", health_check, LOCKED},
-	{"GET", "/metrics", metrics_scrape, LOCKED},
-};
-
-_Static_assert(sizeof routes / sizeof routes[0] < METRICS_ROUTES, "every route has a slot in the request counters");
 
 /* Set by a stop signal: in the supervisor by its handler, in a worker by
  * its main thread. */
 static atomic_int stopping;
 /* Requests in hand in this worker. */
 static atomic_int busy;
-static pthread_mutex_t worker_lock = PTHREAD_MUTEX_INITIALIZER;
-
-void app_lock(void)
-{
-	pthread_mutex_lock(&worker_lock);
-}
-
-void app_unlock(void)
-{
-	pthread_mutex_unlock(&worker_lock);
-}
 
 static void on_stop(int sig)
 {
@@ -97,35 +59,8 @@ static void handle(FCGX_Request *fr, const struct md_config *cfg)
 {
 	struct req r = {.fcgx = fr, .envp = fr->envp};
 	req_init(&r, cfg);
-	const struct route *route;
-	enum route_result res = r.path ? route_match(routes, (int)(sizeof routes / sizeof routes[0]), r.method, r.path,
-						     &route, r.params, REQ_MAX_PARAMS, &r.nparams)
-				       : ROUTE_NOT_FOUND;
-	if (!r.path)
-		r.path = r.uri = "/";
-	r.target = r.nparams ? r.params[r.nparams - 1] : NULL;
-	/* What you change is what you see, for every route that changes state
-	 * (any method but GET and HEAD), those to come included: when it
-	 * succeeds, its browser skips nginx's copies of pages for a moment
-	 * (pass.h: PAGE_FRESH_COOKIE), so that its next load shows the change. */
-	r.changes = res == ROUTE_FOUND && strcmp(r.method, "GET") && strcmp(r.method, "HEAD");
-	/* main() names the counters' slots in table order. */
-	r.metrics_slot = res == ROUTE_FOUND ? (int)(route - routes) : METRICS_ROUTES - 1;
-	int locked = !(res == ROUTE_FOUND && route->lock == CONCURRENT);
-	if (locked)
-		app_lock();
-	if (res == ROUTE_FOUND)
-		route->handler(&r);
-	else if (res == ROUTE_BAD_METHOD)
-		resp_error(&r, 405, "This method is not allowed here.");
-	else
-		resp_error(&r, 404, "There is nothing at this address.");
-	if (!r.answered)
-		resp_error(&r, 500, "The handler gave no answer.");
-	if (locked)
-		app_unlock();
-	buf_free(&r.headers);
-	req_access_free(&r);
+	dispatch(&r);
+	dispatch_free(&r);
 }
 
 struct worker {
@@ -190,7 +125,7 @@ static int worker(int listen_fd, int push_fd, const struct md_config *cfg, const
 	 * each extra arena keeps its own free memory (worker RSS). */
 	mallopt(M_ARENA_MAX, 1);
 	struct worker w = {listen_fd, push_fd, cfg};
-	if (push_loop_start(push_fd, cfg) || !start_threads(&w))
+	if (push_server_start(push_fd, cfg) || !start_threads(&w))
 		return 1;
 	int sig;
 	while (sigwait(stop, &sig))
@@ -199,8 +134,8 @@ static int worker(int listen_fd, int push_fd, const struct md_config *cfg, const
 	/* The threads' pushes need the loop: it stops last. */
 	while (atomic_load(&busy))
 		usleep(2000);
-	push_loop_stop();
-	app_lock();
+	push_server_stop();
+	worker_lock();
 	db_close();
 	publish_cleanup();
 	render_cleanup();
@@ -414,8 +349,7 @@ int main(int argc, char **argv)
 	/* The counters of GET /metrics, shared by every worker. */
 	if (metrics_share())
 		log_warn("metrics: no shared memory (%s); each worker counts on its own", strerror(errno));
-	for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++)
-		metrics_name_route(routes[i].method, routes[i].pattern);
+	routes_name_metrics();
 	struct worker w = {listen_fd, push_fd, &cfg};
 	int rc = supervise(&w, (int)cfg.workers);
 	if (push_fd >= 0 && nfds < 2)

@@ -11,18 +11,15 @@
 #include "render.h"
 #include "widget.h"
 
-static void nav_tree(struct req *r, HDF *hdf, const struct md_dashboard *list, int n, const char *current)
+static void nav_tree(HDF *hdf, const struct md_dashboard *list, int n, const char *current)
 {
 	char name[64];
-	for (int i = 0, shown = 0; i < n; i++) {
-		if (!visible(r, list[i].id))
-			continue;
-		int k = shown++;
+	for (int k = 0; k < n; k++) {
 		snprintf(name, sizeof name, "Nav.%d.slug", k);
-		hdf_set_value(hdf, name, list[i].slug);
+		hdf_set_value(hdf, name, list[k].slug);
 		snprintf(name, sizeof name, "Nav.%d.title", k);
-		hdf_set_value(hdf, name, *list[i].title ? list[i].title : list[i].slug);
-		if (current && !strcmp(current, list[i].slug)) {
+		hdf_set_value(hdf, name, *list[k].title ? list[k].title : list[k].slug);
+		if (current && !strcmp(current, list[k].slug)) {
 			snprintf(name, sizeof name, "Nav.%d.current", k);
 			hdf_set_value(hdf, name, "1");
 		}
@@ -59,24 +56,21 @@ static void nav_card(HDF *hdf, int k, const struct md_dashboard *d, const struct
 	}
 }
 
-/* The list's cards, one per dashboard nav_tree showed: the tally comes from
- * one query that reads only the dashboards this viewer may see. */
-static int nav_cards(struct req *r, HDF *hdf, const struct md_dashboard *list, int n, struct buf *err)
+/* The list's cards, one per dashboard nav_tree showed (those this viewer
+ * may see): the tally comes from one query. */
+static int nav_cards(HDF *hdf, const struct md_dashboard *list, int n, struct buf *err)
 {
-	const struct md_dashboard **shown = xcalloc((size_t)(n ? n : 1), sizeof *shown);
 	long long *ids = xcalloc((size_t)(n ? n : 1), sizeof *ids);
 	struct widget_tally *t = xcalloc((size_t)(n ? n : 1), sizeof *t);
-	int ns = 0, troubled = 0;
+	int troubled = 0;
 	for (int i = 0; i < n; i++)
-		if (visible(r, list[i].id))
-			shown[ns] = &list[i], ids[ns++] = list[i].id;
-	int rc = widget_tally(ids, ns, t, err);
-	for (int k = 0; !rc && k < ns; k++) {
-		nav_card(hdf, k, shown[k], &t[k]);
+		ids[i] = list[i].id;
+	int rc = widget_tally(ids, n, t, err);
+	for (int k = 0; !rc && k < n; k++) {
+		nav_card(hdf, k, &list[k], &t[k]);
 		troubled += t[k].error + t[k].danger + t[k].warning + t[k].stale > 0;
 	}
 	hdf_set_int_value(hdf, "List.troubled", troubled);
-	free(shown);
 	free(ids);
 	free(t);
 	return rc;
@@ -87,27 +81,19 @@ void page_index(struct req *r)
 	struct md_dashboard *list;
 	int n;
 	struct buf err = {0}, html = {0};
-	if (!req_dashboards(r, &list, &n))
-		return;
-	if (!page_allowed(r)) {
-		dashboard_list_free(list, n);
-		return;
-	}
-	int nvisible = 0, last = -1;
-	for (int i = 0; i < n; i++)
-		if (visible(r, list[i].id))
-			nvisible++, last = i;
-	if (nvisible == 1) {
+	if (!req_dashboards(r, &list, &n)) {
+		/* answered */
+	} else if (n == 1) {
 		/* One dashboard: it is the default. */
 		struct buf to = {0};
-		buf_printf(&to, "/d/%s", list[last].slug);
+		buf_printf(&to, "/d/%s", list[0].slug);
 		resp_redirect(r, to.data);
 		buf_free(&to);
 	} else {
 		HDF *hdf = page_hdf(r);
 		hdf_set_value(hdf, "Page.title", "Dashboards");
-		nav_tree(r, hdf, list, n, NULL);
-		if (nav_cards(r, hdf, list, n, &err))
+		nav_tree(hdf, list, n, NULL);
+		if (nav_cards(hdf, list, n, &err))
 			resp_db_error(r, &err);
 		else if (render_file(hdf, "index.cs", &html, &err))
 			resp_error(r, 500, buf_str(&err));
@@ -122,17 +108,17 @@ void page_index(struct req *r)
 
 /* The page needs the list of dashboards for its navigation: the dashboard
  * itself comes from that list, and the same query says who asks
- * (req_dashboard_in): two round trips for the whole page. */
+ * (req_dashboard): two round trips for the whole page. */
 void page_dashboard(struct req *r)
 {
-	struct md_dashboard *all = NULL, *d;
+	struct md_dashboard *nav = NULL, dd, *d = &dd;
 	struct md_widget *ws = NULL;
-	int nall = 0, nw = 0;
+	int nnav = 0, nw = 0;
 	struct buf err = {0}, html = {0}, one = {0};
 	/* A copy's age counts from before the reads: a change committed while
 	 * they ran may be missing from it. */
 	time_t read_at = time(NULL);
-	if (!req_dashboard_in(r, &all, &nall, &d, &ws, &nw))
+	if (!req_dashboard(r, d, &ws, &nw, &nav, &nnav))
 		goto out;
 	int cacheable = req_page_cacheable(r);
 	HDF *hdf = page_hdf(r);
@@ -145,8 +131,7 @@ void page_dashboard(struct req *r)
 	if (d->description)
 		hdf_set_value(hdf, "Dashboard.description", d->description);
 	hdf_set_int_value(hdf, "Dashboard.columns", d->columns);
-	if (!r->share_id)
-		nav_tree(r, hdf, all, nall, d->slug);
+	nav_tree(hdf, nav, nnav, d->slug);
 	for (int i = 0; i < nw; i++) {
 		int hit;
 		buf_reset(&one);
@@ -178,7 +163,8 @@ void page_dashboard(struct req *r)
 	hdf_destroy(&hdf);
 out:
 	widget_list_free(ws, nw);
-	dashboard_list_free(all, nall);
+	dashboard_list_free(nav, nnav);
+	dashboard_free(d);
 	buf_free(&err);
 	buf_free(&html);
 	buf_free(&one);

@@ -1,20 +1,18 @@
 /* SPDX-License-Identifier: MIT */
-/* push_loop.c: the push loop (push_loop.h): one epoll loop over the push
- * socket, its connections and the queue of libfcgi's pushes.
+/* push_loop.c: a FastCGI server on one thread (push_loop.h): one epoll
+ * loop over the listening socket, its connections and the wake-up file.
  *
  * Each round reads what arrived, parses it (fcgi_wire.h) and begins the
- * requests it completes (push_begin); then stores their pushes together
- * with the queued ones (batch_commit) and answers them (push_end). What
- * arrives while a batch is stored waits in the sockets for the next
- * round, so batches grow with the load.
+ * requests it completes; then the callbacks answer those they kept, and
+ * the loop sends every answer.
  *
- * A connection owns its buffers and, between push_begin and push_end, its
- * request and push.
+ * A connection owns its buffers and its request in hand.
  *
  * Connections are listed from the most recently active to the least. One
  * idle for App.PushIdleTimeout is closed; at App.PushConnections, a new
- * connection closes the one idle longest (never one whose push waits for
- * its batch). So idle connections, however many, never keep a push out. */
+ * connection closes the one idle longest (never one whose request waits
+ * for the round's end). So idle connections, however many, never keep a
+ * request out. */
 #include "push_loop.h"
 
 #include <errno.h>
@@ -28,18 +26,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "batch.h"
-#include "fcgi_wire.h"
-#include "handlers.h"
 #include "log.h"
-#include "metrics.h"
-#include "router.h"
-
-/* The routes the push socket serves. */
-static const struct route routes[] = {
-	{"POST", "/api/widgets/{id}", push_widget, CONCURRENT},
-	{"POST", "/widgets/{id}", push_widget, CONCURRENT},
-};
 
 #define MAX_EVENTS 256
 /* Descriptors a worker keeps for the rest: libfcgi's threads' connections,
@@ -58,16 +45,14 @@ struct conn {
 	int writing; /* waiting for the socket to take out */
 	int closing; /* close once out is written */
 	long long active; /* when it last read or wrote a byte */
-	/* The request in hand, and its push (NULL when answered already). */
-	struct fcgi_request fr;
-	struct req r;
-	struct buf resp;
-	struct batched_push *push;
+	struct loop_request q; /* the request in hand */
+	int kept;              /* q waits for the round's end */
 	struct conn *prev, *next;
 };
 
 static struct {
 	const struct md_config *cfg;
+	struct push_loop_callbacks cb;
 	int ep, listen_fd, stop_fd, listening, stopping;
 	long long stop_by;     /* when stopping: the end of the grace period */
 	long long accept_from; /* after running out of descriptors: when to try again */
@@ -75,7 +60,7 @@ static struct {
 	struct conn *idlest;   /* the last of them */
 	int nconns, max_conns;
 	long long idle_ms;
-	/* Connections whose request waits for the next batch. */
+	/* Connections whose request waits for the round's end. */
 	struct conn **ready;
 	int nready;
 	pthread_t thread;
@@ -83,7 +68,7 @@ static struct {
 } L;
 
 /* Markers for the epoll entries that are not connections. */
-static char listen_mark, queue_mark, stop_mark;
+static char listen_mark, wake_mark, stop_mark;
 
 static int watch(int op, int fd, unsigned events, void *ptr)
 {
@@ -134,32 +119,38 @@ static void touch(struct conn *c)
 	link_first(c);
 }
 
-/* Closes and frees c, answering a push in hand into the void. */
+/* Lets go of the request in hand. */
+static void forget(struct conn *c)
+{
+	if (c->q.data)
+		L.cb.release(&c->q);
+	c->q.data = NULL;
+	c->kept = 0;
+	fcgi_request_free(&c->q.fr);
+}
+
+/* Closes and frees c, with the request in hand (unanswered). */
 static void release(struct conn *c)
 {
 	close(c->fd);
 	unlink_conn(c);
 	L.nconns--;
-	if (c->push)
-		push_end(&c->r, c->push);
-	buf_free(&c->r.headers);
-	req_access_free(&c->r);
-	fcgi_request_free(&c->fr);
+	forget(c);
 	fcgi_parser_free(&c->parser);
 	buf_free(&c->in);
 	buf_free(&c->out);
-	buf_free(&c->resp);
+	buf_free(&c->q.out);
 	free(c);
 	if (!L.stopping && L.nconns < L.max_conns && !L.accept_from)
 		listen_on(1);
 }
 
-/* A connection that is gone or broken. One whose push waits for the batch
- * stays until the batch is done (it is in L.ready): its answer then finds
+/* A connection that is gone or broken. One whose request waits for the
+ * round's end stays until then (it is in L.ready): its answer then finds
  * the socket gone. */
 static void drop(struct conn *c)
 {
-	if (!c->push) {
+	if (!c->kept) {
 		release(c);
 		return;
 	}
@@ -168,12 +159,12 @@ static void drop(struct conn *c)
 	shutdown(c->fd, SHUT_RDWR);
 }
 
-/* Closes the connection idle longest whose push (if any) is not waiting
- * for its batch: 0 when there is none. */
+/* Closes the connection idle longest whose request (if any) is not
+ * waiting for the round's end: 0 when there is none. */
 static int close_idlest(void)
 {
 	for (struct conn *c = L.idlest; c; c = c->prev)
-		if (!c->push) {
+		if (!c->kept) {
 			release(c);
 			return 1;
 		}
@@ -187,7 +178,7 @@ static void close_idle_long(void)
 	struct conn *c = L.idlest, *prev;
 	for (; c && c->active <= before; c = prev) {
 		prev = c->prev;
-		if (!c->push)
+		if (!c->kept)
 			release(c);
 	}
 }
@@ -219,7 +210,7 @@ static void accept_all(void)
 		}
 		struct conn *c = xcalloc(1, sizeof *c);
 		c->fd = fd;
-		c->parser.max_body = REQ_MAX_BODY;
+		c->parser.max_body = L.cb.max_body;
 		if (watch(EPOLL_CTL_ADD, fd, EPOLLIN, c)) {
 			log_error("push loop: %s", strerror(errno));
 			close(fd);
@@ -229,7 +220,7 @@ static void accept_all(void)
 		link_first(c);
 		L.nconns++;
 		if (L.nconns > L.max_conns && !close_idlest()) {
-			listen_on(0); /* every push waits for its batch: the kernel's queue holds the rest */
+			listen_on(0); /* every request waits for the round: the kernel's queue holds the rest */
 			return;
 		}
 	}
@@ -279,42 +270,20 @@ static int flush(struct conn *c)
 /* Sends the answer of the request in hand and lets it go. */
 static int finish(struct conn *c)
 {
-	fcgi_reply(&c->out, c->fr.id, c->resp.data, c->resp.len);
-	c->closing |= !c->fr.keep_conn;
-	buf_free(&c->r.headers);
-	req_access_free(&c->r);
-	fcgi_request_free(&c->fr);
-	buf_reset(&c->resp);
+	fcgi_reply(&c->out, c->q.fr.id, c->q.out.data, c->q.out.len);
+	c->closing |= !c->q.fr.keep_conn;
+	forget(c);
+	buf_reset(&c->q.out);
 	return flush(c);
 }
 
-/* A complete request: a push waits for the batch; anything else is
- * answered at once. */
+/* A complete request: kept for the round's end, or answered at once. */
 static int begin(struct conn *c)
 {
-	struct req *r = &c->r;
-	memset(r, 0, sizeof *r);
-	r->own = &c->fr;
-	r->out = &c->resp;
-	r->envp = c->fr.envp;
-	req_init(r, L.cfg);
-	const struct route *route = NULL;
-	enum route_result res = r->path ? route_match(routes, (int)(sizeof routes / sizeof routes[0]), r->method,
-						      r->path, &route, r->params, REQ_MAX_PARAMS, &r->nparams)
-					: ROUTE_NOT_FOUND;
-	r->metrics_slot = res == ROUTE_FOUND ? metrics_route_slot(route->method, route->pattern) : METRICS_ROUTES - 1;
-	if (res == ROUTE_FOUND && (c->push = push_begin(r))) {
+	if (L.cb.begin(&c->q)) {
+		c->kept = 1;
 		L.ready[L.nready++] = c;
 		return 0;
-	}
-	if (res != ROUTE_FOUND) {
-		if (!r->path)
-			r->path = r->uri = "/";
-		app_lock(); /* an HTML error page renders with ClearSilver */
-		resp_error(r, res == ROUTE_BAD_METHOD ? 405 : 404,
-			   res == ROUTE_BAD_METHOD ? "This method is not allowed here."
-						   : "Only pushes are served here.");
-		app_unlock();
 	}
 	return finish(c);
 }
@@ -322,7 +291,7 @@ static int begin(struct conn *c)
 /* Parses what the connection has read, up to the end of a request. */
 static int parse(struct conn *c)
 {
-	while (!c->push && !c->closing && !c->writing) {
+	while (!c->kept && !c->closing && !c->writing) {
 		size_t used;
 		const char *why = NULL;
 		enum fcgi_result res = fcgi_feed(&c->parser, (const unsigned char *)c->in.data + c->in_off,
@@ -335,7 +304,7 @@ static int parse(struct conn *c)
 		}
 		if (res == FCGI_MORE)
 			break;
-		fcgi_take(&c->parser, &c->fr);
+		fcgi_take(&c->parser, &c->q.fr);
 		if (begin(c))
 			return -1;
 	}
@@ -373,26 +342,25 @@ static void readable(struct conn *c)
 	parse(c);
 }
 
-/* Stores the round's pushes with the queued ones, then answers them. A
- * connection answered may hold its next request already. */
-static void commit_round(void)
+/* The round's end: the callbacks answer the requests kept, the loop sends
+ * the answers. A connection answered may hold its next request already. */
+static void end_round(void)
 {
 	int n = L.nready;
 	struct conn **mine = xcalloc((size_t)n + 1, sizeof *mine);
-	struct batched_push **pushes = xcalloc((size_t)n + 1, sizeof *pushes);
+	struct loop_request **kept = xcalloc((size_t)n + 1, sizeof *kept);
 	memcpy(mine, L.ready, (size_t)n * sizeof *mine);
 	for (int i = 0; i < n; i++)
-		pushes[i] = mine[i]->push;
+		kept[i] = &mine[i]->q;
 	L.nready = 0;
-	batch_commit(pushes, n, L.cfg);
+	L.cb.round(kept, n);
 	for (int i = 0; i < n; i++) {
 		struct conn *c = mine[i];
-		push_end(&c->r, c->push);
-		c->push = NULL;
+		c->kept = 0;
 		if (!finish(c))
 			parse(c);
 	}
-	free(pushes);
+	free(kept);
 	free(mine);
 }
 
@@ -402,7 +370,7 @@ static void close_idle(void)
 	struct conn *c = L.conns, *next;
 	for (; c; c = next) {
 		next = c->next;
-		if (!c->push && c->in_off == c->in.len && c->out.len == 0 && fcgi_idle(&c->parser))
+		if (!c->kept && c->in_off == c->in.len && c->out.len == 0 && fcgi_idle(&c->parser))
 			release(c);
 	}
 }
@@ -431,13 +399,13 @@ static void *run(void *arg)
 			log_error("push loop: %s", strerror(errno));
 			_exit(1);
 		}
-		int queued = 0;
+		int woken = 0;
 		for (int i = 0; i < n; i++) {
 			void *p = ev[i].data.ptr;
 			if (p == &listen_mark)
 				accept_all();
-			else if (p == &queue_mark)
-				queued = 1;
+			else if (p == &wake_mark)
+				woken = 1;
 			else if (p == &stop_mark) {
 				epoll_ctl(L.ep, EPOLL_CTL_DEL, L.stop_fd, NULL);
 				L.stopping = 1;
@@ -456,13 +424,14 @@ static void *run(void *arg)
 				readable(p);
 			}
 		}
-		if (L.nready || queued)
-			commit_round();
+		if (L.nready || woken)
+			end_round();
 	}
 	/* Past the grace period: whatever is left is cut short. */
 	while (L.conns)
 		release(L.conns);
-	batch_close(L.cfg); /* with the pushes queued since the last round */
+	if (L.cb.stopped)
+		L.cb.stopped();
 	return NULL;
 }
 
@@ -483,10 +452,11 @@ static int connection_cap(const struct md_config *cfg)
 	return (int)cap;
 }
 
-int push_loop_start(int listen_fd, const struct md_config *cfg)
+int push_loop_start(int listen_fd, const struct md_config *cfg, const struct push_loop_callbacks *cb)
 {
 	memset(&L, 0, sizeof L);
 	L.cfg = cfg;
+	L.cb = *cb;
 	L.listen_fd = listen_fd;
 	L.idle_ms = cfg->push_idle_timeout * 1000;
 	L.max_conns = listen_fd >= 0 ? connection_cap(cfg) : 0;
@@ -494,7 +464,7 @@ int push_loop_start(int listen_fd, const struct md_config *cfg)
 	L.ready = xcalloc((size_t)L.max_conns + 1, sizeof *L.ready);
 	L.ep = epoll_create1(EPOLL_CLOEXEC);
 	L.stop_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-	if (L.ep < 0 || L.stop_fd < 0 || batch_init() || watch(EPOLL_CTL_ADD, batch_queue_fd(), EPOLLIN, &queue_mark) ||
+	if (L.ep < 0 || L.stop_fd < 0 || (cb->wake_fd >= 0 && watch(EPOLL_CTL_ADD, cb->wake_fd, EPOLLIN, &wake_mark)) ||
 	    watch(EPOLL_CTL_ADD, L.stop_fd, EPOLLIN, &stop_mark)) {
 		log_error("push loop: %s", strerror(errno));
 		return -1;

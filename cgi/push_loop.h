@@ -1,17 +1,53 @@
 /* SPDX-License-Identifier: MIT */
-/* push_loop.h: the thread of each worker that stores pushes (batch.h) and
- * serves the push socket (App.PushSocket). nginx passes the push routes
- * there and keeps its connections open; one thread serves them all, so a
- * burst of pushes costs one wake-up, not a thread's sleep and wake-up per
- * push. The rest of the app stays with libfcgi (main.c). */
+/* push_loop.h: a FastCGI server on one thread: one epoll loop over a
+ * listening socket and its connections, for requests best answered
+ * together. nginx keeps its connections open; one thread serves them all,
+ * so a burst of requests costs one wake-up, not a thread's sleep and
+ * wake-up per request. Each round it reads what arrived and begins the
+ * requests it completes; those its user keeps are answered together at
+ * the round's end. What arrives meanwhile waits in the sockets for the
+ * next round, so rounds grow with the load.
+ *
+ * The loop knows no route, handler or batch: its user's callbacks do
+ * (push_server.c serves the push socket with it). */
 #ifndef MDASH_PUSH_LOOP_H
 #define MDASH_PUSH_LOOP_H
 
 #include "config.h"
+#include "fcgi_wire.h"
+#include "util.h"
+
+/* A request of one of the loop's connections. */
+struct loop_request {
+	struct fcgi_request fr; /* its parameters and body */
+	struct buf out;         /* its answer, a CGI response: headers, a blank line, the body */
+	void *data;             /* the callbacks' own */
+};
+
+/* Called on the loop's thread. */
+struct push_loop_callbacks {
+	/* A complete request: answers it into q->out and returns 0, or
+	 * returns 1 to answer it at the round's end. */
+	int (*begin)(struct loop_request *q);
+	/* The round's end: answers the n requests kept (n may be 0 when
+	 * wake_fd woke the loop). */
+	void (*round)(struct loop_request **kept, int n);
+	/* Lets go of q->data, once answered or when its connection goes. */
+	void (*release)(struct loop_request *q);
+	/* After the last round, as the loop ends. May be NULL. */
+	void (*stopped)(void);
+	/* Readable when a round is due without any request kept; -1: none. */
+	int wake_fd;
+	/* Bytes of a request's body kept at most (fcgi_wire.h: the rest is
+	 * dropped, and the request says so). */
+	size_t max_body;
+};
 
 /* Starts the loop, serving listen_fd's connections (-1: none; it still
- * stores the pushes of libfcgi's threads). 0, or -1 when it cannot start. */
-int push_loop_start(int listen_fd, const struct md_config *cfg);
+ * runs rounds when wake_fd is readable). At most App.PushConnections
+ * connections (fewer when the process may not open that many files); one
+ * idle for App.PushIdleTimeout is closed. 0, or -1 when it cannot start. */
+int push_loop_start(int listen_fd, const struct md_config *cfg, const struct push_loop_callbacks *cb);
 /* Stops accepting (and closes the listening socket), answers the requests
  * in hand, closes the connections and returns when the loop has ended (at
  * most a few seconds). */

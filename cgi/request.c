@@ -75,39 +75,62 @@ int req_wants_json(const struct req *r)
 	return accept && strstr(accept, "application/json") && !strstr(accept, "text/html");
 }
 
-int req_read_body(struct req *r, struct buf *body, int *status, const char **why)
+/* Reads the body into body: NULL, or why not (and the status to answer). */
+static const char *read_body(struct req *r, struct buf *body, int *status)
 {
 	long len = 0;
 	const char *cl = req_env(r, "CONTENT_LENGTH");
 	*status = 400;
-	if (cl && *cl && parse_long(cl, 0, 1L << 40, &len)) {
-		*why = "bad Content-Length";
-		return -1;
-	}
+	if (cl && *cl && parse_long(cl, 0, 1L << 40, &len))
+		return "bad Content-Length";
 	if (len > REQ_MAX_BODY) {
 		*status = 413;
-		*why = "request body larger than 1 MiB";
-		return -1;
+		return "request body larger than 1 MiB";
 	}
-	buf_reset(body);
 	buf_append(body, "", 0);
 	if (r->own) /* the push loop has read it all (up to REQ_MAX_BODY) */
 		buf_append(body, r->own->body.data, r->own->body.len < (size_t)len ? r->own->body.len : (size_t)len);
-	if (r->own ? body->len < (size_t)len : read_stream(r->fcgx->in, body, (size_t)len)) {
-		*why = "request body shorter than its Content-Length";
-		return -1;
-	}
-	return 0;
+	if (r->own ? body->len < (size_t)len : read_stream(r->fcgx->in, body, (size_t)len))
+		return "request body shorter than its Content-Length";
+	return NULL;
 }
 
-int req_body(struct req *r, struct buf *body)
+const struct buf *req_read_body(struct req *r, int *status, const char **why)
+{
+	if (!r->body_read) {
+		r->body_read = 1;
+		r->body_why = read_body(r, &r->body, &r->body_status);
+	}
+	*status = r->body_status;
+	*why = r->body_why;
+	return r->body_why ? NULL : &r->body;
+}
+
+const struct buf *req_body(struct req *r)
 {
 	int status;
 	const char *why;
-	if (req_read_body(r, body, &status, &why) == 0)
-		return 0;
-	resp_error(r, status, why);
-	return -1;
+	const struct buf *body = req_read_body(r, &status, &why);
+	if (!body)
+		resp_error(r, status, why);
+	return body;
+}
+
+const char *req_param(const struct req *r, enum route_param p)
+{
+	return r->params[p][0] ? r->params[p] : NULL;
+}
+
+void req_release(struct req *r)
+{
+	buf_free(&r->headers);
+	buf_free(&r->success_headers);
+	/* A body may hold a password (the login) or a token (a push). */
+	if (r->body.data)
+		explicit_bzero(r->body.data, r->body.len);
+	buf_free(&r->body);
+	json_object_put(r->fields);
+	r->fields = NULL;
 }
 
 void resp_header(struct req *r, const char *name, const char *value)
@@ -147,9 +170,14 @@ void resp_send(struct req *r, int status, const char *content_type, const char *
 {
 	if (r->answered)
 		return;
+	if (status < 300 && !r->allowed) {
+		/* A handler that answers before its route's rule was enforced. */
+		log_error("%s %s: answered %d before the route's rule was enforced", r->method, r->path, status);
+		status = 500, content_type = "text/plain; charset=utf-8";
+		body = "The server refused to answer: see its log.\n", len = strlen(body);
+	}
 	r->answered = 1;
-	if (r->changes && status < 400)
-		req_page_fresh(r);
+	r->status = status;
 	metrics_request(r->metrics_slot, status);
 	struct buf head = {0};
 	buf_printf(&head, "Status: %d %s\r\n", status, reason(status));
@@ -157,6 +185,8 @@ void resp_send(struct req *r, int status, const char *content_type, const char *
 		buf_printf(&head, "Content-Type: %s\r\n", content_type);
 	buf_append(&head, security_headers, sizeof security_headers - 1);
 	buf_append(&head, r->headers.data, r->headers.len);
+	if (status < 400)
+		buf_append(&head, r->success_headers.data, r->success_headers.len);
 	buf_append(&head, "\r\n", 2);
 	emit(r, head.data, head.len);
 	buf_free(&head);

@@ -1,22 +1,45 @@
 /* SPDX-License-Identifier: MIT */
 /* request.h: one FastCGI request and the ways to answer it. A request
- * comes from libfcgi (main.c's threads) or from the push loop (batch.c),
- * which parses its connections itself; handlers see no difference. */
+ * comes from libfcgi (main.c's threads) or from the push loop
+ * (push_loop.c), which parses its connections itself; handlers see no
+ * difference. */
 #ifndef MDASH_REQUEST_H
 #define MDASH_REQUEST_H
 
 #include <fcgiapp.h>
+#include <json-c/json.h>
 
 #include "auth.h"
 #include "config.h"
 #include "cs.h"
 #include "ident.h"
+#include "router.h"
 #include "util.h"
 
-#define REQ_MAX_PARAMS 2
 #define REQ_MAX_BODY (1 << 20)
 
 struct fcgi_request;
+struct route;
+struct batched_push;
+
+/* Who is asking: what the dispatcher learnt enforcing the route's rule
+ * (access.c), or, on the viewer routes, what the handler's read learnt
+ * with the session. Owns user, grants and token. */
+enum who { WHO_UNKNOWN, WHO_ANONYMOUS, WHO_USER, WHO_SHARE, WHO_TOKEN };
+struct grant {
+	long long dashboard;
+	int ok;
+};
+struct principal {
+	enum who kind;
+	struct md_user user;  /* WHO_USER */
+	struct grant *grants; /* the user's grants learnt so far */
+	int ngrants;
+	long long share_id, share_dashboard; /* WHO_SHARE: the link, its dashboard */
+	char *token;     /* WHO_TOKEN: as sent; checked by the rule or by the batch */
+	int admin_token; /* WHO_TOKEN: checked, and an admin's */
+	int lookup_failed; /* the session could not be looked up (database) */
+};
 
 struct req {
 	FCGX_Request *fcgx;       /* libfcgi's request, or NULL and: */
@@ -28,27 +51,39 @@ struct req {
 	const char *path; /* below the mount point, starting with '/' */
 	const char *uri;  /* the same with the query string, for redirects back */
 	const char *query;
-	char params[REQ_MAX_PARAMS][IDENT_MAX + 1]; /* the route's {ident}s */
-	int nparams;
-	struct buf headers; /* extra response header lines */
-	int answered;
-	int changes; /* changes state: a success calls req_page_fresh (main.c) */
+	const struct route *route; /* NULL when none matched */
+	char params[ROUTE_PARAMS][IDENT_MAX + 1]; /* the route's named parameters: req_param */
+	struct principal who;
+	/* The rule is enforced (by the dispatcher, or by the read of a viewer
+	 * route): only then may a success (2xx) be sent. */
+	int allowed;
+	json_object *fields; /* DASHING_TOKEN routes: the JSON body, auth_token taken out; owned */
+	struct batched_push *push; /* BATCHED routes: the push the handler began */
+	struct buf headers;         /* extra response header lines */
+	struct buf success_headers; /* the same, sent only with a status below 400 */
+	int answered, status; /* the status answered */
 	int metrics_slot; /* the route's slot in the request counters (metrics.h) */
-	const char *target;  /* the route's last {id}: the dashboard or widget asked for */
-	struct md_user user; /* who is asking (access.c), once loaded */
-	int user_loaded, db_failed;
-	struct grant *grants; /* what access.c learnt of the user's grants; owned */
-	int ngrants;
-	long long share_id; /* on a share link's routes (share.c): the link */
-	long long share_dashboard;
-	char share_slug[IDENT_MAX + 1];
+	struct buf body;  /* read once (req_read_body) */
+	int body_read, body_status;
+	const char *body_why;
 };
 
-/* access.c: the session's user or NULL; the checks every handler makes. */
-struct grant {
-	long long dashboard;
-	int ok;
-};
+/* The route's parameter p, or NULL when it has none of that name. */
+const char *req_param(const struct req *r, enum route_param p);
+
+/* access.c: who is asking, and the reads that check it. */
+/* The dispatcher's: enforces the route's rule before the handler (on a
+ * viewer route, the part that needs no dashboard). 1: run the handler; 0:
+ * answered. */
+int access_enforce(struct req *r);
+/* For a route that changes state: when it succeeds, the browser skips
+ * nginx's copies of pages for a moment (pass.h: PAGE_FRESH_COOKIE), so that
+ * its next load shows the change (only when it holds a page pass). */
+void access_page_fresh(struct req *r);
+/* Answers 401 for a push or admin token that is missing or wrong, as the
+ * route's rule says (Dashing's "Invalid API key", or a bearer challenge). */
+void access_refuse_token(struct req *r);
+/* The session's user, or NULL (also for a share link or a token). */
 const struct md_user *req_user(struct req *r);
 void req_session_cookie(struct req *r, const char *value, int max_age);
 /* The browser's device cookie (auth.h's login_check), or NULL; and a new
@@ -59,56 +94,47 @@ void req_device_cookie_give(struct req *r, const char *value);
  * one it has (logout, and a request without a session). */
 void req_page_pass_give(struct req *r, const struct md_user *u);
 void req_page_pass_drop(struct req *r);
-/* Tells nginx to skip its copies of pages for this browser for a moment
- * (pass.h: PAGE_FRESH_COOKIE), when it holds a page pass. */
-void req_page_fresh(struct req *r);
 /* For a dashboard page: 1 when nginx may keep it (render PAGE_CSRF_MARK for
  * the token and send X-Accel-Expires); 0 otherwise, having given the browser
  * a new pass when its own is missing, not this session's or old. */
 int req_page_cacheable(struct req *r);
-/* 1 when the request may read (login, when required); else answered. */
-int page_allowed(struct req *r);
-/* 1 when the user may see this dashboard (0: widgets on none: admins). */
-int dashboard_allowed(struct req *r, long long dashboard_id);
-/* The dashboard (with its widgets, unless ws is NULL) or the widget that
- * the route names, when this user may see it: 1. Otherwise the request is
- * answered (login, 403, 404 or 503) and 0 returned. The caller frees. */
+/* The reads of the viewer and share link routes, which enforce the rule
+ * with what they read (on other routes, the dispatcher has). */
 struct md_dashboard;
 struct md_widget;
-int req_dashboard(struct req *r, struct md_dashboard *d, struct md_widget **ws, int *n);
-/* The same, keeping the list of every dashboard it read (a page's
- * navigation): *d points into *list, which the caller frees (it may be
- * NULL) whatever the answer. */
-int req_dashboard_in(struct req *r, struct md_dashboard **list, int *nlist, struct md_dashboard **d,
-		     struct md_widget **ws, int *n);
+/* The route's {dashboard} (with its widgets, unless ws is NULL), and with
+ * nav (unless NULL) the dashboards this principal may go to from its page,
+ * in display order: 1. Otherwise the request is answered (login, 403, 404
+ * or 503) and 0 returned. The caller frees d, ws and nav, whatever the
+ * answer. */
+int req_dashboard(struct req *r, struct md_dashboard *d, struct md_widget **ws, int *n, struct md_dashboard **nav,
+		  int *nnav);
+/* The route's {widget}, when this principal may see it: 1; otherwise
+ * answered and 0 returned. The caller frees w on 1. */
 int req_widget(struct req *r, struct md_widget *w);
-/* Every dashboard (display order), learning who asks in the same query.
- * 1, or 0 when answered (database error). Checks no access: callers ask
- * page_allowed and visible. The caller frees the list. */
+/* The dashboards this principal may see (display order): 1, or 0 when
+ * answered. The caller frees the list whatever the answer. */
 int req_dashboards(struct req *r, struct md_dashboard **list, int *n);
 /* Frees what access.c keeps in the request. */
 void req_access_free(struct req *r);
-/* A page's data tree: render_hdf plus who is logged in and the CSRF token. */
+/* A page's data tree: render_hdf plus who is logged in and the CSRF token
+ * (or, for a share link, the link's own address for the page's script). */
 HDF *page_hdf(struct req *r);
-/* Whether the dashboard belongs in this user's navigation. */
-int visible(struct req *r, long long dashboard_id);
 /* Who acts, for the audit log (audit.h): the session's user. */
 struct audit_actor;
 void req_audit_actor(struct req *r, struct audit_actor *a);
-/* The request comes from this site's own pages. */
-int same_origin(struct req *r);
-/* The session's CSRF token came with the request, from this site. */
-int csrf_ok(struct req *r, const char *form_token);
 
 /* Fills method, query, path and uri from the parameters (r->envp). */
 void req_init(struct req *r, const struct md_config *cfg);
+/* Frees what request.c keeps in the request (headers, body, fields). */
+void req_release(struct req *r);
 /* A request header or FastCGI parameter ("HTTP_AUTHORIZATION"), or NULL. */
 const char *req_env(const struct req *r, const char *name);
-/* Reads the body (at most REQ_MAX_BODY); -1 and an answer sent if too
- * big or unreadable. */
-int req_body(struct req *r, struct buf *body);
-/* The same without answering: on -1, the status (400 or 413) and why. */
-int req_read_body(struct req *r, struct buf *body, int *status, const char **why);
+/* The body (at most REQ_MAX_BODY, NUL-terminated), read once whoever asks
+ * first: NULL, answered (400 or 413), when too big or cut short. */
+const struct buf *req_body(struct req *r);
+/* The same without answering: NULL, with the status and why. */
+const struct buf *req_read_body(struct req *r, int *status, const char **why);
 /* True when the client wants JSON (API paths always do). */
 int req_wants_json(const struct req *r);
 

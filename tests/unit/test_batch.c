@@ -1,18 +1,21 @@
 /* SPDX-License-Identifier: MIT */
-/* test_batch.c: the push loop (cgi/push_loop.c, cgi/batch.c) with a
- * committer that stores nothing and request halves that only answer.
+/* test_batch.c: the push loop (cgi/push_loop.c) and the push socket's
+ * server on it (cgi/push_server.c, cgi/batch.c), with a committer that
+ * stores nothing.
  *
  * Many threads push at once through the queue, as libfcgi's threads do:
  * every push must be committed exactly once and answered, none may wait
- * for ever, and pushes must share batches. Clients on the push socket, as
- * nginx: many requests on kept connections, at once, answered in order;
- * a connection the client closes; a route the socket does not serve;
- * bytes that are not FastCGI, which cost the sender its connection only;
- * and idle connections, closed after a while, and closed, the idlest
- * first, to let a push in when there are too many. */
+ * for ever, and pushes must share batches. Clients of the loop, as nginx:
+ * many requests on kept connections, at once, answered in order; a
+ * connection the client closes; bytes that are not FastCGI, which cost
+ * the sender its connection only; and idle connections, closed after a
+ * while, and closed, the idlest first, to let a request in when there are
+ * too many. The push socket through the real route table: pushes only,
+ * refused as their rule says. */
 #include <pthread.h>
 #include <sched.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -22,8 +25,8 @@
 #include "batch.h"
 #include "config.h"
 #include "fcgi_wire.h"
-#include "handlers.h"
 #include "push_loop.h"
+#include "push_server.h"
 #include "tests.h"
 
 /* The settings' defaults. */
@@ -31,62 +34,6 @@ static void defaults(struct md_config *cfg)
 {
 	struct buf err = {0};
 	ck_assert_int_eq(config_parse("", 0, "defaults", cfg, &err), 0);
-}
-
-/* What the app's other files give the loop. */
-static pthread_mutex_t worker_lock = PTHREAD_MUTEX_INITIALIZER;
-void app_lock(void)
-{
-	pthread_mutex_lock(&worker_lock);
-}
-void app_unlock(void)
-{
-	pthread_mutex_unlock(&worker_lock);
-}
-
-void req_init(struct req *r, const struct md_config *cfg)
-{
-	r->cfg = cfg;
-	r->method = fcgi_test_env(r->envp, "REQUEST_METHOD");
-	r->path = r->uri = fcgi_test_env(r->envp, "DOCUMENT_URI");
-	r->query = "";
-}
-
-void resp_error(struct req *r, int status, const char *message)
-{
-	buf_printf(r->out, "Status: %d\r\n\r\n%s", status, message);
-	r->answered = 1;
-}
-
-void req_access_free(struct req *r)
-{
-	(void)r;
-}
-
-/* The body names the push's token; a body "bad" is refused at once. */
-struct batched_push *push_begin(struct req *r)
-{
-	if (!strcmp(r->own->body.data, "bad")) {
-		resp_error(r, 400, "bad");
-		return NULL;
-	}
-	struct batched_push *p = xcalloc(1, sizeof *p);
-	p->widget = r->params[0];
-	p->token = xstrdup(r->own->body.data);
-	return p;
-}
-
-/* Answers with the status and the token, so a client sees its own. */
-void push_end(struct req *r, struct batched_push *p)
-{
-	buf_printf(r->out, "Status: %d\r\n\r\n%s", p->status, p->token);
-	free(p->token);
-	free(p);
-}
-
-void push_widget(struct req *r)
-{
-	(void)r;
 }
 
 #define THREADS 48
@@ -115,7 +62,7 @@ static void commit_nothing(struct batched_push **v, int n, const struct md_confi
 	for (int i = 0; i < n; i++) {
 		if (v[i]->status)
 			atomic_fetch_add(&twice, 1);
-		v[i]->status = 204;
+		v[i]->status = !v[i]->token || !strcmp(v[i]->token, "wrong") ? 401 : 204;
 	}
 	atomic_fetch_add(&committed, n);
 	jitter();
@@ -125,7 +72,8 @@ static void commit_nothing(struct batched_push **v, int n, const struct md_confi
  * a late wake-up for a push already answered would land in it. */
 static __attribute__((noinline)) int push_once(void)
 {
-	struct batched_push p = {.widget = "w"};
+	static char token[] = "t";
+	struct batched_push p = {.widget = "w", .token = token};
 	batch_push(&p);
 	return p.status;
 }
@@ -163,7 +111,7 @@ START_TEST(every_queued_push_is_committed_once_and_answered)
 	defaults(&cfg);
 	reset_counts();
 	batch_set_committer(commit_nothing);
-	ck_assert_int_eq(push_loop_start(-1, &cfg), 0);
+	ck_assert_int_eq(push_server_start(-1, &cfg), 0);
 	pthread_t t[THREADS];
 	for (size_t i = 0; i < THREADS; i++)
 		ck_assert_int_eq(pthread_create(&t[i], NULL, pusher, (void *)(i + 1)), 0);
@@ -173,7 +121,7 @@ START_TEST(every_queued_push_is_committed_once_and_answered)
 		pthread_join(t[i], &bad);
 		unanswered += (long)bad;
 	}
-	push_loop_stop();
+	push_server_stop();
 	batch_set_committer(NULL);
 	ck_assert_int_eq(unanswered, 0);
 	ck_assert_int_eq(atomic_load(&twice), 0);
@@ -196,13 +144,42 @@ static int listener(struct sockaddr_un *a)
 	return fd;
 }
 
-/* Starts the loop on a new listening socket, committing nothing. */
+/* A user of the loop that answers at the round's end with the body it
+ * got; a body "now" is answered at once. */
+static atomic_long kept, rounds, largest_round;
+
+static int echo_begin(struct loop_request *q)
+{
+	if (strcmp(buf_str(&q->fr.body), "now"))
+		return 1;
+	buf_puts(&q->out, "Status: 400\r\n\r\nnow");
+	return 0;
+}
+
+static void echo_round(struct loop_request **v, int n)
+{
+	atomic_fetch_add(&rounds, 1);
+	atomic_fetch_add(&kept, n);
+	if (n > atomic_load(&largest_round))
+		atomic_store(&largest_round, n);
+	for (int i = 0; i < n; i++)
+		buf_printf(&v[i]->out, "Status: 204\r\n\r\n%s", buf_str(&v[i]->fr.body));
+}
+
+static void echo_release(struct loop_request *q)
+{
+	(void)q;
+}
+
+/* Starts the loop on a new listening socket, with the echo. */
 static void serve_on_socket(const struct md_config *cfg, struct sockaddr_un *a)
 {
 	int lfd = listener(a);
-	reset_counts();
-	batch_set_committer(commit_nothing);
-	ck_assert_int_eq(push_loop_start(lfd, cfg), 0);
+	atomic_store(&kept, 0);
+	atomic_store(&rounds, 0);
+	atomic_store(&largest_round, 0);
+	struct push_loop_callbacks echo = {echo_begin, echo_round, echo_release, NULL, -1, 1 << 20};
+	ck_assert_int_eq(push_loop_start(lfd, cfg, &echo), 0);
 }
 
 static int client(const struct sockaddr_un *a)
@@ -263,15 +240,24 @@ static void expect_answer(int fd, const char *want)
 	buf_free(&out);
 }
 
-static void ask(struct buf *req, const char *method, const char *path, const char *body, int keep)
+/* Appends a request; header: one more parameter, or NULL. */
+static void ask_with(struct buf *req, const char *method, const char *path, const char *header, const char *body,
+		     int keep)
 {
-	struct buf m = {0}, u = {0};
+	struct buf m = {0}, u = {0}, l = {0};
 	buf_printf(&m, "REQUEST_METHOD=%s", method);
 	buf_printf(&u, "DOCUMENT_URI=%s", path);
-	const char *const env[] = {m.data, u.data, "CONTENT_TYPE=application/json", NULL};
+	buf_printf(&l, "CONTENT_LENGTH=%zu", strlen(body));
+	const char *const env[] = {m.data, u.data, l.data, "CONTENT_TYPE=application/json", header, NULL};
 	fcgi_test_request(req, 1, keep, env, body, strlen(body));
 	buf_free(&m);
 	buf_free(&u);
+	buf_free(&l);
+}
+
+static void ask(struct buf *req, const char *method, const char *path, const char *body, int keep)
+{
+	ask_with(req, method, path, NULL, body, keep);
 }
 
 #define CLIENTS 32
@@ -288,7 +274,7 @@ START_TEST(serves_pushes_on_kept_connections)
 		fds[i] = client(&a);
 	struct buf req = {0}, out = {0}, want = {0};
 	/* Every client sends, then every client reads: the loop sees them
-	 * together and stores them in few batches. */
+	 * together and answers them in few rounds. */
 	for (int round = 0; round < ROUNDS; round++) {
 		for (int i = 0; i < CLIENTS; i++) {
 			struct buf body = {0};
@@ -305,9 +291,9 @@ START_TEST(serves_pushes_on_kept_connections)
 			ck_assert_str_eq(out.data, want.data);
 		}
 	}
-	ck_assert_int_eq(atomic_load(&committed), CLIENTS * ROUNDS);
-	ck_assert_int_lt(atomic_load(&batches), CLIENTS * ROUNDS);
-	ck_assert_int_gt(atomic_load(&largest), 1);
+	ck_assert_int_eq(atomic_load(&kept), CLIENTS * ROUNDS);
+	ck_assert_int_lt(atomic_load(&rounds), CLIENTS * ROUNDS);
+	ck_assert_int_gt(atomic_load(&largest_round), 1);
 
 	/* Two requests sent at once on one connection: answered in order. */
 	buf_reset(&req);
@@ -317,15 +303,15 @@ START_TEST(serves_pushes_on_kept_connections)
 	expect_answer(fds[0], "Status: 204\r\n\r\none");
 	expect_answer(fds[0], "Status: 204\r\n\r\ntwo");
 
-	/* What the socket does not serve, and a body refused at once. */
+	/* One answered at once, between two kept: still in order. */
 	buf_reset(&req);
-	ask(&req, "GET", "/d/ops", "", 1);
-	ask(&req, "GET", "/widgets/w1", "", 1);
-	ask(&req, "POST", "/widgets/w1", "bad", 1);
+	ask(&req, "POST", "/widgets/w1", "first", 1);
+	ask(&req, "POST", "/widgets/w1", "now", 1);
+	ask(&req, "POST", "/widgets/w1", "last", 1);
 	send_all(fds[1], &req);
-	expect_answer(fds[1], "Status: 404\r\n\r\nOnly pushes are served here.");
-	expect_answer(fds[1], "Status: 405\r\n\r\nThis method is not allowed here.");
-	expect_answer(fds[1], "Status: 400\r\n\r\nbad");
+	expect_answer(fds[1], "Status: 204\r\n\r\nfirst");
+	expect_answer(fds[1], "Status: 400\r\n\r\nnow");
+	expect_answer(fds[1], "Status: 204\r\n\r\nlast");
 
 	/* Without "keep the connection", it is closed after the answer. */
 	buf_reset(&req);
@@ -363,7 +349,6 @@ START_TEST(serves_pushes_on_kept_connections)
 	for (int i = 0; i < CLIENTS; i++)
 		if (i != 4)
 			close(fds[i]);
-	batch_set_committer(NULL); /* the loop closed its socket */
 	buf_free(&req);
 	buf_free(&out);
 	buf_free(&want);
@@ -401,9 +386,52 @@ START_TEST(idle_connections_never_keep_a_push_out)
 	for (int i = 0; i < IDLE; i++)
 		close(idle[i]);
 	close(fd);
-	batch_set_committer(NULL);
 	buf_free(&req);
 	buf_free(&out);
+	config_free(&cfg);
+}
+END_TEST
+
+/* The next answer on fd begins with status and holds says. */
+static void expect_like(int fd, const char *status, const char *says)
+{
+	struct buf out = {0};
+	ck_assert_int_eq(read_answer(fd, &out), 0);
+	ck_assert_msg(!strncmp(out.data, status, strlen(status)) && strstr(out.data, says), "%s", out.data);
+	buf_free(&out);
+}
+
+START_TEST(the_push_socket_serves_pushes_by_the_route_table)
+{
+	struct md_config cfg;
+	defaults(&cfg);
+	struct sockaddr_un a;
+	int lfd = listener(&a);
+	reset_counts();
+	batch_set_committer(commit_nothing);
+	ck_assert_int_eq(push_server_start(lfd, &cfg), 0);
+	int fd = client(&a);
+	struct buf req = {0};
+	ask(&req, "POST", "/widgets/w1", "{\"auth_token\":\"t\",\"current\":1}", 1);
+	ask(&req, "POST", "/widgets/w1", "{\"auth_token\":\"wrong\"}", 1);
+	ask_with(&req, "POST", "/api/widgets/w1", "HTTP_AUTHORIZATION=Bearer t", "{\"current\":1}", 1);
+	ask(&req, "POST", "/api/widgets/w1", "{\"current\":1}", 1);
+	ask(&req, "POST", "/widgets/w1", "not json", 1);
+	ask(&req, "GET", "/d/ops", "", 1);
+	ask(&req, "GET", "/widgets/w1", "", 1);
+	send_all(fd, &req);
+	expect_like(fd, "Status: 204", "");
+	expect_like(fd, "Status: 401", "\r\n\r\nInvalid API key\n");
+	expect_like(fd, "Status: 204", "");
+	expect_like(fd, "Status: 401", "WWW-Authenticate: Bearer");
+	expect_like(fd, "Status: 400", "\"error\"");
+	expect_like(fd, "Status: 404", "Only pushes are served here.");
+	expect_like(fd, "Status: 405", "This method is not allowed here.");
+	ck_assert_int_eq(atomic_load(&committed), 4);
+	push_server_stop();
+	batch_set_committer(NULL);
+	close(fd);
+	buf_free(&req);
 	config_free(&cfg);
 }
 END_TEST
@@ -416,5 +444,6 @@ TCase *tcase_batch(void)
 	tcase_add_test(tc, every_queued_push_is_committed_once_and_answered);
 	tcase_add_test(tc, serves_pushes_on_kept_connections);
 	tcase_add_test(tc, idle_connections_never_keep_a_push_out);
+	tcase_add_test(tc, the_push_socket_serves_pushes_by_the_route_table);
 	return tc;
 }

@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: MIT */
+/* routes.h: the route table and the dispatcher (routes.c). */
+#ifndef MDASH_ROUTES_H
+#define MDASH_ROUTES_H
+
+#include "request.h"
+#include "router.h"
+
+extern const struct route route_table[];
+extern const int route_count;
+
+/* Names the request counters' slots after the routes, in the process that
+ * then forks the workers (metrics.h). */
+void routes_name_metrics(void);
+
+/* Serves a request of libfcgi's threads: finds its route, enforces the
+ * route's rule, runs the handler (a LOCKED one under the worker lock), and
+ * hands a push to the batch and answers it once stored. */
+void dispatch(struct req *r);
+/* The push loop's halves, for the BATCHED routes only (others get 404
+ * there). Begins the request: 1 when its push waits for the batch
+ * (r->push), 0 when it is answered. */
+int dispatch_begin(struct req *r);
+/* Answers a request whose push the batch has stored. */
+void dispatch_end(struct req *r);
+/* Frees what the request holds once answered. */
+void dispatch_free(struct req *r);
+
+#endif
