@@ -113,7 +113,6 @@ static int prune(const struct dspec *ds, int n, struct buf *err)
 int cmd_apply(const struct md_config *cfg, int argc, char **argv)
 {
 	static const char *const top_keys[] = {"dashboards", NULL};
-	(void)cfg;
 	if (wants_help(argc, argv, usage))
 		return 0;
 	struct spec_write_opts opts = {0};
@@ -165,7 +164,7 @@ int cmd_apply(const struct md_config *cfg, int argc, char **argv)
 	for (int i = 0; i < nd; i++) {
 		char at[64];
 		snprintf(at, sizeof at, "dashboards[%d]", i);
-		if (spec_dashboard(json_object_array_get_idx(list, (size_t)i), at, &ds[i], &err)) {
+		if (spec_dashboard(json_object_array_get_idx(list, (size_t)i), at, cfg, &ds[i], &err)) {
 			fail("%s: %s", path, buf_str(&err));
 			goto out;
 		}

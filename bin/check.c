@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "alert.h"
 #include "cs.h"
 #include "db.h"
 #include "pass.h"
@@ -87,7 +88,8 @@ static void describe_dsn(struct buf *b, const char *name, const char *host, long
 static void check_settings(const struct md_config *cfg)
 {
 	struct stat st;
-	int secret = *cfg->db.password || *cfg->sql.password || cfg->nsecrets > 0;
+	/* A webhook's URL is often its secret. */
+	int secret = *cfg->db.password || *cfg->sql.password || cfg->nsecrets > 0 || cfg->nnotifiers > 0;
 	if (stat(cfg->path, &st) == 0 && (st.st_mode & S_IROTH) && secret)
 		report(0, "settings %s: every user may read it, and it holds passwords (chmod 0640, group %s)",
 		       cfg->path, UPDATER_USER);
@@ -166,6 +168,35 @@ static void check_schema(const struct md_config *cfg, int db_ok)
 	for (int i = 0; i < nfiles; i++)
 		free(files[i]);
 	free(files);
+}
+
+static void report_rule(const char *line, void *ctx)
+{
+	(void)ctx;
+	report(0, "alert rule of %s", line);
+}
+
+/* The notifiers (sendmail for Mailto ones) and every widget's alert rule
+ * against them. */
+static void check_alerts(const struct md_config *cfg, int db_ok)
+{
+	struct buf names = {0}, err = {0};
+	int mail = 0;
+	for (int i = 0; i < cfg->nnotifiers; i++) {
+		buf_printf(&names, "%s%s", i ? ", " : "", cfg->notifiers[i].name);
+		mail |= cfg->notifiers[i].mailto != NULL;
+	}
+	if (mail && access(cfg->sendmail, X_OK))
+		report(0, "Notify.Sendmail %s: %s (the Mailto notifiers need it)", cfg->sendmail, strerror(errno));
+	int bad = db_ok ? alert_check_rules(cfg, report_rule, NULL, &err) : 0;
+	if (!db_ok)
+		report(0, "alert rules: not checked: no connection to the database");
+	else if (bad < 0)
+		report(0, "alert rules: %s", buf_str(&err));
+	else if (!bad)
+		report(1, "alert rules; notifiers: %s", cfg->nnotifiers ? buf_str(&names) : "none");
+	buf_free(&names);
+	buf_free(&err);
 }
 
 /* The account of sql sources, when any SQL.* setting is given. */
@@ -458,5 +489,6 @@ int cmd_check_config(const struct md_config *cfg, int argc, char **argv)
 	check_plugins(cfg);
 	check_fragment_key(cfg);
 	check_lock_file(cfg);
+	check_alerts(cfg, db_ok);
 	return failures ? 1 : 0;
 }

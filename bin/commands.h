@@ -24,6 +24,7 @@ int cmd_backup(const struct md_config *cfg, int argc, char **argv);
 int cmd_restore(const struct md_config *cfg, int argc, char **argv);
 int cmd_check_config(const struct md_config *cfg, int argc, char **argv);
 int cmd_proxy_conf(const struct md_config *cfg, int argc, char **argv);
+int cmd_alert(const struct md_config *cfg, int argc, char **argv);
 
 /* migrate.c: the NNN_name.sql files in dir, sorted (caller frees each and
  * the array); -1 when dir cannot be read. */

@@ -55,7 +55,7 @@ static int add(int argc, char **argv)
 	if (found > 0) {
 		dashboard_free(&old);
 		fail("a dashboard named %s exists", argv[2]);
-	} else if (found < 0 || spec_dashboard(o, "dashboard", &d, &err)) {
+	} else if (found < 0 || spec_dashboard(o, "dashboard", NULL, &d, &err)) {
 		fail("%s", buf_str(&err));
 	} else {
 		long long id;

@@ -32,6 +32,7 @@ static const struct {
 	{"audit", cmd_audit, "who changed what, when: the audit log"},
 	{"history", cmd_history, "print a widget's stored values over a time range (JSON or CSV)"},
 	{"prune", cmd_prune, "roll the history up; drop what is past retention (History.*, Audit.MaxAge)"},
+	{"alert", cmd_alert, "list alert deliveries, send failed ones again, test a notifier"},
 	{"backup", cmd_backup, "write the database and the settings into one file"},
 	{"restore", cmd_restore, "replace the database with a backup's"},
 	{"check-config", cmd_check_config, "check the settings, database, schema, templates and publisher"},

@@ -4,42 +4,15 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <spawn.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-extern char **environ;
-
-/* stderr to err (-1: ours); see run_start for the rest. */
-static pid_t spawn(char *const argv[], int in, int out, int err, int fd3)
-{
-	posix_spawn_file_actions_t fa;
-	posix_spawn_file_actions_init(&fa);
-	if (in >= 0)
-		posix_spawn_file_actions_adddup2(&fa, in, 0);
-	else
-		posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-	if (out >= 0)
-		posix_spawn_file_actions_adddup2(&fa, out, 1);
-	if (err >= 0)
-		posix_spawn_file_actions_adddup2(&fa, err, 2);
-	if (fd3 >= 0)
-		posix_spawn_file_actions_adddup2(&fa, fd3, 3);
-	posix_spawn_file_actions_addclosefrom_np(&fa, fd3 >= 0 ? 4 : 3);
-	pid_t pid;
-	int rc = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
-	posix_spawn_file_actions_destroy(&fa);
-	if (rc) {
-		errno = rc;
-		return -1;
-	}
-	return pid;
-}
+#include "subprocess.h"
 
 pid_t run_start(char *const argv[], int in, int out, int fd3)
 {
-	return spawn(argv, in, out, -1, fd3);
+	return subprocess_start(argv, in, out, -1, fd3, 0);
 }
 
 int run_wait(pid_t pid)
@@ -61,7 +34,7 @@ int run_capture(char *const argv[], struct buf *out)
 		return -1;
 	}
 	/* Its stderr too: both go to the pipe, read to the end below. */
-	pid_t pid = spawn(argv, -1, p[1], p[1], -1);
+	pid_t pid = subprocess_start(argv, -1, p[1], p[1], -1, 0);
 	int e = errno;
 	close(p[1]);
 	if (pid < 0) {

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alert.h"
 #include "dashboard.h"
 #include "ident.h"
 #include "source.h"
@@ -22,17 +23,10 @@ static const char *const widget_keys[] = {"name", "type",     "title",  "sizex",
 /* Fails on a key not in keys, naming it and where it is. */
 int spec_check_keys(json_object *o, const char *const *keys, const char *where, struct buf *err)
 {
-	json_object_object_foreach (o, key, val) {
-		(void)val;
-		const char *const *k = keys;
-		while (*k && strcmp(*k, key))
-			k++;
-		if (!*k) {
-			buf_printf(err, "%s: unknown key \"%s\"", where, key);
-			return -1;
-		}
-	}
-	return 0;
+	const char *key = json_unknown_key(o, keys);
+	if (key)
+		buf_printf(err, "%s: unknown key \"%s\"", where, key);
+	return key ? -1 : 0;
 }
 
 static int get_int(json_object *o, const char *key, long min, long max, long *out, const char *where, struct buf *err)
@@ -62,7 +56,7 @@ static int get_str(json_object *o, const char *key, size_t max, const char **out
 	return 0;
 }
 
-int spec_widget(json_object *w, const char *where, struct wspec *s, struct buf *err)
+int spec_widget(json_object *w, const char *where, const struct md_config *cfg, struct wspec *s, struct buf *err)
 {
 	json_object *v;
 	if (!json_object_is_type(w, json_type_object)) {
@@ -119,6 +113,13 @@ int spec_widget(json_object *w, const char *where, struct wspec *s, struct buf *
 					   where, *k);
 				return -1;
 			}
+		}
+		struct alert_rule rule;
+		struct buf why = {0};
+		if (alert_rule_read(v, cfg, &rule, &why) < 0) {
+			buf_printf(err, "%s.%s", where, buf_str(&why));
+			buf_free(&why);
+			return -1;
 		}
 		s->options = json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN);
 	}
@@ -187,7 +188,7 @@ void spec_place(struct dspec *d)
 		}
 }
 
-int spec_dashboard(json_object *d, const char *where, struct dspec *s, struct buf *err)
+int spec_dashboard(json_object *d, const char *where, const struct md_config *cfg, struct dspec *s, struct buf *err)
 {
 	json_object *ws;
 	if (!json_object_is_type(d, json_type_object)) {
@@ -216,7 +217,7 @@ int spec_dashboard(json_object *d, const char *where, struct dspec *s, struct bu
 	for (int i = 0; i < s->nwidgets; i++) {
 		char at[128];
 		snprintf(at, sizeof at, "%s.widgets[%d]", where, i);
-		if (spec_widget(json_object_array_get_idx(ws, (size_t)i), at, &s->widgets[i], err))
+		if (spec_widget(json_object_array_get_idx(ws, (size_t)i), at, cfg, &s->widgets[i], err))
 			return -1;
 		for (int k = 0; k < i; k++)
 			if (!strcmp(s->widgets[k].name, s->widgets[i].name)) {

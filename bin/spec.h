@@ -31,8 +31,10 @@ struct dspec {
 int spec_check_keys(json_object *o, const char *const *keys, const char *where, struct buf *err);
 /* Checks one widget or dashboard object; where names it in errors
  * ("dashboards[0].widgets[2]"). Strings point into the object. */
-int spec_widget(json_object *w, const char *where, struct wspec *s, struct buf *err);
-int spec_dashboard(json_object *d, const char *where, struct dspec *s, struct buf *err);
+struct md_config;
+/* cfg: the settings, which name the notifiers an alert rule may use. */
+int spec_widget(json_object *w, const char *where, const struct md_config *cfg, struct wspec *s, struct buf *err);
+int spec_dashboard(json_object *d, const char *where, const struct md_config *cfg, struct dspec *s, struct buf *err);
 /* Places widgets without col/row in the first free spot, reading order;
  * explicit positions are kept and are obstacles. */
 void spec_place(struct dspec *d);

@@ -23,8 +23,10 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "alert.h"
 #include "db.h"
 #include "history.h"
+#include "notify.h"
 #include "publish.h"
 #include "schema.h"
 #include "stats.h"
@@ -45,6 +47,7 @@ static const char usage[] = "usage: mdash update [--force] [--widget NAME]... [-
 
 struct opts {
 	int force, watch, quiet;
+	int quiet_lock; /* say nothing when another updater has the locks */
 	char **names;
 	int nnames;
 };
@@ -404,9 +407,47 @@ static int pass_locked(const struct md_config *cfg, const struct opts *o)
 	return failures ? UPDATE_SOME_FAILED : UPDATE_OK;
 }
 
-/* One pass under both locks. Another updater holding either is not an
+/* Prints a delivery's line: a sent one unless quiet, a failed one always. */
+static void say_delivery(int ok, const char *line, void *ctx)
+{
+	const struct opts *o = ctx;
+	if (!ok)
+		fprintf(stderr, "%s\n", line);
+	else if (!o->quiet)
+		printf("%s\n", line);
+}
+
+/* Judges the widgets with alert rules, queues what is to be sent and
+ * delivers what is due (alert.h, notify.h). Its failures are not the
+ * widgets': they are printed, and the exit status stays. */
+static int alerts_locked(const struct md_config *cfg, const struct opts *o)
+{
+	struct buf err = {0};
+	int queued;
+	if (alert_step(cfg, &queued, &err))
+		fprintf(stderr, "Could not judge the alerts (will retry): %s\n", buf_str(&err));
+	else if (queued && !o->quiet)
+		printf("Queued %d alert message%s\n", queued, queued == 1 ? "" : "s");
+	buf_reset(&err);
+	if (notify_deliver(cfg, say_delivery, (void *)o, &err))
+		fprintf(stderr, "Could not read the alert outbox (will retry): %s\n", buf_str(&err));
+	fflush(stdout);
+	buf_free(&err);
+	return UPDATE_OK;
+}
+
+/* A pass: the widgets, then the alerts. */
+static int pass_and_alerts(const struct md_config *cfg, const struct opts *o)
+{
+	int rc = pass_locked(cfg, o);
+	alerts_locked(cfg, o);
+	return rc;
+}
+
+/* Runs fn under both locks. Another updater holding either is not an
  * error: it is doing the work. */
-static int pass(const struct md_config *cfg, const struct opts *o)
+static int with_locks(const struct md_config *cfg, const struct opts *o,
+		      int (*fn)(const struct md_config *, const struct opts *))
 {
 	struct buf err = {0};
 	struct db_result r;
@@ -417,7 +458,7 @@ static int pass(const struct md_config *cfg, const struct opts *o)
 		close(fd);
 		if (errno != EWOULDBLOCK)
 			return fail("cannot lock %s: %s", cfg->lock_file, strerror(errno));
-		if (!o->quiet)
+		if (!o->quiet && !o->quiet_lock)
 			printf("Another mdash update is running (lock file %s); nothing to do.\n", cfg->lock_file);
 		return 0;
 	}
@@ -425,11 +466,11 @@ static int pass(const struct md_config *cfg, const struct opts *o)
 	if (db_exec("SELECT GET_LOCK(CONCAT(DATABASE(), '.mdash_update'), 0)", DB_NOPARAMS, &r, &err)) {
 		rc = fail("%s", buf_str(&err));
 	} else if (db_cell_int(&r, 0, 0, 0) != 1) {
-		if (!o->quiet)
+		if (!o->quiet && !o->quiet_lock)
 			printf("Another mdash update is running on another host (database lock); nothing to do.\n");
 		rc = 0;
 	} else {
-		rc = pass_locked(cfg, o);
+		rc = fn(cfg, o);
 		db_exec("SELECT RELEASE_LOCK(CONCAT(DATABASE(), '.mdash_update'))", DB_NOPARAMS, NULL, &err);
 	}
 	db_result_free(&r);
@@ -472,6 +513,48 @@ static void sleep_ms(long long ms)
 		;
 }
 
+/* --watch between passes: a second at a time, so that an alert a push
+ * caused, a `for` that ran out or a retry that is due goes out soon. */
+static void wait_for_next_pass(const struct md_config *cfg, const struct opts *o, long long ms)
+{
+	long long until = now_ms() + ms;
+	while (!stop && now_ms() < until) {
+		long long left = until - now_ms(), next = 0;
+		struct buf err = {0};
+		int due = alert_due(left < 1000 ? left : 1000, &next, &err);
+		buf_free(&err);
+		if (due > 0) {
+			/* Another updater holding the locks does it: no word. */
+			struct opts q = *o;
+			q.quiet_lock = 1;
+			with_locks(cfg, &q, alerts_locked);
+		}
+		sleep_ms(due != 0 || next <= 0 ? (left < 1000 ? left : 1000) : next);
+	}
+}
+
+/* A rule that names a notifier the settings do not have is an error at
+ * start, as a bad setting is. */
+static void say_rule(const char *line, void *ctx)
+{
+	(void)ctx;
+	fail("%s", line);
+}
+
+static int rules_ok(const struct md_config *cfg)
+{
+	struct buf err = {0};
+	int bad = alert_check_rules(cfg, say_rule, NULL, &err);
+	if (bad < 0)
+		fail("cannot check the alert rules: %s", buf_str(&err));
+	else if (bad)
+		fail("the alert rule%s of %d widget%s do%s not fit %s: fix %s (mdash apply) or the settings",
+		     bad == 1 ? "" : "s", bad, bad == 1 ? "" : "s", bad == 1 ? "es" : "", cfg->path,
+		     bad == 1 ? "it" : "them");
+	buf_free(&err);
+	return bad == 0;
+}
+
 int cmd_update(const struct md_config *cfg, int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -511,8 +594,12 @@ int cmd_update(const struct md_config *cfg, int argc, char **argv)
 		return UPDATE_CANNOT_RUN;
 	}
 	buf_free(&err);
+	if (schema == 0 && !rules_ok(cfg)) {
+		free(o.names);
+		return UPDATE_CANNOT_RUN;
+	}
 	if (!o.watch) {
-		rc = pass(cfg, &o);
+		rc = with_locks(cfg, &o, pass_and_alerts);
 		free(o.names);
 		return rc;
 	}
@@ -522,9 +609,9 @@ int cmd_update(const struct md_config *cfg, int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	printf("mdash update --watch: running; SIGTERM or Ctrl-C stops it.\n");
 	while (!stop) {
-		pass(cfg, &o);
+		with_locks(cfg, &o, pass_and_alerts);
 		if (!stop)
-			sleep_ms(next_sleep_ms());
+			wait_for_next_pass(cfg, &o, next_sleep_ms());
 	}
 	free(o.names);
 	return 0;

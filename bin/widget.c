@@ -86,13 +86,13 @@ static int set_pair(json_object *o, const char *arg, const char **dashboard)
 }
 
 /* Checks the spec and writes it, placing it on its dashboard. */
-static int save(json_object *o, const char *slug, int placed)
+static int save(const struct md_config *cfg, json_object *o, const char *slug, int placed)
 {
 	struct wspec s = {0};
 	struct buf err = {0};
 	struct md_dashboard d = {0};
 	int rc = 1;
-	if (spec_widget(o, "widget", &s, &err)) {
+	if (spec_widget(o, "widget", cfg, &s, &err)) {
 		fail("%s", buf_str(&err));
 		goto out;
 	}
@@ -141,7 +141,7 @@ out:
 	return rc;
 }
 
-static int add(int argc, char **argv)
+static int add(const struct md_config *cfg, int argc, char **argv)
 {
 	const char *name = argv[2], *dashboard = NULL;
 	struct md_widget w;
@@ -166,14 +166,14 @@ static int add(int argc, char **argv)
 			rc = set_pair(o, argv[i], &dashboard);
 	}
 	if (!rc)
-		rc = save(o, dashboard, 0);
+		rc = save(cfg, o, dashboard, 0);
 	if (!rc)
 		printf("Added widget %s.\n", name);
 	json_object_put(o);
 	return rc;
 }
 
-static int set(int argc, char **argv)
+static int set(const struct md_config *cfg, int argc, char **argv)
 {
 	struct md_widget w;
 	struct buf err = {0};
@@ -192,7 +192,7 @@ static int set(int argc, char **argv)
 		moved |= dashboard != before;
 	}
 	if (!rc)
-		rc = save(o, dashboard && *dashboard ? dashboard : NULL, !moved);
+		rc = save(cfg, o, dashboard && *dashboard ? dashboard : NULL, !moved);
 	if (!rc)
 		printf("Changed widget %s.\n", w.name);
 	json_object_put(o);
@@ -236,16 +236,15 @@ static int rm(const char *name)
 
 int cmd_widget(const struct md_config *cfg, int argc, char **argv)
 {
-	(void)cfg;
 	if (wants_help(argc, argv, usage))
 		return 0;
 	const char *sub = argc > 1 ? argv[1] : "";
 	if (!strcmp(sub, "list") && argc == 2)
 		return list();
 	if (!strcmp(sub, "add") && argc >= 3)
-		return add(argc, argv);
+		return add(cfg, argc, argv);
 	if (!strcmp(sub, "set") && argc >= 4)
-		return set(argc, argv);
+		return set(cfg, argc, argv);
 	if (!strcmp(sub, "show") && argc == 3)
 		return show(argv[2]);
 	if (!strcmp(sub, "rm") && argc == 3)

@@ -4,6 +4,7 @@
 
 #include "ident.h"
 #include "log.h"
+#include "notify.h"
 #include "origin.h"
 #include "proxy.h"
 #include "publish.h"
@@ -84,6 +85,7 @@ static const struct setting settings[] = {
 	S("SQL.Name", K_STR, sql.name, "", 0, 0),
 	S("SQL.User", K_STR, sql.user, "", 0, 0),
 	S("SQL.Password", K_STR, sql.password, "", 0, 0),
+	S("Notify.Sendmail", K_STR, sendmail, "/usr/sbin/sendmail", 0, 0),
 };
 #define NSETTINGS (sizeof settings / sizeof settings[0])
 
@@ -122,6 +124,8 @@ static int check_text(const struct setting *s, const char *v, struct buf *why)
 			   "PublishURL must be nchan's publisher location: unix:SOCKET:/PATH/ (an absolute path of at "
 			   "most 107 bytes) or http://HOST[:PORT]/PATH/, not \"%.200s\"",
 			   v);
+	else if (!strcmp(s->name, "Notify.Sendmail") && v[0] != '/')
+		buf_printf(why, "Notify.Sendmail must be the absolute path of a sendmail program, not \"%.200s\"", v);
 	else if ((!strcmp(s->name, "Proxy.Trusted") && proxy_trusted_check(v, &scratch)) ||
 		 (!strcmp(s->name, "Proxy.Header") && proxy_header_check(v, &scratch)))
 		buf_printf(why, "%s: %s", s->name, scratch.data);
@@ -223,8 +227,57 @@ const char *config_secret(const struct md_config *cfg, const char *name)
 	return NULL;
 }
 
+const struct md_notifier *config_notifier(const struct md_config *cfg, const char *name)
+{
+	for (int i = 0; i < cfg->nnotifiers; i++)
+		if (!strcmp(cfg->notifiers[i].name, name))
+			return &cfg->notifiers[i];
+	return NULL;
+}
+
+/* The notifier of that name, added when it is new. */
+static struct md_notifier *notifier_named(struct md_config *cfg, const char *name, int line)
+{
+	struct md_notifier *n = (struct md_notifier *)config_notifier(cfg, name);
+	if (n)
+		return n;
+	cfg->notifiers = xrealloc(cfg->notifiers, sizeof *cfg->notifiers * (size_t)(cfg->nnotifiers + 1));
+	n = &cfg->notifiers[cfg->nnotifiers++];
+	memset(n, 0, sizeof *n);
+	n->name = xstrdup(name);
+	n->line = line;
+	return n;
+}
+
+/* Notify.<name>.<Field> = v (key is "<name>.<Field>", v trimmed). */
+static int add_notify(struct md_config *cfg, const char *key, const char *v, int line, struct buf *why)
+{
+	const char *dot = strrchr(key, '.');
+	char *name = dot ? xstrndup(key, (size_t)(dot - key)) : NULL;
+	int rc = -1;
+	if (!name || !ident_valid(name)) {
+		buf_printf(why, "Notify.%s: expected Notify.<name>.URL, .Format, .Secret or .Mailto, the name matching "
+				"[a-z0-9][a-z0-9_-]{0,63}",
+			   key);
+	} else if (strcmp(dot + 1, "URL") && strcmp(dot + 1, "Format") && strcmp(dot + 1, "Secret") &&
+		   strcmp(dot + 1, "Mailto")) {
+		buf_printf(why, "Notify.%s: unknown field \"%s\" (URL, Format, Secret and Mailto are known)", key, dot + 1);
+	} else if (notify_field_check(key, dot + 1, v, why) == 0) {
+		struct md_notifier *n = notifier_named(cfg, name, line);
+		char **field = !strcmp(dot + 1, "URL")	      ? &n->url
+			       : !strcmp(dot + 1, "Format") ? &n->format
+			       : !strcmp(dot + 1, "Secret") ? &n->secret
+							    : &n->mailto;
+		free(*field);
+		*field = xstrdup(v);
+		rc = 0;
+	}
+	free(name);
+	return rc;
+}
+
 /* One line, without its '\n'. Returns 0, or -1 with the reason in why. */
-static int parse_line(struct md_config *cfg, const char *p, const char *end, struct buf *why)
+static int parse_line(struct md_config *cfg, const char *p, const char *end, int line, struct buf *why)
 {
 	while (p < end && is_space(*p))
 		p++;
@@ -243,6 +296,18 @@ static int parse_line(struct md_config *cfg, const char *p, const char *end, str
 	const struct setting *s = find_setting(p, (size_t)(ne - p));
 	if (!s && ne - p > 7 && !strncmp(p, "Secret.", 7))
 		return add_secret(cfg, p + 7, (size_t)(ne - p - 7), eq + 1, end, why);
+	if (!s && ne - p > 7 && !strncmp(p, "Notify.", 7)) {
+		const char *v = eq + 1;
+		while (v < end && is_space(*v))
+			v++;
+		char *key = xstrndup(p + 7, (size_t)(ne - p - 7)), *val = xstrndup(v, (size_t)(end - v));
+		int rc = memchr(v, '\0', (size_t)(end - v)) ? -1 : add_notify(cfg, key, val, line, why);
+		if (rc && !why->len)
+			buf_printf(why, "Notify.%s: NUL byte in value", key);
+		free(key);
+		free(val);
+		return rc;
+	}
 	if (!s) {
 		buf_puts(why, "unknown setting \"");
 		buf_append(why, p, (size_t)(ne - p) > 80 ? 80 : (size_t)(ne - p));
@@ -274,7 +339,7 @@ int config_parse(const char *text, size_t len, const char *name, struct md_confi
 	for (int line = 1; p < end; line++) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		const char *le = nl ? nl : end;
-		if (parse_line(cfg, p, le, &why)) {
+		if (parse_line(cfg, p, le, line, &why)) {
 			buf_printf(err, "%s:%d: %s", name, line, buf_str(&why));
 			buf_free(&why);
 			config_free(cfg);
@@ -282,6 +347,14 @@ int config_parse(const char *text, size_t len, const char *name, struct md_confi
 		}
 		p = nl ? nl + 1 : end;
 	}
+	/* A notifier is whole only with all its lines read. */
+	for (int i = 0; i < cfg->nnotifiers; i++)
+		if (notify_check(&cfg->notifiers[i], &why)) {
+			buf_printf(err, "%s:%d: %s", name, cfg->notifiers[i].line, buf_str(&why));
+			buf_free(&why);
+			config_free(cfg);
+			return -1;
+		}
 	buf_free(&why);
 	return 0;
 }
@@ -333,6 +406,17 @@ void config_free(struct md_config *cfg)
 	free(cfg->secrets);
 	cfg->secrets = NULL;
 	cfg->nsecrets = 0;
+	for (int i = 0; i < cfg->nnotifiers; i++) {
+		struct md_notifier *n = &cfg->notifiers[i];
+		free(n->name);
+		free(n->url);
+		free(n->format);
+		free(n->secret);
+		free(n->mailto);
+	}
+	free(cfg->notifiers);
+	cfg->notifiers = NULL;
+	cfg->nnotifiers = 0;
 	free(cfg->path);
 	cfg->path = NULL;
 }

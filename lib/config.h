@@ -53,10 +53,23 @@ struct md_config {
 		char *name, *value;
 	} * secrets;
 	int nsecrets;
+	/* Notify.<name>.*: where alerts go (see notify.h). */
+	struct md_notifier {
+		char *name;
+		char *url;    /* URL: a webhook, http:// or https://; or NULL */
+		char *format; /* Format: "json" or "slack"; NULL means json */
+		char *secret; /* Secret: the key of the body's HMAC-SHA256, or NULL */
+		char *mailto; /* Mailto: addresses, separated by commas; or NULL */
+		int line;     /* where the file first names it, for errors */
+	} * notifiers;
+	int nnotifiers;
+	char *sendmail; /* Notify.Sendmail: the program Mailto notifiers run */
 };
 
 /* A Secret.<name>'s value, or NULL. */
 const char *config_secret(const struct md_config *cfg, const char *name);
+/* The notifier Notify.<name>, or NULL. */
+const struct md_notifier *config_notifier(const struct md_config *cfg, const char *name);
 
 /* The settings file's path: $MDASH_CONFIG, else the installed default,
  * which is under this build's sysconfdir (/etc, or /usr/local/etc ...). */

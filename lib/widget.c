@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alert.h"
 #include "db.h"
 #include "log.h"
 #include "wtype.h"
@@ -146,22 +147,31 @@ const char *widget_status(const struct md_widget *w, const struct mdash_widget_t
 	return status;
 }
 
-/* One widget into its dashboard's tally, in the one bucket its page shows
- * first: an error (a type not installed is one too) hides the value's
- * colour, and so does staleness. */
-void widget_tally_add(const struct md_widget *w, struct widget_tally *t)
+const char *widget_level(const struct md_widget *w)
 {
+	/* An error (a type not installed is one too) hides the value's
+	 * colour, and so does staleness. */
 	const struct mdash_widget_type *type = wtype_find(w->type);
 	const char *state = type ? widget_state(w) : "error";
+	if (strcmp(state, "ok"))
+		return state;
 	const char *status = widget_status(w, type);
+	return status ? status : "ok";
+}
+
+/* One widget into its dashboard's tally, in the one bucket its page shows
+ * first. */
+void widget_tally_add(const struct md_widget *w, struct widget_tally *t)
+{
+	const char *level = widget_level(w);
 	t->widgets++;
-	if (!strcmp(state, "error"))
+	if (!strcmp(level, "error"))
 		t->error++;
-	else if (!strcmp(state, "stale"))
+	else if (!strcmp(level, "stale"))
 		t->stale++;
-	else if (status && !strcmp(status, "danger"))
+	else if (!strcmp(level, "danger"))
 		t->danger++;
-	else if (status && !strcmp(status, "warning"))
+	else if (!strcmp(level, "warning"))
 		t->warning++;
 }
 
@@ -248,12 +258,36 @@ void widget_merge(json_object *data, const char *type, json_object *options, jso
 	}
 }
 
-static json_object *merge(const char *type, const char *old_text, const char *options, json_object *fields)
+/* For a widget with an alert rule: its level as a store leaves it (data
+ * just stored, or error set). NULL for one without a rule: only those are
+ * tracked, so that other widgets' pushes pay nothing. */
+static const char *stored_level(const char *type, json_object *data, json_object *opts, const char *error)
 {
-	json_object *data = parse_object(old_text), *opts = parse_object(options);
-	widget_merge(data, type, opts, fields, now_wall());
-	json_object_put(opts);
-	return data;
+	if (!alert_has_rule(opts))
+		return NULL;
+	struct md_widget w = {.type = (char *)type, .data_obj = data, .options_obj = opts, .last_error = (char *)error};
+	return widget_level(&w);
+}
+
+/* The value a notification shows for a store's data (see alert_value). */
+static char *stored_value(const char *type, json_object *data)
+{
+	struct md_widget w = {.type = (char *)type, .data_obj = data};
+	return alert_value(&w);
+}
+
+/* Logs a change of a tracked widget's level (from was) in the caller's
+ * transaction, for the updater's alert step (alert.h). */
+static int log_level(long long id, const char *level, const char *was, const char *type, json_object *data,
+		     struct buf *err)
+{
+	if (!level || (was && !strcmp(level, was)))
+		return 0;
+	char *value = stored_value(type, data);
+	int rc = db_exec("INSERT INTO alert_changes (widget_id, level, value, at) VALUES (?, ?, ?, UTC_TIMESTAMP(3))",
+			 DB_PARAMS(DB_I(id), DB_S(level), DB_S(value)), NULL, err);
+	free(value);
+	return rc;
 }
 
 int widget_store(const char *name, json_object *fields, int pending, long long *version, struct buf *err)
@@ -261,7 +295,7 @@ int widget_store(const char *name, json_object *fields, int pending, long long *
 	struct db_result r;
 	if (db_begin(err))
 		return -1;
-	if (db_exec("SELECT id, data, version, type, options FROM widgets WHERE name = ? FOR UPDATE",
+	if (db_exec("SELECT id, data, version, type, options, alert_level FROM widgets WHERE name = ? FOR UPDATE",
 		    DB_PARAMS(DB_S(name)), &r, err))
 		goto fail;
 	if (r.nrows == 0) {
@@ -272,17 +306,22 @@ int widget_store(const char *name, json_object *fields, int pending, long long *
 	}
 	long long id = db_cell_int(&r, 0, 0, 0);
 	long long v = db_cell_int(&r, 0, 2, 0) + 1;
-	json_object *merged = merge(db_cell(&r, 0, 3), db_cell(&r, 0, 1), db_cell(&r, 0, 4), fields);
-	db_result_free(&r);
+	const char *type = db_cell(&r, 0, 3) ? db_cell(&r, 0, 3) : "";
+	json_object *merged = parse_object(db_cell(&r, 0, 1)), *opts = parse_object(db_cell(&r, 0, 4));
+	widget_merge(merged, type, opts, fields, now_wall());
+	const char *level = stored_level(type, merged, opts, NULL);
 	const char *text = json_object_to_json_string_ext(merged, JSON_C_TO_STRING_PLAIN);
 	int rc = db_exec("UPDATE widgets SET data = ?, version = ?, updated_at = UTC_TIMESTAMP(3), "
 			 "attempted_at = UTC_TIMESTAMP(3), last_error = NULL, error_at = NULL, "
-			 "publish_pending = ? WHERE id = ?",
-			 DB_PARAMS(DB_S(text), DB_I(v), DB_I(pending), DB_I(id)), NULL, err) ||
+			 "publish_pending = ?, alert_level = ? WHERE id = ?",
+			 DB_PARAMS(DB_S(text), DB_I(v), DB_I(pending), DB_S(level), DB_I(id)), NULL, err) ||
 		 db_exec("INSERT INTO widget_history (widget_id, version, data, created_at) "
 			 "VALUES (?, ?, ?, UTC_TIMESTAMP(3))",
-			 DB_PARAMS(DB_I(id), DB_I(v), DB_S(text)), NULL, err);
+			 DB_PARAMS(DB_I(id), DB_I(v), DB_S(text)), NULL, err) ||
+		 log_level(id, level, db_cell(&r, 0, 5), type, merged, err);
 	json_object_put(merged);
+	json_object_put(opts);
+	db_result_free(&r);
 	if (rc || db_commit(err))
 		goto fail;
 	*version = v;
@@ -307,7 +346,7 @@ static int by_name(const void *a, const void *b)
 /* The rows of up to LOCK_CHUNK widgets are read and locked in one round
  * trip; a shorter list repeats its last name. */
 #define LOCK_CHUNK 16
-static const char lock_rows[] = "SELECT name, id, data, version, type, options FROM widgets WHERE name IN "
+static const char lock_rows[] = "SELECT name, id, data, version, type, options, alert_level FROM widgets WHERE name IN "
 				"(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ORDER BY name FOR UPDATE";
 
 /* A batch being stored: the distinct widgets (sorted), their locked rows,
@@ -318,11 +357,16 @@ struct batch {
 	const char **names; /* distinct, sorted */
 	int nnames;
 	struct db_result *locked; /* one result per chunk of names */
-	struct db_param *updates; /* data, version, id per widget */
+	struct db_param *updates; /* data, version, alert_level, id per widget */
 	int nupdates;
 	struct db_param *history; /* widget_id, version, data per push */
 	int nhistory;
 	char **texts; /* owned: each push's merged data */
+	/* Changes of alert level (widget_id, level, value), for the widgets
+	 * with an alert rule; values owned. */
+	struct db_param *changes;
+	int nchanges;
+	char **values;
 };
 
 static int lock_widgets(struct batch *b, struct buf *err)
@@ -354,6 +398,21 @@ static int locked_row(const struct batch *b, const char *name, const struct db_r
 	return -1;
 }
 
+/* Notes a change of a tracked widget's alert level, if it is one. */
+static void note_level(struct batch *b, long long id, const char *level, const char **was, const char *type,
+		       json_object *data)
+{
+	if (!level || (*was && !strcmp(level, *was)))
+		return;
+	struct db_param *c = &b->changes[b->nchanges * 3];
+	b->values[b->nchanges] = stored_value(type, data);
+	c[0] = DB_I(id);
+	c[1] = DB_S(level);
+	c[2] = DB_S(b->values[b->nchanges]);
+	b->nchanges++;
+	*was = level;
+}
+
 /* One widget's pushes, p[0..n): merged in turn onto its row, each its own
  * version and history row; the widget's row is written once. */
 static void merge_widget_pushes(struct batch *b, struct widget_push **p, int n)
@@ -368,7 +427,7 @@ static void merge_widget_pushes(struct batch *b, struct widget_push **p, int n)
 	long long id = db_cell_int(r, row, 1, 0), v = db_cell_int(r, row, 3, 0);
 	json_object *data = parse_object(db_cell(r, row, 2)), *opts = parse_object(db_cell(r, row, 5));
 	const char *type = db_cell(r, row, 4) ? db_cell(r, row, 4) : "";
-	const char *text = NULL;
+	const char *text = NULL, *level = NULL, *was = db_cell(r, row, 6);
 	for (int i = 0; i < n; i++) {
 		widget_merge(data, type, opts, p[i]->fields, now_wall());
 		p[i]->version = ++v;
@@ -378,11 +437,14 @@ static void merge_widget_pushes(struct batch *b, struct widget_push **p, int n)
 		h[0] = DB_I(id);
 		h[1] = DB_I(v);
 		h[2] = DB_S(text);
+		level = stored_level(type, data, opts, NULL);
+		note_level(b, id, level, &was, type, data);
 	}
-	struct db_param *u = &b->updates[b->nupdates++ * 3];
+	struct db_param *u = &b->updates[b->nupdates++ * 4];
 	u[0] = DB_S(text);
 	u[1] = DB_I(v);
-	u[2] = DB_I(id);
+	u[2] = DB_S(level);
+	u[3] = DB_I(id);
 	json_object_put(data);
 	json_object_put(opts);
 }
@@ -397,7 +459,9 @@ static void batch_reset(struct batch *b)
 	b->locked = NULL;
 	for (int i = 0; i < b->nhistory; i++)
 		free(b->texts[i]);
-	b->nhistory = b->nupdates = 0;
+	for (int i = 0; i < b->nchanges; i++)
+		free(b->values[i]);
+	b->nhistory = b->nupdates = b->nchanges = 0;
 }
 
 static int store_batch(struct batch *b, struct buf *err)
@@ -412,11 +476,14 @@ static int store_batch(struct batch *b, struct buf *err)
 	}
 	if (db_exec_rows("UPDATE widgets SET data = ?, version = ?, updated_at = UTC_TIMESTAMP(3), "
 			 "attempted_at = UTC_TIMESTAMP(3), last_error = NULL, error_at = NULL, "
-			 "publish_pending = 0 WHERE id = ?",
-			 b->updates, 3, b->nupdates, err) ||
+			 "publish_pending = 0, alert_level = ? WHERE id = ?",
+			 b->updates, 4, b->nupdates, err) ||
 	    db_exec_rows("INSERT INTO widget_history (widget_id, version, data, created_at) "
 			 "VALUES (?, ?, ?, UTC_TIMESTAMP(3))",
-			 b->history, 3, b->nhistory, err))
+			 b->history, 3, b->nhistory, err) ||
+	    (b->nchanges && db_exec_rows("INSERT INTO alert_changes (widget_id, level, value, at) "
+					 "VALUES (?, ?, ?, UTC_TIMESTAMP(3))",
+					 b->changes, 3, b->nchanges, err)))
 		return -1;
 	return db_commit(err);
 }
@@ -440,9 +507,11 @@ int widget_store_batch(struct widget_push *pushes, int n, struct buf *err)
 	struct batch b = {.n = n};
 	b.order = xcalloc((size_t)n, sizeof *b.order);
 	b.names = xcalloc((size_t)n, sizeof *b.names);
-	b.updates = xcalloc((size_t)n * 3, sizeof *b.updates);
+	b.updates = xcalloc((size_t)n * 4, sizeof *b.updates);
 	b.history = xcalloc((size_t)n * 3, sizeof *b.history);
 	b.texts = xcalloc((size_t)n, sizeof *b.texts);
+	b.changes = xcalloc((size_t)n * 3, sizeof *b.changes);
+	b.values = xcalloc((size_t)n, sizeof *b.values);
 	for (int i = 0; i < n; i++) {
 		pushes[i].seq = i;
 		b.order[i] = &pushes[i];
@@ -472,6 +541,8 @@ int widget_store_batch(struct widget_push *pushes, int n, struct buf *err)
 		}
 	}
 	batch_reset(&b);
+	free(b.values);
+	free(b.changes);
 	free(b.texts);
 	free(b.history);
 	free(b.updates);
@@ -485,19 +556,26 @@ int widget_store_error(const char *name, const char *message, long long *version
 	struct db_result r;
 	if (db_begin(err))
 		return -1;
-	if (db_exec("SELECT version FROM widgets WHERE name = ? FOR UPDATE", DB_PARAMS(DB_S(name)), &r, err))
+	if (db_exec("SELECT id, version, type, data, options, alert_level FROM widgets WHERE name = ? FOR UPDATE",
+		    DB_PARAMS(DB_S(name)), &r, err))
 		goto fail;
 	if (r.nrows == 0) {
 		buf_printf(err, "no widget named %s", name);
 		db_result_free(&r);
 		goto fail;
 	}
-	long long v = db_cell_int(&r, 0, 0, 0) + 1;
+	long long id = db_cell_int(&r, 0, 0, 0), v = db_cell_int(&r, 0, 1, 0) + 1;
+	const char *type = db_cell(&r, 0, 2) ? db_cell(&r, 0, 2) : "";
+	json_object *data = parse_object(db_cell(&r, 0, 3)), *opts = parse_object(db_cell(&r, 0, 4));
+	const char *level = stored_level(type, data, opts, message);
+	int rc = db_exec("UPDATE widgets SET version = ?, attempted_at = UTC_TIMESTAMP(3), last_error = ?, "
+			 "error_at = UTC_TIMESTAMP(3), publish_pending = 1, alert_level = ? WHERE id = ?",
+			 DB_PARAMS(DB_I(v), DB_S(message), DB_S(level), DB_I(id)), NULL, err) ||
+		 log_level(id, level, db_cell(&r, 0, 5), type, data, err);
+	json_object_put(data);
+	json_object_put(opts);
 	db_result_free(&r);
-	if (db_exec("UPDATE widgets SET version = ?, attempted_at = UTC_TIMESTAMP(3), last_error = ?, "
-		    "error_at = UTC_TIMESTAMP(3), publish_pending = 1 WHERE name = ?",
-		    DB_PARAMS(DB_I(v), DB_S(message), DB_S(name)), NULL, err) ||
-	    db_commit(err))
+	if (rc || db_commit(err))
 		goto fail;
 	*version = v;
 	return 0;
@@ -616,6 +694,19 @@ int json_number(json_object *v, double *out)
 		}
 	}
 	return -1;
+}
+
+const char *json_unknown_key(json_object *o, const char *const *keys)
+{
+	json_object_object_foreach (o, key, val) {
+		(void)val;
+		const char *const *k = keys;
+		while (*k && strcmp(*k, key))
+			k++;
+		if (!*k)
+			return key;
+	}
+	return NULL;
 }
 
 static int get_number(json_object *o, const char *key, double *out)

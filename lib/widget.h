@@ -39,6 +39,9 @@ const char *widget_state(const struct md_widget *w);
  * "critical" is danger), else what options.thresholds make of the value in
  * t's value_field; NULL when neither says anything. t may be NULL. */
 const char *widget_status(const struct md_widget *w, const struct mdash_widget_type *t);
+/* What its page shows of the widget first: "error", "stale", "danger",
+ * "warning" or "ok" (the order of widget_tally_add). Alerts judge by it. */
+const char *widget_level(const struct md_widget *w);
 /* 1 when the widget's data can go stale: not for a push source (data comes
  * when it comes), nor for a type that shows the time of the render. */
 int widget_can_go_stale(const struct md_widget *w);
@@ -49,6 +52,9 @@ json_object *widget_data(const struct md_widget *w);
 /* A JSON number, or a string that is a whole decimal number: 0 and *out
  * set, or -1 (also for NULL). */
 int json_number(json_object *v, double *out);
+/* The first key of object o that is not in keys (NULL-terminated), or
+ * NULL when it has none other. */
+const char *json_unknown_key(json_object *o, const char *const *keys);
 json_object *widget_options(const struct md_widget *w);
 json_object *widget_source(const struct md_widget *w);
 

@@ -18,6 +18,7 @@ TCase *tcase_fcgi_wire(void);
 TCase *tcase_origin(void);
 TCase *tcase_schema(void);
 TCase *tcase_history(void);
+TCase *tcase_alert(void);
 
 /* Appends a request as nginx sends it: begin, parameters ("NAME=value"),
  * body (test_fcgi_wire.c). */
