@@ -8,6 +8,8 @@
  *   ?rotate=SECONDS[&dashboards=a,b,c]  cycles through the dashboards, each
  *       one fetched and parsed before it replaces the shown one;
  *   ?kiosk=1, ?fit=1  display options (classes set by mdash-boot.js);
+ *   a widget entering danger pulses briefly; ?kiosk=1&sound=1 also plays
+ *       a short tone then;
  *   "Edit layout" (admins, with gridstack loaded): drag, resize or move with
  *       the keyboard; every change is saved with one POST.
  * Every widget's text is fitted to its box (see "fitting"): nothing a user
@@ -279,6 +281,7 @@
     // Answers can overtake each other; never go back to an older version.
     if (versionOf(fresh) < versionOf(old)) return;
     const newer = versionOf(fresh) > versionOf(old);
+    const wasDanger = inDanger(old);
     let el;
     if (gs) {
       el = morph(old, fresh);        // gridstack holds on to the element itself
@@ -301,6 +304,7 @@
       el.classList.add('just-updated');
       setTimeout(() => el.classList.remove('just-updated'), 1000);
     }
+    if (!wasDanger && inDanger(el)) alarm(el);
   }
 
   // While editing: the new content goes into the element gridstack manages;
@@ -1097,6 +1101,64 @@
 
   function rotateSoon() {
     if (rotation) scheduleRotation(0);
+  }
+
+  /* ---- alarm: a widget entering danger -------------------------------------- */
+
+  // What the page shows first, as the server judges it: an error or
+  // staleness hides the value's colour.
+  function inDanger(el) {
+    return el.dataset.status === 'danger' && el.dataset.state !== 'error' && el.dataset.state !== 'stale';
+  }
+
+  // A widget that enters danger pulses briefly (the CSS leaves that out
+  // under prefers-reduced-motion). On a kiosk screen with ?sound=1, a
+  // short two-note tone plays too, made by the Web Audio API (no file).
+  const ALARM_MS = 2500;
+  const soundOn = document.documentElement.classList.contains('kiosk') && params.has('sound')
+    && !/^(0|false|no|off)$/i.test(params.get('sound'));
+  const alarmTimers = new WeakMap();   // widget -> the timer that ends its pulse
+  let audio = null;
+  let lastTone = 0;
+
+  function alarm(el) {
+    el.classList.remove('alarm');
+    void el.offsetWidth;                       // restarts the pulse if it runs
+    el.classList.add('alarm');
+    clearTimeout(alarmTimers.get(el));
+    alarmTimers.set(el, setTimeout(() => el.classList.remove('alarm'), ALARM_MS));
+    if (soundOn) tone();
+  }
+
+  function tone() {
+    if (!audio || Date.now() - lastTone < ALARM_MS) return;  // several widgets at once: one tone
+    lastTone = Date.now();
+    try {
+      if (audio.state === 'suspended') audio.resume().catch(() => {});
+      const t = audio.currentTime;
+      const osc = audio.createOscillator();
+      const gain = audio.createGain();
+      osc.type = 'sine';
+      osc.frequency.setValueAtTime(880, t);
+      osc.frequency.setValueAtTime(660, t + 0.18);
+      gain.gain.setValueAtTime(0.0001, t);
+      gain.gain.exponentialRampToValueAtTime(0.25, t + 0.02);
+      gain.gain.exponentialRampToValueAtTime(0.0001, t + 0.4);
+      osc.connect(gain).connect(audio.destination);
+      osc.start(t);
+      osc.stop(t + 0.42);
+    } catch (e) {
+      // No sound on this screen; the pulse still shows.
+    }
+  }
+
+  if (soundOn && window.AudioContext) {
+    // Browsers start audio only after a gesture, unless told otherwise
+    // (a kiosk's --autoplay-policy=no-user-gesture-required): the first
+    // touch, click or key on the wall unlocks it.
+    try { audio = new AudioContext(); } catch (e) { audio = null; }
+    const unlock = () => { if (audio && audio.state === 'suspended') audio.resume().catch(() => {}); };
+    for (const ev of ['pointerdown', 'keydown']) addEventListener(ev, unlock, { passive: true });
   }
 
   /* ---- kiosk: hide an idle mouse pointer ---------------------------------- */

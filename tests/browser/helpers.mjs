@@ -51,6 +51,13 @@ export async function login(ctx, base, user, password) {
   }
 }
 
+/** Pushes fields to widget name of stack s with a push token (Dashing's
+ *  wire format); fails unless the app answers 204. */
+export async function pushWith(s, token, name, fields) {
+  const res = await s.get(`/widgets/${name}`, { method: 'POST', body: JSON.stringify({ auth_token: token, ...fields }) });
+  assert.equal(res.status, 204, `push to ${name}: ${await res.text()}`);
+}
+
 /** Waits until the page's push stream is live. */
 export async function live(page, ms = 10000) {
   await page.waitForSelector('.conn[data-conn="live"]', { timeout: ms, state: 'attached' });
