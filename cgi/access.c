@@ -28,8 +28,8 @@
 #include "pass.h"
 #include "log.h"
 #include "origin.h"
-#include "render.h"
-#include "request.h"
+#include "access.h"
+#include "answer.h"
 #include "share.h"
 #include "source.h"
 #include "token.h"
@@ -670,24 +670,4 @@ int req_widget(struct req *r, struct md_widget *w)
 	}
 	buf_free(&err);
 	return found > 0;
-}
-
-HDF *page_hdf(struct req *r)
-{
-	HDF *hdf = render_hdf(r->cfg);
-	if (hdf && r->who.kind == WHO_SHARE) {
-		/* The page's script talks to the link's own routes. */
-		struct buf api = {0};
-		buf_printf(&api, "%ss/%s/", r->cfg->base_path, req_param(r, P_SHARE));
-		hdf_set_value(hdf, "Page.api", api.data);
-		hdf_set_value(hdf, "Page.share", "1");
-		buf_free(&api);
-	} else if (hdf && r->who.kind == WHO_USER) {
-		const struct md_user *u = &r->who.user;
-		hdf_set_value(hdf, "Page.user", u->name);
-		hdf_set_value(hdf, "Page.csrf", u->csrf);
-		if (u->role == ROLE_ADMIN)
-			hdf_set_value(hdf, "Page.admin", "1");
-	}
-	return hdf;
 }

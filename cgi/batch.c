@@ -1,19 +1,11 @@
 /* SPDX-License-Identifier: MIT */
-/* batch.c: group commit for pushes (see batch.h).
- *
- * libfcgi's threads add their pushes to a lock-free stack and tell the
- * loop through an eventfd; each then sleeps on its own semaphore, which
- * the loop posts once the push is stored. Only the loop commits: the
- * worker's publishing connections (lib/publish.c) are the loop's alone. */
+/* batch.c: group commit for pushes (see batch.h). Only the push loop
+ * commits: the worker's publishing connections (lib/publish.c) are the
+ * loop's alone. */
 #include "batch.h"
 
-#include <errno.h>
-#include <stdatomic.h>
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/eventfd.h>
-#include <unistd.h>
 
 #include "db.h"
 #include "log.h"
@@ -22,13 +14,6 @@
 #include "token.h"
 #include "widget.h"
 #include "worker_lock.h"
-
-/* Pushes queued by threads, newest first (many threads add, the loop
- * takes), and the eventfd that wakes the loop. */
-static _Atomic(struct batched_push *) queued;
-static int queue_fd = -1;
-/* Set when the loop has ended: no one would take a push any more. */
-static atomic_int closed;
 
 /* One batch being stored: its pushes in arrival order, and those with a
  * good token as widget_store_batch takes them. */
@@ -39,62 +24,6 @@ struct batch {
 	struct batched_push **owner; /* w[i] is owner[i]'s push */
 	int nstored;                 /* 0 when nothing was stored */
 };
-
-int batch_init(void)
-{
-	if (queue_fd >= 0)
-		close(queue_fd);
-	atomic_store(&closed, 0);
-	queue_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-	return queue_fd < 0 ? -1 : 0;
-}
-
-int batch_queue_fd(void)
-{
-	return queue_fd;
-}
-
-void batch_push(struct batched_push *p)
-{
-	if (atomic_load(&closed)) { /* the worker is stopping */
-		p->status = 503;
-		return;
-	}
-	sem_init(&p->wake, 0, 0);
-	struct batched_push *head = atomic_load(&queued);
-	do
-		p->next = head;
-	while (!atomic_compare_exchange_weak(&queued, &head, p));
-	/* Only the push that found the stack empty wakes the loop: the loop
-	 * takes the whole stack at once. */
-	if (!head && eventfd_write(queue_fd, 1))
-		log_error("push queue: %s", strerror(errno));
-	while (sem_wait(&p->wake) && errno == EINTR)
-		;
-	sem_destroy(&p->wake);
-}
-
-/* Takes every queued push, oldest first, followed by own[0..n), into a new
- * array of *total. */
-static struct batched_push **take_queued(struct batched_push **own, int n, int *total)
-{
-	eventfd_t ignored;
-	eventfd_read(queue_fd, &ignored); /* before the take: a push after it wakes the loop again */
-	struct batched_push *list = NULL, *p = atomic_exchange(&queued, NULL), *next;
-	int k = 0;
-	for (; p; p = next, k++) {
-		next = p->next;
-		p->next = list;
-		list = p;
-	}
-	struct batched_push **v = xcalloc((size_t)(k + n) + 1, sizeof *v);
-	for (int i = 0; list; list = list->next)
-		v[i++] = list;
-	if (n)
-		memcpy(v + k, own, (size_t)n * sizeof *v);
-	*total = k + n;
-	return v;
-}
 
 /* The status for a failed database call. */
 static int db_status(void)
@@ -217,20 +146,8 @@ void batch_set_committer(batch_committer *fn)
 	committer = fn ? fn : store_and_publish;
 }
 
-void batch_commit(struct batched_push **own, int n, const struct md_config *cfg)
+void batch_commit(struct batched_push **v, int n, const struct md_config *cfg)
 {
-	int total;
-	struct batched_push **v = take_queued(own, n, &total);
-	if (total)
-		committer(v, total, cfg);
-	/* Once posted, a queued push may be gone: its thread frees it. */
-	for (int i = 0; i < total - n; i++)
-		sem_post(&v[i]->wake);
-	free(v);
-}
-
-void batch_close(const struct md_config *cfg)
-{
-	atomic_store(&closed, 1);
-	batch_commit(NULL, 0, cfg);
+	if (n)
+		committer(v, n, cfg);
 }

@@ -7,14 +7,13 @@
  * distinct token, and each changed widget is published once, with its
  * newest version.
  *
- * The loop's own pushes come in on its FastCGI connections. libfcgi's
- * threads, which serve the push routes on the main socket, queue theirs
- * here and sleep until the loop has stored them. */
+ * Every push comes through the loop, from nginx's connections to the push
+ * socket or from libfcgi's threads (fcgi_threads.h): the loop alone calls
+ * batch_commit. */
 #ifndef MDASH_BATCH_H
 #define MDASH_BATCH_H
 
 #include <json-c/json.h>
-#include <semaphore.h>
 
 #include "config.h"
 #include "util.h"
@@ -29,25 +28,11 @@ struct batched_push {
 	 * when fields is NULL. */
 	int bad;
 	struct buf why;
-	/* The queue's own. */
-	struct batched_push *next;
-	sem_t wake;
 };
 
-/* In a worker, before its threads start: 0, or -1 when the queue cannot be
- * made. */
-int batch_init(void);
-/* From a libfcgi thread: queues p for the loop's next batch and returns
- * when it is stored (p->status set; 503 once the loop has ended). */
-void batch_push(struct batched_push *p);
-
-/* The loop's side. Readable when threads have queued pushes. */
-int batch_queue_fd(void);
-/* Stores own[0..n) with every queued push (those first: they came
- * earlier), sets each one's status and wakes the queued pushes' threads. */
-void batch_commit(struct batched_push **own, int n, const struct md_config *cfg);
-/* When the loop ends: stores what is queued; later pushes get 503. */
-void batch_close(const struct md_config *cfg);
+/* Stores v[0..n) in one batch and sets each one's status (the push
+ * loop's thread). */
+void batch_commit(struct batched_push **v, int n, const struct md_config *cfg);
 
 /* What storing a batch of n pushes means: set each one's status. By
  * default: check the tokens, store the pushes and publish them. Tests of

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* fcgi_wire.c: FastCGI records in and out, for the push loop (fcgi_wire.h). */
+/* fcgi_wire.c: FastCGI records in and out (fcgi_wire.h). */
 #include "fcgi_wire.h"
 
 #include <fastcgi.h>
@@ -179,11 +179,78 @@ static void record(struct buf *out, int type, int id, const char *content, size_
 	buf_append(out, content, n);
 }
 
+static void stream(struct buf *out, int type, int id, const char *content, size_t n);
+
 void fcgi_reply(struct buf *out, int id, const char *resp, size_t len)
 {
-	for (size_t off = 0; off < len; off += FCGI_MAX_LENGTH)
-		record(out, FCGI_STDOUT, id, resp + off, len - off < FCGI_MAX_LENGTH ? len - off : FCGI_MAX_LENGTH);
-	record(out, FCGI_STDOUT, id, "", 0);
+	stream(out, FCGI_STDOUT, id, resp, len);
 	const char end[8] = {0, 0, 0, 0, FCGI_REQUEST_COMPLETE, 0, 0, 0};
 	record(out, FCGI_END_REQUEST, id, end, sizeof end);
+}
+
+const char *fcgi_param(char **envp, const char *name)
+{
+	size_t n = strlen(name);
+	for (; envp && *envp; envp++)
+		if (!strncmp(*envp, name, n) && (*envp)[n] == '=')
+			return *envp + n + 1;
+	return NULL;
+}
+
+/* A parameter's length, as pair_length reads it. */
+static void put_length(struct buf *out, size_t n)
+{
+	if (n < 0x80) {
+		buf_putc(out, (char)n);
+		return;
+	}
+	const char b[4] = {(char)(0x80 | (n >> 24)), (char)(n >> 16), (char)(n >> 8), (char)n};
+	buf_append(out, b, sizeof b);
+}
+
+/* Content of any length as records of type, and the empty one that ends
+ * the stream. */
+static void stream(struct buf *out, int type, int id, const char *content, size_t n)
+{
+	for (size_t off = 0; off < n; off += FCGI_MAX_LENGTH)
+		record(out, type, id, content + off, n - off < FCGI_MAX_LENGTH ? n - off : FCGI_MAX_LENGTH);
+	record(out, type, id, "", 0);
+}
+
+void fcgi_request_encode(struct buf *out, int id, int keep, char **envp, const char *body, size_t len)
+{
+	const char begin[8] = {0, FCGI_RESPONDER, keep ? FCGI_KEEP_CONN : 0, 0, 0, 0, 0, 0};
+	record(out, FCGI_BEGIN_REQUEST, id, begin, sizeof begin);
+	struct buf params = {0};
+	for (; envp && *envp; envp++) {
+		const char *eq = strchr(*envp, '=');
+		if (!eq)
+			continue;
+		put_length(&params, (size_t)(eq - *envp));
+		put_length(&params, strlen(eq + 1));
+		buf_append(&params, *envp, (size_t)(eq - *envp));
+		buf_puts(&params, eq + 1);
+	}
+	stream(out, FCGI_PARAMS, id, params.data, params.len);
+	buf_free(&params);
+	stream(out, FCGI_STDIN, id, body, len);
+}
+
+long fcgi_answer_feed(const unsigned char *data, size_t len, struct buf *out, int *done)
+{
+	size_t used = 0;
+	*done = 0;
+	while (!*done && len - used >= FCGI_HEADER_LEN) {
+		const unsigned char *h = data + used;
+		size_t n = (size_t)h[4] << 8 | h[5], total = FCGI_HEADER_LEN + n + h[6];
+		if (h[0] != FCGI_VERSION_1)
+			return -1;
+		if (len - used < total)
+			break;
+		if (h[1] == FCGI_STDOUT)
+			buf_append(out, (const char *)h + FCGI_HEADER_LEN, n);
+		*done = h[1] == FCGI_END_REQUEST;
+		used += total;
+	}
+	return (long)used;
 }

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /* fcgi_wire.h: the FastCGI protocol, parsed by hand for the push loop
- * (batch.c). libfcgi (main.c) ties a thread to each connection and reads
- * it with blocking calls; the push loop serves all of a worker's push
- * connections from one thread, so it takes records as they arrive. The
- * record layouts and constants are libfcgi's own (<fastcgi.h>).
+ * (push_loop.c). libfcgi (fcgi_threads.c) ties a thread to each connection
+ * and reads it with blocking calls; the push loop serves all of a worker's
+ * push connections from one thread, so it takes records as they arrive.
+ * libfcgi's threads hand their pushes to the loop as a client would
+ * (fcgi_request_encode, fcgi_answer_feed). The record layouts and
+ * constants are libfcgi's own (<fastcgi.h>).
  *
  * No I/O here: the caller reads bytes into a buffer and feeds them; the
  * parser consumes whole records only. One request at a time per connection,
@@ -63,5 +65,18 @@ void fcgi_parser_free(struct fcgi_parser *p);
  * response: header lines, a blank line, the body) on stdout, then the end
  * of the request. */
 void fcgi_reply(struct buf *out, int id, const char *resp, size_t len);
+
+/* The value of NAME among "NAME=value" strings (a request's envp), or
+ * NULL. */
+const char *fcgi_param(char **envp, const char *name);
+
+/* The client's side. Appends to out the records of request id: its
+ * parameters (envp, "NAME=value" strings), its body, and whether the
+ * connection stays open after the answer. */
+void fcgi_request_encode(struct buf *out, int id, int keep, char **envp, const char *body, size_t len);
+/* Consumes the whole records of an answer at the start of data[0..len),
+ * appending its stdout to out, up to the end of the request (*done set).
+ * The bytes consumed, or -1 when data is not FastCGI. */
+long fcgi_answer_feed(const unsigned char *data, size_t len, struct buf *out, int *done);
 
 #endif

@@ -5,6 +5,8 @@
 
 #include <time.h>
 
+#include "access.h"
+#include "answer.h"
 #include "request.h"
 
 /* page.c: full HTML pages */

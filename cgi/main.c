@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: MIT */
-/* main.c: the FastCGI app: the request loop of libfcgi's threads, and a
- * small pre-forking supervisor that keeps App.Workers workers alive. The
- * route table and the dispatcher are in routes.c.
+/* main.c: the FastCGI app's start, and a small pre-forking supervisor that
+ * keeps App.Workers workers alive. The route table and the dispatcher are
+ * in routes.c.
  *
  * The listening socket is fd 0 (spawn-fcgi) or fd 3 (systemd socket
  * activation). Each worker runs App.Threads threads, each serving one
- * connection at a time, and the push server (push_server.h), which stores
- * every push in batches and serves the push socket: fd 4 from systemd, or
- * App.PushSocket, bound here.
+ * connection at a time (fcgi_threads.h), and the push server
+ * (push_server.h), which stores every push in batches and serves the push
+ * socket: fd 4 from systemd, or App.PushSocket, bound here.
  * A worker holds one database connection, one libcurl handle and
  * ClearSilver's process-global state: the worker lock (worker_lock.h) lets
  * one request at a time use them. BATCHED routes take it themselves,
@@ -36,6 +36,7 @@
 #include "pass.h"
 #include "plugin.h"
 #include "publish.h"
+#include "fcgi_threads.h"
 #include "push_server.h"
 #include "render.h"
 #include "routes.h"
@@ -43,11 +44,8 @@
 #include "schema.h"
 #include "wtype.h"
 
-/* Set by a stop signal: in the supervisor by its handler, in a worker by
- * its main thread. */
+/* Set by a stop signal, in the supervisor. */
 static atomic_int stopping;
-/* Requests in hand in this worker. */
-static atomic_int busy;
 
 static void on_stop(int sig)
 {
@@ -55,61 +53,10 @@ static void on_stop(int sig)
 	atomic_store(&stopping, 1);
 }
 
-static void handle(FCGX_Request *fr, const struct md_config *cfg)
-{
-	struct req r = {.fcgx = fr, .envp = fr->envp};
-	req_init(&r, cfg);
-	dispatch(&r);
-	dispatch_free(&r);
-}
-
 struct worker {
 	int listen_fd, push_fd;
 	const struct md_config *cfg;
 };
-
-/* One thread's loop: a connection at a time, a request at a time. */
-static void *serve(void *arg)
-{
-	const struct worker *w = arg;
-	FCGX_Request fr;
-	if (FCGX_InitRequest(&fr, w->listen_fd, 0))
-		return NULL;
-	while (!atomic_load(&stopping) && FCGX_Accept_r(&fr) >= 0) {
-		atomic_fetch_add(&busy, 1);
-		handle(&fr, w->cfg);
-		FCGX_Finish_r(&fr);
-		atomic_fetch_sub(&busy, 1);
-	}
-	if (!atomic_load(&stopping)) {
-		log_error("worker: cannot accept connections any more");
-		_exit(1);
-	}
-	return NULL;
-}
-
-/* Threads need little stack: requests keep their data on the heap. */
-#define THREAD_STACK (2u << 20)
-
-/* Starts the threads; 0 when none could start. */
-static int start_threads(struct worker *w)
-{
-	pthread_attr_t attr;
-	pthread_attr_init(&attr);
-	pthread_attr_setstacksize(&attr, THREAD_STACK);
-	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-	long started = 0;
-	for (; started < w->cfg->threads; started++) {
-		pthread_t t;
-		int e = pthread_create(&t, &attr, serve, w);
-		if (e) {
-			log_error("worker: started %ld of %ld threads: %s", started, w->cfg->threads, strerror(e));
-			break;
-		}
-	}
-	pthread_attr_destroy(&attr);
-	return started > 0;
-}
 
 /* A worker's main thread starts the threads that serve, then waits for a
  * stop signal (blocked since the fork: see spawn_worker). The signals are
@@ -124,16 +71,14 @@ static int worker(int listen_fd, int push_fd, const struct md_config *cfg, const
 	/* One malloc arena, not one per busy thread: threads mostly wait, and
 	 * each extra arena keeps its own free memory (worker RSS). */
 	mallopt(M_ARENA_MAX, 1);
-	struct worker w = {listen_fd, push_fd, cfg};
-	if (push_server_start(push_fd, cfg) || !start_threads(&w))
+	/* A link to the push loop for each thread: its one way to the batch. */
+	if (push_server_start(push_fd, (int)cfg->threads, cfg) || !fcgi_threads_start(listen_fd, cfg))
 		return 1;
 	int sig;
 	while (sigwait(stop, &sig))
 		;
-	atomic_store(&stopping, 1);
 	/* The threads' pushes need the loop: it stops last. */
-	while (atomic_load(&busy))
-		usleep(2000);
+	fcgi_threads_stop();
 	push_server_stop();
 	worker_lock();
 	db_close();

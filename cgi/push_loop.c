@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* push_loop.c: a FastCGI server on one thread (push_loop.h): one epoll
- * loop over the listening socket, its connections and the wake-up file.
+ * loop over the listening socket, its connections and the links.
  *
  * Each round reads what arrived, parses it (fcgi_wire.h) and begins the
  * requests it completes; then the callbacks answer those they kept, and
@@ -47,6 +47,7 @@ struct conn {
 	long long active; /* when it last read or wrote a byte */
 	struct loop_request q; /* the request in hand */
 	int kept;              /* q waits for the round's end */
+	int link;              /* one of the links: in no list, never closed for idling */
 	struct conn *prev, *next;
 };
 
@@ -63,12 +64,15 @@ static struct {
 	/* Connections whose request waits for the round's end. */
 	struct conn **ready;
 	int nready;
+	/* The links: the loop's ends, and the clients' (push_loop_link). */
+	struct conn **links;
+	int *link_fds, nlinks;
 	pthread_t thread;
 	int running;
 } L;
 
 /* Markers for the epoll entries that are not connections. */
-static char listen_mark, wake_mark, stop_mark;
+static char listen_mark, stop_mark;
 
 static int watch(int op, int fd, unsigned events, void *ptr)
 {
@@ -90,6 +94,8 @@ static void listen_on(int on)
 
 static void unlink_conn(struct conn *c)
 {
+	if (c->link)
+		return;
 	if (c->prev)
 		c->prev->next = c->next;
 	else
@@ -105,6 +111,8 @@ static void unlink_conn(struct conn *c)
 static void link_first(struct conn *c)
 {
 	c->active = now_ms();
+	if (c->link)
+		return;
 	c->next = L.conns;
 	if (L.conns)
 		L.conns->prev = c;
@@ -134,7 +142,9 @@ static void release(struct conn *c)
 {
 	close(c->fd);
 	unlink_conn(c);
-	L.nconns--;
+	L.nconns -= !c->link;
+	if (c->link)
+		L.links[c->link - 1] = NULL;
 	forget(c);
 	fcgi_parser_free(&c->parser);
 	buf_free(&c->in);
@@ -192,6 +202,24 @@ static int idle_wait(void)
 	return ms < 0 ? 0 : ms > 60000 ? 60000 : (int)ms;
 }
 
+/* A new connection on fd (link: its number, from 1, or 0): NULL when it
+ * cannot be watched (fd closed). */
+static struct conn *add_conn(int fd, int link)
+{
+	struct conn *c = xcalloc(1, sizeof *c);
+	c->fd = fd;
+	c->link = link;
+	c->parser.max_body = L.cb.max_body;
+	if (watch(EPOLL_CTL_ADD, fd, EPOLLIN, c)) {
+		log_error("push loop: %s", strerror(errno));
+		close(fd);
+		free(c);
+		return NULL;
+	}
+	link_first(c);
+	return c;
+}
+
 static void accept_all(void)
 {
 	if (L.listen_fd < 0)
@@ -208,16 +236,8 @@ static void accept_all(void)
 			L.accept_from = now_ms() + 1000;
 			return;
 		}
-		struct conn *c = xcalloc(1, sizeof *c);
-		c->fd = fd;
-		c->parser.max_body = L.cb.max_body;
-		if (watch(EPOLL_CTL_ADD, fd, EPOLLIN, c)) {
-			log_error("push loop: %s", strerror(errno));
-			close(fd);
-			free(c);
+		if (!add_conn(fd, 0))
 			return;
-		}
-		link_first(c);
 		L.nconns++;
 		if (L.nconns > L.max_conns && !close_idlest()) {
 			listen_on(0); /* every request waits for the round: the kernel's queue holds the rest */
@@ -399,13 +419,11 @@ static void *run(void *arg)
 			log_error("push loop: %s", strerror(errno));
 			_exit(1);
 		}
-		int woken = 0;
+
 		for (int i = 0; i < n; i++) {
 			void *p = ev[i].data.ptr;
 			if (p == &listen_mark)
 				accept_all();
-			else if (p == &wake_mark)
-				woken = 1;
 			else if (p == &stop_mark) {
 				epoll_ctl(L.ep, EPOLL_CTL_DEL, L.stop_fd, NULL);
 				L.stopping = 1;
@@ -424,14 +442,15 @@ static void *run(void *arg)
 				readable(p);
 			}
 		}
-		if (L.nready || woken)
+		if (L.nready)
 			end_round();
 	}
 	/* Past the grace period: whatever is left is cut short. */
 	while (L.conns)
 		release(L.conns);
-	if (L.cb.stopped)
-		L.cb.stopped();
+	for (int i = 0; i < L.nlinks; i++)
+		if (L.links[i])
+			release(L.links[i]);
 	return NULL;
 }
 
@@ -452,7 +471,27 @@ static int connection_cap(const struct md_config *cfg)
 	return (int)cap;
 }
 
-int push_loop_start(int listen_fd, const struct md_config *cfg, const struct push_loop_callbacks *cb)
+/* Makes the links: each a pair of connected sockets, the loop's end
+ * non-blocking. 0, or -1. */
+static int make_links(int n)
+{
+	L.links = xcalloc((size_t)n + 1, sizeof *L.links);
+	L.link_fds = xcalloc((size_t)n + 1, sizeof *L.link_fds);
+	for (; L.nlinks < n; L.nlinks++) {
+		int sv[2];
+		if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv))
+			return -1;
+		fcntl(sv[0], F_SETFL, fcntl(sv[0], F_GETFL) | O_NONBLOCK);
+		L.link_fds[L.nlinks] = sv[1];
+		if (!(L.links[L.nlinks] = add_conn(sv[0], L.nlinks + 1))) {
+			close(sv[1]);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int push_loop_start(int listen_fd, int links, const struct md_config *cfg, const struct push_loop_callbacks *cb)
 {
 	memset(&L, 0, sizeof L);
 	L.cfg = cfg;
@@ -461,11 +500,10 @@ int push_loop_start(int listen_fd, const struct md_config *cfg, const struct pus
 	L.idle_ms = cfg->push_idle_timeout * 1000;
 	L.max_conns = listen_fd >= 0 ? connection_cap(cfg) : 0;
 	/* One more than the cap: a new connection before it closes the idlest. */
-	L.ready = xcalloc((size_t)L.max_conns + 1, sizeof *L.ready);
+	L.ready = xcalloc((size_t)L.max_conns + (size_t)links + 1, sizeof *L.ready);
 	L.ep = epoll_create1(EPOLL_CLOEXEC);
 	L.stop_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-	if (L.ep < 0 || L.stop_fd < 0 || (cb->wake_fd >= 0 && watch(EPOLL_CTL_ADD, cb->wake_fd, EPOLLIN, &wake_mark)) ||
-	    watch(EPOLL_CTL_ADD, L.stop_fd, EPOLLIN, &stop_mark)) {
+	if (L.ep < 0 || L.stop_fd < 0 || watch(EPOLL_CTL_ADD, L.stop_fd, EPOLLIN, &stop_mark) || make_links(links)) {
 		log_error("push loop: %s", strerror(errno));
 		return -1;
 	}
@@ -482,6 +520,11 @@ int push_loop_start(int listen_fd, const struct md_config *cfg, const struct pus
 	return 0;
 }
 
+int push_loop_link(int i)
+{
+	return i >= 0 && i < L.nlinks ? L.link_fds[i] : -1;
+}
+
 void push_loop_stop(void)
 {
 	if (!L.running)
@@ -491,5 +534,9 @@ void push_loop_stop(void)
 	L.running = 0;
 	close(L.ep);
 	close(L.stop_fd);
+	for (int i = 0; i < L.nlinks; i++)
+		close(L.link_fds[i]);
+	free(L.links);
+	free(L.link_fds);
 	free(L.ready);
 }

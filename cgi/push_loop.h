@@ -29,25 +29,26 @@ struct push_loop_callbacks {
 	/* A complete request: answers it into q->out and returns 0, or
 	 * returns 1 to answer it at the round's end. */
 	int (*begin)(struct loop_request *q);
-	/* The round's end: answers the n requests kept (n may be 0 when
-	 * wake_fd woke the loop). */
+	/* The round's end: answers the n requests kept. */
 	void (*round)(struct loop_request **kept, int n);
 	/* Lets go of q->data, once answered or when its connection goes. */
 	void (*release)(struct loop_request *q);
-	/* After the last round, as the loop ends. May be NULL. */
-	void (*stopped)(void);
-	/* Readable when a round is due without any request kept; -1: none. */
-	int wake_fd;
 	/* Bytes of a request's body kept at most (fcgi_wire.h: the rest is
 	 * dropped, and the request says so). */
 	size_t max_body;
 };
 
-/* Starts the loop, serving listen_fd's connections (-1: none; it still
- * runs rounds when wake_fd is readable). At most App.PushConnections
- * connections (fewer when the process may not open that many files); one
- * idle for App.PushIdleTimeout is closed. 0, or -1 when it cannot start. */
-int push_loop_start(int listen_fd, const struct md_config *cfg, const struct push_loop_callbacks *cb);
+/* Starts the loop, serving listen_fd's connections (-1: none), and links
+ * connections of the process's own threads, made here (push_loop_link).
+ * At most App.PushConnections connections from listen_fd (fewer when the
+ * process may not open that many files); one idle for App.PushIdleTimeout
+ * is closed. Links count in neither, and live as long as the loop. 0, or
+ * -1 when it cannot start. */
+int push_loop_start(int listen_fd, int links, const struct md_config *cfg, const struct push_loop_callbacks *cb);
+/* The client's end of link i, a blocking socket for one thread's use, on
+ * which it sends requests as nginx would, one at a time; -1 when there is
+ * no such link. */
+int push_loop_link(int i);
 /* Stops accepting (and closes the listening socket), answers the requests
  * in hand, closes the connections and returns when the loop has ended (at
  * most a few seconds). */

@@ -1,16 +1,14 @@
 /* SPDX-License-Identifier: MIT */
-/* request.c: reading a FastCGI request and writing the answer. */
+/* request.c: reading a request and writing the answer, through its
+ * transport (request.h). */
 #include "request.h"
 
 #include <json-c/json.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "db.h"
-#include "fcgi_wire.h"
 #include "log.h"
 #include "metrics.h"
-#include "render.h"
 
 /* Sent with every answer: no inline script, no framing by other sites. The
  * grid places widgets with style attributes, hence style-src-attr; image
@@ -24,7 +22,7 @@ static const char security_headers[] =
 
 const char *req_env(const struct req *r, const char *name)
 {
-	return FCGX_GetParam(name, r->envp);
+	return r->io->param(r->conn, name);
 }
 
 /* The path below the mount point, or NULL when outside it. */
@@ -36,8 +34,10 @@ static const char *local_path(const struct md_config *cfg, const char *uri)
 	return uri + n;
 }
 
-void req_init(struct req *r, const struct md_config *cfg)
+void req_init(struct req *r, const struct req_io *io, void *conn, const struct md_config *cfg)
 {
+	r->io = io;
+	r->conn = conn;
 	r->cfg = cfg;
 	r->method = req_env(r, "REQUEST_METHOD");
 	r->query = req_env(r, "QUERY_STRING");
@@ -51,20 +51,6 @@ void req_init(struct req *r, const struct md_config *cfg)
 		r->uri = r->path;
 	else if (strlen(cfg->base_path) > 1)
 		r->uri += strlen(cfg->base_path) - 1; /* below the mount point, like path */
-}
-
-/* Reads the rest of a libfcgi request's body: 0, or -1 when it ends early. */
-static int read_stream(FCGX_Stream *in, struct buf *body, size_t len)
-{
-	while (body->len < len) {
-		char chunk[8192];
-		size_t want = len - body->len;
-		int n = FCGX_GetStr(chunk, (int)(want < sizeof chunk ? want : sizeof chunk), in);
-		if (n <= 0)
-			return -1;
-		buf_append(body, chunk, (size_t)n);
-	}
-	return 0;
 }
 
 int req_wants_json(const struct req *r)
@@ -88,9 +74,7 @@ static const char *read_body(struct req *r, struct buf *body, int *status)
 		return "request body larger than 1 MiB";
 	}
 	buf_append(body, "", 0);
-	if (r->own) /* the push loop has read it all (up to REQ_MAX_BODY) */
-		buf_append(body, r->own->body.data, r->own->body.len < (size_t)len ? r->own->body.len : (size_t)len);
-	if (r->own ? body->len < (size_t)len : read_stream(r->fcgx->in, body, (size_t)len))
+	if (r->io->read(r->conn, body, (size_t)len))
 		return "request body shorter than its Content-Length";
 	return NULL;
 }
@@ -104,16 +88,6 @@ const struct buf *req_read_body(struct req *r, int *status, const char **why)
 	*status = r->body_status;
 	*why = r->body_why;
 	return r->body_why ? NULL : &r->body;
-}
-
-const struct buf *req_body(struct req *r)
-{
-	int status;
-	const char *why;
-	const struct buf *body = req_read_body(r, &status, &why);
-	if (!body)
-		resp_error(r, status, why);
-	return body;
 }
 
 const char *req_param(const struct req *r, enum route_param p)
@@ -138,7 +112,7 @@ void resp_header(struct req *r, const char *name, const char *value)
 	buf_printf(&r->headers, "%s: %s\r\n", name, value);
 }
 
-static const char *reason(int status)
+const char *resp_reason(int status)
 {
 	switch (status) {
 	case 200: return "OK";
@@ -157,14 +131,6 @@ static const char *reason(int status)
 	}
 }
 
-/* Writes to libfcgi's stream, or to the push loop's buffer. */
-static void emit(struct req *r, const char *s, size_t n)
-{
-	if (r->fcgx)
-		FCGX_PutStr(s, (int)n, r->fcgx->out);
-	else
-		buf_append(r->out, s, n);
-}
 
 void resp_send(struct req *r, int status, const char *content_type, const char *body, size_t len)
 {
@@ -180,7 +146,7 @@ void resp_send(struct req *r, int status, const char *content_type, const char *
 	r->status = status;
 	metrics_request(r->metrics_slot, status);
 	struct buf head = {0};
-	buf_printf(&head, "Status: %d %s\r\n", status, reason(status));
+	buf_printf(&head, "Status: %d %s\r\n", status, resp_reason(status));
 	if (content_type)
 		buf_printf(&head, "Content-Type: %s\r\n", content_type);
 	buf_append(&head, security_headers, sizeof security_headers - 1);
@@ -188,10 +154,10 @@ void resp_send(struct req *r, int status, const char *content_type, const char *
 	if (status < 400)
 		buf_append(&head, r->success_headers.data, r->success_headers.len);
 	buf_append(&head, "\r\n", 2);
-	emit(r, head.data, head.len);
+	r->io->write(r->conn, head.data, head.len);
 	buf_free(&head);
 	if (len && strcmp(r->method, "HEAD"))
-		emit(r, body, len);
+		r->io->write(r->conn, body, len);
 }
 
 void resp_html(struct req *r, int status, const struct buf *html)
@@ -217,50 +183,4 @@ void resp_redirect(struct req *r, const char *path)
 	resp_header(r, "Location", loc.data);
 	buf_free(&loc);
 	resp_empty(r, 302);
-}
-
-void resp_error(struct req *r, int status, const char *message)
-{
-	if (req_wants_json(r)) {
-		json_object *o = json_object_new_object();
-		json_object_object_add(o, "error", json_object_new_string(message));
-		resp_json(r, status,
-			  json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
-		json_object_put(o);
-		return;
-	}
-	struct buf html = {0}, err = {0};
-	HDF *hdf = page_hdf(r);
-	char code[16];
-	snprintf(code, sizeof code, "%d", status);
-	if (hdf) {
-		hdf_set_value(hdf, "Error.status", code);
-		hdf_set_value(hdf, "Error.reason", reason(status));
-		hdf_set_value(hdf, "Error.message", message);
-		hdf_set_value(hdf, "Page.title", reason(status));
-	}
-	if (!hdf || render_file(hdf, "error.cs", &html, &err)) {
-		/* Templates missing or broken: still answer, in plain text. */
-		log_error("error page: %s", buf_str(&err));
-		buf_reset(&html);
-		buf_printf(&html, "%d %s: %s\n", status, reason(status), message);
-		resp_send(r, status, "text/plain; charset=utf-8", html.data, html.len);
-	} else {
-		resp_html(r, status, &html);
-	}
-	if (hdf)
-		hdf_destroy(&hdf);
-	buf_free(&html);
-	buf_free(&err);
-}
-
-void resp_db_error(struct req *r, const struct buf *err)
-{
-	log_error("%s %s: %s", r->method, r->path, buf_str(err));
-	if (db_lost()) {
-		resp_header(r, "Retry-After", "5");
-		resp_error(r, 503, "The database cannot be reached. mdash will retry; reload in a moment.");
-	} else {
-		resp_error(r, 500, "Something went wrong on the server; the details are in its log.");
-	}
 }

@@ -3,13 +3,15 @@
  * it. One line per route: method, pattern, who may call it (its rule,
  * router.h), the handler, and, for pushes, BATCHED. Before the handler
  * runs, the dispatcher enforces the rule (access.c); the handler never
- * checks it again. Pushes run outside the worker lock: their handler only
- * begins the push, which the batch stores with the others (batch.h). */
+ * checks it again. Pushes (BATCHED) go to the push loop, from nginx or
+ * from libfcgi's threads, and run outside the worker lock: their handler
+ * only begins the push, which the batch stores with the others (batch.h). */
 #include "routes.h"
 
 #include <string.h>
 
-#include "batch.h"
+#include "access.h"
+#include "answer.h"
 #include "handlers.h"
 #include "metrics.h"
 #include "worker_lock.h"
@@ -97,23 +99,23 @@ static void finish(struct req *r)
 		metrics_add(r->status == 204 ? M_PUSHES_STORED : M_PUSHES_REFUSED, 1);
 }
 
+int dispatch_batched(struct req *r)
+{
+	return find(r) == ROUTE_FOUND && r->route->run == BATCHED;
+}
+
 void dispatch(struct req *r)
 {
 	enum route_result res = find(r);
-	int locked = !(res == ROUTE_FOUND && r->route->run == BATCHED);
-	if (locked)
-		worker_lock();
-	if (res == ROUTE_FOUND)
-		run(r);
-	else
+	worker_lock();
+	if (res != ROUTE_FOUND)
 		refuse(r, res, "There is nothing at this address.");
-	if (r->push) {
-		batch_push(r->push);
-		push_end(r);
-	}
+	else if (r->route->run == BATCHED) /* a transport that waits for no batch */
+		resp_error(r, 500, "A push reached a server that stores none.");
+	else
+		run(r);
 	finish(r);
-	if (locked)
-		worker_unlock();
+	worker_unlock();
 }
 
 int dispatch_begin(struct req *r)

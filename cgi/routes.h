@@ -13,9 +13,11 @@ extern const int route_count;
  * then forks the workers (metrics.h). */
 void routes_name_metrics(void);
 
-/* Serves a request of libfcgi's threads: finds its route, enforces the
- * route's rule, runs the handler (a LOCKED one under the worker lock), and
- * hands a push to the batch and answers it once stored. */
+/* Whether the request's route is BATCHED: a push, for the push loop. */
+int dispatch_batched(struct req *r);
+/* Serves a request of libfcgi's threads (one of a LOCKED route): finds its
+ * route, enforces the route's rule and runs the handler, under the worker
+ * lock. */
 void dispatch(struct req *r);
 /* The push loop's halves, for the BATCHED routes only (others get 404
  * there). Begins the request: 1 when its push waits for the batch

@@ -3,15 +3,16 @@
  * server on it (cgi/push_server.c, cgi/batch.c), with a committer that
  * stores nothing.
  *
- * Many threads push at once through the queue, as libfcgi's threads do:
- * every push must be committed exactly once and answered, none may wait
- * for ever, and pushes must share batches. Clients of the loop, as nginx:
+ * Many threads push at once through their links to the loop, as
+ * libfcgi's threads do: every push must be committed exactly once and
+ * answered, none may wait for ever, and pushes must share batches. Clients of the loop, as nginx:
  * many requests on kept connections, at once, answered in order; a
  * connection the client closes; bytes that are not FastCGI, which cost
  * the sender its connection only; and idle connections, closed after a
  * while, and closed, the idlest first, to let a request in when there are
  * too many. The push socket through the real route table: pushes only,
- * refused as their rule says. */
+ * refused as their rule says; and libfcgi's threads, which serve the rest
+ * and hand their pushes to the loop. */
 #include <pthread.h>
 #include <sched.h>
 #include <stdatomic.h>
@@ -22,8 +23,11 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <fcgiapp.h>
+
 #include "batch.h"
 #include "config.h"
+#include "fcgi_threads.h"
 #include "fcgi_wire.h"
 #include "push_loop.h"
 #include "push_server.h"
@@ -68,35 +72,6 @@ static void commit_nothing(struct batched_push **v, int n, const struct md_confi
 	jitter();
 }
 
-/* One push from a fresh stack frame, which is scribbled over afterwards:
- * a late wake-up for a push already answered would land in it. */
-static __attribute__((noinline)) int push_once(void)
-{
-	static char token[] = "t";
-	struct batched_push p = {.widget = "w", .token = token};
-	batch_push(&p);
-	return p.status;
-}
-
-static __attribute__((noinline)) void scribble(void)
-{
-	volatile char junk[sizeof(struct batched_push) * 4];
-	for (size_t i = 0; i < sizeof junk; i++)
-		junk[i] = (char)0xA5;
-}
-
-static void *pusher(void *arg)
-{
-	long bad = 0;
-	seed = (unsigned)(size_t)arg * 7919u;
-	for (int i = 0; i < PUSHES; i++) {
-		bad += push_once() != 204;
-		scribble();
-		jitter();
-	}
-	return (void *)bad;
-}
-
 static void reset_counts(void)
 {
 	atomic_store(&committed, 0);
@@ -104,33 +79,6 @@ static void reset_counts(void)
 	atomic_store(&twice, 0);
 	atomic_store(&largest, 0);
 }
-
-START_TEST(every_queued_push_is_committed_once_and_answered)
-{
-	struct md_config cfg;
-	defaults(&cfg);
-	reset_counts();
-	batch_set_committer(commit_nothing);
-	ck_assert_int_eq(push_server_start(-1, &cfg), 0);
-	pthread_t t[THREADS];
-	for (size_t i = 0; i < THREADS; i++)
-		ck_assert_int_eq(pthread_create(&t[i], NULL, pusher, (void *)(i + 1)), 0);
-	long unanswered = 0;
-	for (size_t i = 0; i < THREADS; i++) {
-		void *bad;
-		pthread_join(t[i], &bad);
-		unanswered += (long)bad;
-	}
-	push_server_stop();
-	batch_set_committer(NULL);
-	ck_assert_int_eq(unanswered, 0);
-	ck_assert_int_eq(atomic_load(&twice), 0);
-	ck_assert_int_eq(atomic_load(&committed), (long)THREADS * PUSHES);
-	/* Pushes met in shared batches. */
-	ck_assert_int_lt(atomic_load(&batches), (long)THREADS * PUSHES);
-	config_free(&cfg);
-}
-END_TEST
 
 /* A listening socket in the abstract namespace (no file), and a client. */
 static int listener(struct sockaddr_un *a)
@@ -178,8 +126,8 @@ static void serve_on_socket(const struct md_config *cfg, struct sockaddr_un *a)
 	atomic_store(&kept, 0);
 	atomic_store(&rounds, 0);
 	atomic_store(&largest_round, 0);
-	struct push_loop_callbacks echo = {echo_begin, echo_round, echo_release, NULL, -1, 1 << 20};
-	ck_assert_int_eq(push_loop_start(lfd, cfg, &echo), 0);
+	struct push_loop_callbacks echo = {echo_begin, echo_round, echo_release, 1 << 20};
+	ck_assert_int_eq(push_loop_start(lfd, 0, cfg, &echo), 0);
 }
 
 static int client(const struct sockaddr_un *a)
@@ -259,6 +207,53 @@ static void ask(struct buf *req, const char *method, const char *path, const cha
 {
 	ask_with(req, method, path, NULL, body, keep);
 }
+
+/* One thread's pushes through its link to the loop, one at a time, as
+ * libfcgi's threads hand theirs over: the number not answered 204. */
+static void *pusher(void *arg)
+{
+	int link = push_loop_link((int)(size_t)arg);
+	long bad = 0;
+	struct buf req = {0}, out = {0};
+	seed = (unsigned)(size_t)arg * 7919u + 1;
+	for (int i = 0; i < PUSHES; i++) {
+		buf_reset(&req);
+		ask(&req, "POST", "/widgets/w1", "{\"auth_token\":\"t\",\"current\":1}", 1);
+		ssize_t sent = send(link, req.data, req.len, MSG_NOSIGNAL);
+		bad += sent != (ssize_t)req.len || read_answer(link, &out) || strncmp(out.data, "Status: 204", 11);
+		jitter();
+	}
+	buf_free(&req);
+	buf_free(&out);
+	return (void *)bad;
+}
+
+START_TEST(every_push_of_the_threads_is_committed_once_and_answered)
+{
+	struct md_config cfg;
+	defaults(&cfg);
+	reset_counts();
+	batch_set_committer(commit_nothing);
+	ck_assert_int_eq(push_server_start(-1, THREADS, &cfg), 0);
+	pthread_t t[THREADS];
+	for (size_t i = 0; i < THREADS; i++)
+		ck_assert_int_eq(pthread_create(&t[i], NULL, pusher, (void *)i), 0);
+	long unanswered = 0;
+	for (size_t i = 0; i < THREADS; i++) {
+		void *bad;
+		pthread_join(t[i], &bad);
+		unanswered += (long)bad;
+	}
+	push_server_stop();
+	batch_set_committer(NULL);
+	ck_assert_int_eq(unanswered, 0);
+	ck_assert_int_eq(atomic_load(&twice), 0);
+	ck_assert_int_eq(atomic_load(&committed), (long)THREADS * PUSHES);
+	/* Pushes met in shared batches. */
+	ck_assert_int_lt(atomic_load(&batches), (long)THREADS * PUSHES);
+	config_free(&cfg);
+}
+END_TEST
 
 #define CLIENTS 32
 #define ROUNDS 20
@@ -409,7 +404,7 @@ START_TEST(the_push_socket_serves_pushes_by_the_route_table)
 	int lfd = listener(&a);
 	reset_counts();
 	batch_set_committer(commit_nothing);
-	ck_assert_int_eq(push_server_start(lfd, &cfg), 0);
+	ck_assert_int_eq(push_server_start(lfd, 0, &cfg), 0);
 	int fd = client(&a);
 	struct buf req = {0};
 	ask(&req, "POST", "/widgets/w1", "{\"auth_token\":\"t\",\"current\":1}", 1);
@@ -436,14 +431,57 @@ START_TEST(the_push_socket_serves_pushes_by_the_route_table)
 }
 END_TEST
 
+/* One request on a connection of its own; the answer into out. */
+static void ask_once(const struct sockaddr_un *a, const char *method, const char *path, const char *header,
+		     const char *body, struct buf *out)
+{
+	int fd = client(a);
+	struct buf req = {0};
+	ask_with(&req, method, path, header, body, 0);
+	send_all(fd, &req);
+	ck_assert_int_eq(read_answer(fd, out), 0);
+	close(fd);
+	buf_free(&req);
+}
+
+START_TEST(the_threads_hand_their_pushes_to_the_loop)
+{
+	struct md_config cfg;
+	defaults(&cfg);
+	cfg.threads = 2;
+	struct sockaddr_un a;
+	int lfd = listener(&a);
+	reset_counts();
+	batch_set_committer(commit_nothing);
+	FCGX_Init();
+	ck_assert_int_eq(push_server_start(-1, (int)cfg.threads, &cfg), 0);
+	ck_assert_int_eq(fcgi_threads_start(lfd, &cfg), 1);
+	struct buf out = {0};
+	ask_once(&a, "POST", "/widgets/w1", NULL, "{\"auth_token\":\"t\",\"current\":1}", &out);
+	ck_assert_msg(!strncmp(out.data, "Status: 204", 11), "%s", out.data);
+	ask_once(&a, "POST", "/api/widgets/w1", "HTTP_AUTHORIZATION=Bearer wrong", "{}", &out);
+	ck_assert_msg(!strncmp(out.data, "Status: 401", 11) && strstr(out.data, "WWW-Authenticate"), "%s", out.data);
+	ask_once(&a, "GET", "/nope", NULL, "", &out);
+	ck_assert_msg(!strncmp(out.data, "Status: 404", 11) && strstr(out.data, "nothing at this address"), "%s",
+		      out.data);
+	ck_assert_int_eq(atomic_load(&committed), 2);
+	fcgi_threads_stop();
+	push_server_stop();
+	batch_set_committer(NULL);
+	buf_free(&out);
+	config_free(&cfg);
+}
+END_TEST
+
 TCase *tcase_batch(void)
 {
 	TCase *tc = tcase_create("batch");
 	/* A thread left waiting for ever shows as a timeout. */
 	tcase_set_timeout(tc, 60);
-	tcase_add_test(tc, every_queued_push_is_committed_once_and_answered);
+	tcase_add_test(tc, every_push_of_the_threads_is_committed_once_and_answered);
 	tcase_add_test(tc, serves_pushes_on_kept_connections);
 	tcase_add_test(tc, idle_connections_never_keep_a_push_out);
 	tcase_add_test(tc, the_push_socket_serves_pushes_by_the_route_table);
+	tcase_add_test(tc, the_threads_hand_their_pushes_to_the_loop);
 	return tc;
 }

@@ -52,15 +52,6 @@ void fcgi_test_request(struct buf *out, int id, int keep, const char *const *env
 	buf_free(&params);
 }
 
-const char *fcgi_test_env(char **envp, const char *name)
-{
-	size_t n = strlen(name);
-	for (; envp && *envp; envp++)
-		if (!strncmp(*envp, name, n) && (*envp)[n] == '=')
-			return *envp + n + 1;
-	return NULL;
-}
-
 static const char *const env[] = {"REQUEST_METHOD=POST", "DOCUMENT_URI=/widgets/w1", "EMPTY=", NULL};
 
 START_TEST(parses_a_request_in_one_piece_or_byte_by_byte)
@@ -85,9 +76,9 @@ START_TEST(parses_a_request_in_one_piece_or_byte_by_byte)
 		ck_assert(fcgi_idle(&p));
 		ck_assert_int_eq(r.id, 7);
 		ck_assert_int_eq(r.keep_conn, 1);
-		ck_assert_str_eq(fcgi_test_env(r.envp, "REQUEST_METHOD"), "POST");
-		ck_assert_str_eq(fcgi_test_env(r.envp, "DOCUMENT_URI"), "/widgets/w1");
-		ck_assert_str_eq(fcgi_test_env(r.envp, "EMPTY"), "");
+		ck_assert_str_eq(fcgi_param(r.envp, "REQUEST_METHOD"), "POST");
+		ck_assert_str_eq(fcgi_param(r.envp, "DOCUMENT_URI"), "/widgets/w1");
+		ck_assert_str_eq(fcgi_param(r.envp, "EMPTY"), "");
 		ck_assert_str_eq(r.body.data, "{\"a\":1}");
 		ck_assert_int_eq(r.body_truncated, 0);
 		fcgi_request_free(&r);
@@ -125,7 +116,7 @@ START_TEST(takes_requests_one_after_another)
 	ck_assert_uint_eq(used + rest, in.len);
 	fcgi_take(&p, &r);
 	ck_assert_int_eq(r.keep_conn, 0);
-	ck_assert_str_eq(fcgi_test_env(r.envp, "HTTP_X_LONG"), big.data);
+	ck_assert_str_eq(fcgi_param(r.envp, "HTTP_X_LONG"), big.data);
 	ck_assert_str_eq(r.body.data, "");
 	fcgi_request_free(&r);
 	fcgi_parser_free(&p);

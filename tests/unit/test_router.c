@@ -6,8 +6,9 @@
 #include <string.h>
 
 #include "config.h"
-#include "fcgi_wire.h"
 #include "handlers.h"
+#include "push_loop.h"
+#include "push_server.h"
 #include "routes.h"
 #include "tests.h"
 
@@ -119,14 +120,16 @@ static void serve(const struct md_config *cfg, const char *method, const char *p
 	for (int i = 0; i < n; i++)
 		envp[i] = env[i].data;
 	envp[n] = NULL;
-	struct fcgi_request fr = {.envp = envp};
-	buf_puts(&fr.body, body);
-	buf_reset(out);
-	struct req r = {.own = &fr, .out = out, .envp = envp};
-	req_init(&r, cfg);
+	struct loop_request q = {.fr = {.envp = envp}};
+	buf_puts(&q.fr.body, body);
+	struct req r = {0};
+	req_init(&r, &loop_request_io, &q, cfg);
 	dispatch(&r);
 	dispatch_free(&r);
-	buf_free(&fr.body);
+	buf_reset(out);
+	buf_append(out, q.out.data, q.out.len);
+	buf_free(&q.fr.body);
+	buf_free(&q.out);
 	for (int i = 0; i < n; i++)
 		buf_free(&env[i]);
 }
@@ -168,17 +171,17 @@ END_TEST
 START_TEST(no_success_before_the_rule)
 {
 	struct md_config cfg;
-	struct buf err = {0}, out = {0};
+	struct buf err = {0};
 	ck_assert_int_eq(config_parse("", 0, "defaults", &cfg, &err), 0);
 	char *envp[] = {"REQUEST_METHOD=GET", "DOCUMENT_URI=/healthz", NULL};
-	struct fcgi_request fr = {.envp = envp};
-	struct req r = {.own = &fr, .out = &out, .envp = envp};
-	req_init(&r, &cfg);
+	struct loop_request q = {.fr = {.envp = envp}};
+	struct req r = {0};
+	req_init(&r, &loop_request_io, &q, &cfg);
 	resp_json(&r, 200, "{\"secret\":1}");
-	ck_assert_msg(!strncmp(buf_str(&out), "Status: 500", 11), "%s", buf_str(&out));
-	ck_assert_ptr_null(strstr(buf_str(&out), "secret"));
+	ck_assert_msg(!strncmp(buf_str(&q.out), "Status: 500", 11), "%s", buf_str(&q.out));
+	ck_assert_ptr_null(strstr(buf_str(&q.out), "secret"));
 	req_release(&r);
-	buf_free(&out);
+	buf_free(&q.out);
 	buf_free(&err);
 	config_free(&cfg);
 }

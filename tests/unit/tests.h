@@ -24,7 +24,5 @@ TCase *tcase_alert(void);
  * body (test_fcgi_wire.c). */
 struct buf;
 void fcgi_test_request(struct buf *out, int id, int keep, const char *const *env, const char *body, size_t len);
-/* The value of NAME in "NAME=value" strings, or NULL. */
-const char *fcgi_test_env(char **envp, const char *name);
 
 #endif
