@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { run } from '../harness/stack.mjs';
 import { fanout } from '../../bench/fanout.mjs';
 import { updaterBench } from '../../bench/updater.mjs';
+import { historyBench } from '../../bench/history.mjs';
 import { kioskEndurance } from '../../bench/kiosk-endurance.mjs';
 
 const ROWS = ['floor', 'page', 'page-app', 'fragment', 'frag-app', 'api', 'push', 'push-16'];
@@ -62,4 +63,16 @@ test('bench/kiosk-endurance.mjs: a kiosk page of every built-in type shows every
   assert.ok(r.rows.length >= 2, report);
   for (const row of r.rows) assert.ok(row.heap > 0 && row.nodes > 0 && row.listeners > 0 && row.conn === 'live', report);
   assert.match(report, /^verdict: (FLAT|NOT FLAT) over /m, report);
+});
+
+test('bench/history.mjs: a day of a long history, read before and after the roll-up, the same answer', { timeout: 300000 }, async () => {
+  const lines = [];
+  const r = await historyBench({ rows: 20000, seconds: 1, connections: [1], log: (l) => lines.push(l) });
+  const report = lines.join('\n');
+  assert.ok(r.ok, report);
+  assert.deepEqual(r.runs.map((x) => x.label), ['not rolled up', 'rolled up'], report);
+  for (const x of r.runs) assert.ok(x.rps > 0 && x.p99 > 0, report);
+  const minutes = r.disk.find((d) => d.table === 'widget_history_minutes');
+  assert.ok(minutes && minutes.rows >= 333 && minutes.rows <= 335, `20,000 seconds in minutes:\n${report}`);
+  assert.ok(r.widgetYear.defaults > 0, report);
 });

@@ -172,15 +172,23 @@ test('a roll-up killed half-way loses nothing and counts nothing twice', async (
   // then waits for the hours, in the middle of its transaction.
   const [[id]] = await s.sql("SELECT id FROM widgets WHERE name = 'crash'");
   const lock = await holdLocks(`SELECT COUNT(*) FROM widget_history_hours WHERE widget_id = ${id} FOR UPDATE`);
+  // Its lock wait gives up after 10 s rather than 4 (Database.Timeout - 1):
+  // time enough to see it waiting on a busy machine.
+  await setting('Database.Timeout', 30);
   const updater = spawn(MDASH, ['update', '--widget', 'crash'],
     { env: { ...process.env, MDASH_CONFIG: s.config }, stdio: 'ignore' });
   const exited = new Promise((resolve) => updater.on('close', (code, signal) => resolve(signal)));
   try {
-    await waitFor(async () => Number((await s.sql(`SELECT COUNT(*) FROM information_schema.innodb_trx
-      WHERE trx_state = 'LOCK WAIT' AND trx_rows_modified > 0`))[0][0]) === 1, { ms: 10000, every: 20, message: 'the roll-up waiting, its minutes written' });
+    // The roll-up at the hours: its minutes are written, not committed.
+    await waitFor(async () => Number((await s.sql(`SELECT COUNT(*) FROM information_schema.processlist
+      WHERE info LIKE 'INSERT INTO widget_history_hours%'`))[0][0]) === 1, { ms: 10000, every: 20, message: 'the roll-up waiting for the hours' });
+    const [[uncommitted]] = await s.sql(`SET SESSION TRANSACTION ISOLATION LEVEL READ UNCOMMITTED;
+      SELECT SUM(n) FROM widget_history_minutes WHERE widget_id = ${id}`);
+    assert.ok(Number(uncommitted) > Number(rolled[2]), `the minutes written: ${uncommitted} updates, ${rolled[2]} committed`);
     updater.kill('SIGKILL');
     assert.equal(await exited, 'SIGKILL');
   } finally {
+    await setting('Database.Timeout', null);
     await lock.release();
   }
   assert.deepEqual(await state(), rolled, 'the killed roll-up left its watermark and minutes as they were');
