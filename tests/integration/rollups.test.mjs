@@ -36,11 +36,11 @@ const RANGES = [
  *  times), some pairs stored in the same millisecond, texts that are no
  *  number, numbers as strings. Values are quarters, so that sums are
  *  exact in any order. */
-async function load(name) {
+async function load(name, field = 'current') {
   const value = `CASE WHEN seq % 50 = 0 THEN '"n/a"' WHEN seq % 17 = 0 THEN CONCAT('"', seq % 100, '.5"')
     ELSE (seq * 37 % 1000) / 4 END`;
   const insert = (seq, at, v, where = '') => s.sql(`INSERT INTO widget_history (widget_id, version, data, created_at)
-    SELECT w.id, seq, CONCAT('{"current":', ${v}, '}'), ${at} FROM widgets w JOIN ${seq} q
+    SELECT w.id, seq, CONCAT('{"${field}":', ${v}, '}'), ${at} FROM widgets w JOIN ${seq} q
     WHERE w.name = '${name}' ${where} ORDER BY seq`);
   const recent = `'${sqlTime(T0)}' - INTERVAL (seq * 120000 - seq % 7 * 1500) * 1000 MICROSECOND`;
   await insert('seq_1_to_2160', recent, value);
@@ -88,11 +88,13 @@ const show = (r) => `exit ${r.code}\n--- stdout\n${r.stdout}--- stderr\n${r.stde
 before(async () => {
   s = await startStack();
   const widgets = ['series', 'twin', 'pruned', 'pruned-twin', 'crash', 'crash-twin', 'pushed']
-    .map((name) => ({ name, type: 'number', source: { kind: 'push' } }));
+    .map((name) => ({ name, type: 'number', source: { kind: 'push' } }))
+    .concat(['graph', 'graph-twin'].map((name) => ({ name, type: 'graph', source: { kind: 'push' }, options: { range: '2d' } })));
   await s.apply({ dashboards: [{ slug: 'r', title: 'Roll-ups', widgets }] });
   token = (await s.mdash(['token', 'add', 'r'])).stdout.trim().split('\n').pop();
   T0 = Math.floor(Date.now() / 1000) * 1000 - 60000 + 321;
   for (const name of ['series', 'twin', 'pruned', 'pruned-twin', 'crash', 'crash-twin']) await load(name);
+  for (const name of ['graph', 'graph-twin']) await load(name, 'value');
 });
 
 after(async () => { await s?.stop(); });
@@ -196,6 +198,30 @@ test('a roll-up killed half-way loses nothing and counts nothing twice', async (
   assert.equal((await s.mdash(['update', '--widget', 'crash'])).code, 0);
   assert.notDeepEqual(await state(), rolled, 'the next pass rolled the tail up');
   await sameAsTwin('crash', 'crash-twin');
+});
+
+test('a graph over time draws the same from the roll-ups, up to its own version', async () => {
+  // Version 1,000,000 stored at T0, and one after it within the second
+  // the graph's window reaches past its update: never drawn.
+  for (const name of ['graph', 'graph-twin']) {
+    await s.sql(`UPDATE widgets SET data = '{"value":7.25}', version = 1000000, updated_at = '${sqlTime(T0)}' WHERE name = '${name}'`);
+    for (const [version, v, at] of [[1000000, 7.25, T0], [1000001, 123456.5, T0 + 400]]) {
+      await s.sql(`INSERT INTO widget_history (widget_id, version, data, created_at)
+        SELECT id, ${version}, '{"value":${v}}', '${sqlTime(at)}' FROM widgets WHERE name = '${name}'`);
+    }
+  }
+  assert.equal((await s.mdash(['update', '--widget', 'graph'])).code, 0);
+  assert.ok(await rows('widget_history_minutes', 'graph') > 0);
+  const chart = async (name) => {
+    const html = await (await s.get(`/widget/${name}`)).text();
+    const m = /<div class="chart"[\s\S]*<\/svg>/.exec(html);
+    assert.ok(m, `${name}: no chart in ${html.slice(0, 300)}`);
+    return m[0];
+  };
+  const drawn = await chart('graph');
+  assert.equal(drawn, await chart('graph-twin'));
+  assert.match(drawn, /latest 7\.25"/);
+  assert.doesNotMatch(drawn, /123,?456/, 'the update after the version is not drawn');
 });
 
 test('a widget that is only pushed is rolled up (and pruned) by the updater\'s pass', async () => {
