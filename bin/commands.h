@@ -34,6 +34,7 @@ int migration_files(const char *dir, char ***files);
  * line of stdin, checked: 0, or 1 with the message printed. */
 int ask_password(struct buf *pw);
 
+/* cli.c: what every subcommand shares. */
 /* True when argv holds -h or --help; prints usage then. */
 int wants_help(int argc, char **argv, const char *usage);
 /* Runs a DELETE of one named row (sql takes the name); prints done, or

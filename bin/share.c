@@ -9,7 +9,7 @@
 #include "db.h"
 #include "ident.h"
 #include "publish.h"
-#include "share.h"
+#include "share_link.h"
 
 static const char usage[] = "usage: mdash share add SLUG   prints the new link alone on the last line\n"
 			    "       mdash share list       one link per line: id, dashboard, created\n"

@@ -30,7 +30,7 @@
 #include "origin.h"
 #include "access.h"
 #include "answer.h"
-#include "share.h"
+#include "share_link.h"
 #include "source.h"
 #include "token.h"
 #include "viewer.h"

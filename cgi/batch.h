@@ -18,13 +18,13 @@
 #include "config.h"
 #include "util.h"
 
-/* One push. Whoever makes it (push.c) owns token, fields and why. */
+/* One push. Whoever makes it (push_api.c) owns token, fields and why. */
 struct batched_push {
 	const char *widget;  /* a valid identifier */
 	char *token;         /* the client's secret, as sent (may be NULL) */
 	json_object *fields; /* the widget's new fields, or NULL to check the token alone */
 	int status;          /* out: 204, 401 (token), 404 (widget), 500 or 503 (database) */
-	/* push.c's, for the answer: why the body was refused (status bad)
+	/* push_api.c's, for the answer: why the body was refused (status bad)
 	 * when fields is NULL. */
 	int bad;
 	struct buf why;

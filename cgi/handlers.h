@@ -19,7 +19,7 @@ void api_widget(struct req *r);
 void api_widget_history(struct req *r);
 void api_dashboard(struct req *r);
 void api_dashboards(struct req *r);
-/* push.c: data pushed in (Dashing wire format and bearer API).
+/* push_api.c: data pushed in (Dashing wire format and bearer API).
  * push_widget, the handler of BATCHED routes, begins a push (r->push) for
  * the batch; push_end answers by its status once stored, and frees it. */
 void push_widget(struct req *r);
@@ -38,7 +38,7 @@ struct md_widget;
 void stream_channels(struct req *r, const struct md_dashboard *d, const struct md_widget *ws, int n, struct buf *ids);
 void stream_pass(struct req *r, const struct md_dashboard *d, const struct md_widget *ws, int n, time_t expires,
 		 struct buf *pass);
-/* share.c: an admin makes a share link (a link's own routes are the
+/* share_api.c: an admin makes a share link (a link's own routes are the
  * page's handlers, under the SHARE_LINK rule) */
 void share_create_api(struct req *r);
 /* login.c: the login form, login and logout */

@@ -83,6 +83,7 @@ static int worker(int listen_fd, int push_fd, const struct md_config *cfg, const
 	worker_lock();
 	db_close();
 	publish_cleanup();
+	render_cache_clear();
 	render_cleanup();
 	return 0;
 }

@@ -136,7 +136,6 @@ void render_cleanup(void)
 		hdf_destroy(&parsed[i].hdf);
 	}
 	nparsed = 0;
-	render_cache_clear();
 }
 
 int render_file(HDF *hdf, const char *file, struct buf *out, struct buf *err)

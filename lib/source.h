@@ -7,6 +7,7 @@
 #include <json-c/json.h>
 
 #include "config.h"
+#include "source_json.h" /* the JSON text sources bring in */
 #include "util.h"
 #include "widget.h"
 
@@ -39,15 +40,4 @@ int source_map(json_object *doc, json_object *src, const char *value_field, json
 /* Fetch, parse and map: the whole pull of one widget. */
 int source_pull(const struct md_widget *w, const char *value_field, struct md_fetch *f, json_object **fields,
 		struct buf *err);
-/* Parses a JSON document; errors say where. */
-json_object *source_parse(const char *text, size_t len, struct buf *err);
-/* 0 when every number in o can be stored and read back exactly: finite
- * (json-c takes NaN and Infinity even when strict) and, for integers,
- * within +/-(2^53 - 1). Else -1 and an error naming the field by its JSON
- * pointer. */
-int source_check_numbers(json_object *o, struct buf *err);
-/* A widget's fields as pushed or made by a type: a JSON object whose
- * numbers pass source_check_numbers. NULL and why on failure. */
-json_object *source_parse_fields(const char *text, size_t len, struct buf *err);
-
 #endif

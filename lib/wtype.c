@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* wtype.c: the widget type registry. */
+/* wtype.c: the widget type registry. It knows no type: the built-in ones
+ * are registered by lib/types/builtin.c, plug-ins by plugin.c. */
 #include "wtype.h"
 
 #include <string.h>
@@ -8,10 +9,15 @@
 
 #define MAX_TYPES 128
 
-static const struct mdash_widget_type *types[MAX_TYPES];
+/* Each type, and for a built-in one its traits (wtype.h). */
+static struct entry {
+	const struct mdash_widget_type *type;
+	const struct wtype_traits *traits; /* NULL: none */
+	int builtin;
+} types[MAX_TYPES];
 static int ntypes;
 
-int wtype_register(const struct mdash_widget_type *t, struct buf *err)
+static int add(const struct mdash_widget_type *t, const struct wtype_traits *traits, int builtin, struct buf *err)
 {
 	if (t->api_version != MDASH_WIDGET_API_VERSION) {
 		buf_printf(err, "widget type %s: API version %d, this mdash speaks %d", t->name ? t->name : "(unnamed)",
@@ -32,60 +38,47 @@ int wtype_register(const struct mdash_widget_type *t, struct buf *err)
 		buf_printf(err, "widget type %s: too many types (%d)", t->name, MAX_TYPES);
 		return -1;
 	}
-	types[ntypes++] = t;
+	types[ntypes++] = (struct entry){t, traits, builtin};
 	return 0;
 }
 
-/* The built-in types, each with its traits (NULL: none). */
-static const struct builtin {
-	const struct mdash_widget_type *type;
-	const struct wtype_traits *traits;
-} builtin[] = {
-	{&wtype_number, NULL},
-	{&wtype_meter, NULL},
-	{&wtype_list, NULL},
-	{&wtype_text, NULL},
-	{&wtype_graph, &wtype_graph_traits},
-	{&wtype_clock, &wtype_clock_traits},
-	{&wtype_image, NULL},
-	{&wtype_status, NULL},
-};
-#define NBUILTIN (sizeof builtin / sizeof builtin[0])
-
-void wtype_register_builtin(void)
+int wtype_register(const struct mdash_widget_type *t, struct buf *err)
 {
-	struct buf err = {0};
-	for (size_t i = 0; i < NBUILTIN; i++)
-		if (!wtype_find(builtin[i].type->name))
-			wtype_register(builtin[i].type, &err);
-	buf_free(&err);
+	return add(t, NULL, 0, err);
 }
 
-static const struct builtin *builtin_of(const struct mdash_widget_type *t)
+int wtype_register_builtin_type(const struct mdash_widget_type *t, const struct wtype_traits *traits, struct buf *err)
 {
-	for (size_t i = 0; i < NBUILTIN; i++)
-		if (t == builtin[i].type)
-			return &builtin[i];
+	return add(t, traits, 1, err);
+}
+
+/* The registry's entry of t, or NULL. */
+static const struct entry *entry_of(const struct mdash_widget_type *t)
+{
+	for (int i = 0; t && i < ntypes; i++)
+		if (types[i].type == t)
+			return &types[i];
 	return NULL;
 }
 
 const struct wtype_traits *wtype_traits(const struct mdash_widget_type *t)
 {
 	static const struct wtype_traits none;
-	const struct builtin *b = t ? builtin_of(t) : NULL;
-	return b && b->traits ? b->traits : &none;
+	const struct entry *e = entry_of(t);
+	return e && e->traits ? e->traits : &none;
 }
 
 int wtype_row_only(const struct mdash_widget_type *t)
 {
-	return builtin_of(t) && !wtype_traits(t)->shows_time;
+	const struct entry *e = entry_of(t);
+	return e && e->builtin && !wtype_traits(t)->shows_time;
 }
 
 const struct mdash_widget_type *wtype_find(const char *name)
 {
 	for (int i = 0; i < ntypes; i++)
-		if (!strcmp(types[i]->name, name))
-			return types[i];
+		if (!strcmp(types[i].type->name, name))
+			return types[i].type;
 	return NULL;
 }
 
@@ -96,5 +89,5 @@ int wtype_count(void)
 
 const struct mdash_widget_type *wtype_at(int i)
 {
-	return i >= 0 && i < ntypes ? types[i] : NULL;
+	return i >= 0 && i < ntypes ? types[i].type : NULL;
 }

@@ -9,7 +9,8 @@
 /* Registers a type. Fails, naming it, when the name is taken or the type
  * is malformed (the seed's WidgetAlreadyRegistered). */
 int wtype_register(const struct mdash_widget_type *t, struct buf *err);
-/* Registers the built-in types; call once per process. */
+/* Registers the built-in types (lib/types/builtin.c); call once per
+ * process. */
 void wtype_register_builtin(void);
 const struct mdash_widget_type *wtype_find(const char *name);
 /* 1 when a widget of type t renders the same HTML for the same row, so a
@@ -35,6 +36,8 @@ struct wtype_traits {
 };
 /* t's traits (all zero for a plug-in type, or for NULL); never NULL. */
 const struct wtype_traits *wtype_traits(const struct mdash_widget_type *t);
+/* Registers a built-in type with its traits (NULL: none): builtin.c's. */
+int wtype_register_builtin_type(const struct mdash_widget_type *t, const struct wtype_traits *traits, struct buf *err);
 /* The registered types, in registration order. */
 int wtype_count(void);
 const struct mdash_widget_type *wtype_at(int i);

@@ -304,7 +304,7 @@ test('apply accepts every source kind of the contract, sql included', async () =
   await writeFile(file, JSON.stringify({ dashboards: [{ slug: 'sqld', title: 'SQL', widgets: [
     { name: 'sql_n', type: 'number', source: { kind: 'sql', query: 'SELECT 42 AS current' } }] }] }));
   const r = await s.mdash(['apply', file]);
-  assert.equal(r.code, 0, `DESIGN.md lists "sql" (query) among the source kinds: ${show(r)}`);
+  assert.equal(r.code, 0, `"sql" (query) is one of the source kinds of the declarative file: ${show(r)}`);
   const u = await s.mdash(['update', '--force', '--widget', 'sql_n']);
   assert.equal(u.code, 0, show(u));
   const w = await api('sql_n');

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* push.c: data pushed in by any client. POST /widgets/<name> speaks
+/* push_api.c: the push API: data pushed in by any client. POST /widgets/<name> speaks
  * Dashing/Smashing's wire format (auth_token in the JSON body; 204, or 401
  * "Invalid API key"); POST /api/widgets/<name> takes the same body with
  * "Authorization: Bearer <token>". Either way the fields are stored with

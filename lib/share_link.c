@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* share.c: share links (see share.h). */
-#include "share.h"
+/* share_link.c: share links (see share_link.h). */
+#include "share_link.h"
 
 #include <openssl/crypto.h>
 #include <stdio.h>

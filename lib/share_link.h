@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: MIT */
-/* share.h: share links: read-only, revocable access to one dashboard
+/* share_link.h: share links: read-only, revocable access to one dashboard
  * without a login, for wall screens. The link holds a secret; only its
  * SHA-256 is stored. Open pages of a link follow the channel _s_<id>, so
  * revoking the link reloads them (into "revoked"). */
-#ifndef MDASH_SHARE_H
-#define MDASH_SHARE_H
+#ifndef MDASH_SHARE_LINK_H
+#define MDASH_SHARE_LINK_H
 
 #include "util.h"
 

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* share.c: POST /api/dashboards/<slug>/shares: an admin makes a share link
+/* share_api.c: POST /api/dashboards/<slug>/shares: an admin makes a share link
  * from the page; the answer holds the link, shown once. A link's own
  * routes (/s/<secret>/...) are the page's handlers under the SHARE_LINK
  * rule (routes.c, access.c). */
@@ -11,7 +11,7 @@
 #include "dashboard.h"
 #include "handlers.h"
 #include "log.h"
-#include "share.h"
+#include "share_link.h"
 
 void share_create_api(struct req *r)
 {
