@@ -335,8 +335,9 @@ void access_refuse_token(struct req *r)
 		resp_send(r, 401, "text/plain; charset=utf-8", "Invalid API key\n", 16);
 	} else {
 		resp_header(r, "WWW-Authenticate", "Bearer realm=\"mdash\"");
-		resp_error(r, 401, r->route && r->route->rule == PUSH_TOKEN ? "invalid or missing bearer token"
-									    : "invalid admin token");
+		resp_error(r, 401,
+			   r->route && r->route->rule == PUSH_TOKEN ? "invalid or missing bearer token"
+								    : "invalid admin token");
 	}
 }
 
@@ -462,7 +463,7 @@ int access_enforce(struct req *r)
 			resp_error(r, 403, "This form was sent from another site.");
 		break;
 	case VIEWER:
-	case VIEWER_STREAM: return 1; /* the read enforces it: r->allowed */
+	case VIEWER_STREAM: return 1;          /* the read enforces it: r->allowed */
 	case SHARE_LINK: return share_link(r); /* the read checks the link's dashboard */
 	case PUSH_TOKEN: r->allowed = push_token(r); break;
 	case DASHING_TOKEN: r->allowed = dashing_token(r); break;

@@ -56,5 +56,4 @@ void req_access_free(struct req *r);
 struct audit_actor;
 void req_audit_actor(struct req *r, struct audit_actor *a);
 
-
 #endif

@@ -42,9 +42,9 @@ struct conn {
 	size_t in_off;
 	struct buf out; /* records to write from out_off */
 	size_t out_off;
-	int writing; /* waiting for the socket to take out */
-	int closing; /* close once out is written */
-	long long active; /* when it last read or wrote a byte */
+	int writing;           /* waiting for the socket to take out */
+	int closing;           /* close once out is written */
+	long long active;      /* when it last read or wrote a byte */
 	struct loop_request q; /* the request in hand */
 	int kept;              /* q waits for the round's end */
 	int link;              /* one of the links: in no list, never closed for idling */

@@ -131,7 +131,6 @@ const char *resp_reason(int status)
 	}
 }
 
-
 void resp_send(struct req *r, int status, const char *content_type, const char *body, size_t len)
 {
 	if (r->answered)

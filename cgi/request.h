@@ -46,9 +46,9 @@ struct principal {
 	struct grant *grants; /* the user's grants learnt so far */
 	int ngrants;
 	long long share_id, share_dashboard; /* WHO_SHARE: the link, its dashboard */
-	char *token;     /* WHO_TOKEN: as sent; checked by the rule or by the batch */
-	int admin_token; /* WHO_TOKEN: checked, and an admin's */
-	int lookup_failed; /* the session could not be looked up (database) */
+	char *token;                         /* WHO_TOKEN: as sent; checked by the rule or by the batch */
+	int admin_token;                     /* WHO_TOKEN: checked, and an admin's */
+	int lookup_failed;                   /* the session could not be looked up (database) */
 };
 
 struct req {
@@ -59,19 +59,19 @@ struct req {
 	const char *path; /* below the mount point, starting with '/' */
 	const char *uri;  /* the same with the query string, for redirects back */
 	const char *query;
-	const struct route *route; /* NULL when none matched */
+	const struct route *route;                /* NULL when none matched */
 	char params[ROUTE_PARAMS][IDENT_MAX + 1]; /* the route's named parameters: req_param */
 	struct principal who;
 	/* The rule is enforced (by the dispatcher, or by the read of a viewer
 	 * route): only then may a success (2xx) be sent. */
 	int allowed;
-	json_object *fields; /* DASHING_TOKEN routes: the JSON body, auth_token taken out; owned */
-	struct batched_push *push; /* BATCHED routes: the push the handler began */
+	json_object *fields;        /* DASHING_TOKEN routes: the JSON body, auth_token taken out; owned */
+	struct batched_push *push;  /* BATCHED routes: the push the handler began */
 	struct buf headers;         /* extra response header lines */
 	struct buf success_headers; /* the same, sent only with a status below 400 */
-	int answered, status; /* the status answered */
-	int metrics_slot; /* the route's slot in the request counters (metrics.h) */
-	struct buf body;  /* read once (req_read_body) */
+	int answered, status;       /* the status answered */
+	int metrics_slot;           /* the route's slot in the request counters (metrics.h) */
+	struct buf body;            /* read once (req_read_body) */
 	int body_read, body_status;
 	const char *body_why;
 };

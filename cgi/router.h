@@ -31,9 +31,9 @@ enum rule {
 	 * handler; on a BATCHED route by the batch, once per token (batch.h). */
 	PUSH_TOKEN,
 	DASHING_TOKEN,
-	SESSION_CSRF, /* a session, with its CSRF token, from this site */
-	ADMIN_CSRF,   /* an admin's session, with its CSRF token, from this site */
-	ADMIN,        /* ADMIN_CSRF, or an admin token (Authorization: Bearer) */
+	SESSION_CSRF,            /* a session, with its CSRF token, from this site */
+	ADMIN_CSRF,              /* an admin's session, with its CSRF token, from this site */
+	ADMIN,                   /* ADMIN_CSRF, or an admin token (Authorization: Bearer) */
 	LOOPBACK_OR_ADMIN_TOKEN, /* from this host, or with an admin token */
 };
 

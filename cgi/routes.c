@@ -16,6 +16,8 @@
 #include "metrics.h"
 #include "worker_lock.h"
 
+/* Method, pattern, who may call it (its rule: router.h), handler, and how
+ * it runs (LOCKED, or BATCHED for a push). */
 const struct route route_table[] = {
 	{"GET", "/", VIEWER, page_index, LOCKED},
 	{"GET", "/d/{dashboard}", VIEWER, page_dashboard, LOCKED},
@@ -58,8 +60,9 @@ void routes_name_metrics(void)
 /* Finds the request's route (r->route, NULL when none) and parameters. */
 static enum route_result find(struct req *r)
 {
-	enum route_result res = r->path ? route_match(route_table, route_count, r->method, r->path, &r->route, r->params)
-				       : ROUTE_NOT_FOUND;
+	enum route_result res =
+		r->path ? route_match(route_table, route_count, r->method, r->path, &r->route, r->params)
+			: ROUTE_NOT_FOUND;
 	if (res != ROUTE_FOUND)
 		r->route = NULL;
 	if (!r->path)

@@ -50,8 +50,8 @@ START_TEST(rejects_bad_paths)
 {
 	char p[ROUTE_PARAMS][IDENT_MAX + 1];
 	const struct route *r;
-	const char *const bad[] = {"/d/", "/d/Ops", "/d/ops/", "/d/a/b", "/d/..", "/nope", "", "/s/x/widget/",
-				   "/widget/a%2fb"};
+	const char *const bad[] = {"/d/",   "/d/Ops", "/d/ops/",      "/d/a/b",       "/d/..",
+				   "/nope", "",       "/s/x/widget/", "/widget/a%2fb"};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
 		ck_assert_msg(route_match(route_table, route_count, "GET", bad[i], &r, p) == ROUTE_NOT_FOUND, "%s",
 			      bad[i]);
@@ -90,7 +90,8 @@ START_TEST(counters_keep_their_names)
 	for (int i = 0; i < route_count; i++) {
 		label[i] = route_label(&route_table[i]);
 		for (int j = 0; j < i; j++)
-			ck_assert_msg(strcmp(label[i], label[j]) || strcmp(route_table[i].method, route_table[j].method),
+			ck_assert_msg(strcmp(label[i], label[j]) ||
+					      strcmp(route_table[i].method, route_table[j].method),
 				      "two routes counted as %s", label[i]);
 	}
 	char p[ROUTE_PARAMS][IDENT_MAX + 1];
@@ -167,6 +168,35 @@ START_TEST(the_dispatcher_refuses_before_the_handler)
 }
 END_TEST
 
+/* The rule of the authoring routes to come, on a route of its own: without
+ * a credential, 401; a bearer credential is taken for an admin token (no
+ * database here: 500), never for a session. */
+START_TEST(the_admin_rule_takes_a_session_or_an_admin_token)
+{
+	struct md_config cfg;
+	struct buf err = {0};
+	ck_assert_int_eq(config_parse("", 0, "defaults", &cfg, &err), 0);
+	static const struct route authoring = {"POST", "/api/dashboards", ADMIN, page_index, LOCKED};
+	const char *const none[] = {"REQUEST_METHOD=POST", "DOCUMENT_URI=/api/dashboards", NULL};
+	const char *const bearer[] = {"REQUEST_METHOD=POST", "DOCUMENT_URI=/api/dashboards",
+				      "HTTP_AUTHORIZATION=Bearer 0123", NULL};
+	const char *const *const asks[] = {none, bearer};
+	const char *const answers[] = {"Status: 401", "Status: 500"};
+	for (int i = 0; i < 2; i++) {
+		struct loop_request q = {.fr = {.envp = (char **)asks[i]}};
+		struct req r = {0};
+		req_init(&r, &loop_request_io, &q, &cfg);
+		r.route = &authoring;
+		ck_assert_int_eq(access_enforce(&r), 0);
+		ck_assert_msg(!strncmp(buf_str(&q.out), answers[i], 11), "%s", buf_str(&q.out));
+		dispatch_free(&r);
+		buf_free(&q.out);
+	}
+	buf_free(&err);
+	config_free(&cfg);
+}
+END_TEST
+
 /* A success sent before the route's rule was enforced becomes a 500. */
 START_TEST(no_success_before_the_rule)
 {
@@ -195,6 +225,7 @@ TCase *tcase_router(void)
 	tcase_add_test(tc, every_rule_fits_its_route);
 	tcase_add_test(tc, counters_keep_their_names);
 	tcase_add_test(tc, the_dispatcher_refuses_before_the_handler);
+	tcase_add_test(tc, the_admin_rule_takes_a_session_or_an_admin_token);
 	tcase_add_test(tc, no_success_before_the_rule);
 	return tc;
 }
