@@ -22,6 +22,21 @@ export async function launch(extraArgs = []) {
   });
 }
 
+/** Awaits what Chromium was asked for (a context, a page), failing with a
+ *  clear message after ms instead of waiting for ever: playwright sets no
+ *  time limit on these, and a busy machine's Chromium has been seen not to
+ *  answer, which hung a whole test file until its 10 minutes ran out. */
+export async function bounded(promise, what, ms = 60000) {
+  let timer;
+  try {
+    return await Promise.race([promise, new Promise((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`${what}: no answer from Chromium within ${ms} ms`)), ms);
+    })]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** Records uncaught errors, CSP violations and the console of a page. */
 export function watch(page, log = { errors: [], csp: [], console: [] }) {
   page.on('pageerror', (e) => { log.errors.push(e.message); log.console.push(`[pageerror] ${e.message}`); });

@@ -12,7 +12,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { startStack, sleep, widgetElement } from '../harness/stack.mjs';
-import { launch, watch, login, live, places, boxes, assertNoOverlap, ARTIFACTS } from './helpers.mjs';
+import { launch, watch, login, live, places, boxes, assertNoOverlap, ARTIFACTS, bounded } from './helpers.mjs';
 
 const ADMIN = ['ada', 'ada-password-1'];
 const VIEWER = ['vic', 'vic-password-1'];
@@ -245,14 +245,14 @@ test('after a reload every saved place holds', async () => {
 // own change: its next load shows the change, even within that second.
 test('a reload right after a saved change shows the new places, even within the second of nginx\'s copy; another viewer sees them live and at a load 2 s later', async (t) => {
   // A browser of its own for the author, with nothing left by earlier saves.
-  const author = await browser.newContext({ viewport: { width: 1280, height: 720 } });
-  const viewer = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+  const author = await bounded(browser.newContext({ viewport: { width: 1280, height: 720 } }), 'a context for the author');
+  const viewer = await bounded(browser.newContext({ viewport: { width: 1280, height: 720 } }), 'a context for the viewer');
   try {
     await login(author, s.base, ...ADMIN);
-    const page = await author.newPage();
+    const page = await bounded(author.newPage(), 'the author\'s page');
     const log = watch(page);
     await login(viewer, s.base, ...VIEWER);
-    const pageV = await viewer.newPage();
+    const pageV = await bounded(viewer.newPage(), 'the viewer\'s page');
     const logV = watch(pageV);
     await pageV.goto(`${s.base}/d/ed`, { waitUntil: 'load' });
     await live(pageV);
@@ -324,10 +324,10 @@ test('a reload as soon as a drag is saved shows the new place, even within the s
 });
 
 test('a viewer gets no edit button, no handles, no gridstack, and cannot save a layout', async () => {
-  const ctx = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+  const ctx = await bounded(browser.newContext({ viewport: { width: 1280, height: 720 } }), 'a context for the viewer');
   try {
     await login(ctx, s.base, ...VIEWER);
-    const p = await ctx.newPage();
+    const p = await bounded(ctx.newPage(), 'the viewer\'s page');
     const log = watch(p);
     const res = await p.goto(`${s.base}/d/ed`, { waitUntil: 'load' });
     assert.equal(res.status(), 200);
