@@ -93,7 +93,7 @@ async function pushShown(page, bodies) {
   const was = await versionsOf(page);
   for (const [name, body] of Object.entries(bodies)) await push(name, body);
   await page.waitForFunction(([names, v]) => names.every((x) => +document.querySelector(`[data-widget="${x}"]`).dataset.version > v[x]),
-    [Object.keys(bodies), was], { timeout: 5000 });
+    [Object.keys(bodies), was], { timeout: 20000 });   // a wait, not a speed target: machines are busy
 }
 
 // PUSHES go out once: the first page sees them arrive, later pages load them.
