@@ -29,8 +29,8 @@
 #include "log.h"
 
 #define MAX_EVENTS 256
-/* Descriptors a worker keeps for the rest: libfcgi's threads' connections,
- * the database, publishing, logs. */
+/* Descriptors a worker keeps for the rest besides its threads' (their
+ * connections, both ends of their links): the database, publishing, logs. */
 #define OTHER_FDS 64
 /* Seconds a stop waits for connections in the middle of a request. */
 #define STOP_GRACE 5
@@ -457,12 +457,13 @@ static void *run(void *arg)
 /* App.PushConnections, or fewer when the worker may not open that many
  * descriptors (RLIMIT_NOFILE): at the limit, accept would fail, and a
  * push would wait in the kernel's queue behind idle connections. */
-static int connection_cap(const struct md_config *cfg)
+static int connection_cap(const struct md_config *cfg, int links)
 {
 	struct rlimit r;
-	long cap = cfg->push_connections, fds = cap + cfg->threads + OTHER_FDS;
+	long others = cfg->threads + 2L * links + OTHER_FDS;
+	long cap = cfg->push_connections, fds = cap + others;
 	if (!getrlimit(RLIMIT_NOFILE, &r) && r.rlim_cur != RLIM_INFINITY && (rlim_t)fds > r.rlim_cur) {
-		cap = (long)r.rlim_cur - cfg->threads - OTHER_FDS;
+		cap = (long)r.rlim_cur - others;
 		cap = cap < 16 ? 16 : cap;
 		log_warn("push loop: %ld connections at most, not App.PushConnections = %ld: the worker may open "
 			 "%lu descriptors (raise LimitNOFILE, or ulimit -n)",
@@ -498,7 +499,7 @@ int push_loop_start(int listen_fd, int links, const struct md_config *cfg, const
 	L.cb = *cb;
 	L.listen_fd = listen_fd;
 	L.idle_ms = cfg->push_idle_timeout * 1000;
-	L.max_conns = listen_fd >= 0 ? connection_cap(cfg) : 0;
+	L.max_conns = listen_fd >= 0 ? connection_cap(cfg, links) : 0;
 	/* One more than the cap: a new connection before it closes the idlest. */
 	L.ready = xcalloc((size_t)L.max_conns + (size_t)links + 1, sizeof *L.ready);
 	L.ep = epoll_create1(EPOLL_CLOEXEC);
