@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startStack, sleep } from '../harness/stack.mjs';
-import { launch, watch, live, pushWith } from './helpers.mjs';
+import { launch, watch, live, pushWith, dispose } from './helpers.mjs';
 
 let s;
 let token;
@@ -66,7 +66,7 @@ before(async () => {
 });
 
 after(async () => {
-  await browser?.close();
+  await dispose(browser);
   await s?.stop();
 });
 
@@ -94,7 +94,7 @@ test('entering danger pulses once and, on a kiosk with ?sound=1, plays one tone'
   assert.equal((await pulsing(page, 'temp')).alarm, true);
   assert.equal(await tones(page), 2);
   await push('temp', { current: 20 });
-  await page.close();
+  await dispose(page);
 });
 
 test('no tone without ?sound=1 or outside kiosk mode; no pulse under reduced motion', async () => {

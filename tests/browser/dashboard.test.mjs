@@ -8,6 +8,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { startStack, TOP } from '../harness/stack.mjs';
+import { dispose } from './helpers.mjs';
 
 const ARTIFACTS = path.join(TOP, 'tests', 'artifacts');
 const CHROMIUM = process.env.MDASH_CHROMIUM || '/usr/bin/chromium';
@@ -113,7 +114,7 @@ before(async () => {
 });
 
 after(async () => {
-  await browser?.close().catch(() => {});
+  await dispose(browser);
   await s?.stop();
 });
 
@@ -270,7 +271,7 @@ test('the page opens its stream with a stream pass; refused passes fall back to 
     await p.waitForFunction(() => document.querySelector('[data-widget="msg"] .text')?.textContent.trim() === 'via a passed stream',
       null, { timeout: 3000 });
   } finally {
-    await p.close();
+    await dispose(p);
   }
   // Passes nginx refuses (altered on the way): two tries, then the app's way.
   const q = await context.newPage();
@@ -286,7 +287,7 @@ test('the page opens its stream with a stream pass; refused passes fall back to 
     await q.waitForSelector('.conn[data-conn="live"]', { timeout: 15000, state: 'attached' });
     assert.deepEqual(streams, [['pass', 403], ['pass', 403], ['app', 200]]);
   } finally {
-    await q.close();
+    await dispose(q);
   }
 });
 
@@ -345,7 +346,7 @@ test('on a phone the dashboard fits the screen width', async () => {
     assert.equal(await p.locator('[data-widget="cnt"] .value').textContent(), '31,337');
     assert.deepEqual(errors, []);
   } finally {
-    await phone.close();
+    await dispose(phone);
   }
 });
 
@@ -389,6 +390,6 @@ test('a page renews its stream every ~10 minutes without losing an update pushed
     assert.equal(await p.evaluate(() => window.__marker), 1, 'the page was reloaded');
     assert.deepEqual(errors, []);
   } finally {
-    await p.close();
+    await dispose(p);
   }
 });

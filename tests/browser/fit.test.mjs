@@ -18,7 +18,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { startStack } from '../harness/stack.mjs';
-import { launch, watch, live, boxes, ARTIFACTS } from './helpers.mjs';
+import { launch, watch, live, boxes, ARTIFACTS, dispose } from './helpers.mjs';
 
 let s;
 let token;
@@ -140,7 +140,7 @@ before(async () => {
 });
 
 after(async () => {
-  await browser?.close().catch(() => {});
+  await dispose(browser);
   await s?.stop();
 });
 
@@ -278,7 +278,7 @@ test('every value, time, status word and text is whole at every size, mode and t
         }
       }
     }
-    await ctx.close();
+    await dispose(ctx);
   }
   assert.deepEqual(found, [], `${found.length} problems:\n${found.join('\n')}`);
 });
@@ -308,7 +308,7 @@ test('a push of 10,000-character titles, labels and text keeps every grid cell i
     const m = await page.evaluate(() => ({ sw: document.documentElement.scrollWidth, iw: innerWidth }));
     if (m.sw > m.iw) found.push(`${mode || 'normal'}: the page scrolls sideways (${m.sw} > ${m.iw})`);
   }
-  await ctx.close();
+  await dispose(ctx);
   assert.deepEqual(found, [], found.join('\n'));
 });
 
@@ -325,7 +325,7 @@ test('without JavaScript no live indicator waits forever: there is none, or it s
     return { text: el.textContent.trim(), seen: cs.display !== 'none' && cs.visibility !== 'hidden' && r.width > 0 };
   });
   await page.screenshot({ path: path.join(ARTIFACTS, 'fit-nojs.png') });
-  await ctx.close();
+  await dispose(ctx);
   if (conn && conn.seen) assert.equal(conn.text, 'static', 'the indicator without JavaScript');
 });
 
@@ -341,7 +341,7 @@ test('without JavaScript, CSS alone keeps numbers, times, status words and list 
     await page.setViewportSize({ width, height });
     found.push(...(await page.evaluate(problems, spec)).map((x) => `${width}x${height}: ${x}`));
   }
-  await ctx.close();
+  await dispose(ctx);
   assert.deepEqual(found, [], found.join('\n'));
 });
 
@@ -365,7 +365,7 @@ test('a list with room for all its rows shows them all, whatever their number', 
     }
   } finally {
     await pushShown((await ctx.pages())[0], { lst: PUSHES.lst }).catch(() => {});
-    await ctx.close();
+    await dispose(ctx);
   }
 });
 

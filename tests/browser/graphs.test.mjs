@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { startStack, widgetElement } from '../harness/stack.mjs';
-import { launch, watch, live } from './helpers.mjs';
+import { launch, watch, live, dispose } from './helpers.mjs';
 
 let s;
 let browser;
@@ -47,7 +47,7 @@ before(async () => {
 });
 
 after(async () => {
-  await browser?.close();
+  await dispose(browser);
   await s?.stop();
 });
 
@@ -95,7 +95,7 @@ test('in the browser: labels readable inside the widget, the newest push shown w
   assert.match(last, /UTC: 777( \(|$)/, 'the newest stretch tells the newest value');
   assert.deepEqual(log.errors, []);
   assert.deepEqual(log.csp, []);
-  await page.close();
+  await dispose(page);
 });
 
 test('several pushed series: one scale, a colour each, a legend of names and last values, in both themes', async () => {
@@ -129,7 +129,7 @@ test('several pushed series: one scale, a colour each, a legend of names and las
     assert.equal(new Set(seen.lines).size, 3, `${theme}: three colours: ${seen.lines}`);
     assert.deepEqual(seen.items.map((i) => i.swatch), seen.lines, `${theme}: the legend's swatches are the lines' colours`);
     for (const i of seen.items) assert.ok(i.inside && i.valueWhole, `${theme}: a legend entry cut or outside: ${JSON.stringify(i)}`);
-    await page.close();
+    await dispose(page);
   }
 });
 

@@ -37,6 +37,15 @@ export async function bounded(promise, what, ms = 60000) {
   }
 }
 
+/** Closes a page, a context or a browser (or nothing), never failing and
+ *  never waiting more than ms: Chromium has been seen not to answer a close
+ *  that came while the page was still loading, and a test that had passed
+ *  then hung its whole file. What is left open dies with the browser. */
+export async function dispose(thing, ms = 10000) {
+  if (!thing) return;
+  await bounded(thing.close(), 'closing', ms).catch(() => {});
+}
+
 /** Records uncaught errors, CSP violations and the console of a page. */
 export function watch(page, log = { errors: [], csp: [], console: [] }) {
   page.on('pageerror', (e) => { log.errors.push(e.message); log.console.push(`[pageerror] ${e.message}`); });
@@ -61,8 +70,12 @@ export async function login(ctx, base, user, password) {
     assert.ok(res.status() < 400, `login as ${user} failed: HTTP ${res.status()}`);
     const cookie = (await ctx.cookies()).find((c) => c.name === 'mdash_session');
     assert.ok(cookie, `no session cookie after logging in as ${user}`);
+    // The form leads to a dashboard that is still loading: let it, and leave
+    // it, before closing (a close in mid-load has hung).
+    await page.waitForLoadState('load').catch(() => {});
+    await page.goto('about:blank').catch(() => {});
   } finally {
-    await page.close();
+    await dispose(page);
   }
 }
 

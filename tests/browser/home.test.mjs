@@ -10,7 +10,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { startStack, elementWith, byClass, textOf } from '../harness/stack.mjs';
-import { ARTIFACTS, launch, login, watch } from './helpers.mjs';
+import { ARTIFACTS, launch, login, watch, dispose } from './helpers.mjs';
 
 let s;
 let browser;
@@ -63,7 +63,7 @@ before(async () => {
 });
 
 after(async () => {
-  await browser?.close().catch(() => {});
+  await dispose(browser);
   await s?.stop();
 });
 
@@ -151,7 +151,7 @@ test('a viewer sees only the dashboards granted to them, and nothing of the othe
     // The summary counts her dashboards only (secret is in trouble too).
     assert.equal(byClass(html, 'list-summary')?.text, '1 of 2 dashboards needs attention.');
   } finally {
-    await ctx.close();
+    await dispose(ctx);
   }
 });
 
@@ -214,7 +214,7 @@ for (const [name, viewport, theme] of [['phone', { width: 390, height: 844 }, 'l
         }
         assert.deepEqual(log.errors, []);
       } finally {
-        await ctx.close();
+        await dispose(ctx);
       }
     }
   });
@@ -233,7 +233,7 @@ test('the whole card opens its dashboard', async () => {
     ]);
     assert.equal(await page.locator('[data-widget="revenue"]').count(), 1);
   } finally {
-    await ctx.close();
+    await dispose(ctx);
   }
 });
 
@@ -262,6 +262,6 @@ test('a list left open follows its dashboards without a reload, keeping the focu
     assert.deepEqual(log.errors, []);
   } finally {
     await push('mem', { current: 50 });
-    await ctx.close();
+    await dispose(ctx);
   }
 });

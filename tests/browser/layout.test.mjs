@@ -12,7 +12,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { startStack, sleep, widgetElement } from '../harness/stack.mjs';
-import { launch, watch, login, live, places, boxes, assertNoOverlap, ARTIFACTS, bounded } from './helpers.mjs';
+import { launch, watch, login, live, places, boxes, assertNoOverlap, ARTIFACTS, bounded, dispose } from './helpers.mjs';
 
 const ADMIN = ['ada', 'ada-password-1'];
 const VIEWER = ['vic', 'vic-password-1'];
@@ -142,7 +142,7 @@ before(async () => {
 });
 
 after(async () => {
-  await browser?.close().catch(() => {});
+  await dispose(browser);
   await s?.stop();
 });
 
@@ -292,8 +292,8 @@ test('a reload right after a saved change shows the new places, even within the 
     assert.deepEqual(log.errors, []);
     assert.deepEqual(logV.errors, []);
   } finally {
-    await author.close();
-    await viewer.close();
+    await dispose(author);
+    await dispose(viewer);
   }
 });
 
@@ -352,7 +352,7 @@ test('a viewer gets no edit button, no handles, no gridstack, and cannot save a 
     assert.deepEqual(log.errors, []);
     assert.deepEqual(log.csp, []);
   } finally {
-    await ctx.close();
+    await dispose(ctx);
   }
 });
 
@@ -373,7 +373,7 @@ test('kiosk mode hides the header, nav, user box and edit button; a small connec
     assert.deepEqual(log.errors, []);
     assert.deepEqual(log.csp, []);
   } finally {
-    await p.close();
+    await dispose(p);
   }
 });
 

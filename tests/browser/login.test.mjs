@@ -10,7 +10,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { startStack, freePort, sleep, waitFor, TOP } from '../harness/stack.mjs';
-import { launch } from './helpers.mjs';
+import { launch, dispose } from './helpers.mjs';
 
 const ARTIFACTS = path.join(TOP, 'tests', 'artifacts');
 const CHROMIUM = process.env.MDASH_CHROMIUM || '/usr/bin/chromium';
@@ -105,7 +105,7 @@ before(async () => {
 });
 
 after(async () => {
-  await Promise.race([browser?.close().catch(() => {}), sleep(10000)]);
+  await dispose(browser);
   await s?.stop();
   pics?.closeAllConnections();
   await new Promise((r) => (pics ? pics.close(r) : r()));
@@ -231,7 +231,7 @@ test('POST /dashboards/<slug> {"event":"reload"} reloads the open page, once', {
     await p3.waitForTimeout(1000);
     assert.equal(p3navs, 1, `a tab opened after the reload event reloaded ${p3navs - 1} times`);
   } finally {
-    await Promise.race([ctx2.close().catch(() => {}), sleep(5000)]);
+    await dispose(ctx2);
   }
   // The other board's tab was left alone.
   assert.equal(new URL(page.url()).pathname, '/d/c');
@@ -309,6 +309,6 @@ test('at a LAN address on its own port the browser logs in, saves and shares, an
     await waitFor(() => new URL(p.url()).pathname === '/login', { ms: 5000, message: 'the login page after logging out' });
     assert.deepEqual((await ctx.cookies()).filter((c) => c.name === 'mdash_session'), [], 'the logout left the session cookie');
   } finally {
-    await Promise.race([b2.close().catch(() => {}), sleep(10000)]);
+    await dispose(b2);
   }
 });

@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startStack } from '../harness/stack.mjs';
-import { launch, watch, login, live } from './helpers.mjs';
+import { launch, watch, login, live, dispose } from './helpers.mjs';
 
 let s, browser, token;
 before(async () => {
@@ -18,7 +18,7 @@ before(async () => {
   browser = await launch();
 });
 after(async () => {
-  await browser?.close();
+  await dispose(browser);
   await s?.stop();
 });
 
@@ -60,6 +60,6 @@ test('an admin makes a share link; a screen without login follows it live until 
   const rm = await s.mdash(['share', 'rm', id]);
   assert.equal(rm.code, 0, rm.stderr);
   await wall.waitForFunction(() => /revoked/.test(document.body.textContent), null, { timeout: 8000 });
-  await adminCtx.close();
-  await wallCtx.close();
+  await dispose(adminCtx);
+  await dispose(wallCtx);
 });

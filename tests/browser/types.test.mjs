@@ -9,7 +9,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { startStack } from '../harness/stack.mjs';
-import { launch, watch, live, ARTIFACTS } from './helpers.mjs';
+import { launch, watch, live, ARTIFACTS, dispose } from './helpers.mjs';
 
 let s;
 let token;
@@ -59,7 +59,7 @@ before(async () => {
 });
 
 after(async () => {
-  await browser?.close().catch(() => {});
+  await dispose(browser);
   await s?.stop();
 });
 
@@ -88,7 +88,7 @@ test('clock: the time at once, never "No data yet", never stale while the data b
   onTime(await clocks(), 'after the stale check ran');
   assert.match(await page.locator('[data-widget="hq"]').innerText(), /Tokyo office/);
   await page.screenshot({ path: path.join(ARTIFACTS, 'types-clocks.png') });
-  await page.context().close();
+  await dispose(page.context());
 });
 
 test('graph: points, then single values pushed while the page is open, draw one line across the box', async () => {
@@ -117,7 +117,7 @@ test('graph: points, then single values pushed while the page is open, draw one 
   const steps = m.xs.slice(1).map((x, i) => x - m.xs[i]);
   assert.ok(steps.every((d) => d > 3), `points stacked at one x: ${where}`);
   await page.screenshot({ path: path.join(ARTIFACTS, 'types-graph.png') });
-  await page.context().close();
+  await dispose(page.context());
 });
 
 test('meter: a value over its range shows the number whole and an "over" mark, coloured', async () => {
@@ -150,7 +150,7 @@ test('meter: a value over its range shows the number whole and an "over" mark, c
   assert.notEqual(m.markColour, m.textColour, `the mark is not coloured apart: ${where}`);
   await page.getByRole('img', { name: '8.23 (over the range 0 to 4)' }).waitFor({ state: 'attached', timeout: 1000 });
   await page.locator('[data-widget="load"]').screenshot({ path: path.join(ARTIFACTS, 'types-meter-over.png') });
-  await page.context().close();
+  await dispose(page.context());
 });
 
 test('no uncaught errors and no CSP violations', () => {

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { startStack, TOP } from '../harness/stack.mjs';
-import { launch, watch, live, boxes, assertNoOverlap, ARTIFACTS } from './helpers.mjs';
+import { launch, watch, live, boxes, assertNoOverlap, ARTIFACTS, dispose } from './helpers.mjs';
 
 let s;
 let token;
@@ -89,7 +89,7 @@ before(async () => {
 });
 
 after(async () => {
-  await browser?.close().catch(() => {});
+  await dispose(browser);
   await s?.stop();
 });
 
@@ -125,7 +125,7 @@ test('desktop: failing and stale widgets are marked, and the mark goes when fres
   assert.equal(await page.evaluate(() => window.__marker), 1, 'the page reloaded');
   assertNoOverlap(await boxes(page));
   await page.screenshot({ path: path.join(ARTIFACTS, 'wall-desktop.png') });
-  await page.context().close();
+  await dispose(page.context());
 });
 
 test('phone: one column in reading order, no sideways scrolling', async () => {
@@ -143,7 +143,7 @@ test('phone: one column in reading order, no sideways scrolling', async () => {
   assert.deepEqual(b.map((x) => x.name), order, 'not in reading order');
   assert.equal(await page.locator('.edit-layout').count(), 0);
   await page.screenshot({ path: path.join(ARTIFACTS, 'wall-phone.png'), fullPage: true });
-  await page.context().close();
+  await dispose(page.context());
 });
 
 test('TV: kiosk + fit fills 1920x1080 without scrolling, in type readable across a room', async () => {
@@ -183,7 +183,7 @@ test('TV: kiosk + fit fills 1920x1080 without scrolling, in type readable across
     title: parseFloat(getComputedStyle(document.querySelector('[data-widget="signups"] .widget-title')).fontSize) }));
   assert.ok(k.sh <= k.ih, `4K: the page scrolls (${k.sh} > ${k.ih})`);
   assert.ok(k.title >= 1.8 * m.title, `4K: titles are ${k.title} px (1080p: ${m.title} px)`);
-  await page.context().close();
+  await dispose(page.context());
 });
 
 test('dark theme, light when the system asks for it; ?theme= overrides both', async () => {
@@ -191,7 +191,7 @@ test('dark theme, light when the system asks for it; ?theme= overrides both', as
     const page = await newPage({ viewport: { width: 800, height: 600 }, colorScheme: scheme });
     await page.goto(`${s.base}/d/biz${query}`, { waitUntil: 'load' });
     const c = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
-    await page.context().close();
+    await dispose(page.context());
     const [r, g, b] = c.match(/\d+/g).map(Number);
     return (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255;
   };
@@ -254,7 +254,7 @@ test('rotation: ?rotate=2 shows the next dashboard, never a blank frame, keeps i
   const turns = samples.filter((x, i) => i > 0 && x !== samples[i - 1]).length;
   assert.ok(turns >= 3, `only ${turns} turns in ${samples.length / 10} s: ${samples.join(' ')}`);
   assert.equal(await page.evaluate(() => window.__marker), 1, 'the page was reloaded or navigated');
-  await page.context().close();
+  await dispose(page.context());
 });
 
 test('rotation: &dashboards= picks and orders the dashboards', async () => {
@@ -266,7 +266,7 @@ test('rotation: &dashboards= picks and orders the dashboards', async () => {
   // Not kiosk: the header follows (title, nav current).
   assert.equal(await page.locator('.dash-title').textContent(), 'Misc');
   assert.equal(await page.locator('.dash-nav [aria-current="page"]').textContent(), 'Misc');
-  await page.context().close();
+  await dispose(page.context());
 });
 
 test('no uncaught errors and no CSP violations', () => {
