@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "commands.h"
-#include "publish.h"
+#include "announce.h"
 #include "source.h"
 #include "widget.h"
 
@@ -38,7 +38,7 @@ int cmd_push(const struct md_config *cfg, int argc, char **argv)
 		fail("%s", buf_str(&err));
 	else {
 		rc = 0;
-		if (publish_widget(cfg->publish_url, argv[1], version, &err) == 0)
+		if (announce_widget(cfg, argv[1], version, &err) == 0)
 			widget_published(argv[1], version, &err);
 		else
 			fprintf(stderr, "mdash: stored, but could not tell the dashboards (the updater retries): %s\n",

@@ -27,7 +27,7 @@
 #include "db.h"
 #include "history.h"
 #include "notify.h"
-#include "publish.h"
+#include "announce.h"
 #include "schema.h"
 #include "stats.h"
 #include "source.h"
@@ -155,7 +155,7 @@ static int finish(const struct md_config *cfg, const struct opts *o, struct job 
 		fprintf(stderr, "Error updating %s: %s\n", name, buf_str(&j->error));
 		failed = 1;
 	}
-	if (publish_widget(cfg->publish_url, name, version, &err) == 0) {
+	if (announce_widget(cfg, name, version, &err) == 0) {
 		j->published = version;
 		if (!failed && !o->quiet)
 			printf("Successfully updated %s\n", name);
@@ -270,7 +270,7 @@ static int wanted(const struct opts *o, const char *name)
 static int republish(const struct md_config *cfg, struct md_widget *w)
 {
 	struct buf err = {0};
-	int rc = publish_widget(cfg->publish_url, w->name, w->version, &err);
+	int rc = announce_widget(cfg, w->name, w->version, &err);
 	if (rc == 0)
 		widget_published(w->name, w->version, &err);
 	else

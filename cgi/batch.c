@@ -11,6 +11,7 @@
 #include "log.h"
 #include "metrics.h"
 #include "publish.h"
+#include "render.h"
 #include "token.h"
 #include "widget.h"
 #include "worker_lock.h"
@@ -81,10 +82,32 @@ static void store(struct batch *b)
 	buf_free(&err);
 }
 
-/* Publishes each stored widget once, with its newest version (the page
- * fetches the widget's current fragment, so the newest covers the rest),
- * all at once. Not marked pending when stored: the 204 comes after the
- * publish, so a pusher whose request died in between sees it and sends
+/* The fragments of names[i] at versions[i] that are small enough to travel
+ * in the message (render_widget_inline), or NULL each: rendered once per
+ * version here, for every open page. The caller frees them. */
+static char **render_inline(const struct md_config *cfg, const char *const *names, const long long *versions, int n)
+{
+	char **html = xcalloc((size_t)n + 1, sizeof *html);
+	struct buf one = {0}, err = {0};
+	worker_lock();
+	for (int i = 0; i < n; i++) {
+		if (render_widget_inline(cfg, names[i], versions[i], &one, &err) == 1)
+			html[i] = buf_steal(&one);
+		else if (err.len) {
+			log_warn("widget %s: published without its fragment: %s", names[i], buf_str(&err));
+			buf_reset(&err);
+		}
+	}
+	worker_unlock();
+	buf_free(&one);
+	buf_free(&err);
+	return html;
+}
+
+/* Publishes each stored widget once, with its newest version (a page that
+ * is sent no fragment fetches the current one, so the newest covers the
+ * rest), all at once. Not marked pending when stored: the 204 comes after
+ * the publish, so a pusher whose request died in between sees it and sends
  * again. A failed publish is marked pending, for the updater to retry. */
 static void publish(const struct md_config *cfg, const struct batch *b)
 {
@@ -102,8 +125,9 @@ static void publish(const struct md_config *cfg, const struct batch *b)
 		names[k] = w[i].name;
 		versions[k++] = w[i].version;
 	}
+	char **html = render_inline(cfg, names, versions, k);
 	struct buf err = {0};
-	if (publish_widgets(cfg->publish_url, names, versions, k, failed, &err)) {
+	if (publish_widgets(cfg->publish_url, names, versions, (const char *const *)html, k, failed, &err)) {
 		log_warn("pushes stored, publish pending: %s", buf_str(&err));
 		worker_lock();
 		for (int i = 0; i < k; i++) {
@@ -115,6 +139,9 @@ static void publish(const struct md_config *cfg, const struct batch *b)
 		worker_unlock();
 	}
 	buf_free(&err);
+	for (int i = 0; i < k; i++)
+		free(html[i]);
+	free(html);
 	free(failed);
 	free(versions);
 	free(names);

@@ -3,6 +3,7 @@
 #include "publish.h"
 
 #include <curl/curl.h>
+#include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,10 +65,32 @@ static struct curl_slist *json_headers(void)
 	return curl_slist_append(h, "Accept: text/json");
 }
 
-int publish_widget(const char *publish_url, const char *name, long long version, struct buf *err)
+int publish_widget(const char *publish_url, const char *name, long long version, const char *html,
+		   struct buf *err)
 {
 	int failed;
-	return publish_widgets(publish_url, &name, &version, 1, &failed, err) ? -1 : 0;
+	return publish_widgets(publish_url, &name, &version, &html, 1, &failed, err) ? -1 : 0;
+}
+
+void publish_message(const char *name, long long version, const char *html, struct buf *out)
+{
+	buf_reset(out);
+	if (!html) {
+		/* names are validated identifiers: no JSON escaping needed. */
+		buf_printf(out, "{\"widget\":\"%s\",\"version\":%lld}", name, version);
+		return;
+	}
+	json_object *o = json_object_new_object();
+	if (!o || json_object_object_add(o, "widget", json_object_new_string(name)) ||
+	    json_object_object_add(o, "version", json_object_new_int64(version)) ||
+	    json_object_object_add(o, "html", json_object_new_string(html))) {
+		/* Out of memory: the message without the fragment still works. */
+		json_object_put(o);
+		publish_message(name, version, NULL, out);
+		return;
+	}
+	buf_puts(out, json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+	json_object_put(o);
 }
 
 int publish_dashboard_event(const char *publish_url, const char *slug, const char *event, struct buf *err)
@@ -243,8 +266,8 @@ static void run_round(const char *publish_url, const char *const *names, int n, 
 		curl_multi_remove_handle(multi, pool[i]);
 }
 
-int publish_widgets(const char *publish_url, const char *const *names, const long long *versions, int n, int *failed,
-		    struct buf *err)
+int publish_widgets(const char *publish_url, const char *const *names, const long long *versions,
+		    const char *const *html, int n, int *failed, struct buf *err)
 {
 	int nfailed = 0;
 	for (int i = 0; i < n; i++)
@@ -258,11 +281,9 @@ int publish_widgets(const char *publish_url, const char *const *names, const lon
 	for (int start = 0; start < n; start += PARALLEL) {
 		int k = n - start < PARALLEL ? n - start : PARALLEL, ready = 0;
 		for (int i = 0; i < k; i++, ready++) {
-			buf_reset(&bodies[i]);
-			/* names are validated identifiers: no JSON escaping needed. */
 			target(publish_url, names[start + i], &urls[i], &socket);
-			buf_printf(&bodies[i], "{\"widget\":\"%s\",\"version\":%lld}", names[start + i],
-				   versions[start + i]);
+			publish_message(names[start + i], versions[start + i], html ? html[start + i] : NULL,
+					&bodies[i]);
 			if (!pool[i] && !(pool[i] = curl_easy_init()))
 				break;
 			set_post(pool[i], urls[i].data, &socket, bodies[i].data, bodies[i].len, h);

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-/* publish.h: tells nchan that a widget changed. The message is small on
- * purpose, {"widget":NAME,"version":N}: browsers re-fetch the fragment, so
- * data never travels through the channel and one render serves everyone. */
+/* publish.h: tells nchan that a widget changed. The message says which
+ * widget and its new version, {"widget":NAME,"version":N}, and carries the
+ * widget's fragment when it is small, {"widget":..,"version":..,"html":..}
+ * (render_widget_inline): open pages swap it in without a request, and
+ * fetch the fragment (one render per version, nginx's cache) otherwise. */
 #ifndef MDASH_PUBLISH_H
 #define MDASH_PUBLISH_H
 
@@ -15,15 +17,21 @@
 #define PUBLISH_SOCKET_MAX 107
 int publish_socket(const char *publish_url, struct buf *path);
 
-/* POSTs the message to <publish_url><name>: publish_widgets for one
- * widget. Returns 0, or -1 with the reason in err. */
-int publish_widget(const char *publish_url, const char *name, long long version, struct buf *err);
+/* POSTs the message to <publish_url><name>, with html (the widget's
+ * fragment at version) unless it is NULL: publish_widgets for one widget.
+ * Returns 0, or -1 with the reason in err. */
+int publish_widget(const char *publish_url, const char *name, long long version, const char *html,
+		   struct buf *err);
+/* The message for a widget's version (and its fragment, unless html is
+ * NULL), into out. */
+void publish_message(const char *name, long long version, const char *html, struct buf *out);
 /* Publishes several widgets' messages at once, over up to 16 parallel
- * connections (kept for the next call). Sets failed[i] to 1 for each that
+ * connections (kept for the next call); html is NULL, or html[i] the
+ * fragment of names[i] at versions[i] or NULL. Sets failed[i] to 1 for each that
  * failed, 0 for the others, and returns how many failed (the first reason
  * in err). */
-int publish_widgets(const char *publish_url, const char *const *names, const long long *versions, int n, int *failed,
-		    struct buf *err);
+int publish_widgets(const char *publish_url, const char *const *names, const long long *versions,
+		    const char *const *html, int n, int *failed, struct buf *err);
 /* POSTs a JSON body to <publish_url><channel>; channel must be a
  * validated name. */
 int publish_raw(const char *publish_url, const char *channel, const char *body, struct buf *err);

@@ -23,6 +23,19 @@ int render_widget(const struct md_config *cfg, const struct md_widget *w, struct
 int render_widget_cached(const struct md_config *cfg, const struct md_widget *w, struct buf *out, struct buf *err,
 			 int *hit);
 void render_cache_clear(void);
+/* What a push message carries of a widget (lib/publish.h): its fragment,
+ * so that open pages swap it in without fetching it. Only while small:
+ * every subscriber is sent every byte, and nchan keeps each channel's last
+ * message. */
+#define RENDER_INLINE_MAX 4096
+/* Renders widget name as stored now, through the cache (so that the pages
+ * that still fetch it cost no second render), into html when it is at
+ * version and its fragment takes at most RENDER_INLINE_MAX bytes. 1 when
+ * html holds it; 0 when not (a newer version is stored, the widget is
+ * gone, the fragment is larger: the page fetches it); -1 on a database or
+ * template error (in err; the message goes without the fragment). */
+int render_widget_inline(const struct md_config *cfg, const char *name, long long version, struct buf *html,
+			 struct buf *err);
 /* Copies a JSON value into the tree under prefix. Object keys that are not
  * [A-Za-z0-9_]{1,64} are skipped: untrusted keys must never make HDF paths. */
 void render_json(HDF *hdf, const char *prefix, json_object *v);

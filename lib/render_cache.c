@@ -84,6 +84,24 @@ int render_widget_cached(const struct md_config *cfg, const struct md_widget *w,
 	return rc;
 }
 
+int render_widget_inline(const struct md_config *cfg, const char *name, long long version, struct buf *html,
+			 struct buf *err)
+{
+	struct md_widget w;
+	int hit, found = widget_load(name, &w, err);
+	if (found <= 0)
+		return found;
+	int rc = 0;
+	buf_reset(html);
+	if (w.version == version) {
+		rc = render_widget_cached(cfg, &w, html, err, &hit) ? -1 : html->len <= RENDER_INLINE_MAX;
+		if (rc != 1)
+			buf_reset(html);
+	}
+	widget_free(&w);
+	return rc;
+}
+
 void render_cache_clear(void)
 {
 	for (int i = 0; i < SLOTS; i++) {

@@ -195,14 +195,19 @@ test('the dashboard stream replays the latest message of each widget, then sends
     const r = await s.mdash(['update', '--force', '--widget', 'visits']);
     assert.equal(r.code, 0, r.stdout + r.stderr);
     const m1 = await stream.next((m) => m.widget === 'visits' && m.version > v, 2000);
-    assert.deepEqual(m1, { widget: 'visits', version: v + 1 });
+    assert.deepEqual({ widget: m1.widget, version: m1.version }, { widget: 'visits', version: v + 1 });
+    // A small fragment travels in the message: the widget as the page shows it.
+    assert.equal(m1.html, await (await s.get('/widget/visits')).text(), 'the message carries the fragment');
+    assert.match(m1.html, new RegExp(`data-version="${v + 1}"`));
 
     // A push.
     const before = (await api('status_text')).version;
     const res = await post('/widgets/status_text', { auth_token: token, text: 'pushed' });
     assert.equal(res.status, 204);
     const m2 = await stream.next((m) => m.widget === 'status_text' && m.version > before, 2000);
-    assert.deepEqual(m2, { widget: 'status_text', version: before + 1 });
+    assert.deepEqual({ widget: m2.widget, version: m2.version }, { widget: 'status_text', version: before + 1 });
+    assert.match(m2.html, /pushed/);
+    assert.equal(m2.html, await (await s.get('/widget/status_text')).text());
 
     // Messages carry what the API says.
     assert.equal((await api('status_text')).version, m2.version);
@@ -213,8 +218,30 @@ test('the dashboard stream replays the latest message of each widget, then sends
     const strays = stream.messages.filter((m) => m.data?.widget === 'elsewhere');
     assert.deepEqual(strays, [], 'a widget of another dashboard was sent to this one');
     for (const m of stream.messages) {
-      assert.deepEqual(Object.keys(m.data).sort(), ['version', 'widget'], `message ${m.raw}`);
+      const keys = Object.keys(m.data).sort();
+      assert.ok(['html,version,widget', 'version,widget'].includes(keys.join()), `message ${m.raw}`);
     }
+  } finally {
+    stream.close();
+  }
+});
+
+test('a large fragment stays out of the message: the page fetches it', async () => {
+  const stream = await sse(`${s.base}/sub/d/live`);
+  try {
+    const before = (await api('deploys')).version;
+    const items = Array.from({ length: 200 }, (_, i) => ({ label: `release ${i} of the web tier`, value: i }));
+    const res = await post('/widgets/deploys', { auth_token: token, items });
+    assert.equal(res.status, 204);
+    const m = await stream.next((x) => x.widget === 'deploys' && x.version === before + 1, 3000);
+    assert.deepEqual(m, { widget: 'deploys', version: before + 1 }, 'no fragment in the message');
+    const html = await (await s.get('/widget/deploys')).text();
+    assert.ok(html.length > 4096, `the fragment is large (${html.length} bytes)`);
+    assert.match(textOf(widgetElement(html, 'deploys').html), /release 199 of the web tier/);
+    // Back to a small list: the fragment travels again.
+    await post('/widgets/deploys', { auth_token: token, items: [{ label: 'small', value: 1 }] });
+    const m2 = await stream.next((x) => x.widget === 'deploys' && x.version === before + 2, 3000);
+    assert.match(m2.html ?? '', /small/);
   } finally {
     stream.close();
   }

@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: MIT */
+/* announce.c: render once, publish (see announce.h). */
+#include "announce.h"
+
+#include "publish.h"
+#include "render.h"
+
+int announce_widget(const struct md_config *cfg, const char *name, long long version, struct buf *err)
+{
+	struct buf html = {0}, why = {0};
+	int carried = render_widget_inline(cfg, name, version, &html, &why) == 1;
+	int rc = publish_widget(cfg->publish_url, name, version, carried ? html.data : NULL, err);
+	buf_free(&html);
+	buf_free(&why);
+	return rc;
+}

@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: MIT */
+/* announce.h: tells open pages that a widget changed, with its fragment
+ * when small (render_widget_inline, publish_widget): the CLI's way, one
+ * widget at a time. The app's push loop does the same for a whole batch
+ * (cgi/batch.c). */
+#ifndef MDASH_ANNOUNCE_H
+#define MDASH_ANNOUNCE_H
+
+#include "config.h"
+#include "util.h"
+
+/* Publishes widget name's version. A fragment that cannot be rendered is
+ * left out of the message (the pages fetch it), not an error. Returns 0,
+ * or -1 with the reason the publish failed in err. */
+int announce_widget(const struct md_config *cfg, const char *name, long long version, struct buf *err);
+
+#endif
