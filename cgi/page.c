@@ -121,6 +121,9 @@ void page_dashboard(struct req *r)
 	if (!req_dashboard(r, d, &ws, &nw, &nav, &nnav))
 		goto out;
 	int cacheable = req_page_cacheable(r);
+	/* A share link's page is the same for each of its viewers (no user, no
+	 * token): nginx keeps it by address, as it keeps a user's page. */
+	int shared = r->who.kind == WHO_SHARE;
 	HDF *hdf = page_hdf(r);
 	if (cacheable && hdf)
 		hdf_set_value(hdf, "Page.cached", "1");
@@ -149,7 +152,7 @@ void page_dashboard(struct req *r)
 		 * named), after the Cache-Control that bounds its use while a new
 		 * one renders to one more second (nginx 1.22 reads no Cache-Control
 		 * after an X-Accel-Expires). nginx tells the browser "no-store". */
-		if (cacheable) {
+		if (cacheable || shared) {
 			char expires[32];
 			snprintf(expires, sizeof expires, "@%lld", (long long)read_at);
 			resp_header(r, "Cache-Control", "max-age=1, stale-while-revalidate=1");

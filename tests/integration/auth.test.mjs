@@ -834,6 +834,68 @@ test('with a page pass nginx keeps each user\'s page briefly, with each session\
   assert.match(ended.res.headers.get('set-cookie') ?? '', /^mdash_page=;.*Max-Age=0/);
 });
 
+// A share link's page, and its fragments with a pass, come from nginx's
+// cache like a logged-in user's; revoking the link still ends access: its
+// stream at once, a new load of its page within 2 s (at once for the page
+// that reloads because of the revocation: mdash_fresh).
+test('a share link\'s page and fragments come from nginx\'s cache; revoked, it loses them within 2 s', async () => {
+  const add = await s.mdash(['share', 'add', 'ops']);
+  assert.equal(add.code, 0, show(add));
+  const link = new URL(add.stdout.trim().split('\n').pop(), s.base).pathname;
+  const id = (await s.mdash(['share', 'list'])).stdout.trim().split('\n').pop().split('\t')[0];
+  const load = async (init) => {
+    const res = await s.get(link, init);
+    return { res, html: await res.text(), cache: res.headers.get('x-page-cache') };
+  };
+  const wait = (ms) => new Promise((r) => setTimeout(r, ms));
+  let hits = [];
+  const kept = () => hits.filter((h) => h === 'HIT' || h === 'UPDATING').length;
+  for (let round = 0; round < 3 && kept() < 2; round++) {
+    await wait(1100);
+    hits = [];
+    for (let i = 0; i < 3; i++) {
+      const r = await load();
+      hits.push(r.cache);
+      assert.equal(r.res.status, 200);
+      assert.ok(widgetElement(r.html, 'orders'), 'the shared dashboard');
+      assert.equal(r.res.headers.get('set-cookie'), null);
+      assert.equal(r.res.headers.get('cache-control'), 'no-store', 'browsers must not keep the page');
+    }
+  }
+  assert.ok(kept() >= 2, `loads within a second come from nginx: ${hits}`);
+  // A fragment with the pass from the link's JSON: one render, then copies.
+  const json = await (await s.get(`${link}/api/dashboards/ops`)).json();
+  const w = json.widgets.find((x) => x.name === 'orders');
+  assert.ok(w.pass, 'the link\'s JSON gives fragment passes');
+  const frag = async (q) => {
+    const res = await s.get(`${link}/widget/orders?${q}`);
+    return { status: res.status, cache: res.headers.get('x-fragment-cache'), html: await res.text() };
+  };
+  const f1 = await frag(`v=${w.version}&${w.pass}`);
+  const f2 = await frag(`v=${w.version}&${w.pass}`);
+  assert.equal(f1.status, 200);
+  assert.equal(f2.cache, 'HIT', `the second fetch of a version comes from nginx: ${f1.cache} ${f2.cache}`);
+  assert.equal(f2.html, f1.html);
+  assert.match(f1.html, new RegExp(`data-version="${w.version}"`));
+  assert.equal((await frag(`v=${w.version}&${w.pass.replace(/p=[\w-]+/, 'p=AAAAAAAAAAAAAAAAAAAAAA')}`)).status, 403, 'a forged pass');
+  // An open stream of the link, then the revocation.
+  const stream = await sse(`${s.base}${link}/sub/d/ops`);
+  assert.equal(stream.status, 200);
+  await load(); // a copy made just before the revocation
+  const rm = await s.mdash(['share', 'rm', id]);
+  assert.equal(rm.code, 0, show(rm));
+  await stream.find((m) => m.event === 'reload', 5000);
+  await waitFor(() => stream.ended, { ms: 5000, message: 'the revoked link\'s stream ends' });
+  assert.notEqual((await sse(`${s.base}${link}/sub/d/ops`)).status, 200, 'a revoked link opens a stream');
+  const fresh = await load({ headers: { Cookie: 'mdash_fresh=1' } });
+  assert.notEqual(fresh.res.status, 200, 'the page reloading because of the revocation got the dashboard');
+  assert.notEqual((await frag('')).status, 200, 'a revoked link\'s fragment without a pass');
+  await wait(2100);
+  const late = await load();
+  assert.notEqual(late.res.status, 200, `a revoked link's page 2 s later (${late.cache})`);
+  assert.equal(widgetElement(late.html, 'orders'), null);
+});
+
 // Stream passes (lib/pass.h): the dashboard's JSON signs the page's stream
 // address, and nginx hands such a stream to nchan without the app.
 test('a stream pass from the dashboard\'s JSON opens the push stream without the app; altered or expired ones are refused', async () => {
