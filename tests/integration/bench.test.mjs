@@ -10,7 +10,7 @@ import { updaterBench } from '../../bench/updater.mjs';
 import { historyBench } from '../../bench/history.mjs';
 import { kioskEndurance } from '../../bench/kiosk-endurance.mjs';
 
-const ROWS = ['floor', 'page', 'page-app', 'fragment', 'frag-app', 'api', 'push', 'push-16'];
+const ROWS = ['floor', 'page', 'page-app', 'fragment', 'frag-app', 'share', 'share-frag', 'api', 'push', 'push-16'];
 
 test('bench/run: every row has figures for mdash and its ceiling, and the pushes were stored', { timeout: 300000 }, async () => {
   const r = await run('bash', ['bench/run'], {
