@@ -12,6 +12,7 @@
 #include "commands.h"
 #include "dashboard.h"
 #include "db.h"
+#include "series.h"
 #include "spec.h"
 #include "widget.h"
 
@@ -187,7 +188,7 @@ int cmd_apply(const struct md_config *cfg, int argc, char **argv)
 	buf_printf(&summary, "%d dashboard%s, %d widget%s%s", nd, nd == 1 ? "" : "s", nw, nw == 1 ? "" : "s",
 		   opts.layout ? ", places from the file" : "");
 	int failed = db_begin(&err) || spec_write(ds, nd, &opts, &err) || (opts.prune && prune(ds, nd, &err) < 0) ||
-		     cli_audit("apply", path, NULL, summary.data, &err) || db_commit(&err);
+		     series_sync(&err) || cli_audit("apply", path, NULL, summary.data, &err) || db_commit(&err);
 	buf_free(&summary);
 	if (failed) {
 		db_rollback();

@@ -6,6 +6,7 @@
 
 #include "commands.h"
 #include "announce.h"
+#include "series.h"
 #include "source.h"
 #include "widget.h"
 
@@ -30,11 +31,12 @@ int cmd_push(const struct md_config *cfg, int argc, char **argv)
 		buf_puts(&text, argv[2]);
 	}
 	long long version;
+	struct series_bumped bumped = {0};
 	int rc = 1;
 	json_object *fields = source_parse_fields(buf_str(&text), text.len, &err);
 	if (!fields)
 		fail("JSON: %s", buf_str(&err));
-	else if (widget_store(argv[1], fields, 1, &version, &err))
+	else if (widget_store(argv[1], fields, 1, &version, &bumped, &err))
 		fail("%s", buf_str(&err));
 	else {
 		rc = 0;
@@ -43,8 +45,13 @@ int cmd_push(const struct md_config *cfg, int argc, char **argv)
 		else
 			fprintf(stderr, "mdash: stored, but could not tell the dashboards (the updater retries): %s\n",
 				buf_str(&err));
+		if (announce_bumped(cfg, &bumped, &err))
+			fprintf(stderr,
+				"mdash: could not tell the dashboards of a graph of %s (the updater retries): %s\n",
+				argv[1], buf_str(&err));
 		printf("Pushed to %s (version %lld).\n", argv[1], version);
 	}
+	series_bumped_free(&bumped);
 	json_object_put(fields);
 	buf_free(&text);
 	buf_free(&err);

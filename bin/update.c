@@ -28,6 +28,7 @@
 #include "history.h"
 #include "notify.h"
 #include "announce.h"
+#include "series.h"
 #include "schema.h"
 #include "stats.h"
 #include "source.h"
@@ -136,7 +137,8 @@ static int finish(const struct md_config *cfg, const struct opts *o, struct job 
 	long long version;
 	const char *name = j->w->name;
 	int failed = 0;
-	if (j->fields && widget_store(name, j->fields, 1, &version, &err)) {
+	struct series_bumped bumped = {0};
+	if (j->fields && widget_store(name, j->fields, 1, &version, &bumped, &err)) {
 		/* The data came, but the database refused it: that is this widget's
 		 * error, shown with its last good value. */
 		buf_reset(&j->error);
@@ -164,6 +166,12 @@ static int finish(const struct md_config *cfg, const struct opts *o, struct job 
 			buf_str(&err));
 		failed = 1;
 	}
+	if (announce_bumped(cfg, &bumped, &err)) {
+		fprintf(stderr, "Updated %s, but could not tell the dashboards of a graph of it (will retry): %s\n",
+			name, buf_str(&err));
+		buf_reset(&err);
+	}
+	series_bumped_free(&bumped);
 	if (widget_settings_store(j->w, &err)) {
 		fprintf(stderr, "Could not save the settings of %s: %s\n", name, buf_str(&err));
 		buf_reset(&err);

@@ -12,6 +12,7 @@
 #include "ident.h"
 #include "render.h"
 #include "source.h"
+#include "series.h"
 #include "spec.h"
 #include "widget.h"
 
@@ -128,7 +129,8 @@ static int save(const struct md_config *cfg, json_object *o, const char *slug, i
 			widget_list_free(ws, n);
 		}
 	}
-	if (spec_write_widget(&s, d.id, &err)) {
+	if (db_begin(&err) || spec_write_widget(&s, d.id, &err) || series_sync(&err) || db_commit(&err)) {
+		db_rollback();
 		fail("%s", buf_str(&err));
 		goto out;
 	}

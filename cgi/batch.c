@@ -12,6 +12,7 @@
 #include "metrics.h"
 #include "publish.h"
 #include "render.h"
+#include "series.h"
 #include "token.h"
 #include "widget.h"
 #include "worker_lock.h"
@@ -24,6 +25,7 @@ struct batch {
 	struct widget_push *w;
 	struct batched_push **owner; /* w[i] is owner[i]'s push */
 	int nstored;                 /* 0 when nothing was stored */
+	struct series_bumped bumped; /* graphs following the widgets stored */
 };
 
 /* The status for a failed database call. */
@@ -67,7 +69,7 @@ static void store(struct batch *b)
 			b->owner[ngood++] = b->v[i];
 		}
 	struct buf err = {0};
-	if (widget_store_batch(b->w, ngood, &err)) {
+	if (widget_store_batch(b->w, ngood, &b->bumped, &err)) {
 		log_error("pushes (%d): %s", ngood, buf_str(&err));
 		int status = db_status();
 		for (int i = 0; i < ngood; i++)
@@ -112,10 +114,10 @@ static char **render_inline(const struct md_config *cfg, const char *const *name
 static void publish(const struct md_config *cfg, const struct batch *b)
 {
 	const struct widget_push *w = b->w;
-	int n = b->nstored, k = 0;
-	const char **names = xcalloc((size_t)n + 1, sizeof *names);
-	long long *versions = xcalloc((size_t)n + 1, sizeof *versions);
-	int *failed = xcalloc((size_t)n + 1, sizeof *failed);
+	int n = b->nstored, k = 0, all = n + b->bumped.n;
+	const char **names = xcalloc((size_t)all + 1, sizeof *names);
+	long long *versions = xcalloc((size_t)all + 1, sizeof *versions);
+	int *failed = xcalloc((size_t)all + 1, sizeof *failed);
 	for (int i = 0; i < n; i++) {
 		int newer = 0;
 		for (int j = i + 1; j < n && !newer; j++)
@@ -124,6 +126,11 @@ static void publish(const struct md_config *cfg, const struct batch *b)
 			continue;
 		names[k] = w[i].name;
 		versions[k++] = w[i].version;
+	}
+	/* The graphs that follow them: their newest versions, once each. */
+	for (int i = 0; i < b->bumped.n; i++) {
+		names[k] = b->bumped.names[i];
+		versions[k++] = b->bumped.versions[i];
 	}
 	char **html = render_inline(cfg, names, versions, k);
 	struct buf err = {0};
@@ -162,6 +169,7 @@ static void store_and_publish(struct batched_push **v, int n, const struct md_co
 	 * message is its newest version. */
 	if (b.nstored)
 		publish(cfg, &b);
+	series_bumped_free(&b.bumped);
 	free(b.owner);
 	free(b.w);
 }

@@ -4,6 +4,8 @@
 
 #include "publish.h"
 #include "render.h"
+#include "series.h"
+#include "widget.h"
 
 int announce_widget(const struct md_config *cfg, const char *name, long long version, struct buf *err)
 {
@@ -12,5 +14,17 @@ int announce_widget(const struct md_config *cfg, const char *name, long long ver
 	int rc = publish_widget(cfg->publish_url, name, version, carried ? html.data : NULL, err);
 	buf_free(&html);
 	buf_free(&why);
+	return rc;
+}
+
+int announce_bumped(const struct md_config *cfg, const struct series_bumped *b, struct buf *err)
+{
+	int rc = 0;
+	for (int i = 0; i < b->n; i++) {
+		buf_reset(err);
+		if (announce_widget(cfg, b->names[i], b->versions[i], err) ||
+		    widget_published(b->names[i], b->versions[i], err))
+			rc = -1;
+	}
 	return rc;
 }

@@ -14,4 +14,10 @@
  * or -1 with the reason the publish failed in err. */
 int announce_widget(const struct md_config *cfg, const char *name, long long version, struct buf *err);
 
+/* Publishes the graphs a store bumped (series.h), each marked published
+ * when it was; one that could not be stays pending for the updater. 0, or
+ * -1 when some failed (the last reason in err). */
+struct series_bumped;
+int announce_bumped(const struct md_config *cfg, const struct series_bumped *b, struct buf *err);
+
 #endif

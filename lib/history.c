@@ -484,11 +484,14 @@ static int read_state(long long widget_id, const char *field, struct plan *p, st
 
 /* The level a read takes: the coarsest whose unit fits in a bucket, or a
  * coarser one when retention has deleted the finer one's rows at since.
- * 0 (raw), MINUTE or HOUR. */
+ * 0 (raw), MINUTE or HOUR. A unit a little wider than the buckets asked
+ * for still fits (UNIT_SLACK): an hour in 64 buckets is read as 62 whole
+ * minutes from the roll-ups, not as every raw update of the hour. */
+#define UNIT_SLACK 0.9
 static long long level_of(const struct plan *p, int points, const struct kept *k)
 {
 	double width = (p->until - p->since) / points;
-	long long unit = width >= HOUR ? HOUR : width >= MINUTE ? MINUTE : 0;
+	long long unit = width >= HOUR * UNIT_SLACK ? HOUR : width >= MINUTE * UNIT_SLACK ? MINUTE : 0;
 	if (unit == 0 && !isnan(k->raw_pruned) && k->raw_pruned >= p->since)
 		unit = MINUTE;
 	if (unit == MINUTE && !isnan(k->minutes_pruned) && k->minutes_pruned + MINUTE > p->since)

@@ -15,7 +15,7 @@
 
 /* What a type's context function fills, and what it borrows meanwhile:
  * history it read (mdash_history), freed when the render ends. */
-#define CONTEXT_HISTORIES 4
+#define CONTEXT_HISTORIES 8
 struct mdash_context {
 	HDF *hdf;
 	struct mdash_point *history[CONTEXT_HISTORIES];
@@ -331,6 +331,11 @@ int mdash_history(const mdash_widget *w, mdash_context *ctx, const char *field, 
 	ctx->history[ctx->nhistory++] = p;
 	*out = p;
 	return n;
+}
+
+void render_context_failed(mdash_context *ctx, const char *why)
+{
+	buf_puts(&ctx->failed, why);
 }
 
 void mdash_set(mdash_context *ctx, const char *key, const char *value)

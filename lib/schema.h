@@ -9,7 +9,7 @@
 
 /* The number of the newest migration (schema/NNN_name.sql) this build's
  * code relies on. A unit test holds it to the files in schema/. */
-#define MDASH_SCHEMA_VERSION 12
+#define MDASH_SCHEMA_VERSION 13
 
 /* 0 when the database's schema is this build's; 1 when it is behind or
  * ahead, with what to do in err ("run mdash migrate", "upgrade mdash");

@@ -9,6 +9,7 @@
 #include "alert.h"
 #include "db.h"
 #include "log.h"
+#include "series.h"
 #include "wtype.h"
 
 static char *dup_or_null(const char *s)
@@ -290,12 +291,14 @@ static int log_level(long long id, const char *level, const char *was, const cha
 	return rc;
 }
 
-int widget_store(const char *name, json_object *fields, int pending, long long *version, struct buf *err)
+int widget_store(const char *name, json_object *fields, int pending, long long *version, struct series_bumped *bumped,
+		 struct buf *err)
 {
 	struct db_result r;
 	if (db_begin(err))
 		return -1;
-	if (db_exec("SELECT id, data, version, type, options, alert_level FROM widgets WHERE name = ? FOR UPDATE",
+	if (db_exec("SELECT id, data, version, type, options, alert_level, " SERIES_FOLLOWED_SQL
+		    " FROM widgets WHERE name = ? FOR UPDATE",
 		    DB_PARAMS(DB_S(name)), &r, err))
 		goto fail;
 	if (r.nrows == 0) {
@@ -318,7 +321,8 @@ int widget_store(const char *name, json_object *fields, int pending, long long *
 		 db_exec("INSERT INTO widget_history (widget_id, version, data, created_at) "
 			 "VALUES (?, ?, ?, UTC_TIMESTAMP(3))",
 			 DB_PARAMS(DB_I(id), DB_I(v), DB_S(text)), NULL, err) ||
-		 log_level(id, level, db_cell(&r, 0, 5), type, merged, err);
+		 log_level(id, level, db_cell(&r, 0, 5), type, merged, err) ||
+		 (db_cell_int(&r, 0, 6, 0) && series_bump(&id, 1, pending, bumped, err));
 	json_object_put(merged);
 	json_object_put(opts);
 	db_result_free(&r);
@@ -346,7 +350,8 @@ static int by_name(const void *a, const void *b)
 /* The rows of up to LOCK_CHUNK widgets are read and locked in one round
  * trip; a shorter list repeats its last name. */
 #define LOCK_CHUNK 16
-static const char lock_rows[] = "SELECT name, id, data, version, type, options, alert_level FROM widgets WHERE name IN "
+static const char lock_rows[] = "SELECT name, id, data, version, type, options, alert_level, " SERIES_FOLLOWED_SQL
+				" FROM widgets WHERE name IN "
 				"(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ORDER BY name FOR UPDATE";
 
 /* A batch being stored: the distinct widgets (sorted), their locked rows,
@@ -367,6 +372,10 @@ struct batch {
 	struct db_param *changes;
 	int nchanges;
 	char **values;
+	/* The widgets that graphs follow (series.h), and the graphs bumped. */
+	long long *followed;
+	int nfollowed;
+	struct series_bumped bumped;
 };
 
 static int lock_widgets(struct batch *b, struct buf *err)
@@ -425,6 +434,8 @@ static void merge_widget_pushes(struct batch *b, struct widget_push **p, int n)
 		return;
 	}
 	long long id = db_cell_int(r, row, 1, 0), v = db_cell_int(r, row, 3, 0);
+	if (db_cell_int(r, row, 7, 0))
+		b->followed[b->nfollowed++] = id;
 	json_object *data = parse_object(db_cell(r, row, 2)), *opts = parse_object(db_cell(r, row, 5));
 	const char *type = db_cell(r, row, 4) ? db_cell(r, row, 4) : "";
 	const char *text = NULL, *level = NULL, *was = db_cell(r, row, 6);
@@ -461,7 +472,8 @@ static void batch_reset(struct batch *b)
 		free(b->texts[i]);
 	for (int i = 0; i < b->nchanges; i++)
 		free(b->values[i]);
-	b->nhistory = b->nupdates = b->nchanges = 0;
+	b->nhistory = b->nupdates = b->nchanges = b->nfollowed = 0;
+	series_bumped_free(&b->bumped);
 }
 
 static int store_batch(struct batch *b, struct buf *err)
@@ -483,16 +495,17 @@ static int store_batch(struct batch *b, struct buf *err)
 			 b->history, 3, b->nhistory, err) ||
 	    (b->nchanges && db_exec_rows("INSERT INTO alert_changes (widget_id, level, value, at) "
 					 "VALUES (?, ?, ?, UTC_TIMESTAMP(3))",
-					 b->changes, 3, b->nchanges, err)))
+					 b->changes, 3, b->nchanges, err)) ||
+	    series_bump(b->followed, b->nfollowed, 0, &b->bumped, err))
 		return -1;
 	return db_commit(err);
 }
 
 /* One push in its own transaction, as widget_store_batch's last resort. */
-static void store_alone(struct widget_push *p)
+static void store_alone(struct widget_push *p, struct series_bumped *bumped)
 {
 	struct buf err = {0};
-	p->status = widget_store(p->name, p->fields, 0, &p->version, &err);
+	p->status = widget_store(p->name, p->fields, 0, &p->version, bumped, &err);
 	if (p->status && p->status != WIDGET_NOT_FOUND) {
 		log_error("push to %s: %s", p->name, buf_str(&err));
 		p->status = -1;
@@ -500,7 +513,7 @@ static void store_alone(struct widget_push *p)
 	buf_free(&err);
 }
 
-int widget_store_batch(struct widget_push *pushes, int n, struct buf *err)
+int widget_store_batch(struct widget_push *pushes, int n, struct series_bumped *bumped, struct buf *err)
 {
 	if (n <= 0)
 		return 0;
@@ -512,6 +525,7 @@ int widget_store_batch(struct widget_push *pushes, int n, struct buf *err)
 	b.texts = xcalloc((size_t)n, sizeof *b.texts);
 	b.changes = xcalloc((size_t)n * 3, sizeof *b.changes);
 	b.values = xcalloc((size_t)n, sizeof *b.values);
+	b.followed = xcalloc((size_t)n, sizeof *b.followed);
 	for (int i = 0; i < n; i++) {
 		pushes[i].seq = i;
 		b.order[i] = &pushes[i];
@@ -535,12 +549,18 @@ int widget_store_batch(struct widget_push *pushes, int n, struct buf *err)
 		if (rc && !db_lost()) {
 			log_warn("%s; storing the batch's %d pushes one by one", buf_str(err), n);
 			buf_truncate(err, mark);
+			series_bumped_free(&b.bumped);
 			for (int i = 0; i < n; i++)
-				store_alone(&pushes[i]);
+				store_alone(&pushes[i], &b.bumped);
 			rc = 0;
 		}
 	}
+	if (!rc && bumped) {
+		*bumped = b.bumped;
+		b.bumped = (struct series_bumped){0};
+	}
 	batch_reset(&b);
+	free(b.followed);
 	free(b.values);
 	free(b.changes);
 	free(b.texts);

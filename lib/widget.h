@@ -104,7 +104,11 @@ void widget_tally_add(const struct md_widget *w, struct widget_tally *t);
  * store does; the type's store hook runs first (wtype_traits). now is the
  * time of the update, in Unix seconds. */
 void widget_merge(json_object *data, const char *type, json_object *options, json_object *fields, double now);
-int widget_store(const char *name, json_object *fields, int pending, long long *version, struct buf *err);
+struct series_bumped;
+/* Graphs that follow the widget (series.h) are bumped in the same
+ * transaction; bumped (may be NULL) gets them, to publish. */
+int widget_store(const char *name, json_object *fields, int pending, long long *version, struct series_bumped *bumped,
+		 struct buf *err);
 /* One push for widget_store_batch: the caller fills name and fields
  * (borrowed); the batch fills status (0 stored, WIDGET_NOT_FOUND, or -1
  * refused by the database, logged) and version. seq is the batch's own. */
@@ -122,7 +126,7 @@ struct widget_push {
  * Returns 0, or -1 with nothing written (the connection was lost). The
  * batch keeps no reference to any push's fields and leaves them as they
  * were. */
-int widget_store_batch(struct widget_push *pushes, int n, struct buf *err);
+int widget_store_batch(struct widget_push *pushes, int n, struct series_bumped *bumped, struct buf *err);
 /* Records a failed update: the last good value stays, the error shows. */
 int widget_store_error(const char *name, const char *message, long long *version, struct buf *err);
 /* Records that version was published (a newer pending one stays pending). */

@@ -15,9 +15,13 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <time.h>
 
 #include "chart.h"
 #include "format.h"
+#include "render.h"
+#include "series.h"
 #include "util.h"
 #include "widget.h"
 #include "wtype.h"
@@ -184,6 +188,143 @@ static int ranged_context(const mdash_widget *w, mdash_context *ctx, double seco
 /* Series at most, each in a colour of its own (CSS .series-N). */
 #define MAX_SERIES 6
 
+/* One series of a graph over time (options.series): the history of a
+ * widget it names, drawn on the graph's common scale. */
+struct drawn {
+	const struct mdash_point *p;
+	int n;
+	const char *label;
+};
+
+/* "YYYY-MM-DD HH:MM:SS.mmm" UTC, as widgets' updated_at. */
+static void db_time(double t, char out[32])
+{
+	time_t s = (time_t)floor(t);
+	struct tm tm;
+	gmtime_r(&s, &tm);
+	size_t len = strftime(out, 32, "%Y-%m-%d %H:%M:%S", &tm);
+	snprintf(out + len, 32 - len, ".%03d", (int)((t - floor(t)) * 1000) % 1000);
+}
+
+/* Hover areas across the time axis, each titled with the time at its end
+ * and every series' newest value by then. */
+static void series_hover(const struct chart *c, const struct drawn *d, int nd, mdash_context *ctx)
+{
+	int last[MAX_SERIES] = {0};
+	for (int z = 0; z < HOVER_ZONES; z++) {
+		double x0 = c->w * z / HOVER_ZONES, x1 = c->w * (z + 1) / HOVER_ZONES;
+		double until = c->t0 + (c->t1 - c->t0) * (z + 1) / HOVER_ZONES;
+		struct buf title = {0};
+		char when[32], v[64], key[64];
+		time_t s = (time_t)until;
+		struct tm tm;
+		gmtime_r(&s, &tm);
+		strftime(when, sizeof when, c->t1 - c->t0 > 86400 ? "%d %b %H:%M UTC" : "%H:%M:%S UTC", &tm);
+		buf_puts(&title, when);
+		for (int k = 0; k < nd; k++) {
+			while (last[k] < d[k].n && d[k].p[last[k]].t <= until)
+				last[k]++;
+			if (last[k] == 0)
+				continue;
+			format_number(d[k].p[last[k] - 1].v, v, sizeof v);
+			buf_printf(&title, "%s%s %s", title.len == strlen(when) ? ": " : ", ", d[k].label, v);
+		}
+		snprintf(key, sizeof key, "hover.%d.x", z);
+		mdash_setf(ctx, key, "%.1f", x0);
+		snprintf(key, sizeof key, "hover.%d.w", z);
+		mdash_setf(ctx, key, "%.1f", x1 - x0);
+		snprintf(key, sizeof key, "hover.%d.title", z);
+		mdash_set(ctx, key, buf_str(&title));
+		buf_free(&title);
+	}
+}
+
+/* Draws d[0..nd) on one scale ending at end: a line each in its colour,
+ * a legend of labels and last values, axes, hover titles. */
+static void draw_series(const struct drawn *d, int nd, double seconds, double end, mdash_context *ctx)
+{
+	struct chart c = {.w = W, .h = H, .margin = 2, .t1 = end, .t0 = end - seconds};
+	int total = 0;
+	for (int k = 0; k < nd; k++)
+		total += d[k].n;
+	struct mdash_point *all = xcalloc((size_t)total + 1, sizeof *all);
+	for (int k = 0, at = 0; k < nd; at += d[k].n, k++)
+		for (int i = 0; i < d[k].n; i++)
+			all[at + i] = d[k].p[i];
+	chart_fit_y(&c, all, total, 1);
+	free(all);
+	char num[64], key[64];
+	for (int k = 0; k < nd; k++) {
+		struct buf line = {0};
+		chart_line(&c, d[k].p, d[k].n, &line, NULL, NULL);
+		if (d[k].n == 1) /* one point: a short dash, so it shows */
+			buf_printf(&line, " L%.1f,%.1f", chart_x(&c, d[k].p[0].t) + 1, chart_y(&c, d[k].p[0].avg));
+		snprintf(key, sizeof key, "series.%d.line", k);
+		mdash_set(ctx, key, buf_str(&line));
+		snprintf(key, sizeof key, "series.%d.name", k);
+		mdash_set(ctx, key, d[k].label);
+		snprintf(key, sizeof key, "series.%d.last", k);
+		if (d[k].n)
+			format_number(d[k].p[d[k].n - 1].v, num, sizeof num);
+		mdash_set(ctx, key, d[k].n ? num : "–");
+		buf_free(&line);
+	}
+	mdash_setf(ctx, "nseries", "%d", nd);
+	mdash_setf(ctx, "count", "%d", total);
+	format_number(c.y0, num, sizeof num);
+	mdash_set(ctx, "min", num);
+	format_number(c.y1, num, sizeof num);
+	mdash_set(ctx, "max", num);
+	chart_time_ticks(&c, ctx, "xticks");
+	chart_value_ticks(&c, ctx, "yticks");
+	series_hover(&c, d, nd, ctx);
+}
+
+/* options.series with options.range: the history of each widget named
+ * (series.h), up to the newest update of any of them, on one scale. The
+ * graph itself may be among them. */
+static int series_ranged_context(const mdash_widget *w, mdash_context *ctx, double seconds,
+				 const struct series_member *m, int nm)
+{
+	double end = NAN, own;
+	if (w->updated_at && parse_iso_time(w->updated_at, 0, &own) == 0)
+		end = own;
+	for (int k = 0; k < nm; k++)
+		if (!isnan(m[k].updated) && !(m[k].updated <= end))
+			end = m[k].updated;
+	mdash_set(ctx, "ranged", "1");
+	if (isnan(end)) {
+		mdash_set(ctx, "value", "–");
+		return 0;
+	}
+	char at[32];
+	db_time(end, at);
+	struct drawn d[MAX_SERIES];
+	int nd = 0, points = 0;
+	for (int k = 0; k < nm && nd < MAX_SERIES; k++) {
+		const struct mdash_widget_type *t = wtype_find(m[k].type);
+		if (!t || !t->value_field)
+			continue;
+		/* The window ends at the graph's version: the graph's own values up
+		 * to it; another widget's as they were when the graph was bumped. */
+		struct md_widget one = {.id = m[k].id, .updated_at = at, .version = m[k].id == w->id ? w->version : 0};
+		d[nd].n = mdash_history(&one, ctx, t->value_field, seconds, RANGE_POINTS, &d[nd].p);
+		if (d[nd].n < 0)
+			return -1;
+		d[nd].label = m[k].title && *m[k].title ? m[k].title : m[k].name;
+		points += d[nd++].n;
+	}
+	if (points == 0) {
+		mdash_set(ctx, "value", "–");
+		return 0;
+	}
+	char num[64];
+	format_number(d[0].n ? d[0].p[d[0].n - 1].v : 0, num, sizeof num);
+	mdash_set(ctx, "value", d[0].n ? num : "–");
+	draw_series(d, nd, seconds, end, ctx);
+	return 0;
+}
+
 struct series {
 	struct pt *p;
 	size_t n;
@@ -273,8 +414,21 @@ static int graph_context(const mdash_widget *w, mdash_context *ctx)
 	long range;
 	json_object *list;
 	const char *r = mdash_option(w, "range");
-	if (r && parse_duration(r, &range) == 0 && range > 0)
-		return ranged_context(w, ctx, (double)range);
+	if (r && parse_duration(r, &range) == 0 && range > 0) {
+		if (!json_object_object_get_ex(widget_options(w), "series", NULL))
+			return ranged_context(w, ctx, (double)range);
+		struct series_member *m;
+		int nm, rc;
+		struct buf err = {0};
+		if (series_of(w->id, &m, &nm, &err)) {
+			render_context_failed(ctx, buf_str(&err));
+			buf_free(&err);
+			return -1;
+		}
+		rc = series_ranged_context(w, ctx, (double)range, m, nm);
+		series_members_free(m, nm);
+		return rc;
+	}
 	if (json_object_object_get_ex(widget_data(w), "series", &list) && json_object_is_type(list, json_type_array) &&
 	    json_object_array_length(list) > 0)
 		return series_context(ctx, list);

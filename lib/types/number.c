@@ -7,8 +7,10 @@
 #include "format.h"
 #include "wtype.h"
 
-/* Buckets of a sparkline: enough for a smooth line in a small strip. */
-#define SPARK_POINTS 60
+/* Buckets of a sparkline: enough for a smooth line in a small strip, and
+ * for an hour's sparkline to be read in whole minutes (62 of them, as the
+ * window is an hour and a second), one point a minute. */
+#define SPARK_POINTS 64
 
 /* options.sparkline: the recent history of the value under it, that long
  * before the newest update. */

@@ -14,13 +14,6 @@ let browser;
 let token;
 const MIN = 60 * 1000;
 
-/** An update of widget name at time ms, straight into its history. */
-async function stored(name, ms, data) {
-  const at = new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
-  await s.sql(`INSERT INTO widget_history (widget_id, version, data, created_at)
-    SELECT id, 1, '${JSON.stringify(data)}', '${at}' FROM widgets WHERE name = '${name}'`);
-}
-
 const push = (name, body) => s.get(`/api/widgets/${name}`, {
   method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: JSON.stringify(body),
 });
@@ -32,15 +25,24 @@ before(async () => {
     { name: 'tiny', type: 'graph', sizex: 1, sizey: 1, source: { kind: 'push' }, options: { range: '1h' } },
     { name: 'orders', type: 'number', sizex: 2, sizey: 2, source: { kind: 'push' }, options: { sparkline: '1h' } },
     { name: 'multi', type: 'graph', title: 'By service', sizex: 3, sizey: 2, source: { kind: 'push' } },
+    { name: 'api-ms', type: 'number', title: 'API', source: { kind: 'push' } },
+    { name: 'db-ms', type: 'number', title: 'Database', source: { kind: 'push' } },
+    { name: 'latency', type: 'graph', title: 'Latency', sizex: 3, sizey: 2, source: { kind: 'push' },
+      options: { range: '1h', series: ['api-ms', 'db-ms'] } },
+    { name: 'minutely', type: 'number', source: { kind: 'push' }, options: { sparkline: '1h' } },
   ] }] });
   token = (await s.mdash(['token', 'add', 'g'])).stdout.trim().split('\n').pop();
   const now = Date.now();
   for (let i = 50; i >= 2; i -= 4) {
-    await stored('rps', now - i * MIN, { value: 100 + i });
-    await stored('tiny', now - i * MIN, { value: i });
-    await stored('orders', now - i * MIN, { current: 1000 - i });
+    await s.storeHistory('rps', now - i * MIN, { value: 100 + i });
+    await s.storeHistory('tiny', now - i * MIN, { value: i });
+    await s.storeHistory('orders', now - i * MIN, { current: 1000 - i });
+    await s.storeHistory('api-ms', now - i * MIN, { current: 200 + i });
+    await s.storeHistory('db-ms', now - i * MIN, { current: 50 - i });
   }
-  for (const [name, body] of [['rps', { value: 120 }], ['tiny', { value: 1 }], ['orders', { current: 990 }]]) {
+  for (let i = 59; i >= 1; i--) await s.storeHistory('minutely', now - i * MIN, { current: i % 7 });
+  for (const [name, body] of [['rps', { value: 120 }], ['tiny', { value: 1 }], ['orders', { current: 990 }],
+    ['api-ms', { current: 210 }], ['minutely', { current: 3 }]]) {
     assert.equal((await push(name, body)).status, 204);
   }
   browser = await launch();
@@ -129,6 +131,44 @@ test('several pushed series: one scale, a colour each, a legend of names and las
     assert.equal(new Set(seen.lines).size, 3, `${theme}: three colours: ${seen.lines}`);
     assert.deepEqual(seen.items.map((i) => i.swatch), seen.lines, `${theme}: the legend's swatches are the lines' colours`);
     for (const i of seen.items) assert.ok(i.inside && i.valueWhole, `${theme}: a legend entry cut or outside: ${JSON.stringify(i)}`);
+    await dispose(page);
+  }
+});
+
+test('an hour\'s sparkline of an update a minute draws a point a minute', async () => {
+  const html = widgetElement(await (await s.get('/d/g')).text(), 'minutely').html;
+  const d = /<svg class="sparkline"[^>]*><path d="([^"]+)"/.exec(html)?.[1] ?? '';
+  const points = d.split(' L').length;
+  assert.ok(points >= 55, `points in the sparkline: ${points}`);
+});
+
+test('a graph naming two widgets: two colours and a legend in both themes; a push to one shows on an open page', async () => {
+  for (const theme of ['dark', 'light']) {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+    const log = watch(page);
+    await page.goto(`${s.base}/d/g?theme=${theme}`, { waitUntil: 'load' });
+    await live(page);
+    const seen = () => page.evaluate(() => {
+      const w = document.querySelector('[data-widget="latency"]');
+      return {
+        lines: [...w.querySelectorAll('.graph-line')].map((l) => getComputedStyle(l).stroke),
+        swatches: [...w.querySelectorAll('.legend li')].map((li) => getComputedStyle(li, '::before').backgroundColor),
+        legend: [...w.querySelectorAll('.legend li')].map((li) => li.textContent.trim().replace(/\s+/g, ' ')),
+      };
+    });
+    const first = await seen();
+    assert.equal(new Set(first.lines).size, 2, `${theme}: two colours: ${first.lines}`);
+    assert.deepEqual(first.swatches, first.lines, `${theme}: the legend's swatches are the lines' colours`);
+    assert.deepEqual(first.legend, ['API 210', 'Database 48'], theme);
+    if (theme === 'light') {
+      const v = 300 + Math.floor(Math.random() * 100);
+      assert.equal((await push('db-ms', { current: v })).status, 204);
+      await page.waitForFunction((want) => [...document.querySelectorAll('[data-widget="latency"] .legend li')]
+        .some((li) => li.textContent.includes(want)), String(v), { timeout: 20000 });
+      const title = await page.evaluate(() => [...document.querySelectorAll('[data-widget="latency"] .graph-hover title')].at(-1)?.textContent);
+      assert.match(title, new RegExp(`Database ${v}$`), 'the newest stretch has the new point');
+    }
+    assert.deepEqual(log.errors, []);
     await dispose(page);
   }
 });

@@ -177,6 +177,14 @@ function makeStack(dir, port, stackEnv = {}) {
       return r.stdout.split('\n').filter((l) => l !== '').map((l) => l.split('\t'));
     },
 
+    /** Stores an update of widget name, made at time ms, straight into its
+     *  history (as version 1): history in the past without waiting for it. */
+    async storeHistory(name, ms, data) {
+      const at = new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
+      await s.sql(`INSERT INTO widget_history (widget_id, version, data, created_at)
+        SELECT id, 1, '${JSON.stringify(data)}', '${at}' FROM widgets WHERE name = '${name}'`);
+    },
+
     /** Writes obj as a declarative file and runs `mdash apply` on it; throws
      *  unless it succeeds. Resolves to the CLI result. */
     async apply(obj) {
