@@ -14,7 +14,7 @@ def:csrf_token() ?><?cs if:Page.cached ?><!--mdash-csrf--><?cs else ?><?cs var:P
 <?cs /if ?><link rel="stylesheet" href="<?cs var:Page.base ?>static/mdash.css">
 <script src="<?cs var:Page.base ?>static/mdash-boot.js"></script>
 <?cs if:Dashboard.slug && Page.admin && !Page.api ?><script src="<?cs var:Page.base ?>static/vendor/gridstack-all.js" defer></script>
-<?cs /if ?><script src="<?cs var:Page.base ?>static/mdash.js" defer></script>
+<?cs /if ?><script type="module" src="<?cs var:Page.base ?>static/mdash.js"></script>
 </head>
 <body>
 <header class="topbar">

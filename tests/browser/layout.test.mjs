@@ -329,9 +329,14 @@ test('a viewer gets no edit button, no handles, no gridstack, and cannot save a 
     await login(ctx, s.base, ...VIEWER);
     const p = await bounded(ctx.newPage(), 'the viewer\'s page');
     const log = watch(p);
+    const scripts = [];
+    p.on('request', (q) => { if (q.resourceType() === 'script') scripts.push(new URL(q.url()).pathname); });
     const res = await p.goto(`${s.base}/d/ed`, { waitUntil: 'load' });
     assert.equal(res.status(), 200);
     await live(p);
+    // The page's own modules load; the admin's parts (static/mdash/layout.js, share.js) never do.
+    assert.ok(scripts.includes('/static/mdash/stream.js'), `the page's modules load: ${scripts.join(' ')}`);
+    assert.deepEqual(scripts.filter((u) => /\/(layout|share)\.js$/.test(u)), [], 'an admin module loaded for a viewer');
     assert.equal(await p.locator('.edit-layout').count(), 0, 'an edit button for a viewer');
     assert.equal(await p.getByRole('button', { name: /edit/i }).count(), 0);
     assert.equal(await p.evaluate(() => typeof window.GridStack), 'undefined', 'gridstack loaded for a viewer');

@@ -240,10 +240,24 @@ test('security headers on pages, fragments, APIs and errors', async () => {
 
 test('static files carry X-Content-Type-Options: nosniff too', async () => {
   // The page's script and style come from nginx's /static/ location, not the app.
-  for (const p of ['/static/mdash.js', '/static/mdash.css', '/static/nope.js']) {
+  for (const p of ['/static/mdash.js', '/static/mdash/stream.js', '/static/mdash.css', '/static/nope.js', '/static/mdash/nope.js']) {
     const res = await s.get(p);
     await res.arrayBuffer();
     assert.equal(res.headers.get('x-content-type-options'), 'nosniff', `GET ${p} (${res.status}): X-Content-Type-Options`);
+  }
+});
+
+test('the page script is ES modules with a JavaScript type, checked anew by every load', async () => {
+  // A browser runs a module only with a JavaScript MIME type; the parts
+  // import each other, so none may be an old cached copy beside a new one.
+  assert.match((await page('/d/ops')).html, /<script type="module" src="\/static\/mdash\.js"><\/script>/);
+  for (const p of ['/static/mdash.js', '/static/mdash/stream.js', '/static/mdash/layout.js']) {
+    const res = await s.get(p);
+    const body = await res.text();
+    assert.equal(res.status, 200, `GET ${p}`);
+    assert.match(res.headers.get('content-type') ?? '', /^(application|text)\/javascript\b/, `GET ${p}: Content-Type`);
+    assert.match(res.headers.get('cache-control') ?? '', /no-cache/, `GET ${p}: Cache-Control`);
+    assert.match(body, /^\/\* SPDX-License-Identifier: MIT \*\//, `GET ${p} is the file`);
   }
 });
 
