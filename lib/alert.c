@@ -34,11 +34,6 @@ int alert_level_parse(const char *name)
 
 static const char *const rule_keys[] = {"when", "for", "repeat", "notify", NULL};
 
-int alert_has_rule(json_object *options)
-{
-	return options && json_object_object_get_ex(options, "alert", NULL);
-}
-
 static int read_seconds(json_object *a, const char *key, long min, long *out, struct buf *err)
 {
 	json_object *v;
@@ -129,29 +124,6 @@ int alert_rule_read(json_object *options, const struct md_config *cfg, struct al
 	    read_seconds(a, "repeat", ALERT_MIN_REPEAT, &rule->repeat_s, err) || read_notify(a, cfg, rule, err))
 		return -1;
 	return 1;
-}
-
-char *alert_value(const struct md_widget *w)
-{
-	const struct mdash_widget_type *t = wtype_find(w->type);
-	json_object *v;
-	if (!t || !t->value_field || !json_object_object_get_ex(widget_data(w), t->value_field, &v) || !v)
-		return NULL;
-	if (json_object_is_type(v, json_type_string) && json_object_get_string_len(v) > 200) {
-		/* Cut at a character's start, not inside one. */
-		const char *s = json_object_get_string(v);
-		size_t n = 200;
-		while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
-			n--;
-		json_object *cut = json_object_new_string_len(s, (int)n);
-		char *text = xstrdup(json_object_to_json_string_ext(cut, JSON_C_TO_STRING_PLAIN));
-		json_object_put(cut);
-		return text;
-	}
-	if (!json_object_is_type(v, json_type_int) && !json_object_is_type(v, json_type_double) &&
-	    !json_object_is_type(v, json_type_string) && !json_object_is_type(v, json_type_boolean))
-		return NULL;
-	return xstrdup(json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN));
 }
 
 /* ---- episodes ------------------------------------------------------------ */
@@ -417,7 +389,7 @@ static int judge_now(struct step *s)
 	for (int i = 0; i < s->ntr && !s->failed; i++) {
 		struct tracked *t = &s->tr[i];
 		int level = alert_level_parse(widget_level(t->w));
-		char *value = alert_value(t->w);
+		char *value = widget_value_text(t->w);
 		s->cur = t;
 		if (t->t.level < 0) {
 			start_track(t, level, s->now, value);

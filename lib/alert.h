@@ -46,14 +46,6 @@ struct alert_rule {
  * must be one of its Notify.<name>. For `mdash apply`, the updater's
  * start, and the browser's editor. */
 int alert_rule_read(json_object *options, const struct md_config *cfg, struct alert_rule *rule, struct buf *err);
-/* 1 when options holds a rule, whatever it says (the store's check). */
-int alert_has_rule(json_object *options);
-
-/* A widget's value as a notification shows it: its type's value field
- * when that is a number, a string (at most 200 bytes kept) or a boolean,
- * as JSON text (the caller frees it); NULL otherwise. */
-struct md_widget;
-char *alert_value(const struct md_widget *w);
 
 /* One widget's episode: the level it is in, since when, and what was
  * sent about it. Owns value. */
@@ -94,6 +86,7 @@ double alert_track_due(const struct alert_track *t, const struct alert_rule *r);
  * {"widget","dashboard","title","state","previous","value","at","url"},
  * url being the dashboard's page under PublicURL (null without it), and
  * "error" with the widget's error when state is "error". */
+struct md_widget;
 json_object *alert_payload(const struct md_config *cfg, const struct md_widget *w, const char *state,
 			   const char *previous, double at, const char *value);
 

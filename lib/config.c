@@ -4,7 +4,7 @@
 
 #include "ident.h"
 #include "log.h"
-#include "notify.h"
+#include "notifier.h"
 #include "origin.h"
 #include "proxy.h"
 #include "publish.h"
@@ -262,7 +262,7 @@ static int add_notify(struct md_config *cfg, const char *key, const char *v, int
 	} else if (strcmp(dot + 1, "URL") && strcmp(dot + 1, "Format") && strcmp(dot + 1, "Secret") &&
 		   strcmp(dot + 1, "Mailto")) {
 		buf_printf(why, "Notify.%s: unknown field \"%s\" (URL, Format, Secret and Mailto are known)", key, dot + 1);
-	} else if (notify_field_check(key, dot + 1, v, why) == 0) {
+	} else if (notifier_field_check(key, dot + 1, v, why) == 0) {
 		struct md_notifier *n = notifier_named(cfg, name, line);
 		char **field = !strcmp(dot + 1, "URL")	      ? &n->url
 			       : !strcmp(dot + 1, "Format") ? &n->format
@@ -349,7 +349,7 @@ int config_parse(const char *text, size_t len, const char *name, struct md_confi
 	}
 	/* A notifier is whole only with all its lines read. */
 	for (int i = 0; i < cfg->nnotifiers; i++)
-		if (notify_check(&cfg->notifiers[i], &why)) {
+		if (notifier_check(&cfg->notifiers[i], &why)) {
 			buf_printf(err, "%s:%d: %s", name, cfg->notifiers[i].line, buf_str(&why));
 			buf_free(&why);
 			config_free(cfg);

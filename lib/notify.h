@@ -16,11 +16,6 @@
 #include "config.h"
 #include "util.h"
 
-/* The settings' checks: one field as it is read (key "<name>.<Field>"),
- * and a whole notifier once the file is read. 0, or -1 with why. */
-int notify_field_check(const char *key, const char *field, const char *v, struct buf *why);
-int notify_check(const struct md_notifier *n, struct buf *why);
-
 /* What people read of a payload (alert.h's alert_payload, or the test
  * message's): a subject line, and the text (the slack format's "text", a
  * mail's body). */

@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "alert.h"
 #include "db.h"
 #include "log.h"
 #include "series.h"
@@ -259,22 +258,50 @@ void widget_merge(json_object *data, const char *type, json_object *options, jso
 	}
 }
 
+int widget_has_alert(json_object *options)
+{
+	return options && json_object_object_get_ex(options, "alert", NULL);
+}
+
+char *widget_value_text(const struct md_widget *w)
+{
+	const struct mdash_widget_type *t = wtype_find(w->type);
+	json_object *v;
+	if (!t || !t->value_field || !json_object_object_get_ex(widget_data(w), t->value_field, &v) || !v)
+		return NULL;
+	if (json_object_is_type(v, json_type_string) && json_object_get_string_len(v) > 200) {
+		/* Cut at a character's start, not inside one. */
+		const char *s = json_object_get_string(v);
+		size_t n = 200;
+		while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+			n--;
+		json_object *cut = json_object_new_string_len(s, (int)n);
+		char *text = xstrdup(json_object_to_json_string_ext(cut, JSON_C_TO_STRING_PLAIN));
+		json_object_put(cut);
+		return text;
+	}
+	if (!json_object_is_type(v, json_type_int) && !json_object_is_type(v, json_type_double) &&
+	    !json_object_is_type(v, json_type_string) && !json_object_is_type(v, json_type_boolean))
+		return NULL;
+	return xstrdup(json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN));
+}
+
 /* For a widget with an alert rule: its level as a store leaves it (data
  * just stored, or error set). NULL for one without a rule: only those are
  * tracked, so that other widgets' pushes pay nothing. */
 static const char *stored_level(const char *type, json_object *data, json_object *opts, const char *error)
 {
-	if (!alert_has_rule(opts))
+	if (!widget_has_alert(opts))
 		return NULL;
 	struct md_widget w = {.type = (char *)type, .data_obj = data, .options_obj = opts, .last_error = (char *)error};
 	return widget_level(&w);
 }
 
-/* The value a notification shows for a store's data (see alert_value). */
+/* The value a notification shows for a store's data (widget_value_text). */
 static char *stored_value(const char *type, json_object *data)
 {
 	struct md_widget w = {.type = (char *)type, .data_obj = data};
-	return alert_value(&w);
+	return widget_value_text(&w);
 }
 
 /* Logs a change of a tracked widget's level (from was) in the caller's

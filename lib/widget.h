@@ -49,6 +49,13 @@ int widget_can_go_stale(const struct md_widget *w);
 const char *widget_source_kind(const struct md_widget *w);
 
 json_object *widget_data(const struct md_widget *w);
+/* A widget's value as a notification shows it: its type's value field
+ * when that is a number, a string (at most 200 bytes kept) or a boolean,
+ * as JSON text (the caller frees it); NULL otherwise. */
+char *widget_value_text(const struct md_widget *w);
+/* 1 when options holds an alert rule (alert.h), whatever it says: the
+ * store tracks the level of those widgets only. */
+int widget_has_alert(json_object *options);
 /* A JSON number, or a string that is a whole decimal number: 0 and *out
  * set, or -1 (also for NULL). */
 int json_number(json_object *v, double *out);

@@ -208,7 +208,7 @@ START_TEST(levels_follow_the_page)
 	w.age = 1;
 	json_object_object_add(data, "current", json_object_new_int(85));
 	ck_assert_str_eq(widget_level(&w), "warning");
-	char *value = alert_value(&w);
+	char *value = widget_value_text(&w);
 	ck_assert_str_eq(value, "85");
 	free(value);
 	w.type = "no-such-type";
