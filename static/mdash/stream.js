@@ -163,6 +163,7 @@ function closeStream() {
 // the stream.
 export function startStream() {
   conn = document.querySelector('.conn');
+  page.onWidgetsChanged = connect;   // a new widget's channel joins the stream
   setConn('connecting');
   // A short network blip may leave the stream itself open: then only the
   // indicator needs to come back.

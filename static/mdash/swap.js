@@ -3,9 +3,9 @@
  * that compares every shown version and place with the server's. */
 import { ID_RE, request, reloadFresh } from './util.js';
 import { page, widgetEl, versionOf, editing } from './state.js';
-import { POS_ATTRS, applyLayout } from './grid.js';
+import { POS_ATTRS, applyLayout, placeCss } from './grid.js';
 import { noteServerClock, tick } from './clock.js';
-import { refit } from './fit.js';
+import { refit, watchSizes } from './fit.js';
 import { inDanger, alarm } from './alarm.js';
 
 const PASS_RE = /^d=[a-z0-9][a-z0-9_-]{0,63}&e=[0-9]{1,20}&p=[A-Za-z0-9_-]{1,64}$/;  // a fragment pass (see swapIn)
@@ -151,6 +151,8 @@ export async function recheck() {
     page.stream = data && typeof data.stream === 'string' && STREAM_RE.test(data.stream)
       ? { slug, query: data.stream, at: Date.now() } : null;
     const list = data && Array.isArray(data.widgets) ? data.widgets : [];
+    if (await syncWidgets(list, g) && page.onWidgetsChanged) page.onWidgetsChanged();
+    if (g !== page.gen) return;
     applyLayout(list);
     for (const w of list) {
       const v = Number(w && w.version);
@@ -162,4 +164,47 @@ export async function recheck() {
   } catch (e) {
     // Ignored on purpose: the next open re-checks.
   }
+}
+
+/* ---- widgets added to or removed from the dashboard ------------------------------ */
+
+// A widget the server lists and the page lacks: its fragment, at its place.
+async function insertWidget(w, g) {
+  const res = await request('widget/' + w.name, 'text/html');
+  if (res.status !== 200 || g !== page.gen || widgetEl(w.name)) return false;
+  const tpl = document.createElement('template');   // inert
+  tpl.innerHTML = await res.text();
+  const el = tpl.content.firstElementChild;
+  const grid = page.board.querySelector('ul.grid');
+  if (!el || el.getAttribute('data-widget') !== w.name || !grid || g !== page.gen || widgetEl(w.name)) return false;
+  const p = { col: w.col, row: w.row, sizex: w.sizex, sizey: w.sizey };
+  if (Object.values(p).every((v) => Number.isSafeInteger(v) && v >= 1)) placeCss(el, p);
+  grid.append(el);
+  tick(el);
+  return true;
+}
+
+// Makes the page's set of widgets the server's: new ones are fetched and
+// placed, removed ones go. True when the set changed (the stream then
+// follows the new set of channels).
+async function syncWidgets(list, g) {
+  const listed = new Set(list.filter((w) => w && typeof w.name === 'string' && ID_RE.test(w.name)).map((w) => w.name));
+  const gone = [...page.board.querySelectorAll('[data-widget]')].filter((el) => !listed.has(el.dataset.widget));
+  const added = list.filter((w) => listed.has(w && w.name) && !widgetEl(w.name));
+  if (!gone.length && !added.length) return false;
+  if (page.editor) page.editor.stop();     // the editor's grid is rebuilt from the page's next time
+  for (const el of gone) el.remove();
+  const shown = await Promise.all(added.map((w) => insertWidget(w, g).catch(() => false)));
+  if (g !== page.gen) return false;
+  const empty = page.board.querySelector(':scope > .empty');
+  if (empty) empty.hidden = page.board.querySelector('[data-widget]') !== null;
+  watchSizes();                            // fits and watches the new ones
+  return gone.length > 0 || shown.some(Boolean);
+}
+
+// The widget as the server renders it now, whatever its version (after
+// its settings changed here).
+export async function refresh(name) {
+  const res = await request('widget/' + name, 'text/html');
+  if (res.status === 200) swapHtml(name, await res.text());
 }
