@@ -162,9 +162,9 @@ void api_dashboard(struct req *r)
 		json_object_object_add(w, "pass", pass.len ? json_object_new_string(pass.data) : NULL);
 		json_object_array_add(list, w);
 	}
-	/* And a pass for the push stream. */
+	/* And a pass for the push stream, shorter-lived: the stream carries data. */
 	buf_reset(&pass);
-	stream_pass(r, &d, ws, n, expires, &pass);
+	stream_pass(r, &d, ws, n, time(NULL) + STREAM_PASS_LIFETIME, &pass);
 	json_object_object_add(o, "stream", pass.len ? json_object_new_string(pass.data) : NULL);
 	buf_free(&pass);
 	json_object_object_add(o, "widgets", list);

@@ -30,7 +30,16 @@
  * <key>". nginx checks it and hands the stream to nchan's channels c
  * without asking the app: a wall of pages reconnecting at once (after an
  * nginx restart) asks nothing of the app, and nginx keeps no FastCGI
- * buffers for the life of each stream. */
+ * buffers for the life of each stream.
+ *
+ * A stream carries data (small fragments travel in its messages, publish.h),
+ * so its pass is a bearer credential for that data and lives briefly: a
+ * viewer whose access ended can open the stream with a pass still held for
+ * STREAM_PASS_LIFETIME at most (a stream open when access ends is closed:
+ * publish_reload). Pages fetch a new pass before each (re)connect once
+ * theirs is a little older than that. Passes travel in the query string,
+ * which the site's access log leaves out. */
+#define STREAM_PASS_LIFETIME (2 * 60)
 
 /* Page passes. A logged-in browser holds one in the cookie PAGE_PASS_COOKIE:
  * "<user id>.<csrf token>.<expiry>.<signature>", the signature nginx's MD5
