@@ -155,9 +155,14 @@ export async function fanout({ subscribers = [1000, 5000, 20000], pushes = 50, e
     const rawPublish = (v) => request(s.publishSocket, { method: 'POST', path: `/pub/${W}`, agent: publishAgent,
       headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(carried ? { widget: W, version: v, html: sample0 } : { widget: W, version: v }) });
     log(`fragment of ${W}: ${sample0.length} bytes, ${carried ? 'carried in the message' : 'fetched by each stream'}`);
-    const streamPass = stream === 'app' ? null : (await dashboard()).stream;
-    if (stream !== 'app' && !streamPass) throw new Error('the dashboard\'s JSON has no stream pass');
-    const streamPath = streamPass ? `/sub/d/fan?${streamPass}` : '/sub/d/fan';
+    // The stream's address, as the page opens it: with a fresh stream pass
+    // (it lives 2 minutes), or through the app.
+    const streamPath = async () => {
+      if (stream === 'app') return '/sub/d/fan';
+      const pass = (await dashboard()).stream;
+      if (!pass) throw new Error('the dashboard\'s JSON has no stream pass');
+      return `/sub/d/fan?${pass}`;
+    };
 
     /**
      * One round: `pushes` sends at a fixed cadence, each waiting for the one
@@ -211,7 +216,8 @@ export async function fanout({ subscribers = [1000, 5000, 20000], pushes = 50, e
       const mem = { before: nginxRss() };
       procs = startClients(K);
       const t0 = performance.now();
-      const opened = await askAll(procs, (p) => ({ op: 'open', port: s.port, path: streamPath, cookie,
+      const path = await streamPath();
+      const opened = await askAll(procs, (p) => ({ op: 'open', port: s.port, path, cookie,
         count: Math.floor(N / K) + (procs.indexOf(p) < N % K ? 1 : 0) }), 'opened');
       const statuses = opened.flatMap((x) => x.statuses || []);
       const refused = statuses.filter((x) => x !== 200).length;

@@ -6,10 +6,12 @@
 import { ID_RE, urlFor, reloadFresh } from './util.js';
 import { page } from './state.js';
 import { clockSkew, tick } from './clock.js';
-import { want, recheck } from './swap.js';
+import { want, recheck, swapHtml } from './swap.js';
 
 const MAX_BACKOFF = 30000;      // ms, ceiling of the reconnect back-off
-const STREAM_PASS_USE = 12 * 60 * 1000;  // a stream pass is good for 15 minutes
+// A stream pass is good for 2 minutes (lib/pass.h: the stream carries data);
+// an older one is renewed before a (re)connect.
+const STREAM_PASS_USE = 90 * 1000;
 // A stream is renewed every ~10 minutes: nginx keeps a little memory per
 // message sent until a stream's request ends, which adds up on a wall
 // screen left open for months. The renewal is lossless (recheck on open).
@@ -51,7 +53,12 @@ function onMessage(e) {
     return;
   }
   const v = Number(m.version);
-  if (typeof m.widget === 'string' && ID_RE.test(m.widget) && Number.isSafeInteger(v)) want(m.widget, v);
+  if (typeof m.widget !== 'string' || !ID_RE.test(m.widget) || !Number.isSafeInteger(v)) return;
+  // A small fragment travels in the message (lib/publish.h): swapped in as
+  // it is, without a request. A large one, or one that is unusable here,
+  // is fetched.
+  if (typeof m.html === 'string' && swapHtml(m.widget, m.html, v)) return;
+  want(m.widget, v);
 }
 
 // nchan hands a new subscriber the last message of each channel, so a

@@ -85,17 +85,21 @@ async function swapIn(name) {
 }
 
 // Puts a widget's fragment (HTML text) in place of the shown element,
-// unless it is older than what is shown.
-export function swapHtml(name, html) {
+// unless it is older than what is shown. With a version (a fragment that
+// came in a push message), only a fragment of that version is taken.
+// Returns false when the fragment was unusable (the page then fetches it).
+export function swapHtml(name, html, version) {
   const tpl = document.createElement('template');   // inert: no scripts run, no images load
   tpl.innerHTML = html;
   const fresh = tpl.content.firstElementChild;
   // E.g. a login page after the session expired has no widget root.
-  if (!fresh || fresh.getAttribute('data-widget') !== name) return;
+  if (!fresh || fresh.getAttribute('data-widget') !== name) return false;
+  if (version !== undefined && versionOf(fresh) !== version) return false;
   const old = widgetEl(name);
-  if (!old) return;
+  if (!old) return false;
   // Answers can overtake each other; never go back to an older version.
-  if (versionOf(fresh) < versionOf(old)) return;
+  // A message the page already shows (replayed on a reconnect) changes nothing.
+  if (versionOf(fresh) < versionOf(old) || (version !== undefined && version === versionOf(old))) return true;
   const newer = versionOf(fresh) > versionOf(old);
   const wasDanger = inDanger(old);
   let el;
@@ -121,6 +125,7 @@ export function swapHtml(name, html) {
     setTimeout(() => el.classList.remove('just-updated'), 1000);
   }
   if (!wasDanger && inDanger(el)) alarm(el);
+  return true;
 }
 
 // Compares every shown version and place with the server's and fetches

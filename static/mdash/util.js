@@ -29,14 +29,16 @@ export const request = (path, accept) => fetch(urlFor(path), {
   signal: timeout(),
 });
 
-// nginx may give a logged-in user a copy of a page up to two seconds old
-// (lib/pass.h). The cookie mdash_fresh makes it skip its copies for a few
-// seconds: the app sets it with its answer to every change this browser
-// makes, and the page sets it itself before a reload that must get the
-// app's answer (access ended), and when it is left while a layout change
-// is still on its way.
+// nginx may give a logged-in user, or a share link, a copy of a page up to
+// two seconds old (lib/pass.h). The cookie mdash_fresh makes it skip its
+// copies for a few seconds: the app sets it with its answer to every change
+// this browser makes, and the page sets it itself before a reload that must
+// get the app's answer (access ended), and when it is left while a layout
+// change is still on its way. Its path is the site's base, or a share
+// link's page itself (/s/<secret>, which "/s/<secret>/" would not cover).
 export const skipPageCopies = () => {
-  document.cookie = `mdash_fresh=1; Max-Age=3; Path=${new URL(base, document.baseURI).pathname}; SameSite=Lax`;
+  const path = new URL(base, document.baseURI).pathname.replace(/(.)\/$/, '$1');
+  document.cookie = `mdash_fresh=1; Max-Age=3; Path=${path}; SameSite=Lax`;
 };
 export const reloadFresh = () => {
   skipPageCopies();
