@@ -29,6 +29,19 @@ test('bench/run: every row has figures for mdash and its ceiling, and the pushes
   assert.ok(stored && Number(stored[1]) > 12, `pushes stored:\n${out}`);
 });
 
+test('bench/run GRAPHS=10: the page and fragment rows over a dashboard of ten graphs over time, with history', { timeout: 300000 }, async () => {
+  const r = await run('bash', ['bench/run'], {
+    env: { SECONDS_PER_RUN: '1', PAIRS: '1', CONNECTIONS: '8', ROWS: 'page fragment', GRAPHS: '10', HISTORY_ROWS: '20000' },
+    timeout: 240000,
+  });
+  const out = `exit ${r.code}\n--- stdout\n${r.stdout}--- stderr\n${r.stderr}`;
+  assert.equal(r.code, 0, out);
+  for (const row of ['page', 'fragment']) {
+    assert.match(r.stdout, new RegExp(`^${row}\\s+[1-9]\\d*\\s+[1-9]\\d*\\s`, 'm'), `no figures for ${row}:\n${out}`);
+  }
+  assert.doesNotMatch(r.stderr, /non-2xx|graphs over time, not/, out);
+});
+
 test('bench/fanout.mjs: every stream holds every pushed version; a small fragment travels in the message, a large one comes from nginx\'s cache', { timeout: 300000 }, async () => {
   for (const fragment of ['small', 'large']) {
     const lines = [];

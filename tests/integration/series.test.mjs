@@ -107,3 +107,30 @@ test('apply refuses a name that is no widget of the graph\'s dashboard, naming o
   assert.match(await (await s.get('/d/ops')).text(), /CPU and memory/, 'the refused files changed nothing');
   assert.deepEqual(legend(await fragment('both')).map((l) => l[0]), ['CPU', 'Memory']);
 });
+
+test('mdash widget set checks options.series as apply does, and a good list takes effect', async () => {
+  let r = await s.mdash(['widget', 'set', 'both', 'options={"range":"1h","series":["cpu","secret"]}']);
+  assert.equal(r.code, 1, r.stdout);
+  assert.match(r.stderr, /widget both: options\.series\[1\]: no widget "secret" on the graph's dashboard/);
+  assert.deepEqual(legend(await fragment('both')).map((l) => l[0]), ['CPU', 'Memory'], 'nothing changed');
+  r = await s.mdash(['widget', 'set', 'both', 'options={"range":"1h","series":["mem"]}']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(legend(await fragment('both')).map((l) => l[0]), ['Memory']);
+  const before = await version('both');
+  assert.equal((await push('cpu', { current: 1 })).status, 204);
+  assert.equal(await version('both'), before, 'no longer follows cpu');
+});
+
+test('the updater publishes the graphs that follow a widget it updated', async () => {
+  await s.apply({ dashboards: [{ slug: 'ops', title: 'Ops', widgets: [
+    { name: 'pulled', type: 'number', title: 'Pulled', source: { kind: 'exec', command: ['/bin/echo', '{"current": 77}'] } },
+    { name: 'watcher', type: 'graph', source: { kind: 'push' }, options: { range: '1h', series: ['pulled'] } },
+  ] }] });
+  const before = await version('watcher');
+  const r = await s.mdash(['update', '--force', '--widget', 'pulled']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(await version('watcher'), before + 1);
+  assert.deepEqual(legend(await fragment('watcher')), [['Pulled', '77']]);
+  const [[pending]] = await s.sql("SELECT publish_pending FROM widgets WHERE name = 'watcher'");
+  assert.equal(pending, '0', 'published, not left for the next pass');
+});
