@@ -2,7 +2,7 @@
 /* spec.c: dashboards and widgets as the declarative file describes them:
  * checking (every error names the field), defaults from the widget type,
  * placement in the grid, and writing to the database. Shared by
- * `mdash apply` and `mdash widget|dashboard add|set`. */
+ * `mdash apply`, `mdash widget|dashboard add|set` and the authoring API. */
 #include "spec.h"
 
 #include <stdio.h>
