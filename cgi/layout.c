@@ -11,7 +11,6 @@
 
 #include "audit.h"
 #include "dashboard.h"
-#include "db.h"
 #include "handlers.h"
 #include "log.h"
 #include "publish.h"
@@ -32,7 +31,7 @@ static int get_int(json_object *o, const char *key, long min, long max, long *ou
 
 /* Checks one entry against the dashboard; fills a message on failure. */
 static int check_entry(json_object *e, int i, const struct md_dashboard *d, const struct md_widget *ws, int n,
-		       long pos[4], const char **name, struct buf *why)
+		       struct dashboard_place *place, struct buf *why)
 {
 	static const char *const keys[] = {"name", "col", "row", "sizex", "sizey"};
 	json_object *v;
@@ -50,16 +49,18 @@ static int check_entry(json_object *e, int i, const struct md_dashboard *d, cons
 			return -1;
 		}
 	}
-	*name = json_object_object_get_ex(e, "name", &v) ? json_object_get_string(v) : NULL;
+	const char *name = json_object_object_get_ex(e, "name", &v) ? json_object_get_string(v) : NULL;
 	int found = 0;
-	for (int k = 0; *name && k < n && !found; k++)
-		found = !strcmp(ws[k].name, *name);
+	for (int k = 0; name && k < n && !found; k++)
+		found = !strcmp(ws[k].name, name);
 	if (!found) {
 		buf_printf(why, "widgets[%d].name: not a widget of dashboard %s", i, d->slug);
 		return -1;
 	}
-	if (get_int(e, "sizex", 1, d->columns, &pos[2]) || get_int(e, "col", 1, d->columns - pos[2] + 1, &pos[0]) ||
-	    get_int(e, "sizey", 1, MAX_SIZEY, &pos[3]) || get_int(e, "row", 1, MAX_ROW, &pos[1])) {
+	place->name = name;
+	if (get_int(e, "sizex", 1, d->columns, &place->sizex) ||
+	    get_int(e, "col", 1, d->columns - place->sizex + 1, &place->col) ||
+	    get_int(e, "sizey", 1, MAX_SIZEY, &place->sizey) || get_int(e, "row", 1, MAX_ROW, &place->row)) {
 		buf_printf(why, "widgets[%d]: col, row, sizex and sizey must be whole numbers that fit the %d columns",
 			   i, d->columns);
 		return -1;
@@ -68,7 +69,7 @@ static int check_entry(json_object *e, int i, const struct md_dashboard *d, cons
 }
 
 /* The places as they were, in the layout body's own form. */
-static void places(const struct md_widget *ws, int n, struct buf *out)
+static void places_of(const struct md_widget *ws, int n, struct buf *out)
 {
 	buf_puts(out, "{\"widgets\":[");
 	for (int i = 0; i < n; i++)
@@ -94,33 +95,21 @@ void layout_save(struct req *r)
 		goto out;
 	}
 	size_t count = json_object_array_length(list);
-	long(*pos)[4] = xcalloc(count + 1, sizeof *pos);
-	const char **names = xcalloc(count + 1, sizeof *names);
+	struct dashboard_place *places = xcalloc(count + 1, sizeof *places);
 	int bad = 0;
 	for (size_t i = 0; i < count && !bad; i++)
-		bad = check_entry(json_object_array_get_idx(list, i), (int)i, &d, ws, n, pos[i], &names[i], &err) != 0;
+		bad = check_entry(json_object_array_get_idx(list, i), (int)i, &d, ws, n, &places[i], &err) != 0;
 	if (bad) {
 		resp_error(r, 400, buf_str(&err));
-	} else if (db_begin(&err)) {
-		resp_db_error(r, &err);
 	} else {
-		for (size_t i = 0; i < count && !bad; i++)
-			bad = db_exec("UPDATE widgets SET col = ?, `row` = ?, sizex = ?, sizey = ? WHERE name = ?",
-				      DB_PARAMS(DB_I(pos[i][0]), DB_I(pos[i][1]), DB_I(pos[i][2]), DB_I(pos[i][3]),
-						DB_S(names[i])),
-				      NULL, &err) != 0;
-		if (!bad) {
-			/* In the same transaction: the change and its record, or neither. */
-			struct audit_actor a;
-			struct buf before = {0};
-			places(ws, n, &before);
-			req_audit_actor(r, &a);
-			bad = audit_record(&a, "layout.save", d.slug, buf_str(&before),
-					   json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PLAIN), &err) != 0;
-			buf_free(&before);
-		}
-		if (bad || db_commit(&err)) {
-			db_rollback();
+		struct audit_actor a;
+		struct buf before = {0};
+		places_of(ws, n, &before);
+		req_audit_actor(r, &a);
+		bad = dashboard_layout_save(d.slug, places, (int)count, &a, buf_str(&before),
+					    json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PLAIN), &err);
+		buf_free(&before);
+		if (bad) {
 			resp_db_error(r, &err);
 		} else {
 			if (publish_dashboard_event(r->cfg->publish_url, d.slug, "layout", &err))
@@ -128,8 +117,7 @@ void layout_save(struct req *r)
 			resp_empty(r, 204);
 		}
 	}
-	free(pos);
-	free(names);
+	free(places);
 out:
 	json_object_put(doc);
 	widget_list_free(ws, n);

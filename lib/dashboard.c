@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "audit.h"
 #include "db.h"
 
 void dashboard_from_row(const struct db_result *r, int i, struct md_dashboard *d)
@@ -90,4 +91,22 @@ int dashboard_remove(const char *slug, struct buf *err)
 	if (db_exec("DELETE FROM dashboards WHERE slug = ?", DB_PARAMS(DB_S(slug)), &r, err))
 		return -1;
 	return r.affected > 0;
+}
+
+int dashboard_layout_save(const char *slug, const struct dashboard_place *places, int n,
+			  const struct audit_actor *who, const char *before, const char *after, struct buf *err)
+{
+	if (db_begin(err))
+		return -1;
+	int bad = 0;
+	for (int i = 0; i < n && !bad; i++)
+		bad = db_exec("UPDATE widgets SET col = ?, `row` = ?, sizex = ?, sizey = ? WHERE name = ?",
+			      DB_PARAMS(DB_I(places[i].col), DB_I(places[i].row), DB_I(places[i].sizex),
+					DB_I(places[i].sizey), DB_S(places[i].name)),
+			      NULL, err) != 0;
+	if (bad || audit_record(who, "layout.save", slug, before, after, err) || db_commit(err)) {
+		db_rollback();
+		return -1;
+	}
+	return 0;
 }

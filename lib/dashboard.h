@@ -36,4 +36,16 @@ int dashboard_save(const char *slug, const char *title, const char *description,
  * such dashboard, -1 error. */
 int dashboard_remove(const char *slug, struct buf *err);
 
+/* Where one widget goes on its dashboard's grid. Borrows name. */
+struct dashboard_place {
+	const char *name;
+	long col, row, sizex, sizey;
+};
+/* Moves and resizes widgets (places[0..n-1]) and records it in the audit
+ * log as action "layout.save" on slug, before and after being the layout
+ * as JSON text: one transaction, so both or neither. 0, or -1 with err. */
+struct audit_actor;
+int dashboard_layout_save(const char *slug, const struct dashboard_place *places, int n,
+			  const struct audit_actor *who, const char *before, const char *after, struct buf *err);
+
 #endif
