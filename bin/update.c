@@ -357,9 +357,9 @@ static int pass_locked(const struct md_config *cfg, const struct opts *o)
 	struct job **queue = xcalloc((size_t)n, sizeof *queue);
 	for (int i = 0; i < n; i++) {
 		struct md_widget *w = &ws[i];
-		const struct mdash_widget_type *t = wtype_find(w->type);
-		const struct md_source_kind *k = source_find(widget_source_kind(w));
-		int own = t && t->update && !strcmp(widget_source_kind(w), t->name);
+		const struct mdash_widget_type *t;
+		enum source_way way = source_way(w, &t);
+		int own = way == SOURCE_BY_TYPE;
 		if (!wanted(o, w->name))
 			continue;
 		if (own && (o->force || w->due_in_ms <= 0)) {
@@ -379,11 +379,11 @@ static int pass_locked(const struct md_config *cfg, const struct opts *o)
 				failures += republish(cfg, w);
 			if (!o->quiet && !o->watch)
 				printf("No update needed for %s\n", w->name);
-		} else if (!t || !k) {
+		} else if (way == SOURCE_TYPE_UNKNOWN || way == SOURCE_KIND_UNKNOWN) {
 			fprintf(stderr, "Error updating %s: unknown %s \"%s\"\n", w->name,
 				t ? "source kind" : "widget type", t ? widget_source_kind(w) : w->type);
 			failures++;
-		} else if (!k->fetch) {
+		} else if (way == SOURCE_PUSHED) {
 			/* Pushed data: nothing to pull, but a missed publish is retried. */
 			if (w->publish_pending)
 				failures += republish(cfg, w);
@@ -497,9 +497,9 @@ static long long next_sleep_ms(void)
 	long long best = 10000;
 	if (widget_list_all(1, &ws, &n, &err) == 0) {
 		for (int i = 0; i < n; i++) {
-			const struct md_source_kind *k = source_find(widget_source_kind(&ws[i]));
-			const struct mdash_widget_type *t = wtype_find(ws[i].type);
-			int pulls = (k && k->fetch) || (t && t->update && !strcmp(widget_source_kind(&ws[i]), t->name));
+			const struct mdash_widget_type *t;
+			enum source_way way = source_way(&ws[i], &t);
+			int pulls = way == SOURCE_BY_TYPE || way == SOURCE_BY_FETCH;
 			if (ws[i].publish_pending && best > 2000)
 				best = 2000;
 			if (pulls && ws[i].due_in_ms < best)

@@ -4,6 +4,8 @@
 
 #include <string.h>
 
+#include "wtype.h"
+
 static const struct md_source_kind *const kinds[] = {&source_http, &source_exec, &source_sql, &source_prometheus,
 						     &source_push};
 
@@ -120,6 +122,20 @@ int source_map(json_object *doc, json_object *src, const char *value_field, json
 	*fields = json_object_new_object();
 	json_object_object_add(*fields, value_field, json_object_get(v));
 	return 0;
+}
+
+enum source_way source_way(const struct md_widget *w, const struct mdash_widget_type **type)
+{
+	const struct mdash_widget_type *t = wtype_find(w->type);
+	const struct md_source_kind *k = source_find(widget_source_kind(w));
+	*type = t;
+	if (t && t->update && !strcmp(widget_source_kind(w), t->name))
+		return SOURCE_BY_TYPE;
+	if (!t)
+		return SOURCE_TYPE_UNKNOWN;
+	if (!k)
+		return SOURCE_KIND_UNKNOWN;
+	return k->fetch ? SOURCE_BY_FETCH : SOURCE_PUSHED;
 }
 
 int source_pull(const struct md_widget *w, const char *value_field, struct md_fetch *f, json_object **fields,

@@ -31,6 +31,14 @@ struct md_source_kind {
 
 extern const struct md_source_kind source_http, source_exec, source_sql, source_prometheus, source_push;
 
+/* How the updater gets a widget's data, decided here once: by its type's
+ * update function (source {"kind": "<type name>"} of a type that has one),
+ * by its source's fetch, or not at all (pushed data); or it cannot,
+ * because the type or the source kind is unknown. *type gets w's type
+ * (NULL when unknown). */
+enum source_way { SOURCE_TYPE_UNKNOWN, SOURCE_KIND_UNKNOWN, SOURCE_PUSHED, SOURCE_BY_TYPE, SOURCE_BY_FETCH };
+enum source_way source_way(const struct md_widget *w, const struct mdash_widget_type **type);
+
 const struct md_source_kind *source_find(const char *kind);
 /* Checks a whole source object: known kind, known keys, valid values. */
 int source_validate(json_object *src, struct buf *err);
