@@ -35,7 +35,7 @@ static int load_one(const char *path)
 	struct buf err = {0};
 	for (int i = 0; types[i]; i++) {
 		buf_reset(&err);
-		if (wtype_register(types[i], &err))
+		if (wtype_register(types[i], 0, &err))
 			log_error("plug-in %s: %s; type refused", path, buf_str(&err));
 		else
 			added++;

@@ -2,12 +2,16 @@
 /* render.c: ClearSilver rendering (see render.h). */
 #include "render.h"
 
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include "format.h"
 #include "history.h"
+#include "series.h"
 #include "wtype.h"
 
 #define JSON_MAX_DEPTH 8
@@ -20,6 +24,8 @@ struct mdash_context {
 	HDF *hdf;
 	struct mdash_point *history[CONTEXT_HISTORIES];
 	int nhistory;
+	char *labels[CONTEXT_HISTORIES]; /* mdash_series_history's */
+	int nlabels;
 	struct buf failed; /* why mdash_history could not read, if it could not */
 };
 
@@ -232,7 +238,7 @@ static void widget_tree(HDF *hdf, const struct md_widget *w, const struct mdash_
 	/* The page's script marks data stale after twice this; 0: never. */
 	set_int(hdf, "Widget.interval", widget_can_go_stale(w) ? w->interval : 0);
 	hdf_set_value(hdf, "Widget.state", widget_state(w));
-	if (wtype_traits(t)->shows_time)
+	if (t && (t->flags & MDASH_TYPE_SHOWS_TIME))
 		hdf_set_value(hdf, "Widget.shows_time", "1");
 	if (status)
 		hdf_set_value(hdf, "Widget.status", status);
@@ -267,6 +273,8 @@ int render_widget(const struct md_config *cfg, const struct md_widget *w, struct
 		int bad = t->context(w, &ctx);
 		for (int i = 0; i < ctx.nhistory; i++)
 			free(ctx.history[i]);
+		for (int i = 0; i < ctx.nlabels; i++)
+			free(ctx.labels[i]);
 		if (ctx.failed.len) {
 			/* The database failed: this render must not be kept. */
 			buf_puts(err, buf_str(&ctx.failed));
@@ -331,6 +339,64 @@ int mdash_history(const mdash_widget *w, mdash_context *ctx, const char *field, 
 	ctx->history[ctx->nhistory++] = p;
 	*out = p;
 	return n;
+}
+
+/* "YYYY-MM-DD HH:MM:SS.mmm" UTC, as widgets' updated_at. */
+static void db_time(double t, char out[32])
+{
+	time_t s = (time_t)floor(t);
+	struct tm tm;
+	gmtime_r(&s, &tm);
+	size_t len = strftime(out, 32, "%Y-%m-%d %H:%M:%S", &tm);
+	snprintf(out + len, 32 - len, ".%03d", (int)((t - floor(t)) * 1000) % 1000);
+}
+
+/* The newest update of w and of the widgets m names (NAN: none). */
+static double series_end(const mdash_widget *w, const struct series_member *m, int nm)
+{
+	double end = NAN, own;
+	if (w->updated_at && parse_iso_time(w->updated_at, 0, &own) == 0)
+		end = own;
+	for (int k = 0; k < nm; k++)
+		if (!isnan(m[k].updated) && !(m[k].updated <= end))
+			end = m[k].updated;
+	return end;
+}
+
+int mdash_series_history(const mdash_widget *w, mdash_context *ctx, double seconds, int points,
+			 struct mdash_series *out, int max, double *end)
+{
+	struct series_member *m;
+	int nm, nd = 0;
+	struct buf err = {0};
+	*end = NAN;
+	if (series_of(w->id, &m, &nm, &err)) {
+		render_context_failed(ctx, buf_str(&err));
+		buf_free(&err);
+		return -1;
+	}
+	*end = series_end(w, m, nm);
+	char at[32];
+	if (!isnan(*end))
+		db_time(*end, at);
+	for (int k = 0; !isnan(*end) && k < nm && nd < max && ctx->nlabels < CONTEXT_HISTORIES; k++) {
+		const struct mdash_widget_type *t = wtype_find(m[k].type);
+		if (!t || !t->value_field)
+			continue;
+		/* The window ends at the graph's version: the graph's own values up
+		 * to it; another widget's as they were when the graph was bumped. */
+		struct md_widget one = {.id = m[k].id, .updated_at = at, .version = m[k].id == w->id ? w->version : 0};
+		out[nd].n = mdash_history(&one, ctx, t->value_field, seconds, points, &out[nd].points);
+		if (out[nd].n < 0) {
+			nd = -1;
+			break;
+		}
+		char *label = xstrdup(m[k].title && *m[k].title ? m[k].title : m[k].name);
+		ctx->labels[ctx->nlabels++] = label;
+		out[nd++].label = label;
+	}
+	series_members_free(m, nm);
+	return nd;
 }
 
 void render_context_failed(mdash_context *ctx, const char *why)

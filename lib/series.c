@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include "db.h"
+#include "wtype.h"
 
 /* Checks one graph's options.series and writes its rows. */
 static int sync_graph(long long id, const char *name, const char *options, const char *dashboard_id, struct buf *err)
@@ -54,13 +55,18 @@ int series_sync(struct buf *err)
 {
 	struct db_result r;
 	if (db_exec("DELETE FROM widget_series", DB_NOPARAMS, NULL, err) ||
-	    db_exec("SELECT id, name, options, dashboard_id FROM widgets WHERE type = 'graph' AND options LIKE "
-		    "'%series%' ORDER BY name",
+	    db_exec("SELECT id, name, options, dashboard_id, type FROM widgets WHERE options LIKE '%series%' "
+		    "ORDER BY name",
 		    DB_NOPARAMS, &r, err))
 		return -1;
 	int rc = 0;
-	for (int i = 0; !rc && i < r.nrows; i++)
-		rc = sync_graph(db_cell_int(&r, i, 0, 0), db_cell(&r, i, 1), db_cell(&r, i, 2), db_cell(&r, i, 3), err);
+	for (int i = 0; !rc && i < r.nrows; i++) {
+		/* Only a type that draws other widgets follows them. */
+		const struct mdash_widget_type *t = wtype_find(db_cell(&r, i, 4));
+		if (t && (t->flags & MDASH_TYPE_DRAWS_SERIES))
+			rc = sync_graph(db_cell_int(&r, i, 0, 0), db_cell(&r, i, 1), db_cell(&r, i, 2),
+					db_cell(&r, i, 3), err);
+	}
 	db_result_free(&r);
 	return rc;
 }

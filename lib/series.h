@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* series.h: graphs that draw other widgets' history. A ranged graph's
+/* series.h: graphs that draw other widgets' history (widgets of a type
+ * with MDASH_TYPE_DRAWS_SERIES, the graph). A ranged graph's
  * options.series names up to SERIES_MAX widgets of its own dashboard (the
  * graph itself among them, to draw its own values); widget_series holds
  * them, as the last `mdash apply` wrote the options.

@@ -104,7 +104,8 @@ int widget_can_go_stale(const struct md_widget *w)
 {
 	/* Pushed data comes when it comes; a type that shows the time of the
 	 * render has no data to age. */
-	return strcmp(widget_source_kind(w), "push") != 0 && !wtype_traits(wtype_find(w->type))->shows_time;
+	const struct mdash_widget_type *t = wtype_find(w->type);
+	return strcmp(widget_source_kind(w), "push") != 0 && !(t && (t->flags & MDASH_TYPE_SHOWS_TIME));
 }
 
 const char *widget_state(const struct md_widget *w)
@@ -241,9 +242,12 @@ const char *widget_source_kind(const struct md_widget *w)
  * sample jobs do by hand). */
 void widget_merge(json_object *data, const char *type, json_object *options, json_object *fields, double now)
 {
-	const struct wtype_traits *traits = wtype_traits(wtype_find(type));
-	if (traits->store)
-		traits->store(data, fields, options, now);
+	const struct mdash_widget_type *t = wtype_find(type);
+	if (t && t->store) {
+		/* The widget as the hook sees it: its type, data and options. */
+		struct md_widget w = {.type = (char *)type, .data_obj = data, .options_obj = options};
+		t->store(&w, data, fields, now);
+	}
 	json_object *cur;
 	if (!json_object_object_get_ex(fields, "last", NULL) && json_object_object_get_ex(fields, "current", NULL) &&
 	    json_object_object_get_ex(data, "current", &cur))
@@ -762,6 +766,21 @@ static int get_number(json_object *o, const char *key, double *out)
 	if (!json_object_object_get_ex(o, key, &v) || !v)
 		return -1;
 	return json_number(v, out);
+}
+
+json_object *mdash_data(const mdash_widget *w)
+{
+	return widget_data(w);
+}
+
+json_object *mdash_options(const mdash_widget *w)
+{
+	return w->options_obj;
+}
+
+int mdash_json_number(json_object *v, double *out)
+{
+	return v ? json_number(v, out) : -1;
 }
 
 const char *mdash_field(const mdash_widget *w, const char *key)

@@ -108,7 +108,7 @@ void widget_tally_add(const struct md_widget *w, struct widget_tally *t);
  * spares a second commit: it calls widget_unpublished if the publish fails. */
 #define WIDGET_NOT_FOUND (-2)
 /* Merges a push's fields over a widget's data (of type), in place, as the
- * store does; the type's store hook runs first (wtype_traits). now is the
+ * store does; the type's store hook runs first (mdash/widget.h). now is the
  * time of the update, in Unix seconds. */
 void widget_merge(json_object *data, const char *type, json_object *options, json_object *fields, double now);
 struct series_bumped;

@@ -3,25 +3,33 @@
  * are registered by lib/types/builtin.c, plug-ins by plugin.c. */
 #include "wtype.h"
 
+#include <stddef.h>
 #include <string.h>
 
 #include "ident.h"
 
 #define MAX_TYPES 128
 
-/* Each type, and for a built-in one its traits (wtype.h). */
+/* Each type, as a copy in this version's layout. */
 static struct entry {
-	const struct mdash_widget_type *type;
-	const struct wtype_traits *traits; /* NULL: none */
+	struct mdash_widget_type type;
 	int builtin;
 } types[MAX_TYPES];
 static int ntypes;
 
-static int add(const struct mdash_widget_type *t, const struct wtype_traits *traits, int builtin, struct buf *err)
+/* How much of a type of API version v there is to read: a version 1 type
+ * ends before the fields version 2 added. */
+static size_t layout_size(int v)
 {
-	if (t->api_version != MDASH_WIDGET_API_VERSION) {
-		buf_printf(err, "widget type %s: API version %d, this mdash speaks %d", t->name ? t->name : "(unnamed)",
-			   t->api_version, MDASH_WIDGET_API_VERSION);
+	return v == 1 ? offsetof(struct mdash_widget_type, flags) : sizeof(struct mdash_widget_type);
+}
+
+int wtype_register(const struct mdash_widget_type *t, int builtin, struct buf *err)
+{
+	if (t->api_version < MDASH_WIDGET_API_OLDEST || t->api_version > MDASH_WIDGET_API_VERSION) {
+		buf_printf(err, "widget type %s: API version %d, this mdash speaks %d to %d",
+			   t->name ? t->name : "(unnamed)", t->api_version, MDASH_WIDGET_API_OLDEST,
+			   MDASH_WIDGET_API_VERSION);
 		return -1;
 	}
 	if (!ident_valid(t->name) || !t->template || !t->value_field || t->sizex < 1 || t->sizey < 1 ||
@@ -38,47 +46,26 @@ static int add(const struct mdash_widget_type *t, const struct wtype_traits *tra
 		buf_printf(err, "widget type %s: too many types (%d)", t->name, MAX_TYPES);
 		return -1;
 	}
-	types[ntypes++] = (struct entry){t, traits, builtin};
+	struct entry *e = &types[ntypes++];
+	memset(e, 0, sizeof *e);
+	memcpy(&e->type, t, layout_size(t->api_version));
+	e->builtin = builtin;
 	return 0;
-}
-
-int wtype_register(const struct mdash_widget_type *t, struct buf *err)
-{
-	return add(t, NULL, 0, err);
-}
-
-int wtype_register_builtin_type(const struct mdash_widget_type *t, const struct wtype_traits *traits, struct buf *err)
-{
-	return add(t, traits, 1, err);
-}
-
-/* The registry's entry of t, or NULL. */
-static const struct entry *entry_of(const struct mdash_widget_type *t)
-{
-	for (int i = 0; t && i < ntypes; i++)
-		if (types[i].type == t)
-			return &types[i];
-	return NULL;
-}
-
-const struct wtype_traits *wtype_traits(const struct mdash_widget_type *t)
-{
-	static const struct wtype_traits none;
-	const struct entry *e = entry_of(t);
-	return e && e->traits ? e->traits : &none;
 }
 
 int wtype_row_only(const struct mdash_widget_type *t)
 {
-	const struct entry *e = entry_of(t);
-	return e && e->builtin && !wtype_traits(t)->shows_time;
+	for (int i = 0; t && i < ntypes; i++)
+		if (&types[i].type == t)
+			return types[i].builtin && !(t->flags & MDASH_TYPE_SHOWS_TIME);
+	return 0;
 }
 
 const struct mdash_widget_type *wtype_find(const char *name)
 {
 	for (int i = 0; i < ntypes; i++)
-		if (!strcmp(types[i].type->name, name))
-			return types[i].type;
+		if (!strcmp(types[i].type.name, name))
+			return &types[i].type;
 	return NULL;
 }
 
@@ -89,5 +76,5 @@ int wtype_count(void)
 
 const struct mdash_widget_type *wtype_at(int i)
 {
-	return i >= 0 && i < ntypes ? types[i].type : NULL;
+	return i >= 0 && i < ntypes ? &types[i].type : NULL;
 }

@@ -3,12 +3,12 @@
  * "seconds"). The server renders the time of the render in that zone (so
  * the page is right without JavaScript); the page's script keeps it
  * ticking. Its value comes from the clock, not from updates: it is never
- * stale and never waits for data (wtype_clock_traits). */
+ * stale and never waits for data (MDASH_TYPE_SHOWS_TIME). */
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include "wtype.h"
+#include "types.h"
 
 static int valid_tz(const char *tz)
 {
@@ -63,6 +63,5 @@ const struct mdash_widget_type wtype_clock = {
 	.update_interval = 3600,
 	.value_field = "text",
 	.context = clock_context,
+	.flags = MDASH_TYPE_SHOWS_TIME,
 };
-
-const struct wtype_traits wtype_clock_traits = {.shows_time = 1};

@@ -18,13 +18,12 @@
 #include <string.h>
 #include <time.h>
 
+#include <json-c/json.h>
+
 #include "chart.h"
 #include "format.h"
-#include "render.h"
-#include "series.h"
+#include "types.h"
 #include "util.h"
-#include "widget.h"
-#include "wtype.h"
 
 #define W 300.0
 #define H 100.0
@@ -46,7 +45,7 @@ static enum xkind read_x(json_object *v, double *x)
 {
 	if (json_object_is_type(v, json_type_string) && parse_iso_time(json_object_get_string(v), 0, x) == 0)
 		return X_TIME;
-	if (json_number(v, x) || !isfinite(*x))
+	if (mdash_json_number(v, x) || !isfinite(*x))
 		return X_NONE;
 	if (*x >= MILLIS_FROM && *x < MILLIS_TO) {
 		*x /= 1000;
@@ -66,7 +65,7 @@ static int read_point(json_object *o, json_object **x, double *y)
 		if (!json_object_object_get_ex(o, "y", &vy))
 			return -1;
 	}
-	return json_number(vy, y) == 0 && isfinite(*y) ? 0 : -1;
+	return mdash_json_number(vy, y) == 0 && isfinite(*y) ? 0 : -1;
 }
 
 struct pt {
@@ -112,7 +111,7 @@ static struct pt *points(const mdash_widget *w, size_t *n)
 {
 	json_object *arr = NULL;
 	enum xkind kind;
-	json_object_object_get_ex(widget_data(w), "points", &arr);
+	json_object_object_get_ex(mdash_data(w), "points", &arr);
 	return points_of(arr, n, &kind);
 }
 
@@ -196,16 +195,6 @@ struct drawn {
 	const char *label;
 };
 
-/* "YYYY-MM-DD HH:MM:SS.mmm" UTC, as widgets' updated_at. */
-static void db_time(double t, char out[32])
-{
-	time_t s = (time_t)floor(t);
-	struct tm tm;
-	gmtime_r(&s, &tm);
-	size_t len = strftime(out, 32, "%Y-%m-%d %H:%M:%S", &tm);
-	snprintf(out + len, 32 - len, ".%03d", (int)((t - floor(t)) * 1000) % 1000);
-}
-
 /* Hover areas across the time axis, each titled with the time at its end
  * and every series' newest value by then. */
 static void series_hover(const struct chart *c, const struct drawn *d, int nd, mdash_context *ctx)
@@ -280,41 +269,23 @@ static void draw_series(const struct drawn *d, int nd, double seconds, double en
 	series_hover(&c, d, nd, ctx);
 }
 
-/* options.series with options.range: the history of each widget named
- * (series.h), up to the newest update of any of them, on one scale. The
- * graph itself may be among them. */
-static int series_ranged_context(const mdash_widget *w, mdash_context *ctx, double seconds,
-				 const struct series_member *m, int nm)
+/* options.series with options.range: the history of each widget named,
+ * up to the newest update of any of them, on one scale. The graph itself
+ * may be among them. */
+static int series_ranged_context(const mdash_widget *w, mdash_context *ctx, double seconds)
 {
-	double end = NAN, own;
-	if (w->updated_at && parse_iso_time(w->updated_at, 0, &own) == 0)
-		end = own;
-	for (int k = 0; k < nm; k++)
-		if (!isnan(m[k].updated) && !(m[k].updated <= end))
-			end = m[k].updated;
-	mdash_set(ctx, "ranged", "1");
-	if (isnan(end)) {
-		mdash_set(ctx, "value", "–");
-		return 0;
-	}
-	char at[32];
-	db_time(end, at);
+	struct mdash_series got[MAX_SERIES];
 	struct drawn d[MAX_SERIES];
-	int nd = 0, points = 0;
-	for (int k = 0; k < nm && nd < MAX_SERIES; k++) {
-		const struct mdash_widget_type *t = wtype_find(m[k].type);
-		if (!t || !t->value_field)
-			continue;
-		/* The window ends at the graph's version: the graph's own values up
-		 * to it; another widget's as they were when the graph was bumped. */
-		struct md_widget one = {.id = m[k].id, .updated_at = at, .version = m[k].id == w->id ? w->version : 0};
-		d[nd].n = mdash_history(&one, ctx, t->value_field, seconds, RANGE_POINTS, &d[nd].p);
-		if (d[nd].n < 0)
-			return -1;
-		d[nd].label = m[k].title && *m[k].title ? m[k].title : m[k].name;
-		points += d[nd++].n;
+	double end;
+	int nd = mdash_series_history(w, ctx, seconds, RANGE_POINTS, got, MAX_SERIES, &end), points = 0;
+	if (nd < 0)
+		return -1;
+	mdash_set(ctx, "ranged", "1");
+	for (int k = 0; k < nd; k++) {
+		d[k] = (struct drawn){.p = got[k].points, .n = got[k].n, .label = got[k].label};
+		points += d[k].n;
 	}
-	if (points == 0) {
+	if (isnan(end) || points == 0) {
 		mdash_set(ctx, "value", "–");
 		return 0;
 	}
@@ -415,21 +386,11 @@ static int graph_context(const mdash_widget *w, mdash_context *ctx)
 	json_object *list;
 	const char *r = mdash_option(w, "range");
 	if (r && parse_duration(r, &range) == 0 && range > 0) {
-		if (!json_object_object_get_ex(widget_options(w), "series", NULL))
+		if (!json_object_object_get_ex(mdash_options(w), "series", NULL))
 			return ranged_context(w, ctx, (double)range);
-		struct series_member *m;
-		int nm, rc;
-		struct buf err = {0};
-		if (series_of(w->id, &m, &nm, &err)) {
-			render_context_failed(ctx, buf_str(&err));
-			buf_free(&err);
-			return -1;
-		}
-		rc = series_ranged_context(w, ctx, (double)range, m, nm);
-		series_members_free(m, nm);
-		return rc;
+		return series_ranged_context(w, ctx, (double)range);
 	}
-	if (json_object_object_get_ex(widget_data(w), "series", &list) && json_object_is_type(list, json_type_array) &&
+	if (json_object_object_get_ex(mdash_data(w), "series", &list) && json_object_is_type(list, json_type_array) &&
 	    json_object_array_length(list) > 0)
 		return series_context(ctx, list);
 	size_t n;
@@ -500,9 +461,9 @@ static json_object *next_x(json_object *arr, double now)
 /* The store's hook: a single "value" (without "points" beside it) is
  * appended to the series, the oldest points dropped past options.points
  * (default GRAPH_KEEP). */
-static void graph_store(json_object *data, json_object *fields, json_object *options, double now)
+static void graph_store(const mdash_widget *w, json_object *data, json_object *fields, double now)
 {
-	json_object *v, *pts, *max;
+	json_object *v, *pts, *max, *options = mdash_options(w);
 	if (json_object_object_get_ex(fields, "points", NULL) || !json_object_object_get_ex(fields, "value", &v) ||
 	    !(json_object_is_type(v, json_type_int) || json_object_is_type(v, json_type_double)))
 		return;
@@ -534,6 +495,6 @@ const struct mdash_widget_type wtype_graph = {
 	.update_interval = 60,
 	.value_field = "value",
 	.context = graph_context,
+	.store = graph_store,
+	.flags = MDASH_TYPE_DRAWS_SERIES,
 };
-
-const struct wtype_traits wtype_graph_traits = {.store = graph_store};

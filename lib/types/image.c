@@ -5,7 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "wtype.h"
+#include "types.h"
 
 /* A path on this site: "/" then no second "/" or backslash (browsers read
  * "//x" and "/\x" as the host x), no backslash or percent-encoded slash or

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* list.c: label/value rows (Dashing's field: items[{label, value}]). The
  * template walks w.data.items itself; nothing to compute. */
-#include "wtype.h"
+#include "types.h"
 
 const struct mdash_widget_type wtype_list = {
 	.api_version = MDASH_WIDGET_API_VERSION,

@@ -5,7 +5,7 @@
 #include <math.h>
 
 #include "format.h"
-#include "wtype.h"
+#include "types.h"
 
 /* Gauge geometry, matching the template's viewBox 0 0 200 110. */
 #define CX 100.0

@@ -5,7 +5,7 @@
 
 #include "chart.h"
 #include "format.h"
-#include "wtype.h"
+#include "types.h"
 
 /* Buckets of a sparkline: enough for a smooth line in a small strip, and
  * for an hour's sparkline to be read in whole minutes (62 of them, as the

@@ -3,7 +3,7 @@
  * "status"; "danger" is Dashing's name for critical), with a text. */
 #include <string.h>
 
-#include "wtype.h"
+#include "types.h"
 
 static int status_context(const mdash_widget *w, mdash_context *ctx)
 {

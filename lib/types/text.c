@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* text.c: a line or paragraph of text (Dashing's field: text). */
-#include "wtype.h"
+#include "types.h"
 
 const struct mdash_widget_type wtype_text = {
 	.api_version = MDASH_WIDGET_API_VERSION,
