@@ -419,7 +419,7 @@ test('broken plug-ins are refused with a log line at an app restart; everything 
     await s.restartApp();
     const logged = (await readFile(log, 'utf8')).slice(logBefore);
     const expect = [
-      new RegExp(`error: plug-in ${plugins}/md_future\\.so: widget type future: API version 2, this mdash speaks 1; type refused`),
+      new RegExp(`error: plug-in ${plugins}/md_future\\.so: widget type future: API version 3, this mdash speaks 1 to 2; type refused`),
       new RegExp(`error: plug-in ${plugins}/md_clash\\.so: widget type number is already registered; type refused`),
       new RegExp(`error: plug-in ${plugins}/md_nosymbol\\.so refused: it exports no mdash_widget_types`),
       new RegExp(`error: plug-in ${plugins}/md_garbage\\.so refused: `),
@@ -435,7 +435,7 @@ test('broken plug-ins are refused with a log line at an app restart; everything 
     const r = await s.mdash(['widget', 'list']);
     assert.equal(r.code, 0, show(r));
     assert.match(r.stdout, /^signups\t/m);
-    assert.match(r.stderr, /md_future\.so: widget type future: API version 2/);
+    assert.match(r.stderr, /md_future\.so: widget type future: API version 3, this mdash speaks 1 to 2/);
     const bad = await s.mdash(['widget', 'add', 'fut', '--type', 'future']);
     assert.equal(bad.code, 1);
     assert.match(bad.stderr, /^mdash: widget\.type: unknown widget type "future"$/m);
