@@ -25,27 +25,12 @@ static int list(void)
 {
 	struct db_result r;
 	struct buf err = {0};
-	if (db_exec("SELECT id, IF(failed_at IS NULL, 'pending', 'failed'), notifier, widget, state, "
-		    "DATE_FORMAT(created_at, '%Y-%m-%dT%H:%i:%sZ'), attempts, "
-		    "DATE_FORMAT(IFNULL(failed_at, next_at), '%Y-%m-%dT%H:%i:%sZ'), IFNULL(last_error, '-') "
-		    "FROM alert_outbox ORDER BY id",
-		    DB_NOPARAMS, &r, &err)) {
+	if (notify_outbox_list(&r, &err)) {
 		fail("%s", buf_str(&err));
 		buf_free(&err);
 		return 1;
 	}
-	for (int i = 0; i < r.nrows; i++) {
-		for (int c = 0; c < r.ncols; c++) {
-			/* One line per delivery, whatever an error said. */
-			const char *v = db_cell(&r, i, c);
-			if (c)
-				putchar('\t');
-			for (; v && *v; v++)
-				putchar(*v == '\t' || *v == '\n' || *v == '\r' ? ' ' : *v);
-		}
-		putchar('\n');
-	}
-	if (r.nrows == 0 && isatty(STDOUT_FILENO))
+	if (print_rows(&r) == 0 && isatty(STDOUT_FILENO))
 		printf("No pending or failed alert deliveries.\n");
 	db_result_free(&r);
 	return 0;
@@ -74,29 +59,15 @@ static int test(const struct md_config *cfg, const char *name)
 static int retry(int argc, char **argv)
 {
 	struct buf err = {0};
-	struct db_result r;
-	long long count = 0;
-	int rc = 0;
-	if (argc == 0) {
-		rc = db_exec("UPDATE alert_outbox SET failed_at = NULL, attempts = 0, next_at = UTC_TIMESTAMP(3), "
-			     "created_at = UTC_TIMESTAMP(3) WHERE failed_at IS NOT NULL",
-			     DB_NOPARAMS, &r, &err);
-		count = rc ? 0 : (long long)r.affected;
-	}
+	long long count = 0, one;
+	int rc = argc == 0 ? notify_outbox_retry(0, &count, &err) : 0;
 	for (int i = 0; i < argc && !rc; i++) {
 		long id;
 		if (parse_long(argv[i], 1, 0x7fffffffL, &id)) {
 			buf_printf(&err, "\"%s\" is not a delivery's id (mdash alert list shows them)", argv[i]);
 			rc = -1;
-		} else if (!(rc = db_exec("UPDATE alert_outbox SET failed_at = NULL, attempts = 0, "
-					  "next_at = UTC_TIMESTAMP(3), created_at = UTC_TIMESTAMP(3) "
-					  "WHERE id = ? AND failed_at IS NOT NULL",
-					  DB_PARAMS(DB_I(id)), &r, &err)) &&
-			   !r.affected) {
-			buf_printf(&err, "no failed delivery %ld", id);
-			rc = -1;
-		} else if (!rc) {
-			count++;
+		} else if (!(rc = notify_outbox_retry(id, &one, &err))) {
+			count += one;
 		}
 	}
 	if (rc) {

@@ -16,7 +16,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <grp.h>
-#include <mysql.h>
 #include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -32,6 +31,8 @@
 #include "pass.h"
 #include "publish.h"
 #include "render.h"
+#include "schema.h"
+#include "source.h"
 #include "wtype.h"
 
 static const char usage[] = "usage: mdash check-config\n"
@@ -64,11 +65,6 @@ static void report(int good, const char *fmt, ...)
 	fflush(stdout);
 	if (!good)
 		failures++;
-}
-
-static const char *or_default(const char *own, const char *main)
-{
-	return own && *own ? own : main;
 }
 
 /* "database NAME on WHERE as USER", as the connection will be made. */
@@ -121,14 +117,14 @@ static void check_schema(const struct md_config *cfg, int db_ok)
 		return;
 	}
 
-	struct db_result r = {0};
+	long long *applied = NULL;
 	struct buf err = {0}, missing = {0}, extra = {0};
-	int nmissing = 0, nextra = 0;
+	int nmissing = 0, nextra = 0, napplied = 0;
 	if (nfiles == 0) {
 		report(0, "schema: no migrations (NNN_name.sql) in SchemaDir %s", cfg->schema_dir);
 	} else if (!db_ok) {
 		report(0, "schema: not checked: no connection to the database");
-	} else if (db_exec("SELECT version FROM schema_migrations ORDER BY version", DB_NOPARAMS, &r, &err)) {
+	} else if (schema_applied(&applied, &napplied, &err)) {
 		if (strstr(buf_str(&err), "doesn't exist"))
 			report(0, "schema: the database has no tables yet: run mdash migrate");
 		else
@@ -137,13 +133,13 @@ static void check_schema(const struct md_config *cfg, int db_ok)
 		for (int i = 0; i < nfiles; i++) {
 			long version = strtol(files[i], NULL, 10);
 			int found = 0;
-			for (int row = 0; row < r.nrows && !found; row++)
-				found = db_cell_int(&r, row, 0, -1) == version;
+			for (int k = 0; k < napplied && !found; k++)
+				found = applied[k] == version;
 			if (!found)
 				buf_printf(&missing, "%s%s", nmissing++ ? ", " : "", files[i]);
 		}
-		for (int row = 0; row < r.nrows; row++) {
-			long long version = db_cell_int(&r, row, 0, -1);
+		for (int k = 0; k < napplied; k++) {
+			long long version = applied[k];
 			int found = 0;
 			for (int i = 0; i < nfiles && !found; i++)
 				found = strtol(files[i], NULL, 10) == version;
@@ -161,7 +157,7 @@ static void check_schema(const struct md_config *cfg, int db_ok)
 		else
 			report(1, "schema: all %d migrations applied (SchemaDir %s)", nfiles, cfg->schema_dir);
 	}
-	db_result_free(&r);
+	free(applied);
 	buf_free(&err);
 	buf_free(&missing);
 	buf_free(&extra);
@@ -202,29 +198,20 @@ static void check_alerts(const struct md_config *cfg, int db_ok)
 /* The account of sql sources, when any SQL.* setting is given. */
 static void check_sql_account(const struct md_config *cfg)
 {
-	const struct md_dsn *s = &cfg->sql, *d = &cfg->db;
+	const struct md_dsn *s = &cfg->sql;
 	if (!*s->host && !s->port && !*s->socket && !*s->name && !*s->user && !*s->password)
 		return;
-	const char *sock = or_default(s->socket, d->socket), *host = or_default(s->host, d->host);
-	const char *name = or_default(s->name, d->name), *user = or_default(s->user, d->user);
-	long port = s->port ? s->port : d->port;
-	struct buf what = {0};
+	struct md_dsn a;
+	struct buf what = {0}, err = {0};
+	source_sql_account(cfg, &a);
 	buf_puts(&what, "sql sources' account: ");
-	describe_dsn(&what, name, host, port, sock, user);
-	MYSQL *m = mysql_init(NULL);
-	unsigned timeout = 3;
-	if (!m) {
-		report(0, "%s: out of memory", buf_str(&what));
-	} else {
-		mysql_optionsv(m, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
-		if (mysql_real_connect(m, *sock ? "localhost" : host, user, or_default(s->password, d->password), name,
-				       (unsigned)port, *sock ? sock : NULL, 0))
-			report(1, "%s", buf_str(&what));
-		else
-			report(0, "%s: cannot connect: %s", buf_str(&what), mysql_error(m));
-		mysql_close(m);
-	}
+	describe_dsn(&what, a.name, a.host, a.port, a.socket, a.user);
+	if (source_sql_try(cfg, 3, &err))
+		report(0, "%s: %s", buf_str(&what), buf_str(&err));
+	else
+		report(1, "%s", buf_str(&what));
 	buf_free(&what);
+	buf_free(&err);
 }
 
 static void template_path(const struct md_config *cfg, const char *file, struct buf *out)
@@ -234,40 +221,6 @@ static void template_path(const struct md_config *cfg, const char *file, struct 
 		buf_puts(out, file);
 	else
 		buf_printf(out, "%s/%s", cfg->template_dir, file);
-}
-
-/* Parses the files, in order, into one template as the app does; 0 or -1
- * with ClearSilver's message in err. */
-static int parse_templates(const struct md_config *cfg, const char *const *files, int n, struct buf *err)
-{
-	HDF *hdf = render_hdf(cfg);
-	CSPARSE *cs = NULL;
-	if (!hdf) {
-		buf_puts(err, "out of memory");
-		return -1;
-	}
-	NEOERR *nerr = cs_init(&cs, hdf);
-	if (nerr == STATUS_OK)
-		nerr = cgi_register_strfuncs(cs);
-	for (int i = 0; nerr == STATUS_OK && i < n; i++)
-		nerr = cs_parse_file(cs, files[i]);
-	int rc = nerr == STATUS_OK ? 0 : -1;
-	if (nerr != STATUS_OK) {
-		STRING s;
-		string_init(&s);
-		nerr_error_string(nerr, &s);
-		for (char *p = s.buf; p && *p; p++)
-			if (*p == '\n' || *p == '\r')
-				*p = ' ';
-		for (size_t len = s.buf ? strlen(s.buf) : 0; len && s.buf[len - 1] == ' '; len--)
-			s.buf[len - 1] = '\0';
-		buf_puts(err, s.buf && *s.buf ? s.buf : "ClearSilver error");
-		string_clear(&s);
-		nerr_ignore(&nerr);
-	}
-	cs_destroy(&cs);
-	hdf_destroy(&hdf);
-	return rc;
 }
 
 /* A file the app reads: present and readable. */
@@ -298,7 +251,7 @@ static void check_templates(const struct md_config *cfg)
 		if (!readable_template(cfg, pages[i], &path))
 			continue;
 		buf_reset(&err);
-		if (parse_templates(cfg, &pages[i], 1, &err))
+		if (render_parse(cfg, &pages[i], 1, &err))
 			report(0, "template %s: %s", pages[i], buf_str(&err));
 		else
 			npages++;
@@ -317,7 +270,7 @@ static void check_templates(const struct md_config *cfg)
 		else if (readable_template(cfg, file, &path)) {
 			const char *files[2] = {file, "widget.cs"};
 			buf_reset(&err);
-			if (parse_templates(cfg, files, wrapper ? 2 : 1, &err))
+			if (render_parse(cfg, files, wrapper ? 2 : 1, &err))
 				report(0, "%s: %s", buf_str(&what), buf_str(&err));
 			else if (i >= 0)
 				ntypes++;

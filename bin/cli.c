@@ -21,27 +21,40 @@ int fail(const char *fmt, ...)
 	return 1;
 }
 
-int delete_named(const char *sql, const char *name, const char *what, const char *done)
+int delete_named(int (*remove)(const char *name, struct buf *err), const char *name, const char *what,
+		 const char *done)
 {
 	struct buf err = {0}, action = {0};
-	struct db_result r;
+	struct audit_actor a;
 	int rc = 0;
 	buf_printf(&action, "%s.remove", what);
-	if (db_begin(&err) || db_exec(sql, DB_PARAMS(DB_S(name)), &r, &err)) {
-		db_rollback();
+	audit_cli_actor(&a);
+	int removed = audit_remove(&a, action.data, remove, name, &err);
+	if (removed < 0)
 		rc = fail("%s", buf_str(&err));
-	} else if (!r.affected) {
-		db_rollback();
+	else if (!removed)
 		rc = fail("no %s named %s", what, name);
-	} else if (cli_audit(action.data, name, NULL, NULL, &err) || db_commit(&err)) {
-		db_rollback();
-		rc = fail("%s", buf_str(&err));
-	} else {
+	else
 		printf("%s\n", done);
-	}
 	buf_free(&err);
 	buf_free(&action);
 	return rc;
+}
+
+int print_rows(const struct db_result *r)
+{
+	for (int i = 0; i < r->nrows; i++) {
+		for (int c = 0; c < r->ncols; c++) {
+			/* One line per row, whatever a value holds. */
+			const char *v = db_cell(r, i, c);
+			if (c)
+				putchar('\t');
+			for (; v && *v; v++)
+				putchar(*v == '\t' || *v == '\n' || *v == '\r' ? ' ' : *v);
+		}
+		putchar('\n');
+	}
+	return r->nrows;
 }
 
 int cli_audit(const char *action, const char *target, const char *before, const char *after, struct buf *err)

@@ -37,9 +37,15 @@ int ask_password(struct buf *pw);
 /* cli.c: what every subcommand shares. */
 /* True when argv holds -h or --help; prints usage then. */
 int wants_help(int argc, char **argv, const char *usage);
-/* Runs a DELETE of one named row (sql takes the name); prints done, or
- * "no WHAT named NAME". Returns the exit status. */
-int delete_named(const char *sql, const char *name, const char *what, const char *done);
+/* Removes the row NAME with remove (1 removed, 0 none, -1 error) and
+ * records it in the audit log as WHAT.remove, in one transaction; prints
+ * done, or "no WHAT named NAME". Returns the exit status. */
+int delete_named(int (*remove)(const char *name, struct buf *err), const char *name, const char *what,
+		 const char *done);
+/* Prints rows as lines of tab-separated values (a tab or line break in a
+ * value becomes a space). Returns how many. */
+struct db_result;
+int print_rows(const struct db_result *r);
 /* Records a change made from the CLI in the audit log (audit.h), as the
  * person at the terminal. 0, or -1 (in err). */
 int cli_audit(const char *action, const char *target, const char *before, const char *after, struct buf *err);

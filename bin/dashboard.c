@@ -81,7 +81,7 @@ static int rm(const char *slug)
 {
 	struct buf done = {0};
 	buf_printf(&done, "Removed dashboard %s; its widgets are on no dashboard now.", slug);
-	int rc = delete_named("DELETE FROM dashboards WHERE slug = ?", slug, "dashboard", done.data);
+	int rc = delete_named(dashboard_remove, slug, "dashboard", done.data);
 	buf_free(&done);
 	return rc;
 }

@@ -47,15 +47,12 @@ static int list(void)
 {
 	struct db_result r;
 	struct buf err = {0};
-	if (db_exec("SELECT s.id, d.slug, DATE_FORMAT(s.created_at, '%Y-%m-%d %H:%i') FROM shares s "
-		    "JOIN dashboards d ON d.id = s.dashboard_id ORDER BY s.id",
-		    DB_NOPARAMS, &r, &err)) {
+	if (share_list(&r, &err)) {
 		fail("%s", buf_str(&err));
 		buf_free(&err);
 		return 1;
 	}
-	for (int i = 0; i < r.nrows; i++)
-		printf("%s\t%s\t%s\n", db_cell(&r, i, 0), db_cell(&r, i, 1), db_cell(&r, i, 2));
+	print_rows(&r);
 	db_result_free(&r);
 	return 0;
 }

@@ -40,19 +40,15 @@ int cmd_token(const struct md_config *cfg, int argc, char **argv)
 			free(secret);
 		}
 	} else if (argc == 2 && !strcmp(argv[1], "list")) {
-		if (db_exec("SELECT name, IF(admin, 'admin', 'push'), created_at, IFNULL(last_used_at, 'never') "
-			    "FROM api_tokens ORDER BY name",
-			    DB_NOPARAMS, &r, &err))
+		if (token_list(&r, &err))
 			rc = fail("%s", buf_str(&err));
 		else
-			for (int i = 0; i < r.nrows; i++)
-				printf("%s\t%s\t%s\t%s\n", db_cell(&r, i, 0), db_cell(&r, i, 1), db_cell(&r, i, 2),
-				       db_cell(&r, i, 3));
+			print_rows(&r);
 		db_result_free(&r);
 	} else if (argc == 3 && !strcmp(argv[1], "rm")) {
 		struct buf done = {0};
 		buf_printf(&done, "Revoked token %s.", argv[2]);
-		rc = delete_named("DELETE FROM api_tokens WHERE name = ?", argv[2], "token", done.data);
+		rc = delete_named(token_remove, argv[2], "token", done.data);
 		buf_free(&done);
 	} else {
 		fputs(usage, stderr);

@@ -193,13 +193,13 @@ static void record_published(struct job **jobs, int n)
 		any |= jobs[i]->published > 0;
 	if (!any)
 		return;
-	if (db_begin(&err) == 0) {
-		for (int i = 0; i < n && !err.len; i++)
-			if (jobs[i]->published)
-				widget_published(jobs[i]->w->name, jobs[i]->published, &err);
-		if (err.len || db_commit(&err))
-			db_rollback();
-	}
+	struct widget_push *done = xcalloc((size_t)n, sizeof *done);
+	int ndone = 0;
+	for (int i = 0; i < n; i++)
+		if (jobs[i]->published)
+			done[ndone++] = (struct widget_push){.name = jobs[i]->w->name, .version = jobs[i]->published};
+	widget_published_all(done, ndone, &err);
+	free(done);
 	if (err.len)
 		fprintf(stderr, "Could not record the publishes (they will be repeated): %s\n", buf_str(&err));
 	buf_free(&err);

@@ -78,19 +78,12 @@ static int list(void)
 {
 	struct db_result r;
 	struct buf err = {0};
-	if (db_exec("SELECT u.name, u.role, IF(u.all_dashboards, '*', IFNULL(GROUP_CONCAT(d.slug ORDER BY d.slug), "
-		    "'-')), "
-		    "IFNULL(DATE_FORMAT(u.last_login_at, '%Y-%m-%d %H:%i'), 'never') FROM users u "
-		    "LEFT JOIN user_dashboards ud ON ud.user_id = u.id LEFT JOIN dashboards d ON d.id = "
-		    "ud.dashboard_id "
-		    "GROUP BY u.id ORDER BY u.name",
-		    DB_NOPARAMS, &r, &err)) {
+	if (user_list(&r, &err)) {
 		fail("%s", buf_str(&err));
 		buf_free(&err);
 		return 1;
 	}
-	for (int i = 0; i < r.nrows; i++)
-		printf("%s\t%s\t%s\t%s\n", db_cell(&r, i, 0), db_cell(&r, i, 1), db_cell(&r, i, 2), db_cell(&r, i, 3));
+	print_rows(&r);
 	db_result_free(&r);
 	return 0;
 }

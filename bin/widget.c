@@ -231,7 +231,7 @@ static int rm(const char *name)
 {
 	struct buf done = {0};
 	buf_printf(&done, "Removed widget %s and its history.", name);
-	int rc = delete_named("DELETE FROM widgets WHERE name = ?", name, "widget", done.data);
+	int rc = delete_named(widget_remove, name, "widget", done.data);
 	buf_free(&done);
 	return rc;
 }

@@ -82,3 +82,16 @@ int audit_prune(long days, long long *deleted, struct buf *err)
 	*deleted += (long long)r.affected;
 	return 0;
 }
+
+int audit_remove(const struct audit_actor *a, const char *action, int (*remove)(const char *name, struct buf *err),
+		 const char *name, struct buf *err)
+{
+	if (db_begin(err))
+		return -1;
+	int removed = remove(name, err);
+	if (removed <= 0 || audit_record(a, action, name, NULL, NULL, err) || db_commit(err)) {
+		db_rollback();
+		return removed == 0 ? 0 : -1;
+	}
+	return 1;
+}

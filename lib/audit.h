@@ -23,6 +23,12 @@ void audit_cli_actor(struct audit_actor *a);
 int audit_record(const struct audit_actor *a, const char *action, const char *target, const char *before,
 		 const char *after, struct buf *err);
 
+/* Removes the row name with remove (1 removed, 0 none, -1 error) and
+ * records it as action on name, in one transaction: 1 removed and
+ * recorded, 0 no such row (nothing written), -1 error (nothing written). */
+int audit_remove(const struct audit_actor *a, const char *action, int (*remove)(const char *name, struct buf *err),
+		 const char *name, struct buf *err);
+
 /* One entry as read back. Owns its strings. */
 struct audit_entry {
 	char *at; /* ISO-8601 UTC with milliseconds */

@@ -410,3 +410,12 @@ void user_free(struct md_user *u)
 	free(u->csrf);
 	memset(u, 0, sizeof *u);
 }
+
+int user_list(struct db_result *rows, struct buf *err)
+{
+	return db_exec("SELECT u.name, u.role, IF(u.all_dashboards, '*', IFNULL(GROUP_CONCAT(d.slug ORDER BY d.slug), "
+		       "'-')), IFNULL(DATE_FORMAT(u.last_login_at, '%Y-%m-%d %H:%i'), 'never') FROM users u "
+		       "LEFT JOIN user_dashboards ud ON ud.user_id = u.id LEFT JOIN dashboards d ON d.id = ud.dashboard_id "
+		       "GROUP BY u.id ORDER BY u.name",
+		       DB_NOPARAMS, rows, err);
+}

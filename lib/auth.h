@@ -60,6 +60,10 @@ int user_first_admin(char **name, struct buf *err);
 int user_set_password(const char *name, const char *password, struct buf *err);
 /* Also ends the user's sessions. */
 int user_remove(const char *name, struct buf *err);
+/* Every user, by name: name, role, the dashboards granted ("*" for all,
+ * "-" for none, else slugs joined by commas), last login ("YYYY-MM-DD
+ * HH:MM" or "never"). 0, or -1 with err. */
+int user_list(struct db_result *rows, struct buf *err);
 /* slug "*" grants every dashboard. */
 int user_grant(const char *name, const char *slug, int grant, struct buf *err);
 

@@ -398,3 +398,28 @@ int notify_deliver(const struct md_config *cfg, notify_say *say, void *ctx, stru
 	db_result_free(&r);
 	return 0;
 }
+
+int notify_outbox_list(struct db_result *rows, struct buf *err)
+{
+	return db_exec("SELECT id, IF(failed_at IS NULL, 'pending', 'failed'), notifier, widget, state, "
+		       "DATE_FORMAT(created_at, '%Y-%m-%dT%H:%i:%sZ'), attempts, "
+		       "DATE_FORMAT(IFNULL(failed_at, next_at), '%Y-%m-%dT%H:%i:%sZ'), IFNULL(last_error, '-') "
+		       "FROM alert_outbox ORDER BY id",
+		       DB_NOPARAMS, rows, err);
+}
+
+int notify_outbox_retry(long long id, long long *count, struct buf *err)
+{
+	struct db_result r;
+	*count = 0;
+	if (db_exec("UPDATE alert_outbox SET failed_at = NULL, attempts = 0, next_at = UTC_TIMESTAMP(3), "
+		    "created_at = UTC_TIMESTAMP(3) WHERE failed_at IS NOT NULL AND (? = 0 OR id = ?)",
+		    DB_PARAMS(DB_I(id), DB_I(id)), &r, err))
+		return -1;
+	*count = (long long)r.affected;
+	if (id && !r.affected) {
+		buf_printf(err, "no failed delivery %lld", id);
+		return -1;
+	}
+	return 0;
+}

@@ -52,5 +52,13 @@ int notify_queue(const char *notifier, const char *widget, const char *state, co
  * line per attempt (ok: sent). 0, or -1 when the outbox cannot be read. */
 typedef void notify_say(int ok, const char *line, void *ctx);
 int notify_deliver(const struct md_config *cfg, notify_say *say, void *ctx, struct buf *err);
+/* The pending and failed deliveries, oldest first: id, "pending" or
+ * "failed", notifier, widget, state, queued at, attempts, next attempt (or
+ * when it failed), last error (or "-"). 0, or -1 with err. */
+struct db_result;
+int notify_outbox_list(struct db_result *rows, struct buf *err);
+/* Queues failed delivery id again (0: every failed one), to be sent next;
+ * *count gets how many. 0, or -1 with err (id is no failed delivery). */
+int notify_outbox_retry(long long id, long long *count, struct buf *err);
 
 #endif

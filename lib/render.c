@@ -71,6 +71,46 @@ static struct {
 } parsed[TEMPLATE_CACHE];
 static int nparsed;
 
+/* Parses the files, in order, into one template over hdf. */
+static NEOERR *parse_files(HDF *hdf, const char *const *files, int n, CSPARSE **cs)
+{
+	NEOERR *nerr = cs_init(cs, hdf);
+	if (nerr == STATUS_OK)
+		nerr = cgi_register_strfuncs(*cs);
+	for (int i = 0; nerr == STATUS_OK && i < n; i++)
+		nerr = cs_parse_file(*cs, files[i]);
+	return nerr;
+}
+
+int render_parse(const struct md_config *cfg, const char *const *files, int n, struct buf *err)
+{
+	HDF *hdf = render_hdf(cfg);
+	CSPARSE *cs = NULL;
+	if (!hdf) {
+		buf_puts(err, "out of memory");
+		return -1;
+	}
+	NEOERR *nerr = parse_files(hdf, files, n, &cs);
+	int rc = nerr == STATUS_OK ? 0 : -1;
+	if (nerr != STATUS_OK) {
+		/* One line, for a report of one line per check. */
+		STRING s;
+		string_init(&s);
+		nerr_error_string(nerr, &s);
+		for (char *p = s.buf; p && *p; p++)
+			if (*p == '\n' || *p == '\r')
+				*p = ' ';
+		for (size_t len = s.buf ? strlen(s.buf) : 0; len && s.buf[len - 1] == ' '; len--)
+			s.buf[len - 1] = '\0';
+		buf_puts(err, s.buf && *s.buf ? s.buf : "ClearSilver error");
+		string_clear(&s);
+		nerr_ignore(&nerr);
+	}
+	cs_destroy(&cs);
+	hdf_destroy(&hdf);
+	return rc;
+}
+
 /* The files parsed in order into one template (so that a type's macro file
  * comes before the wrapper that calls it), from the cache or now. */
 static CSPARSE *template_for(HDF *hdf, const char *const *files, int n, struct buf *err)
@@ -92,11 +132,7 @@ static CSPARSE *template_for(HDF *hdf, const char *const *files, int n, struct b
 	if (nerr == STATUS_OK)
 		nerr = hdf_set_value(base, "hdf.loadpaths.0", hdf_get_value(hdf, "hdf.loadpaths.0", "."));
 	if (nerr == STATUS_OK)
-		nerr = cs_init(&cs, base);
-	if (nerr == STATUS_OK)
-		nerr = cgi_register_strfuncs(cs);
-	for (int i = 0; nerr == STATUS_OK && i < n; i++)
-		nerr = cs_parse_file(cs, files[i]);
+		nerr = parse_files(base, files, n, &cs);
 	if (nerr != STATUS_OK) {
 		take_error(nerr, "template", err);
 		cs_destroy(&cs);

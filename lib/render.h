@@ -14,6 +14,10 @@
 /* A fresh data tree with escaping on and the template dir as load path.
  * The caller owns it (hdf_destroy). */
 HDF *render_hdf(const struct md_config *cfg);
+/* Parses the files (relative to the template dir), in order, into one
+ * template as a render does, without rendering (mdash check-config). 0, or
+ * -1 with ClearSilver's message on one line in err. */
+int render_parse(const struct md_config *cfg, const char *const *files, int n, struct buf *err);
 /* Renders a template file (relative to the template dir) over hdf. */
 int render_file(HDF *hdf, const char *file, struct buf *out, struct buf *err);
 /* Renders one widget's whole element (the fragment the browser swaps in). */

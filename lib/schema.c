@@ -4,6 +4,21 @@
 
 #include "db.h"
 
+int schema_applied(long long **versions, int *n, struct buf *err)
+{
+	struct db_result r;
+	*versions = NULL;
+	*n = 0;
+	if (db_exec("SELECT version FROM schema_migrations ORDER BY version", DB_NOPARAMS, &r, err))
+		return -1;
+	*versions = xcalloc((size_t)r.nrows + 1, sizeof **versions);
+	for (int i = 0; i < r.nrows; i++)
+		(*versions)[i] = db_cell_int(&r, i, 0, -1);
+	*n = r.nrows;
+	db_result_free(&r);
+	return 0;
+}
+
 int schema_version(long long *version, struct buf *err)
 {
 	struct db_result r;

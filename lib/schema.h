@@ -16,6 +16,11 @@
  * -1 when the database could not be asked (err says why). */
 int schema_check(struct buf *err);
 
+/* Every migration the database has, in order (*versions: the caller
+ * frees it). -1 with the database's error when it cannot be read (a
+ * database without tables: "... doesn't exist"). */
+int schema_applied(long long **versions, int *n, struct buf *err);
+
 /* The newest migration the database has (0: none, or no mdash tables). */
 int schema_version(long long *version, struct buf *err);
 

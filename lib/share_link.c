@@ -60,3 +60,10 @@ int share_revoke(long long id, struct buf *err)
 		return -1;
 	return r.affected > 0;
 }
+
+int share_list(struct db_result *rows, struct buf *err)
+{
+	return db_exec("SELECT s.id, d.slug, DATE_FORMAT(s.created_at, '%Y-%m-%d %H:%i') FROM shares s "
+		       "JOIN dashboards d ON d.id = s.dashboard_id ORDER BY s.id",
+		       DB_NOPARAMS, rows, err);
+}

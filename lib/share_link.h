@@ -16,5 +16,9 @@ int share_create(const char *slug, char **secret, long long *id, struct buf *err
 int share_find(const char *secret, long long *id, long long *dashboard_id, char *slug, struct buf *err);
 /* Deletes share id: 1 done, 0 no such share, -1 error. */
 int share_revoke(long long id, struct buf *err);
+/* Every share link, by id: id, dashboard slug, created ("YYYY-MM-DD
+ * HH:MM"). 0, or -1 with err. */
+struct db_result;
+int share_list(struct db_result *rows, struct buf *err);
 
 #endif

@@ -40,6 +40,12 @@ enum source_way { SOURCE_TYPE_UNKNOWN, SOURCE_KIND_UNKNOWN, SOURCE_PUSHED, SOURC
 enum source_way source_way(const struct md_widget *w, const struct mdash_widget_type **type);
 
 const struct md_source_kind *source_find(const char *kind);
+/* The account sql sources use: each SQL.* setting, or the DB.* one where
+ * it is empty (strings borrowed from cfg). */
+void source_sql_account(const struct md_config *cfg, struct md_dsn *out);
+/* Connects as that account as a fetch does (read-only, timeout seconds),
+ * and disconnects: 0, or -1 with why ("cannot connect: ..."). */
+int source_sql_try(const struct md_config *cfg, long timeout, struct buf *err);
 /* Checks a whole source object: known kind, known keys, valid values. */
 int source_validate(json_object *src, struct buf *err);
 /* Maps a fetched document to the widget's fields by "pointer" or "fields"

@@ -100,3 +100,18 @@ int token_check_admin(const char *secret, struct buf *err)
 	char hash[65];
 	return find(secret, 1, hash, err);
 }
+
+int token_list(struct db_result *rows, struct buf *err)
+{
+	return db_exec("SELECT name, IF(admin, 'admin', 'push'), created_at, IFNULL(last_used_at, 'never') "
+		       "FROM api_tokens ORDER BY name",
+		       DB_NOPARAMS, rows, err);
+}
+
+int token_remove(const char *name, struct buf *err)
+{
+	struct db_result r;
+	if (db_exec("DELETE FROM api_tokens WHERE name = ?", DB_PARAMS(DB_S(name)), &r, err))
+		return -1;
+	return r.affected > 0;
+}

@@ -13,6 +13,12 @@ int token_create(const char *name, int admin, char **secret, struct buf *err);
 int token_check(const char *secret, struct buf *err);
 /* 1 when secret is a current admin token, 0 when not, -1 on an error. */
 int token_check_admin(const char *secret, struct buf *err);
+/* Every token, by name: name, "admin" or "push", created, last used (or
+ * "never"). 0, or -1 with err. */
+struct db_result;
+int token_list(struct db_result *rows, struct buf *err);
+/* Revokes token NAME: 1 done, 0 no such token, -1 error. */
+int token_remove(const char *name, struct buf *err);
 /* Fills out (at least len bytes) with random bytes from the kernel. */
 int random_bytes(unsigned char *out, size_t len);
 /* Lower-case hex SHA-256 of data into out[65]. */

@@ -641,6 +641,22 @@ int widget_published(const char *name, long long version, struct buf *err)
 		       DB_PARAMS(DB_S(name), DB_I(version)), NULL, err);
 }
 
+int widget_published_all(const struct widget_push *p, int n, struct buf *err)
+{
+	if (db_begin(err))
+		return -1;
+	for (int i = 0; i < n; i++)
+		if (widget_published(p[i].name, p[i].version, err)) {
+			db_rollback();
+			return -1;
+		}
+	if (db_commit(err)) {
+		db_rollback();
+		return -1;
+	}
+	return 0;
+}
+
 int widget_unpublished(const char *name, long long version, struct buf *err)
 {
 	return db_exec("UPDATE widgets SET publish_pending = 1 WHERE name = ? AND version = ?",

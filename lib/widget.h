@@ -138,6 +138,9 @@ int widget_store_batch(struct widget_push *pushes, int n, struct series_bumped *
 int widget_store_error(const char *name, const char *message, long long *version, struct buf *err);
 /* Records that version was published (a newer pending one stays pending). */
 int widget_published(const char *name, long long version, struct buf *err);
+/* The same for many widgets (each push's name and version; the rest
+ * unused) in one transaction: 0, or -1 with nothing recorded. */
+int widget_published_all(const struct widget_push *p, int n, struct buf *err);
 /* Marks version's publish as pending, for the updater to retry. */
 int widget_unpublished(const char *name, long long version, struct buf *err);
 

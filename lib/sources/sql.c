@@ -35,8 +35,22 @@ static const char *pick(const char *own, const char *main)
 	return own && *own ? own : main;
 }
 
+void source_sql_account(const struct md_config *cfg, struct md_dsn *out)
+{
+	*out = (struct md_dsn){
+		.host = (char *)pick(cfg->sql.host, cfg->db.host),
+		.port = cfg->sql.port ? cfg->sql.port : cfg->db.port,
+		.socket = (char *)pick(cfg->sql.socket, cfg->db.socket),
+		.name = (char *)pick(cfg->sql.name, cfg->db.name),
+		.user = (char *)pick(cfg->sql.user, cfg->db.user),
+		.password = (char *)pick(cfg->sql.password, cfg->db.password),
+	};
+}
+
 static MYSQL *open_conn(const struct md_config *cfg, long timeout, struct buf *err)
 {
+	struct md_dsn a;
+	source_sql_account(cfg, &a);
 	MYSQL *m = mysql_init(NULL);
 	if (!m) {
 		buf_puts(err, "out of memory");
@@ -46,12 +60,8 @@ static MYSQL *open_conn(const struct md_config *cfg, long timeout, struct buf *e
 	mysql_optionsv(m, MYSQL_OPT_CONNECT_TIMEOUT, &t);
 	mysql_optionsv(m, MYSQL_OPT_READ_TIMEOUT, &t);
 	mysql_optionsv(m, MYSQL_SET_CHARSET_NAME, "utf8mb4");
-	const char *sock = pick(cfg->sql.socket, cfg->db.socket);
-	sock = sock && *sock ? sock : NULL;
-	const char *host = pick(cfg->sql.host, cfg->db.host);
-	if (!mysql_real_connect(m, sock ? "localhost" : host, pick(cfg->sql.user, cfg->db.user),
-				pick(cfg->sql.password, cfg->db.password), pick(cfg->sql.name, cfg->db.name),
-				(unsigned)(cfg->sql.port ? cfg->sql.port : cfg->db.port), sock, 0)) {
+	const char *sock = a.socket && *a.socket ? a.socket : NULL;
+	if (!mysql_real_connect(m, sock ? "localhost" : a.host, a.user, a.password, a.name, (unsigned)a.port, sock, 0)) {
 		buf_printf(err, "cannot connect: %s", mysql_error(m));
 		mysql_close(m);
 		return NULL;
@@ -65,6 +75,14 @@ static MYSQL *open_conn(const struct md_config *cfg, long timeout, struct buf *e
 		return NULL;
 	}
 	return m;
+}
+
+int source_sql_try(const struct md_config *cfg, long timeout, struct buf *err)
+{
+	MYSQL *m = open_conn(cfg, timeout, err);
+	if (m)
+		mysql_close(m);
+	return m ? 0 : -1;
 }
 
 static int is_number(enum enum_field_types t)
