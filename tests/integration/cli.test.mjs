@@ -469,6 +469,75 @@ test('a plug-in type whose template is missing breaks only its own widgets', asy
   }
 });
 
+test('a plug-in built for API version 1 still loads; a version 2 plug-in\'s store hook runs on every push, from the CLI and over HTTP', async () => {
+  const tpl = path.join(s.dir, 'tpl', 'hello.cs');
+  // Version 1's type struct, as a plug-in built against that header has it.
+  await plugin('md_old', `#include <mdash/widget.h>
+#include <stddef.h>
+struct type_v1 {
+	int api_version;
+	const char *name, *template;
+	int sizex, sizey, update_interval;
+	const char *value_field;
+	int (*context)(const mdash_widget *w, mdash_context *ctx);
+	int (*update)(mdash_widget *w, char **json, char **error);
+};
+static int ctx(const mdash_widget *w, mdash_context *c)
+{
+	const char *t = mdash_field(w, "text");
+	mdash_set(c, "shout", t ? t : "nothing");
+	return 0;
+}
+static const struct type_v1 t = {1, "old", "${tpl}", 1, 1, 60, "text", ctx, NULL};
+const struct type_v1 *const mdash_widget_types[] = {&t, NULL};
+`);
+  await plugin('md_counted', `#include <json-c/json.h>
+#include <mdash/widget.h>
+#include <stdio.h>
+static void store(const mdash_widget *w, struct json_object *data, struct json_object *fields, double now)
+{
+	struct json_object *n;
+	double count = 0;
+	char text[64];
+	(void)w, (void)fields, (void)now;
+	if (json_object_object_get_ex(data, "count", &n))
+		mdash_json_number(n, &count);
+	json_object_object_add(data, "count", json_object_new_int((int)count + 1));
+	snprintf(text, sizeof text, "pushed %d times", (int)count + 1);
+	json_object_object_add(data, "text", json_object_new_string(text));
+}
+static int ctx(const mdash_widget *w, mdash_context *c)
+{
+	const char *t = mdash_field(w, "text");
+	mdash_set(c, "shout", t ? t : "nothing");
+	return 0;
+}
+static const struct mdash_widget_type t = {.api_version = MDASH_WIDGET_API_VERSION, .name = "counted",
+	.template = "${tpl}", .sizex = 1, .sizey = 1, .update_interval = 60, .value_field = "text",
+	.context = ctx, .store = store};
+const struct mdash_widget_type *const mdash_widget_types[] = {&t, NULL};
+`);
+  try {
+    await s.restartApp();
+    await ok('widget', 'add', 'old1', '--type', 'old', 'dashboard=ops');
+    await ok('push', 'old1', '{"text":"still here"}');
+    await ok('widget', 'add', 'cnt', '--type', 'counted', 'dashboard=ops');
+    await ok('push', 'cnt', '{"x":1}');
+    const res = await s.get('/widgets/cnt', { method: 'POST', headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ auth_token: token, x: 2 }) });
+    assert.equal(res.status, 204, `POST /widgets/cnt: ${res.status} ${await res.text()}`);
+    assert.deepEqual((await api('cnt')).value, { x: 2, count: 2, text: 'pushed 2 times' });
+    const html = await page('/d/ops');
+    assert.equal(byClass(widgetElement(html, 'old1').html, 'shout')?.text, 'still here');
+    assert.equal(widgetElement(html, 'old1').attrs['data-state'], 'ok');
+    assert.equal(byClass(widgetElement(html, 'cnt').html, 'shout')?.text, 'pushed 2 times');
+  } finally {
+    for (const f of ['md_old.so', 'md_counted.so']) await rm(path.join(plugins, f), { force: true });
+    await s.mdash(['widget', 'rm', 'old1']);
+    await s.mdash(['widget', 'rm', 'cnt']);
+  }
+});
+
 test('apply twice changes nothing; without --prune nothing is deleted; --prune deletes what the file does not name', async () => {
   const file = path.join(s.dir, 'decl.json');
   const decl = { dashboards: [
