@@ -471,26 +471,8 @@ test('a plug-in type whose template is missing breaks only its own widgets', asy
 
 test('a plug-in built for API version 1 still loads; a version 2 plug-in\'s store hook runs on every push, from the CLI and over HTTP', async () => {
   const tpl = path.join(s.dir, 'tpl', 'hello.cs');
-  // Version 1's type struct, as a plug-in built against that header has it.
-  await plugin('md_old', `#include <mdash/widget.h>
-#include <stddef.h>
-struct type_v1 {
-	int api_version;
-	const char *name, *template;
-	int sizex, sizey, update_interval;
-	const char *value_field;
-	int (*context)(const mdash_widget *w, mdash_context *ctx);
-	int (*update)(mdash_widget *w, char **json, char **error);
-};
-static int ctx(const mdash_widget *w, mdash_context *c)
-{
-	const char *t = mdash_field(w, "text");
-	mdash_set(c, "shout", t ? t : "nothing");
-	return 0;
-}
-static const struct type_v1 t = {1, "old", "${tpl}", 1, 1, 60, "text", ctx, NULL};
-const struct type_v1 *const mdash_widget_types[] = {&t, NULL};
-`);
+  // The unit tests' plug-in built with version 1's type struct (type legacy).
+  await plugin('md_old', await readFile(path.join(TOP, 'tests', 'unit', 'plugins', 'good', 'md_legacy.c'), 'utf8'));
   await plugin('md_counted', `#include <json-c/json.h>
 #include <mdash/widget.h>
 #include <stdio.h>
@@ -519,7 +501,7 @@ const struct mdash_widget_type *const mdash_widget_types[] = {&t, NULL};
 `);
   try {
     await s.restartApp();
-    await ok('widget', 'add', 'old1', '--type', 'old', 'dashboard=ops');
+    await ok('widget', 'add', 'old1', '--type', 'legacy', 'dashboard=ops');
     await ok('push', 'old1', '{"text":"still here"}');
     await ok('widget', 'add', 'cnt', '--type', 'counted', 'dashboard=ops');
     await ok('push', 'cnt', '{"x":1}');
@@ -528,7 +510,7 @@ const struct mdash_widget_type *const mdash_widget_types[] = {&t, NULL};
     assert.equal(res.status, 204, `POST /widgets/cnt: ${res.status} ${await res.text()}`);
     assert.deepEqual((await api('cnt')).value, { x: 2, count: 2, text: 'pushed 2 times' });
     const html = await page('/d/ops');
-    assert.equal(byClass(widgetElement(html, 'old1').html, 'shout')?.text, 'still here');
+    assert.equal(byClass(widgetElement(html, 'old1').html, 'text')?.text, 'still here');
     assert.equal(widgetElement(html, 'old1').attrs['data-state'], 'ok');
     assert.equal(byClass(widgetElement(html, 'cnt').html, 'shout')?.text, 'pushed 2 times');
   } finally {
