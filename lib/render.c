@@ -377,6 +377,12 @@ int mdash_history(const mdash_widget *w, mdash_context *ctx, const char *field, 
 	return n;
 }
 
+/* Why the render must not be kept: the database failed a context. */
+static void render_context_failed(mdash_context *ctx, const char *why)
+{
+	buf_puts(&ctx->failed, why);
+}
+
 /* "YYYY-MM-DD HH:MM:SS.mmm" UTC, as widgets' updated_at. */
 static void db_time(double t, char out[32])
 {
@@ -433,11 +439,6 @@ int mdash_series_history(const mdash_widget *w, mdash_context *ctx, double secon
 	}
 	series_members_free(m, nm);
 	return nd;
-}
-
-void render_context_failed(mdash_context *ctx, const char *why)
-{
-	buf_puts(&ctx->failed, why);
 }
 
 void mdash_set(mdash_context *ctx, const char *key, const char *value)

@@ -42,10 +42,6 @@ int render_widget_inline(const struct md_config *cfg, const char *name, long lon
 			 struct buf *err);
 /* Copies a JSON value into the tree under prefix. Object keys that are not
  * [A-Za-z0-9_]{1,64} are skipped: untrusted keys must never make HDF paths. */
-/* For built-in types: the data a context function needed could not be
- * read (why); the render fails and is not kept, as when mdash_history
- * fails. */
-void render_context_failed(mdash_context *ctx, const char *why);
 void render_json(HDF *hdf, const char *prefix, json_object *v);
 /* Frees the parsed-template cache (at exit, for leak checkers). */
 void render_cleanup(void);
