@@ -467,7 +467,7 @@ test('hostile data in every field of every type is escaped, on the page and in f
   for (const [where, text] of sources) {
     // The only scripts are the page's own, from /static/.
     const scripts = text.match(/<script\b[^>]*>/gi) ?? [];
-    for (const tag of scripts) assert.match(tag, /^<script src="\/static\/[a-z0-9-]+\.js"( defer)?>$/, `${where}: a <script> from data: ${tag}`);
+    for (const tag of scripts) assert.match(tag, /^<script (?:type="module" )?src="\/static\/[a-z0-9-]+\.js"( defer)?>$/, `${where}: a <script> from data: ${tag}`);
     assert.doesNotMatch(text, /<script>alert/i, `${where}: raw <script> from data`);
     // No attribute break-out: no event handler attributes anywhere, no raw quote before onmouseover.
     for (const tag of text.match(/<[a-z][a-z0-9-]*\b[^>]*>/gi) ?? []) {
