@@ -13,22 +13,12 @@ static const char usage[] = "usage: mdash audit [--since TIME] [--json]\n"
 			    "or -24h, -30d): one change a line, tab-separated: time (UTC), who, from where,\n"
 			    "action, target. --json prints every entry with its state before and after.\n";
 
-#define AUDIT_LIST_MAX 100000
 
 static void print_json(const struct audit_entry *e, int n)
 {
 	json_object *list = json_object_new_array();
-	for (int i = 0; i < n; i++) {
-		json_object *o = json_object_new_object();
-		json_object_object_add(o, "at", json_object_new_string(e[i].at));
-		json_object_object_add(o, "actor", json_object_new_string(e[i].actor));
-		json_object_object_add(o, "address", json_object_new_string(e[i].address));
-		json_object_object_add(o, "action", json_object_new_string(e[i].action));
-		json_object_object_add(o, "target", json_object_new_string(e[i].target));
-		json_object_object_add(o, "before", e[i].before ? json_object_new_string(e[i].before) : NULL);
-		json_object_object_add(o, "after", e[i].after ? json_object_new_string(e[i].after) : NULL);
-		json_object_array_add(list, o);
-	}
+	for (int i = 0; i < n; i++)
+		json_object_array_add(list, audit_json(&e[i]));
 	puts(json_object_to_json_string_ext(list, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(list);
 }

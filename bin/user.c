@@ -22,7 +22,6 @@ static const char usage[] = "usage: mdash user add NAME [--admin]\n"
 			    "       mdash user grant NAME SLUG|*     (revoke NAME SLUG|* takes it back)\n"
 			    "The password is asked on the terminal, or read as one line from stdin.\n";
 
-#define MIN_PASSWORD 8
 
 static int read_line(const char *prompt, int tty, struct buf *out)
 {
@@ -62,8 +61,8 @@ int ask_password(struct buf *pw)
 	int rc = 0;
 	if (read_line("Password: ", tty, pw) || pw->len == 0)
 		rc = fail("no password given (type it, or pipe it on stdin)");
-	else if (pw->len < MIN_PASSWORD)
-		rc = fail("the password must have at least %d characters", MIN_PASSWORD);
+	else if (pw->len < PASSWORD_MIN)
+		rc = fail("the password must have at least %d characters", PASSWORD_MIN);
 	else if (memchr(pw->data, '\0', pw->len))
 		rc = fail("the password must not contain a NUL byte");
 	else if (tty && (read_line("Again: ", tty, &again) || strcmp(buf_str(&again), pw->data)))

@@ -248,9 +248,13 @@ static int same_origin(struct req *r)
 
 void req_audit_actor(struct req *r, struct audit_actor *a)
 {
-	const struct md_user *u = req_user(r);
 	const char *addr = req_env(r, "REMOTE_ADDR");
-	snprintf(a->who, sizeof a->who, "user:%.64s", u ? u->name : "(none)");
+	if (r->who.admin_token) {
+		snprintf(a->who, sizeof a->who, "token:%.64s", r->who.token_name);
+	} else {
+		const struct md_user *u = req_user(r);
+		snprintf(a->who, sizeof a->who, "user:%.64s", u ? u->name : "(none)");
+	}
 	snprintf(a->address, sizeof a->address, "%s", addr ? addr : "unknown");
 }
 
@@ -303,16 +307,30 @@ static void ask_login(struct req *r)
 	}
 }
 
-/* SESSION_CSRF and ADMIN_CSRF. */
-static int session_with_csrf(struct req *r, int admin)
+/* An admin's session, for ADMIN_READ: no CSRF token, as reads change
+ * nothing (and a page elsewhere cannot read the answer). */
+static int admin_session(struct req *r)
 {
 	const struct md_user *u = req_user(r);
 	if (r->who.lookup_failed) {
 		ask_login(r); /* answers 503 */
 		return 0;
 	}
-	if (admin && (!u || u->role != ROLE_ADMIN)) {
+	if (!u || u->role != ROLE_ADMIN) {
 		resp_error(r, u ? 403 : 401, "Only an administrator may do this.");
+		return 0;
+	}
+	return 1;
+}
+
+/* SESSION_CSRF and ADMIN_CSRF. */
+static int session_with_csrf(struct req *r, int admin)
+{
+	const struct md_user *u = req_user(r);
+	if (admin && !admin_session(r))
+		return 0;
+	if (r->who.lookup_failed) {
+		ask_login(r); /* answers 503 */
 		return 0;
 	}
 	if (!csrf_ok(r, u)) {
@@ -392,9 +410,15 @@ static int admin_token(struct req *r)
 {
 	struct buf err = {0};
 	const char *t = bearer(r);
-	int ok = t ? token_check_admin(t, &err) : 0;
-	if (ok < 0) {
+	/* On the authoring routes, a push token is known but has no right
+	 * there: 403, as for a viewer's session (GET /metrics keeps 401). */
+	int authoring = r->route->rule == ADMIN || r->route->rule == ADMIN_READ;
+	int ok = t ? token_check_admin(t, r->who.token_name, &err) : 0, push = 0;
+	if (ok < 0 || (!ok && t && authoring && (push = token_check(t, &err)) < 0)) {
 		resp_db_error(r, &err);
+	} else if (push) {
+		/* Known, but only for pushing: not a wrong credential, no right. */
+		resp_error(r, 403, "a push token may not do this: it takes an admin token (mdash token add NAME --admin)");
 	} else if (!ok) {
 		access_refuse_token(r);
 	} else {
@@ -470,6 +494,7 @@ int access_enforce(struct req *r)
 	case SESSION_CSRF: r->allowed = session_with_csrf(r, 0); break;
 	case ADMIN_CSRF: r->allowed = session_with_csrf(r, 1); break;
 	case ADMIN: r->allowed = bearer(r) ? admin_token(r) : session_with_csrf(r, 1); break;
+	case ADMIN_READ: r->allowed = bearer(r) ? admin_token(r) : admin_session(r); break;
 	case LOOPBACK_OR_ADMIN_TOKEN: r->allowed = loopback_or_admin_token(r); break;
 	}
 	return r->allowed;

@@ -5,9 +5,13 @@
 #include <json-c/json.h>
 #include <stdio.h>
 
+#include <string.h>
+
 #include "db.h"
 #include "log.h"
+#include "publish.h"
 #include "render.h"
+#include "source_json.h"
 
 const struct buf *req_body(struct req *r)
 {
@@ -71,6 +75,69 @@ void resp_error(struct req *r, int status, const char *message)
 	if (hdf)
 		hdf_destroy(&hdf);
 	buf_free(&html);
+	buf_free(&err);
+}
+
+void resp_json_object(struct req *r, int status, json_object *o)
+{
+	resp_header(r, "Cache-Control", "no-cache");
+	resp_json(r, status, json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(o);
+}
+
+/* 400 {"error": message, "field": the first len bytes of field}. */
+static void field_error(struct req *r, const char *message, const char *field, size_t len)
+{
+	json_object *o = json_object_new_object();
+	json_object_object_add(o, "error", json_object_new_string(message));
+	json_object_object_add(o, "field", field ? json_object_new_string_len(field, (int)len) : NULL);
+	resp_json_object(r, 400, o);
+}
+
+void resp_field_error(struct req *r, const char *message)
+{
+	const char *end = strstr(message, ": ");
+	field_error(r, message, end ? message : NULL, end ? (size_t)(end - message) : 0);
+}
+
+void resp_spec_error(struct req *r, const char *where, const char *message)
+{
+	size_t n = strlen(where);
+	if (strncmp(message, where, n) || (message[n] != '.' && message[n] != ':')) {
+		resp_field_error(r, message);
+	} else if (message[n] == '.') {
+		resp_field_error(r, message + n + 1);
+	} else if (!strcmp(message + n, ": must be an object")) {
+		resp_error(r, 400, "the body must be a JSON object");
+	} else {
+		/* "unknown key "foo"": the field is the key. */
+		const char *rest = message + n + 2, *key = strchr(rest, '"');
+		const char *end = key ? strchr(key + 1, '"') : NULL;
+		field_error(r, rest, end ? key + 1 : NULL, end ? (size_t)(end - key - 1) : 0);
+	}
+}
+
+json_object *req_json_body(struct req *r)
+{
+	struct buf err = {0};
+	const struct buf *body = req_body(r);
+	json_object *doc = body ? source_parse(buf_str(body), body->len, &err) : NULL;
+	if (body && !doc) {
+		resp_error(r, 400, buf_str(&err));
+	} else if (doc && !json_object_is_type(doc, json_type_object)) {
+		resp_error(r, 400, "the body must be a JSON object");
+		json_object_put(doc);
+		doc = NULL;
+	}
+	buf_free(&err);
+	return doc;
+}
+
+void author_tell_pages(struct req *r, const char *slug)
+{
+	struct buf err = {0};
+	if (slug && publish_dashboard_event(r->cfg->publish_url, slug, "reload", &err))
+		log_warn("%s %s done; the open pages of %s not told: %s", r->method, r->path, slug, buf_str(&err));
 	buf_free(&err);
 }
 

@@ -11,6 +11,23 @@
 /* An error as an HTML page or as {"error": message}, by what the client
  * asked for. */
 void resp_error(struct req *r, int status, const char *message);
+/* Sends o as JSON with status, and frees it. */
+struct json_object;
+void resp_json_object(struct req *r, int status, struct json_object *o);
+/* 400 {"error": message, "field": path}: the path is what comes before
+ * the message's first ": " (the validator's messages, spec.h, start with
+ * the field's path). */
+void resp_field_error(struct req *r, const char *message);
+/* A message of the validator (spec.h) about the body, which it called
+ * where: the same message without where, and the field it names
+ * ("widget.source.url: ..." answers "source.url: ..." for source.url). */
+void resp_spec_error(struct req *r, const char *where, const char *message);
+/* The body as a JSON object (the caller frees), or NULL having answered
+ * 400 or 413. */
+struct json_object *req_json_body(struct req *r);
+/* After an authoring change: every open page of dashboard slug (if any)
+ * reloads its grid; a failure is logged, the change stands. */
+void author_tell_pages(struct req *r, const char *slug);
 /* 503 when the database is gone, 500 otherwise, logging the detail. */
 void resp_db_error(struct req *r, const struct buf *err);
 /* The body (request.h's req_read_body), or NULL when it is too big or cut

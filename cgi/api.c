@@ -25,9 +25,7 @@ static json_object *time_or_null(const char *db_time)
 
 static void send_json(struct req *r, json_object *o)
 {
-	resp_header(r, "Cache-Control", "no-cache");
-	resp_json(r, 200, json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
-	json_object_put(o);
+	resp_json_object(r, 200, o);
 }
 
 void api_widget(struct req *r)

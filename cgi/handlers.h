@@ -27,6 +27,30 @@ void push_end(struct req *r);
 void push_dashboard_event(struct req *r);
 /* layout.c: an admin saves positions and sizes after drag and resize */
 void layout_save(struct req *r);
+/* author_widgets.c: the authoring API's widgets (README: "Authoring API") */
+void author_widget_spec(struct req *r);
+void author_widget_put(struct req *r);
+void author_widget_delete(struct req *r);
+void author_widget_test(struct req *r);
+void author_types(struct req *r);
+/* author_dashboards.c: the authoring API's dashboards */
+void author_dashboard_create(struct req *r);
+void author_dashboard_change(struct req *r);
+void author_dashboard_delete(struct req *r);
+/* author_access.c: the authoring API's users, grants, tokens, share links
+ * and audit log */
+void author_users(struct req *r);
+void author_user_create(struct req *r);
+void author_user_change(struct req *r);
+void author_user_delete(struct req *r);
+void author_grant_put(struct req *r);
+void author_grant_delete(struct req *r);
+void author_tokens(struct req *r);
+void author_token_create(struct req *r);
+void author_token_delete(struct req *r);
+void author_shares(struct req *r);
+void author_share_delete(struct req *r);
+void author_audit(struct req *r);
 /* sub.c: the nchan subscription, authorised here and handed to nginx */
 void sub_dashboard(struct req *r);
 /* stream.c: a dashboard's push stream, as this principal follows it: its

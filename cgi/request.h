@@ -48,6 +48,7 @@ struct principal {
 	long long share_id, share_dashboard; /* WHO_SHARE: the link, its dashboard */
 	char *token;                         /* WHO_TOKEN: as sent; checked by the rule or by the batch */
 	int admin_token;                     /* WHO_TOKEN: checked, and an admin's */
+	char token_name[IDENT_MAX + 1];      /* an admin token's name, for the audit log */
 	int lookup_failed;                   /* the session could not be looked up (database) */
 };
 

@@ -10,6 +10,9 @@ static const char *const param_names[ROUTE_PARAMS] = {
 	[P_DASHBOARD] = "dashboard",
 	[P_WIDGET] = "widget",
 	[P_SHARE] = "share",
+	[P_USER] = "user",
+	[P_TOKEN] = "token",
+	[P_ID] = "id",
 };
 
 /* The parameter that *pat opens ("{widget}..."), its length in *len; -1

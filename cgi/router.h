@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* router.h: the shape of a route (the table itself is in routes.c) and
  * its matcher. A pattern is literal segments and named parameters:
- * {dashboard}, {widget} and {share}, each matching an identifier only
+ * {dashboard}, {widget}, {share}, {user}, {token} (a token's name) and
+ * {id} (a share link's number), each matching an identifier only
  * (ident.h). */
 #ifndef MDASH_ROUTER_H
 #define MDASH_ROUTER_H
@@ -34,11 +35,12 @@ enum rule {
 	SESSION_CSRF,            /* a session, with its CSRF token, from this site */
 	ADMIN_CSRF,              /* an admin's session, with its CSRF token, from this site */
 	ADMIN,                   /* ADMIN_CSRF, or an admin token (Authorization: Bearer) */
+	ADMIN_READ,              /* an admin's session (no CSRF token: GET only), or an admin token */
 	LOOPBACK_OR_ADMIN_TOKEN, /* from this host, or with an admin token */
 };
 
 /* A route's named parameters, as req_param(r, P_WIDGET) reads them. */
-enum route_param { P_DASHBOARD, P_WIDGET, P_SHARE, ROUTE_PARAMS };
+enum route_param { P_DASHBOARD, P_WIDGET, P_SHARE, P_USER, P_TOKEN, P_ID, ROUTE_PARAMS };
 
 /* How the handler runs. LOCKED: under the worker lock (worker_lock.h),
  * one request of a worker at a time. BATCHED: beside the others; the

@@ -2,6 +2,7 @@
 /* audit.c: the audit log (see audit.h). */
 #include "audit.h"
 
+#include <json-c/json.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -57,6 +58,19 @@ int audit_list(double since, int limit, struct audit_entry **out, int *n, struct
 	*n = r.nrows;
 	db_result_free(&r);
 	return 0;
+}
+
+json_object *audit_json(const struct audit_entry *e)
+{
+	json_object *o = json_object_new_object();
+	json_object_object_add(o, "at", json_object_new_string(e->at));
+	json_object_object_add(o, "actor", json_object_new_string(e->actor));
+	json_object_object_add(o, "address", json_object_new_string(e->address));
+	json_object_object_add(o, "action", json_object_new_string(e->action));
+	json_object_object_add(o, "target", json_object_new_string(e->target));
+	json_object_object_add(o, "before", e->before ? json_object_new_string(e->before) : NULL);
+	json_object_object_add(o, "after", e->after ? json_object_new_string(e->after) : NULL);
+	return o;
 }
 
 void audit_free(struct audit_entry *e, int n)

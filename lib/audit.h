@@ -38,6 +38,12 @@ struct audit_entry {
  * The caller frees with audit_free. */
 int audit_list(double since, int limit, struct audit_entry **out, int *n, struct buf *err);
 void audit_free(struct audit_entry *e, int n);
+/* The most entries one listing gives. */
+#define AUDIT_LIST_MAX 100000
+/* One entry as `mdash audit --json` and the API show it: {"at", "actor",
+ * "address", "action", "target", "before", "after"}. */
+struct json_object;
+struct json_object *audit_json(const struct audit_entry *e);
 /* Drops entries older than days; adds how many to *deleted. */
 int audit_prune(long days, long long *deleted, struct buf *err);
 

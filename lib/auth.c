@@ -3,6 +3,7 @@
 #include "auth.h"
 
 #include <crypt.h>
+#include <json-c/json.h>
 #include <openssl/crypto.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -95,6 +96,53 @@ int user_set_password(const char *name, const char *password, struct buf *err)
 	return rc ? -1
 		  : db_exec("DELETE s FROM sessions s JOIN users u ON u.id = s.user_id WHERE u.name = ?",
 			    DB_PARAMS(DB_S(name)), NULL, err);
+}
+
+int user_set_admin(const char *name, int admin, struct buf *err)
+{
+	if (db_exec("UPDATE users SET role = ?, all_dashboards = IF(? = 1, 1, all_dashboards) WHERE name = ?",
+		    DB_PARAMS(DB_S(admin ? "admin" : "viewer"), DB_I(admin), DB_S(name)), NULL, err))
+		return -1;
+	return user_exists(name, err);
+}
+
+int user_exists(const char *name, struct buf *err)
+{
+	struct db_result r;
+	if (db_exec("SELECT 1 FROM users WHERE name = ?", DB_PARAMS(DB_S(name)), &r, err))
+		return -1;
+	int found = r.nrows > 0;
+	db_result_free(&r);
+	return found;
+}
+
+int user_list_json(json_object **out, struct buf *err)
+{
+	struct db_result r;
+	*out = NULL;
+	if (db_exec("SELECT u.name, u.role = 'admin', u.all_dashboards, d.slug FROM users u "
+		    "LEFT JOIN user_dashboards ud ON ud.user_id = u.id LEFT JOIN dashboards d ON d.id = ud.dashboard_id "
+		    "ORDER BY u.name, d.slug",
+		    DB_NOPARAMS, &r, err))
+		return -1;
+	json_object *list = json_object_new_array(), *user = NULL, *slugs = NULL;
+	for (int i = 0; i < r.nrows; i++) {
+		if (!user || strcmp(db_cell(&r, i, 0), db_cell(&r, i - 1, 0))) {
+			user = json_object_new_object();
+			slugs = json_object_new_array();
+			json_object_object_add(user, "name", json_object_new_string(db_cell(&r, i, 0)));
+			json_object_object_add(user, "admin", json_object_new_boolean(db_cell_int(&r, i, 1, 0) == 1));
+			json_object_object_add(user, "dashboards", slugs);
+			json_object_array_add(list, user);
+			if (db_cell_int(&r, i, 2, 0))
+				json_object_array_add(slugs, json_object_new_string("*"));
+		}
+		if (db_cell(&r, i, 3))
+			json_object_array_add(slugs, json_object_new_string(db_cell(&r, i, 3)));
+	}
+	db_result_free(&r);
+	*out = list;
+	return 0;
 }
 
 int user_remove(const char *name, struct buf *err)

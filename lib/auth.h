@@ -53,6 +53,8 @@ int password_hash(const char *password, char **hash, struct buf *err);
 /* 1 when password matches hash, else 0. Constant-time in the comparison. */
 int password_check(const char *password, const char *hash);
 
+/* The shortest password a user may have. */
+#define PASSWORD_MIN 8
 int user_add(const char *name, const char *password, enum role role, struct buf *err);
 /* The first administrator's name (by name) into *name (caller frees), or
  * NULL when there is none: 0, or -1 on an error. */
@@ -64,6 +66,15 @@ int user_remove(const char *name, struct buf *err);
  * "-" for none, else slugs joined by commas), last login ("YYYY-MM-DD
  * HH:MM" or "never"). 0, or -1 with err. */
 int user_list(struct db_result *rows, struct buf *err);
+/* Makes name an administrator (who sees every dashboard) or a viewer (who
+ * sees the dashboards granted): 1, 0 when there is no such user, -1. */
+int user_set_admin(const char *name, int admin, struct buf *err);
+/* 1 when there is a user of that name, 0 when not, -1 on an error. */
+int user_exists(const char *name, struct buf *err);
+/* Every user, by name, as the authoring API lists them: a JSON array of
+ * {"name", "admin", "dashboards": [slugs]} ("*" for every dashboard). */
+struct json_object;
+int user_list_json(struct json_object **out, struct buf *err);
 /* slug "*" grants every dashboard. */
 int user_grant(const char *name, const char *slug, int grant, struct buf *err);
 

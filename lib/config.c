@@ -8,6 +8,7 @@
 #include "origin.h"
 #include "proxy.h"
 #include "publish.h"
+#include "source.h"
 
 #include <errno.h>
 #include <stddef.h>
@@ -86,6 +87,7 @@ static const struct setting settings[] = {
 	S("SQL.User", K_STR, sql.user, "", 0, 0),
 	S("SQL.Password", K_STR, sql.password, "", 0, 0),
 	S("Notify.Sendmail", K_STR, sendmail, "/usr/sbin/sendmail", 0, 0),
+	S("Sources.Exec", K_STR, sources_exec, "", 0, 0),
 };
 #define NSETTINGS (sizeof settings / sizeof settings[0])
 
@@ -126,6 +128,8 @@ static int check_text(const struct setting *s, const char *v, struct buf *why)
 			   v);
 	else if (!strcmp(s->name, "Notify.Sendmail") && v[0] != '/')
 		buf_printf(why, "Notify.Sendmail must be the absolute path of a sendmail program, not \"%.200s\"", v);
+	else if (!strcmp(s->name, "Sources.Exec") && source_exec_list_check(v, &scratch))
+		buf_printf(why, "Sources.Exec: %s", scratch.data);
 	else if ((!strcmp(s->name, "Proxy.Trusted") && proxy_trusted_check(v, &scratch)) ||
 		 (!strcmp(s->name, "Proxy.Header") && proxy_header_check(v, &scratch)))
 		buf_printf(why, "%s: %s", s->name, scratch.data);

@@ -64,6 +64,10 @@ struct md_config {
 	} * notifiers;
 	int nnotifiers;
 	char *sendmail; /* Notify.Sendmail: the program Mailto notifiers run */
+	/* Sources.Exec: the commands (absolute paths) and directories (ending
+	 * in '/') that exec sources made through the app's API may run,
+	 * separated by spaces; "" (the default): none. */
+	char *sources_exec;
 };
 
 /* A Secret.<name>'s value, or NULL. */

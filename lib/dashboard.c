@@ -85,6 +85,12 @@ int dashboard_save(const char *slug, const char *title, const char *description,
 	return 0;
 }
 
+int dashboard_change(const char *slug, const char *title, const char *description, int columns, struct buf *err)
+{
+	return db_exec("UPDATE dashboards SET title = ?, description = ?, columns = ? WHERE slug = ?",
+		       DB_PARAMS(DB_S(title ? title : ""), DB_S(description), DB_I(columns), DB_S(slug)), NULL, err);
+}
+
 int dashboard_remove(const char *slug, struct buf *err)
 {
 	struct db_result r;

@@ -32,6 +32,9 @@ void dashboard_list_free(struct md_dashboard *list, int n);
  * place in the navigation); *id gets its id. */
 int dashboard_save(const char *slug, const char *title, const char *description, int columns, int position,
 		   long long *id, struct buf *err);
+/* Changes a dashboard's title, description and columns (its place in the
+ * navigation stays). 0, or -1 (in err). */
+int dashboard_change(const char *slug, const char *title, const char *description, int columns, struct buf *err);
 /* Removes a dashboard (its widgets stay, on no dashboard): 1 removed, 0 no
  * such dashboard, -1 error. */
 int dashboard_remove(const char *slug, struct buf *err);

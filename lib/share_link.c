@@ -2,6 +2,7 @@
 /* share_link.c: share links (see share_link.h). */
 #include "share_link.h"
 
+#include <json-c/json.h>
 #include <openssl/crypto.h>
 #include <stdio.h>
 #include <string.h>
@@ -51,6 +52,39 @@ int share_find(const char *secret, long long *id, long long *dashboard_id, char 
 	}
 	db_result_free(&r);
 	return ok;
+}
+
+int share_list_json(const char *slug, json_object **out, struct buf *err)
+{
+	struct db_result r;
+	*out = NULL;
+	if (db_exec("SELECT s.id, DATE_FORMAT(s.created_at, '%Y-%m-%dT%H:%i:%s.%fZ') FROM shares s "
+		    "JOIN dashboards d ON d.id = s.dashboard_id WHERE d.slug = ? ORDER BY s.id",
+		    DB_PARAMS(DB_S(slug)), &r, err))
+		return -1;
+	*out = json_object_new_array();
+	for (int i = 0; i < r.nrows; i++) {
+		json_object *s = json_object_new_object();
+		json_object_object_add(s, "id", json_object_new_int64(db_cell_int(&r, i, 0, 0)));
+		json_object_object_add(s, "created", json_object_new_string(db_cell(&r, i, 1)));
+		json_object_object_add(s, "expires", NULL);
+		json_object_array_add(*out, s);
+	}
+	db_result_free(&r);
+	return 0;
+}
+
+int share_dashboard(long long id, char *slug, struct buf *err)
+{
+	struct db_result r;
+	if (db_exec("SELECT d.slug FROM shares s JOIN dashboards d ON d.id = s.dashboard_id WHERE s.id = ?",
+		    DB_PARAMS(DB_I(id)), &r, err))
+		return -1;
+	int found = r.nrows > 0;
+	if (found)
+		snprintf(slug, 65, "%s", db_cell(&r, 0, 0));
+	db_result_free(&r);
+	return found;
 }
 
 int share_revoke(long long id, struct buf *err)

@@ -14,6 +14,14 @@ int share_create(const char *slug, char **secret, long long *id, struct buf *err
 /* 1 with the share's id, dashboard id and slug (slug[65]) when secret is
  * a live link, 0 when not, -1 on error. */
 int share_find(const char *secret, long long *id, long long *dashboard_id, char *slug, struct buf *err);
+/* The live links of dashboard slug, oldest first, as a JSON array of
+ * {"id", "created", "expires"} (expires: null, as links last until
+ * revoked), never their secrets. */
+struct json_object;
+int share_list_json(const char *slug, struct json_object **out, struct buf *err);
+/* The dashboard of share id into slug (slug[65]): 1, 0 when no such share,
+ * -1 on an error. */
+int share_dashboard(long long id, char *slug, struct buf *err);
 /* Deletes share id: 1 done, 0 no such share, -1 error. */
 int share_revoke(long long id, struct buf *err);
 /* Every share link, by id: id, dashboard slug, created ("YYYY-MM-DD

@@ -46,6 +46,15 @@ void source_sql_account(const struct md_config *cfg, struct md_dsn *out);
 /* Connects as that account as a fetch does (read-only, timeout seconds),
  * and disconnects: 0, or -1 with why ("cannot connect: ..."). */
 int source_sql_try(const struct md_config *cfg, long timeout, struct buf *err);
+/* Sources.Exec (config.h): 0 when every entry is an absolute path, else
+ * -1 naming the first that is not. */
+int source_exec_list_check(const char *list, struct buf *err);
+/* Sources.Exec as a JSON array of its entries. */
+json_object *source_exec_list(const struct md_config *cfg);
+/* For a source made through the app's API: 0 when it is no exec source,
+ * or its command is one Sources.Exec allows; else -1 and a message for
+ * source.command. */
+int source_exec_allowed(json_object *src, const struct md_config *cfg, struct buf *err);
 /* Checks a whole source object: known kind, known keys, valid values. */
 int source_validate(json_object *src, struct buf *err);
 /* Maps a fetched document to the widget's fields by "pointer" or "fields"

@@ -3,6 +3,7 @@
 #include "token.h"
 
 #include <errno.h>
+#include <json-c/json.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <stdio.h>
@@ -53,18 +54,20 @@ int token_create(const char *name, int admin, char **secret, struct buf *err)
 
 /* 1 when secret is a token (an admin token when admin_only), 0 when not,
  * -1 on an error; hash gets its hash. */
-static int find(const char *secret, int admin_only, char hash[65], struct buf *err)
+static int find(const char *secret, int admin_only, char hash[65], char name[IDENT_MAX + 1], struct buf *err)
 {
 	struct db_result r;
 	if (!secret || !*secret || strlen(secret) > 256)
 		return 0;
 	sha256_hex(secret, strlen(secret), hash);
-	if (db_exec("SELECT token_hash FROM api_tokens WHERE token_hash = ? AND admin >= ?",
+	if (db_exec("SELECT token_hash, name FROM api_tokens WHERE token_hash = ? AND admin >= ?",
 		    DB_PARAMS(DB_S(hash), DB_I(admin_only != 0)), &r, err))
 		return -1;
 	/* The lookup is by a hash the client cannot steer; the final check is
 	 * constant-time all the same. */
 	int ok = r.nrows == 1 && CRYPTO_memcmp(db_cell(&r, 0, 0), hash, 64) == 0;
+	if (ok && name)
+		snprintf(name, IDENT_MAX + 1, "%s", db_cell(&r, 0, 1) ? db_cell(&r, 0, 1) : "");
 	db_result_free(&r);
 	return ok;
 }
@@ -72,7 +75,7 @@ static int find(const char *secret, int admin_only, char hash[65], struct buf *e
 int token_check(const char *secret, struct buf *err)
 {
 	char hash[65];
-	int ok = find(secret, 0, hash, err);
+	int ok = find(secret, 0, hash, NULL, err);
 	if (ok <= 0)
 		return ok;
 	/* The last use, for `mdash token list`; written at most once a minute so
@@ -95,10 +98,36 @@ int token_check(const char *secret, struct buf *err)
 	return ok;
 }
 
-int token_check_admin(const char *secret, struct buf *err)
+static json_object *iso_or_null(const char *t)
+{
+	return t ? json_object_new_string(t) : NULL;
+}
+
+int token_list_json(json_object **out, struct buf *err)
+{
+	struct db_result r;
+	*out = NULL;
+	if (db_exec("SELECT name, admin, DATE_FORMAT(created_at, '%Y-%m-%dT%H:%i:%s.%fZ'), "
+		    "DATE_FORMAT(last_used_at, '%Y-%m-%dT%H:%i:%s.%fZ') FROM api_tokens ORDER BY name",
+		    DB_NOPARAMS, &r, err))
+		return -1;
+	*out = json_object_new_array();
+	for (int i = 0; i < r.nrows; i++) {
+		json_object *t = json_object_new_object();
+		json_object_object_add(t, "name", json_object_new_string(db_cell(&r, i, 0)));
+		json_object_object_add(t, "admin", json_object_new_boolean(db_cell_int(&r, i, 1, 0) != 0));
+		json_object_object_add(t, "created", iso_or_null(db_cell(&r, i, 2)));
+		json_object_object_add(t, "last_used", iso_or_null(db_cell(&r, i, 3)));
+		json_object_array_add(*out, t);
+	}
+	db_result_free(&r);
+	return 0;
+}
+
+int token_check_admin(const char *secret, char name[IDENT_MAX + 1], struct buf *err)
 {
 	char hash[65];
-	return find(secret, 1, hash, err);
+	return find(secret, 1, hash, name, err);
 }
 
 int token_list(struct db_result *rows, struct buf *err)

@@ -2,6 +2,7 @@
 /* exec.c: run a command without a shell (argv), with a timeout; its
  * stdout is the JSON document. */
 #include <stdlib.h>
+#include <string.h>
 
 #include "source.h"
 #include "subprocess.h"
@@ -44,3 +45,69 @@ const struct md_source_kind source_exec = {
 	.validate = validate,
 	.fetch = fetch,
 };
+
+/* Calls each(entry, len, arg) for every entry of a Sources.Exec list,
+ * until one returns nonzero; returns that. */
+static int each_entry(const char *list, int (*each)(const char *entry, size_t len, const void *arg), const void *arg)
+{
+	for (const char *p = list; *p;) {
+		size_t skip = strspn(p, " \t,"), len = strcspn(p + skip, " \t,");
+		int rc = len ? each(p + skip, len, arg) : 0;
+		if (rc)
+			return rc;
+		p += skip + len;
+	}
+	return 0;
+}
+
+static int not_absolute(const char *entry, size_t len, const void *arg)
+{
+	(void)len;
+	(void)arg;
+	return entry[0] != '/';
+}
+
+int source_exec_list_check(const char *list, struct buf *err)
+{
+	if (!each_entry(list, not_absolute, NULL))
+		return 0;
+	buf_puts(err, "every entry must be an absolute path: a command, or a directory ending in \"/\"");
+	return -1;
+}
+
+/* The entry allows command: it is that command, or its directory. */
+static int allows(const char *entry, size_t len, const void *arg)
+{
+	const char *command = arg;
+	if (entry[len - 1] == '/')
+		return !strncmp(command, entry, len) && !strchr(command + len, '/');
+	return strlen(command) == len && !strncmp(command, entry, len);
+}
+
+int source_exec_allowed(json_object *src, const struct md_config *cfg, struct buf *err)
+{
+	json_object *kind, *argv;
+	if (!json_object_object_get_ex(src, "kind", &kind) || strcmp(json_object_get_string(kind), "exec"))
+		return 0;
+	json_object_object_get_ex(src, "command", &argv);
+	const char *command = json_object_get_string(json_object_array_get_idx(argv, 0));
+	/* Absolute, and no way out of an allowed directory. */
+	if (command && command[0] == '/' && !strstr(command, "/.") && each_entry(cfg->sources_exec, allows, command))
+		return 0;
+	buf_printf(err, "source.command: %s is not a command this site lets the browser run (Sources.Exec%s)",
+		   command ? command : "(none)", *cfg->sources_exec ? " names the allowed ones" : " is empty");
+	return -1;
+}
+
+static int add_entry(const char *entry, size_t len, const void *arg)
+{
+	json_object_array_add((json_object *)arg, json_object_new_string_len(entry, (int)len));
+	return 0;
+}
+
+json_object *source_exec_list(const struct md_config *cfg)
+{
+	json_object *list = json_object_new_array();
+	each_entry(cfg->sources_exec, add_entry, list);
+	return list;
+}

@@ -55,7 +55,7 @@ START_TEST(rejects_bad_paths)
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
 		ck_assert_msg(route_match(route_table, route_count, "GET", bad[i], &r, p) == ROUTE_NOT_FOUND, "%s",
 			      bad[i]);
-	ck_assert_int_eq(route_match(route_table, route_count, "DELETE", "/api/widgets/x", &r, p), ROUTE_BAD_METHOD);
+	ck_assert_int_eq(route_match(route_table, route_count, "PATCH", "/api/widgets/x", &r, p), ROUTE_BAD_METHOD);
 	ck_assert_int_eq(route_match(route_table, route_count, "POST", "/d/x", &r, p), ROUTE_BAD_METHOD);
 }
 END_TEST
@@ -147,7 +147,9 @@ static const struct refused {
 	{"GET", "/metrics", "HTTP_AUTHORIZATION=Basic eDp5", "", "Status: 401", "WWW-Authenticate: Bearer"},
 	{"POST", "/dashboards/ops", NULL, "not json", "Status: 400", "error"},
 	{"GET", "/nope", NULL, "", "Status: 404", "nothing at this address"},
-	{"DELETE", "/api/widgets/x", NULL, "", "Status: 405", "not allowed"},
+	{"PATCH", "/api/widgets/x", NULL, "", "Status: 405", "not allowed"},
+	{"PUT", "/api/widgets/x", NULL, "{}", "Status: 401", "Only an administrator"},
+	{"GET", "/api/users", NULL, "", "Status: 401", "Only an administrator"},
 };
 
 START_TEST(the_dispatcher_refuses_before_the_handler)
