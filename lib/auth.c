@@ -100,8 +100,11 @@ int user_set_password(const char *name, const char *password, struct buf *err)
 
 int user_set_admin(const char *name, int admin, struct buf *err)
 {
-	if (db_exec("UPDATE users SET role = ?, all_dashboards = IF(? = 1, 1, all_dashboards) WHERE name = ?",
-		    DB_PARAMS(DB_S(admin ? "admin" : "viewer"), DB_I(admin), DB_S(name)), NULL, err))
+	/* An administrator sees every dashboard; one made a viewer, those
+	 * granted. (MariaDB assigns left to right: role is still the old one.) */
+	if (db_exec("UPDATE users SET all_dashboards = IF(? = 1, 1, IF(role = 'admin', 0, all_dashboards)), role = ? "
+		    "WHERE name = ?",
+		    DB_PARAMS(DB_I(admin), DB_S(admin ? "admin" : "viewer"), DB_S(name)), NULL, err))
 		return -1;
 	return user_exists(name, err);
 }

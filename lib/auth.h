@@ -66,8 +66,9 @@ int user_remove(const char *name, struct buf *err);
  * "-" for none, else slugs joined by commas), last login ("YYYY-MM-DD
  * HH:MM" or "never"). 0, or -1 with err. */
 int user_list(struct db_result *rows, struct buf *err);
-/* Makes name an administrator (who sees every dashboard) or a viewer (who
- * sees the dashboards granted): 1, 0 when there is no such user, -1. */
+/* Makes name an administrator (who sees every dashboard) or a viewer (an
+ * administrator made one sees the dashboards granted alone): 1, 0 when
+ * there is no such user, -1. */
 int user_set_admin(const char *name, int admin, struct buf *err);
 /* 1 when there is a user of that name, 0 when not, -1 on an error. */
 int user_exists(const char *name, struct buf *err);

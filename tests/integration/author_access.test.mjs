@@ -78,6 +78,10 @@ test('users are made (a password made when none is given, shown once), granted, 
   r = await api('PATCH', '/api/users/tv', { body: { password: 'new-password-2' } });
   assert.equal(r.status, 200);
   assert.ok(await session('tv', 'new-password-2'), 'the new password does not log in');
+  // Made a viewer again: the dashboards granted alone, not every one.
+  r = await api('PATCH', '/api/users/tv', { body: { admin: false } });
+  assert.deepEqual([r.status, r.json], [200, { name: 'tv', admin: false }]);
+  assert.deepEqual((await api('GET', '/api/users')).json.users.find((u) => u.name === 'tv').dashboards, []);
   assert.equal((await api('PATCH', '/api/users/nobody', { body: { admin: true } })).status, 404);
   assert.equal((await api('DELETE', '/api/users/root')).status, 409, 'an admin removed themselves');
   assert.equal((await api('PATCH', '/api/users/root', { body: { admin: false } })).status, 409);
@@ -85,7 +89,7 @@ test('users are made (a password made when none is given, shown once), granted, 
   assert.equal((await api('DELETE', '/api/users/tv')).status, 404);
   const log = (await api('GET', '/api/audit')).json.entries.filter((e) => e.target === 'tv');
   assert.deepEqual(log.map((e) => e.action).reverse(),
-    ['user.add', 'user.grant', 'user.revoke', 'user.admin', 'user.passwd', 'user.remove']);
+    ['user.add', 'user.grant', 'user.revoke', 'user.admin', 'user.passwd', 'user.viewer', 'user.remove']);
   assert.ok(log.every((e) => e.actor === 'user:root' && /^127\./.test(e.address)), JSON.stringify(log));
   assert.ok(!JSON.stringify(log).includes(made) && !JSON.stringify(log).includes('new-password-2'), 'a password in the log');
 });
