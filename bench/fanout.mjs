@@ -16,7 +16,9 @@
 //      (GET /widget/<w>?v=..&<pass>, as the page's script) arrives. raw: the
 //      same bytes POSTed straight to nchan's publisher, done at the message.
 //      --fragment small (default): a number widget, whose fragment travels in
-//      the message; large: a list of 200 items, whose fragment is fetched.
+//      the message; large: a list of 200 items, whose fragment is fetched
+//      (every stream fetches 24 KiB per version: from a few thousand
+//      streams on, give it a slower --every, such as 1000).
 //   3. CPU (ms per second of round) of the subscriber processes, nginx's
 //      workers and the app's; nginx memory (RssAnon) per subscriber; with
 //      --hold S, S seconds more of one push a second with nginx's memory
