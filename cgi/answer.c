@@ -133,10 +133,10 @@ json_object *req_json_body(struct req *r)
 	return doc;
 }
 
-void author_tell_pages(struct req *r, const char *slug)
+void author_tell_pages(struct req *r, const char *slug, const char *event)
 {
 	struct buf err = {0};
-	if (slug && publish_dashboard_event(r->cfg->publish_url, slug, "reload", &err))
+	if (slug && publish_dashboard_event(r->cfg->publish_url, slug, event, &err))
 		log_warn("%s %s done; the open pages of %s not told: %s", r->method, r->path, slug, buf_str(&err));
 	buf_free(&err);
 }

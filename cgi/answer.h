@@ -25,9 +25,11 @@ void resp_spec_error(struct req *r, const char *where, const char *message);
 /* The body as a JSON object (the caller frees), or NULL having answered
  * 400 or 413. */
 struct json_object *req_json_body(struct req *r);
-/* After an authoring change: every open page of dashboard slug (if any)
- * reloads its grid; a failure is logged, the change stands. */
-void author_tell_pages(struct req *r, const char *slug);
+/* After an authoring change: tells every open page of dashboard slug (if
+ * any) the event: "layout" re-checks the dashboard's widgets, their places
+ * and versions (adding and removing widgets in place), "reload" reloads
+ * the page. A failure is logged; the change stands. */
+void author_tell_pages(struct req *r, const char *slug, const char *event);
 /* 503 when the database is gone, 500 otherwise, logging the detail. */
 void resp_db_error(struct req *r, const struct buf *err);
 /* The body (request.h's req_read_body), or NULL when it is too big or cut

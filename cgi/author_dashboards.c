@@ -49,9 +49,11 @@ static int check(struct req *r, json_object *doc, const char *const *keys, struc
 }
 
 /* Writes the change (write) and its audit record in one transaction, then
- * answers status with after, telling the dashboard's pages. */
+ * answers status with after, telling the dashboard's pages the event (NULL:
+ * none, as none is open yet; "reload" when what the page itself shows,
+ * its title or columns, changed). */
 static void commit(struct req *r, int ok, const char *action, const char *slug, json_object *before,
-		   json_object *after, int status, struct buf *err)
+		   json_object *after, int status, const char *event, struct buf *err)
 {
 	struct audit_actor a;
 	req_audit_actor(r, &a);
@@ -62,7 +64,8 @@ static void commit(struct req *r, int ok, const char *action, const char *slug, 
 		json_object_put(after);
 		return;
 	}
-	author_tell_pages(r, slug);
+	if (event)
+		author_tell_pages(r, slug, event);
 	if (after)
 		resp_json_object(r, status, after);
 	else
@@ -89,7 +92,7 @@ void author_dashboard_create(struct req *r)
 		/* The new dashboard goes last in the navigation. */
 		int ok = !spec_write_dashboard(&s, n, &id, &err);
 		commit(r, ok, "dashboard.add", s.slug, NULL, dashboard_json(s.slug, s.title, s.description, s.columns),
-		       201, &err);
+		       201, NULL, &err);
 	}
 out:
 	buf_free(&err);
@@ -137,7 +140,7 @@ void author_dashboard_change(struct req *r)
 		} else {
 			int ok = !dashboard_change(s.slug, s.title, s.description, (int)s.columns, &err);
 			commit(r, ok, "dashboard.change", s.slug, before,
-			       dashboard_json(s.slug, s.title, s.description, s.columns), 200, &err);
+			       dashboard_json(s.slug, s.title, s.description, s.columns), 200, "reload", &err);
 		}
 	}
 	json_object_put(before);
@@ -160,7 +163,8 @@ void author_dashboard_delete(struct req *r)
 		/* Its widgets stay, on no dashboard; its grants and links go
 		 * with it (the schema's foreign keys). */
 		int ok = dashboard_remove(d.slug, &err) > 0;
-		commit(r, ok, "dashboard.remove", d.slug, before, NULL, 204, &err);
+		/* Its pages re-check it, find it gone, and reload into the 404. */
+		commit(r, ok, "dashboard.remove", d.slug, before, NULL, 204, "layout", &err);
 	}
 	json_object_put(before);
 	dashboard_free(&d);

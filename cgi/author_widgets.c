@@ -149,7 +149,8 @@ static int save(struct req *r, const struct wspec *s, const struct md_dashboard 
 	req_audit_actor(r, &a);
 	if (old)
 		audit_text(old, &before);
-	int rc = db_begin(err) || spec_write_widget(s, d ? d->id : 0, err);
+	/* A replaced widget gets a new version: its pages fetch it anew. */
+	int rc = db_begin(err) || spec_write_widget(s, d ? d->id : 0, err) || (old && widget_bump_version(s->name, err));
 	int refused = !rc && series_sync(err) && !db_lost();
 	rc = rc || refused || widget_load(s->name, &now, err) != 1;
 	if (!rc) {
@@ -197,9 +198,9 @@ void author_widget_put(struct req *r)
 	}
 	if (saved || widget_load(s.name, &now, &err) != 1)
 		goto db_error;
-	author_tell_pages(r, now.dashboard);
+	author_tell_pages(r, now.dashboard, "layout");
 	if (exists && old.dashboard && (!now.dashboard || strcmp(old.dashboard, now.dashboard)))
-		author_tell_pages(r, old.dashboard);
+		author_tell_pages(r, old.dashboard, "layout");
 	resp_json_object(r, exists ? 200 : 201, widget_spec(&now));
 	widget_free(&now);
 	goto out;
@@ -257,7 +258,7 @@ void author_widget_delete(struct req *r)
 		db_rollback();
 		resp_db_error(r, &err);
 	} else {
-		author_tell_pages(r, w.dashboard);
+		author_tell_pages(r, w.dashboard, "layout");
 		resp_empty(r, 204);
 	}
 	widget_free(&w);

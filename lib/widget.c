@@ -843,6 +843,11 @@ void mdash_save_setting(mdash_widget *w, const char *key, const char *value)
 	json_object_object_add(w->saved, key, json_object_new_string(value ? value : ""));
 }
 
+int widget_bump_version(const char *name, struct buf *err)
+{
+	return db_exec("UPDATE widgets SET version = version + 1 WHERE name = ?", DB_PARAMS(DB_S(name)), NULL, err);
+}
+
 int widget_save(const struct widget_def *d, struct buf *err)
 {
 	return db_exec("INSERT INTO widgets (name, type, dashboard_id, title, col, `row`, sizex, sizey, "

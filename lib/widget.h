@@ -167,6 +167,10 @@ struct widget_def {
 /* Creates the widget, or changes the one of that name; its data, version
  * and history stay. */
 int widget_save(const struct widget_def *d, struct buf *err);
+/* Raises the widget's version by one, its data unchanged: after a change
+ * to how it looks (title, type, options), pages and caches that hold the
+ * old version's fragment fetch the new one. 0, or -1 (in err). */
+int widget_bump_version(const char *name, struct buf *err);
 /* Removes a widget and its history: 1 removed, 0 no such widget, -1 error. */
 int widget_remove(const char *name, struct buf *err);
 

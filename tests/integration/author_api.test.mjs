@@ -198,7 +198,8 @@ test('a change reaches the open pages of its dashboard', async () => {
   const stream = await sse(`${s.base}/sub/d/ops`, { headers: { Cookie: `mdash_session=${tv.cookie}` } });
   try {
     assert.equal((await api('PUT', '/api/widgets/live', { body: { type: 'text', dashboard: 'ops' } })).status, 201);
-    assert.deepEqual(await stream.find((m) => m.event === 'reload', 5000), { dashboard: 'ops', event: 'reload' });
+    // "layout": the page re-checks its widgets, and places the new one.
+    assert.deepEqual(await stream.find((m) => m.event === 'layout', 5000), { dashboard: 'ops', event: 'layout' });
   } finally {
     stream.close();
   }
