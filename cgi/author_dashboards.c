@@ -52,12 +52,13 @@ static int check(struct req *r, json_object *doc, const char *const *keys, struc
  * answers status with after, telling the dashboard's pages the event (NULL:
  * none, as none is open yet; "reload" when what the page itself shows,
  * its title or columns, changed). */
-static void commit(struct req *r, int ok, const char *action, const char *slug, json_object *before,
-		   json_object *after, int status, const char *event, struct buf *err)
+static void commit(struct req *r, int ok, const char *action, const char *slug, json_object *before, json_object *after,
+		   int status, const char *event, struct buf *err)
 {
 	struct audit_actor a;
 	req_audit_actor(r, &a);
-	if (!ok || audit_record(&a, action, slug, before ? text_of(before) : NULL, after ? text_of(after) : NULL, err) ||
+	if (!ok ||
+	    audit_record(&a, action, slug, before ? text_of(before) : NULL, after ? text_of(after) : NULL, err) ||
 	    db_commit(err)) {
 		db_rollback();
 		resp_db_error(r, err);
@@ -85,14 +86,18 @@ void author_dashboard_create(struct req *r)
 	if ((found = dashboard_load(s.slug, &old, &err)) > 0) {
 		dashboard_free(&old);
 		resp_error(r, 409, "A dashboard of this slug exists.");
-	} else if (found < 0 || db_begin(&err) || dashboard_list(&list, &n, &err)) {
+	} else if (found < 0 || dashboard_list(&list, &n, &err)) {
 		resp_db_error(r, &err);
 	} else {
 		dashboard_list_free(list, n);
-		/* The new dashboard goes last in the navigation. */
-		int ok = !spec_write_dashboard(&s, n, &id, &err);
-		commit(r, ok, "dashboard.add", s.slug, NULL, dashboard_json(s.slug, s.title, s.description, s.columns),
-		       201, NULL, &err);
+		if (db_begin(&err)) {
+			resp_db_error(r, &err);
+		} else {
+			/* The new dashboard goes last in the navigation. */
+			int ok = !spec_write_dashboard(&s, n, &id, &err);
+			commit(r, ok, "dashboard.add", s.slug, NULL,
+			       dashboard_json(s.slug, s.title, s.description, s.columns), 201, NULL, &err);
+		}
 	}
 out:
 	buf_free(&err);

@@ -150,7 +150,8 @@ static int save(struct req *r, const struct wspec *s, const struct md_dashboard 
 	if (old)
 		audit_text(old, &before);
 	/* A replaced widget gets a new version: its pages fetch it anew. */
-	int rc = db_begin(err) || spec_write_widget(s, d ? d->id : 0, err) || (old && widget_bump_version(s->name, err));
+	int rc =
+		db_begin(err) || spec_write_widget(s, d ? d->id : 0, err) || (old && widget_bump_version(s->name, err));
 	int refused = !rc && series_sync(err) && !db_lost();
 	rc = rc || refused || widget_load(s->name, &now, err) != 1;
 	if (!rc) {
@@ -353,7 +354,8 @@ void author_widget_test(struct req *r)
 		json_object_object_add(o, "data", fields);
 	} else {
 		json_object_object_add(o, "ok", json_object_new_boolean(0));
-		json_object_object_add(o, "error", json_object_new_string(t ? buf_str(&err) : "this widget type is not installed"));
+		json_object_object_add(o, "error",
+				       json_object_new_string(t ? buf_str(&err) : "this widget type is not installed"));
 	}
 	resp_json_object(r, 200, o);
 	widget_free(&w);

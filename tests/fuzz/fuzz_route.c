@@ -11,8 +11,7 @@
 #include "util.h"
 
 static const char *const methods[] = {"GET", "HEAD", "POST", "PUT", "DELETE", "PATCH"};
-static const char *const names[ROUTE_PARAMS] = {"{dashboard}", "{widget}", "{share}",
-							"{user}",      "{token}",  "{id}"};
+static const char *const names[ROUTE_PARAMS] = {"{dashboard}", "{widget}", "{share}", "{user}", "{token}", "{id}"};
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
