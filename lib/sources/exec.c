@@ -48,7 +48,7 @@ const struct md_source_kind source_exec = {
 
 /* Calls each(entry, len, arg) for every entry of a Sources.Exec list,
  * until one returns nonzero; returns that. */
-static int each_entry(const char *list, int (*each)(const char *entry, size_t len, const void *arg), const void *arg)
+static int each_entry(const char *list, int (*each)(const char *entry, size_t len, void *arg), void *arg)
 {
 	for (const char *p = list; *p;) {
 		size_t skip = strspn(p, " \t,"), len = strcspn(p + skip, " \t,");
@@ -60,23 +60,23 @@ static int each_entry(const char *list, int (*each)(const char *entry, size_t le
 	return 0;
 }
 
-static int not_absolute(const char *entry, size_t len, const void *arg)
+/* Names the entry in err (a struct buf) when it is not absolute. */
+static int not_absolute(const char *entry, size_t len, void *err)
 {
-	(void)len;
-	(void)arg;
-	return entry[0] != '/';
+	if (entry[0] == '/')
+		return 0;
+	buf_printf(err, "\"%.*s\" is not an absolute path: name commands, or directories ending in \"/\"",
+		   (int)(len > 200 ? 200 : len), entry);
+	return 1;
 }
 
 int source_exec_list_check(const char *list, struct buf *err)
 {
-	if (!each_entry(list, not_absolute, NULL))
-		return 0;
-	buf_puts(err, "every entry must be an absolute path: a command, or a directory ending in \"/\"");
-	return -1;
+	return each_entry(list, not_absolute, err) ? -1 : 0;
 }
 
 /* The entry allows command: it is that command, or its directory. */
-static int allows(const char *entry, size_t len, const void *arg)
+static int allows(const char *entry, size_t len, void *arg)
 {
 	const char *command = arg;
 	if (entry[len - 1] == '/')
@@ -92,16 +92,17 @@ int source_exec_allowed(json_object *src, const struct md_config *cfg, struct bu
 	json_object_object_get_ex(src, "command", &argv);
 	const char *command = json_object_get_string(json_object_array_get_idx(argv, 0));
 	/* Absolute, and no way out of an allowed directory. */
-	if (command && command[0] == '/' && !strstr(command, "/.") && each_entry(cfg->sources_exec, allows, command))
+	if (command && command[0] == '/' && !strstr(command, "/.") &&
+	    each_entry(cfg->sources_exec, allows, (void *)command))
 		return 0;
 	buf_printf(err, "source.command: %s is not a command this site lets the browser run (Sources.Exec%s)",
 		   command ? command : "(none)", *cfg->sources_exec ? " names the allowed ones" : " is empty");
 	return -1;
 }
 
-static int add_entry(const char *entry, size_t len, const void *arg)
+static int add_entry(const char *entry, size_t len, void *arg)
 {
-	json_object_array_add((json_object *)arg, json_object_new_string_len(entry, (int)len));
+	json_object_array_add(arg, json_object_new_string_len(entry, (int)len));
 	return 0;
 }
 

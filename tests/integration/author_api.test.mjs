@@ -237,4 +237,10 @@ test('a test run stores nothing; exec sources through the API run only what Sour
     assert.equal(r.status, 400, `${command}: ${r.text}`);
     assert.equal(r.json.field, 'source.command');
   }
+  // An entry that is no absolute path stops the app and the CLI, named.
+  const bad = path.join(s.dir, 'bad-exec.hdf');
+  await writeFile(bad, `${await readFile(s.config, 'utf8')}\nSources.Exec = /bin/ tools/\n`);
+  const cli = await s.mdash(['audit'], { env: { MDASH_CONFIG: bad } });
+  assert.notEqual(cli.code, 0);
+  assert.match(cli.stderr, /Sources\.Exec: "tools\/" is not an absolute path/);
 });
