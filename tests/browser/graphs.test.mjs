@@ -162,7 +162,8 @@ test('a graph naming two widgets: two colours and a legend in both themes; a pus
     assert.deepEqual(first.legend, ['API 210', 'Database 48'], theme);
     if (theme === 'light') {
       const v = 300 + Math.floor(Math.random() * 100);
-      assert.equal((await push('db-ms', { current: v })).status, 204);
+      const res = await push('db-ms', { current: v });
+      assert.equal(res.status, 204, `push: ${await res.text()}\n${await s.logs(20)}`);
       await page.waitForFunction((want) => [...document.querySelectorAll('[data-widget="latency"] .legend li')]
         .some((li) => li.textContent.includes(want)), String(v), { timeout: 20000 });
       const title = await page.evaluate(() => [...document.querySelectorAll('[data-widget="latency"] .graph-hover title')].at(-1)?.textContent);
