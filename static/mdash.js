@@ -12,8 +12,10 @@
  *   ?kiosk=1, ?fit=1  display options (classes set by mdash-boot.js);
  *   a widget entering danger pulses briefly; ?kiosk=1&sound=1 also plays
  *       a short tone then (alarm.js);
- *   "Edit layout" and "Share link" (admins only: layout.js and share.js are
- *       loaded only when the page says its user may edit).
+ *   "Edit layout", "Share link", "Add widget" and "Widgets" (admins only:
+ *       layout.js, share.js and author.js are loaded only when the page says
+ *       its user may edit); on the list of dashboards, an admin's "New
+ *       dashboard", "Rename" and "Delete" (dashboards.js).
  * Every widget's text is fitted to its box (fit.js): nothing a user reads
  * is cut. On the list of dashboards it only fetches the list again now and
  * then (list.js).
@@ -59,6 +61,10 @@ async function startAdminParts() {
     const { startShareButton } = await import('./mdash/share.js');
     startShareButton();
   }
+  if (document.querySelector('button.author-add')) {
+    const { startAuthor } = await import('./mdash/author.js');
+    startAuthor();
+  }
 }
 
 function startDashboard(board) {
@@ -81,9 +87,11 @@ function startDashboard(board) {
 }
 
 function main() {
+  const admin = meta('mdash-admin') === '1';
   const list = document.querySelector('main.dashboard-list');
   if (list) {
     keepListFresh(list);
+    if (admin) import('./mdash/dashboards.js').then((m) => m.startListTools());
     return;
   }
   // Only dashboard pages have a board; login does nothing.

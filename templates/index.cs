@@ -2,8 +2,9 @@
 # One count on a card: "2 warnings", "1 stale". ?><?cs
 def:issue(kind, n, one, many) ?><?cs if:n > 0 ?><li class="issue issue-<?cs var:kind ?>"><?cs var:n ?> <?cs if:n == 1 ?><?cs var:one ?><?cs else ?><?cs var:many ?><?cs /if ?></li><?cs /if ?><?cs /def ?>
 <main class="dashboard-list">
-<?cs if:subcount(Nav) == 0 && Page.user && !Page.admin ?><p class="empty">No dashboard has been shared with you yet. Ask an administrator for access.</p>
-<?cs elif:subcount(Nav) == 0 ?><p class="empty">No dashboards yet. Describe one in a JSON file and run <code>mdash apply FILE</code>.</p>
+<?cs if:Page.admin ?><p class="list-tools"><button type="button" class="button primary" data-dash-action="create">New dashboard</button></p>
+<?cs /if ?><?cs if:subcount(Nav) == 0 && Page.user && !Page.admin ?><p class="empty">No dashboard has been shared with you yet. Ask an administrator for access.</p>
+<?cs elif:subcount(Nav) == 0 ?><p class="empty">No dashboards yet. Describe one in a JSON file and run <code>mdash apply FILE</code><?cs if:Page.admin ?>, or create one with <strong>New dashboard</strong><?cs /if ?>.</p>
 <?cs else ?><p class="list-summary"><?cs if:List.troubled == 0 ?>All <?cs var:subcount(Nav) ?> dashboards are fine.<?cs
  elif:List.troubled == 1 ?>1 of <?cs var:subcount(Nav) ?> dashboards needs attention.<?cs
  else ?><?cs var:List.troubled ?> of <?cs var:subcount(Nav) ?> dashboards need attention.<?cs /if ?></p>
@@ -18,6 +19,7 @@ def:issue(kind, n, one, many) ?><?cs if:n > 0 ?><li class="issue issue-<?cs var:
  call:issue("warning", d.warning, "warning", "warnings") ?><?cs
  call:issue("stale", d.stale, "stale", "stale") ?></ul>
 <?cs elif:d.widgets > 0 ?><p class="dash-card-issues"><span class="issue issue-ok">All OK</span></p>
+<?cs /if ?><?cs if:Page.admin ?><p class="dash-card-tools"><button type="button" class="button" data-dash-action="rename">Rename</button> <button type="button" class="button danger" data-dash-action="delete">Delete</button></p>
 <?cs /if ?></li><?cs /each ?>
 </ul>
 <?cs /if ?></main>

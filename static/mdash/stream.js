@@ -45,7 +45,7 @@ function onMessage(e) {
     // spread over a second, after the copies nginx made before it are
     // gone (2 s: lib/pass.h), so that a wall of screens costs one render.
     if (m.dashboard === '*') reloadFresh();
-    else setTimeout(() => location.reload(), 2000 + Math.random() * 1000);
+    else setTimeout(reloadWhenNoForm, 2000 + Math.random() * 1000);
     return;
   }
   if (m.event === 'layout' && m.dashboard === page.slug) {
@@ -59,6 +59,14 @@ function onMessage(e) {
   // is fetched.
   if (typeof m.html === 'string' && swapHtml(m.widget, m.html, v)) return;
   want(m.widget, v);
+}
+
+// An admin's form is open on this page (adding or editing a widget, whose
+// own change may be what asks for the reload): the reload waits until it
+// is closed, so that nothing typed is lost.
+function reloadWhenNoForm() {
+  if (document.querySelector('dialog[open]')) setTimeout(reloadWhenNoForm, 1000);
+  else location.reload();
 }
 
 // nchan hands a new subscriber the last message of each channel, so a

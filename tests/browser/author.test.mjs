@@ -2,11 +2,17 @@
 // Authoring in the browser, on a stack with login. An open dashboard
 // follows its set of widgets without a reload:
 // a widget added elsewhere appears in its place and its pushes arrive (the
-// stream follows the new channel), a removed one goes.
+// stream follows the new channel), a removed one goes. With the authoring
+// API (GET /api/types answers), the whole flow through the page's own
+// forms: create a dashboard, add an http widget (a static JSON file served
+// by the test's nginx) and a push widget, see their values arrive, see a
+// second page follow live, a validation message beside its field, "Test
+// source", edit, remove and delete.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import path from 'node:path';
 import { startStack, waitFor } from '../harness/stack.mjs';
-import { launch, login, watch, dispose, bounded, live, pushWith } from './helpers.mjs';
+import { ARTIFACTS, launch, login, watch, dispose, bounded, live, pushWith } from './helpers.mjs';
 
 let s;
 let browser;
@@ -41,6 +47,10 @@ after(async () => {
   await dispose(browser);
   if (s) await s.stop();
 });
+
+async function shot(page, name) {
+  await page.screenshot({ path: path.join(ARTIFACTS, `author-${name}.png`) }).catch(() => {});
+}
 
 // Moves a widget with the page's own layout POST: the app then tells every
 // open page of the dashboard to re-check it ("layout").
@@ -81,5 +91,141 @@ test('an open dashboard follows its widgets: one added elsewhere appears and get
     assert.deepEqual(log.errors, [], 'script errors');
   } finally {
     await dispose(p);
+  }
+});
+
+// The authoring API answers (GET /api/types): otherwise the flow below has
+// nothing to talk to, and says so.
+async function authoringApi() {
+  const res = await s.get('/api/types', { headers: { Accept: 'application/json', Cookie: await cookieOf(admin) } });
+  await res.arrayBuffer();
+  return res.status === 200;
+}
+async function cookieOf(ctx) {
+  return (await ctx.cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
+}
+
+const valueOf = (page, name) => page.locator(`[data-widget="${name}"] .value`).first();
+async function seeValue(page, name, re, what) {
+  await waitFor(async () => re.test((await valueOf(page, name).textContent({ timeout: 1000 }).catch(() => '')) || ''),
+    { ms: WAIT, message: what });
+}
+
+test('the whole flow in the page: a dashboard made, an http and a push widget added, tested, edited, removed and deleted, a second page following live', async (t) => {
+  if (!await authoringApi()) {
+    t.skip('the authoring API (GET /api/types) is not in this build');
+    return;
+  }
+  const url = await s.writeDemo('author-web.json', { stats: { n: 321 } });
+  const a = await bounded(admin.newPage(), 'page A');
+  const b = await bounded(admin.newPage(), 'page B');
+  try {
+    const logA = watch(a);
+    const logB = watch(b);
+    // A new dashboard, from the list of dashboards.
+    await a.goto(`${s.base}/`, { waitUntil: 'load' });
+    await a.getByRole('button', { name: 'New dashboard' }).click();
+    const create = a.getByRole('dialog', { name: 'New dashboard' });
+    await create.getByLabel('Address name (slug)').fill('made');
+    await create.getByLabel('Title').fill('Made here');
+    await create.getByRole('button', { name: 'Create' }).click();
+    await a.waitForURL(/\/d\/made$/, { timeout: WAIT });
+    await live(a, WAIT);
+    await b.goto(`${s.base}/d/made`, { waitUntil: 'load' });
+    await live(b, WAIT);
+
+    // An http widget: a message beside the field the server names, then
+    // "Test source" shows what the source gives, storing nothing.
+    await a.getByRole('button', { name: 'Add widget' }).click();
+    let dlg = a.getByRole('dialog', { name: 'Add a widget' });
+    await dlg.getByLabel('Name').fill('web');
+    await dlg.getByLabel('Type').selectOption('number');
+    await dlg.getByLabel('Title').fill('From the web');
+    await dlg.getByLabel('Source').selectOption('http');
+    await dlg.getByLabel('URL').fill('ftp://example.org/nope.json');
+    await dlg.getByRole('button', { name: 'Add widget' }).click();
+    const urlError = dlg.locator('.field[data-field="source.url"] .field-error');
+    await urlError.waitFor({ timeout: WAIT });
+    assert.ok((await urlError.textContent()).length > 0, 'a message beside the URL');
+    assert.equal(await dlg.getByLabel('URL').getAttribute('aria-invalid'), 'true');
+    assert.equal(await a.evaluate(() => document.activeElement.name), 'source.url', 'focus on the field in error');
+    await dlg.getByLabel('URL').fill(url);
+    await dlg.getByLabel('JSON pointer').fill('/stats/n');
+    await dlg.getByRole('button', { name: 'Test source' }).click();
+    await waitFor(async () => /321/.test(await dlg.locator('.test-result').textContent()),
+      { ms: WAIT, message: 'the tested source\'s answer' });
+    assert.equal(await a.locator('[data-widget="web"]').count(), 0, 'a test stored the widget');
+    await shot(a, 'add-http');
+    await dlg.getByRole('button', { name: 'Add widget' }).click();
+    await dlg.waitFor({ state: 'detached', timeout: WAIT });
+    for (const p of [a, b]) await p.locator('[data-widget="web"]').waitFor({ timeout: WAIT });
+    const up = await s.mdash(['update', '--force', '--widget', 'web']);
+    assert.equal(up.code, 0, show(up));
+    for (const [p, n] of [[a, 'A'], [b, 'B']]) await seeValue(p, 'web', /321/, `the http value on page ${n}`);
+
+    // A push widget: its address and a ready curl line are shown.
+    await a.getByRole('button', { name: 'Add widget' }).click();
+    dlg = a.getByRole('dialog', { name: 'Add a widget' });
+    await dlg.getByLabel('Name').fill('pushed');
+    await dlg.getByLabel('Type').selectOption('number');
+    await dlg.getByLabel('Source').selectOption('push');
+    const curl = await dlg.locator('.push-curl').textContent();
+    assert.match(curl, /^curl -X POST .*\/api\/widgets\/pushed$/, 'the curl line');
+    await dlg.getByRole('button', { name: 'Add widget' }).click();
+    await dlg.waitFor({ state: 'detached', timeout: WAIT });
+    for (const p of [a, b]) await p.locator('[data-widget="pushed"]').waitFor({ timeout: WAIT });
+    await live(b, WAIT);
+    await pushWith(s, token, 'pushed', { current: 77 });
+    for (const [p, n] of [[a, 'A'], [b, 'B']]) await seeValue(p, 'pushed', /^77$/, `the pushed value on page ${n}`);
+
+    // Edit: a new title, seen on both pages.
+    await a.getByRole('button', { name: 'Widgets' }).click();
+    let list = a.getByRole('dialog', { name: 'Widgets on this dashboard' });
+    await list.getByRole('row', { name: /From the web/ }).getByRole('button', { name: 'Edit' }).click();
+    dlg = a.getByRole('dialog', { name: /^Edit / });
+    assert.equal(await dlg.getByLabel('URL').inputValue(), url, 'the stored URL in the form');
+    await dlg.getByLabel('Title').fill('Web stats');
+    await dlg.getByRole('button', { name: 'Save' }).click();
+    await dlg.waitFor({ state: 'detached', timeout: WAIT });
+    for (const [p, n] of [[a, 'A'], [b, 'B']]) {
+      await waitFor(async () => (await p.locator('[data-widget="web"] .widget-title').textContent()) === 'Web stats',
+        { ms: WAIT, message: `the new title on page ${n}` });
+    }
+
+    // Remove from this dashboard (it stays), then delete everywhere.
+    await a.getByRole('button', { name: 'Widgets' }).click();
+    list = a.getByRole('dialog', { name: 'Widgets on this dashboard' });
+    await list.getByRole('row', { name: /pushed/ }).getByRole('button', { name: 'Remove' }).click();
+    await a.getByRole('dialog', { name: 'Remove from this dashboard' }).getByRole('button', { name: 'Remove' }).click();
+    for (const p of [a, b]) await p.locator('[data-widget="pushed"]').waitFor({ state: 'detached', timeout: WAIT });
+    let names = (await s.mdash(['widget', 'list'])).stdout;
+    assert.match(names, /^pushed\b/m, 'a removed widget stays');
+    await a.getByRole('button', { name: 'Widgets' }).click();
+    list = a.getByRole('dialog', { name: 'Widgets on this dashboard' });
+    await list.getByRole('row', { name: /Web stats/ }).getByRole('button', { name: 'Delete' }).click();
+    await a.getByRole('dialog', { name: 'Delete the widget' }).getByRole('button', { name: 'Delete everywhere' }).click();
+    for (const p of [a, b]) await p.locator('[data-widget="web"]').waitFor({ state: 'detached', timeout: WAIT });
+    names = (await s.mdash(['widget', 'list'])).stdout;
+    assert.doesNotMatch(names, /^web\b/m, 'a deleted widget is gone');
+
+    // Rename and delete the dashboard from the list.
+    await a.goto(`${s.base}/`, { waitUntil: 'load' });
+    const card = a.locator('.dash-card[data-dashboard="made"]');
+    await card.getByRole('button', { name: 'Rename' }).click();
+    dlg = a.getByRole('dialog', { name: /^Rename / });
+    await dlg.getByLabel('Title').fill('Made and renamed');
+    await dlg.getByRole('button', { name: 'Save' }).click();
+    await waitFor(async () => (await card.locator('.dash-card-title').textContent()).trim() === 'Made and renamed',
+      { ms: WAIT, message: 'the new title on the card' });
+    await card.getByRole('button', { name: 'Delete' }).click();
+    await a.getByRole('dialog', { name: /^Delete / }).getByRole('button', { name: 'Delete dashboard' }).click();
+    await card.waitFor({ state: 'detached', timeout: WAIT });
+    for (const [log, n] of [[logA, 'A'], [logB, 'B']]) {
+      assert.deepEqual(log.errors, [], `script errors on page ${n}`);
+      assert.deepEqual(log.csp, [], `CSP violations on page ${n}`);
+    }
+  } finally {
+    await dispose(b);
+    await dispose(a);
   }
 });
