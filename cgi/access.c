@@ -308,12 +308,13 @@ static void ask_login(struct req *r)
 }
 
 /* An admin's session, for ADMIN_READ: no CSRF token, as reads change
- * nothing (and a page elsewhere cannot read the answer). */
+ * nothing (and a page elsewhere cannot read the answer). A page read
+ * without a login (GET /admin) goes to the login page and comes back. */
 static int admin_session(struct req *r)
 {
 	const struct md_user *u = req_user(r);
-	if (r->who.lookup_failed) {
-		ask_login(r); /* answers 503 */
+	if (r->who.lookup_failed || (!u && !req_wants_json(r))) {
+		ask_login(r); /* answers 503 when the lookup failed */
 		return 0;
 	}
 	if (!u || u->role != ROLE_ADMIN) {

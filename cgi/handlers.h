@@ -12,6 +12,7 @@
 /* page.c: full HTML pages */
 void page_index(struct req *r);
 void page_dashboard(struct req *r);
+void page_admin(struct req *r);
 /* fragment.c: one widget's element, as the page re-fetches it */
 void fragment_widget(struct req *r);
 /* api.c: read-only JSON */

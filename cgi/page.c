@@ -172,3 +172,26 @@ out:
 	buf_free(&html);
 	buf_free(&one);
 }
+
+/* The administration page (admins only, by its route's rule): a shell
+ * whose script (static/mdash/admin.js) lists and changes users, tokens,
+ * share links and dashboards through the JSON API, and shows the audit
+ * log. Nothing in it comes from the database: the API's answers do. */
+void page_admin(struct req *r)
+{
+	struct buf err = {0}, html = {0};
+	HDF *hdf = page_hdf(r);
+	if (!hdf) {
+		resp_error(r, 500, "The page could not be prepared.");
+		return;
+	}
+	hdf_set_value(hdf, "Page.title", "Administration");
+	hdf_set_value(hdf, "Page.adminpage", "1");
+	if (render_file(hdf, "admin.cs", &html, &err))
+		resp_error(r, 500, buf_str(&err));
+	else
+		resp_html(r, 200, &html);
+	hdf_destroy(&hdf);
+	buf_free(&err);
+	buf_free(&html);
+}

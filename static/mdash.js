@@ -15,7 +15,8 @@
  *   "Edit layout", "Share link", "Add widget" and "Widgets" (admins only:
  *       layout.js, share.js and author.js are loaded only when the page says
  *       its user may edit); on the list of dashboards, an admin's "New
- *       dashboard", "Rename" and "Delete" (dashboards.js).
+ *       dashboard", "Rename" and "Delete" (dashboards.js); the
+ *       administration page (admin.js).
  * Every widget's text is fitted to its box (fit.js): nothing a user reads
  * is cut. On the list of dashboards it only fetches the list again now and
  * then (list.js).
@@ -88,6 +89,10 @@ function startDashboard(board) {
 
 function main() {
   const admin = meta('mdash-admin') === '1';
+  if (document.querySelector('main.admin-page')) {
+    if (admin) import('./mdash/admin.js').then((m) => m.startAdminPage());
+    return;
+  }
   const list = document.querySelector('main.dashboard-list');
   if (list) {
     keepListFresh(list);

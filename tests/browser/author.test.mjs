@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
-// Authoring in the browser, on a stack with login. An open dashboard
-// follows its set of widgets without a reload:
+// Authoring in the browser, on a stack with login. The administration page
+// (GET /admin) is an admin's: without a login it asks for one, a viewer is
+// refused. An open dashboard follows its set of widgets without a reload:
 // a widget added elsewhere appears in its place and its pushes arrive (the
 // stream follows the new channel), a removed one goes. With the authoring
 // API (GET /api/types answers), the whole flow through the page's own
@@ -62,6 +63,132 @@ async function sendLayout(page, slug, widgets) {
   }, [slug, widgets]);
   assert.ok(status < 300, `layout POST: HTTP ${status}`);
 }
+
+test('the administration page: an admin\'s, linked from the bar; a login first without one; a viewer refused', async () => {
+  const anon = await s.get('/admin', { redirect: 'manual' });
+  await anon.arrayBuffer();
+  assert.equal(anon.status, 302, 'without a login');
+  assert.match(anon.headers.get('location') ?? '', /\/login\?next=(%2F|\/)admin$/);
+  const api = await s.get('/admin', { headers: { Accept: 'application/json' } });
+  assert.equal(api.status, 401, `JSON without a login: ${await api.text()}`);
+
+  const viewer = await bounded(browser.newContext(), 'a context for the viewer');
+  try {
+    await login(viewer, s.base, ...VIEWER);
+    const p = await bounded(viewer.newPage(), 'the viewer\'s page');
+    const res = await p.goto(`${s.base}/admin`, { waitUntil: 'load' });
+    assert.equal(res.status(), 403);
+    await p.goto(`${s.base}/d/base`, { waitUntil: 'load' });
+    assert.equal(await p.locator('.admin-link, .widget-add, .widget-list').count(), 0, 'authoring controls for a viewer');
+  } finally {
+    await dispose(viewer);
+  }
+
+  const p = await bounded(admin.newPage(), 'the admin\'s page');
+  try {
+    const log = watch(p);
+    await p.goto(`${s.base}/d/base`, { waitUntil: 'load' });
+    await p.getByRole('link', { name: 'Admin' }).click();
+    await p.waitForURL(/\/admin$/, { timeout: WAIT });
+    for (const h of ['Dashboards', 'Users', 'API tokens', 'Share links', 'Audit log']) {
+      await p.getByRole('heading', { name: h, level: 2 }).waitFor({ timeout: WAIT });
+    }
+    assert.equal(await p.getByRole('link', { name: 'Admin' }).getAttribute('aria-current'), 'page');
+    assert.deepEqual(log.errors, [], 'script errors');
+    assert.deepEqual(log.csp, [], 'CSP violations');
+    await shot(p, 'admin');
+  } finally {
+    await dispose(p);
+  }
+});
+
+// Opens a part's "make" dialog, fills it in, sends it, and reads the
+// secret the page then shows once.
+async function makeSecret(p, { part, open, dialog, fill, submit, shown }) {
+  await p.locator(part).getByRole('button', { name: open }).click();
+  const d = p.getByRole('dialog', { name: dialog });
+  await fill(d);
+  await d.getByRole('button', { name: submit }).click();
+  const once = p.getByRole('dialog', { name: shown });
+  const value = await once.locator('input.secret').inputValue({ timeout: WAIT });
+  await once.getByRole('button', { name: 'Done' }).click();
+  return value;
+}
+
+test('the administration page: a user, a token and a share link made and undone, each secret shown once and working; the audit log shows the changes', async (t) => {
+  if (!await authoringApi()) {
+    t.skip('the authoring API (GET /api/types) is not in this build');
+    return;
+  }
+  const p = await bounded(admin.newPage(), 'the admin page');
+  const other = await bounded(browser.newContext(), 'a context for the new user');
+  try {
+    const log = watch(p);
+    await p.goto(`${s.base}/admin`, { waitUntil: 'load' });
+    const users = p.locator('#users');
+    // A user with a generated password, shown once, that logs in.
+    const password = await makeSecret(p, { part: '#users', open: 'Add user', dialog: 'Add a user',
+      fill: (d) => d.getByLabel('Name').fill('neo'), submit: 'Add user', shown: 'Password of neo' });
+    assert.ok(password.length >= 8, `a generated password: "${password}"`);
+    await login(other, s.base, 'neo', password);
+    const row = users.getByRole('row', { name: /neo/ });
+    await row.waitFor({ timeout: WAIT });
+    // Grant a dashboard: saved as it is ticked.
+    await row.getByRole('button', { name: 'Dashboards…' }).click();
+    const dlg = p.getByRole('dialog', { name: 'Dashboards neo may see' });
+    await dlg.getByLabel('Base').check();
+    await waitFor(async () => /granted/.test(await dlg.locator('.admin-status').textContent()),
+      { ms: WAIT, message: 'the grant saved' });
+    await dlg.getByRole('button', { name: 'Done' }).click();
+    await waitFor(async () => /base/.test(await users.getByRole('row', { name: /neo/ }).textContent()),
+      { ms: WAIT, message: 'the grant in the table' });
+    const seen = await other.request.get(`${s.base}/d/base`);
+    assert.equal(seen.status(), 200, 'the granted dashboard opens for the new user');
+    await users.getByRole('row', { name: /neo/ }).getByRole('button', { name: 'Remove' }).click();
+    await p.getByRole('dialog', { name: 'Remove neo' }).getByRole('button', { name: 'Remove user' }).click();
+    await users.getByRole('row', { name: /neo/ }).waitFor({ state: 'detached', timeout: WAIT });
+
+    // A push token, shown once, that pushes until it is revoked.
+    const tokens = p.locator('#tokens');
+    const made = await makeSecret(p, { part: '#tokens', open: 'New token', dialog: 'New API token',
+      fill: (d) => d.getByLabel('Name').fill('ci-job'), submit: 'Create token', shown: 'Token ci-job' });
+    await pushWith(s, made, 'b1', { current: 5 });
+    await tokens.getByRole('row', { name: /ci-job/ }).getByRole('button', { name: 'Revoke' }).click();
+    await p.getByRole('dialog', { name: 'Revoke ci-job' }).getByRole('button', { name: 'Revoke token' }).click();
+    await tokens.getByRole('row', { name: /ci-job/ }).waitFor({ state: 'detached', timeout: WAIT });
+    const refused = await s.get('/widgets/b1', { method: 'POST', body: JSON.stringify({ auth_token: made, current: 6 }) });
+    assert.equal(refused.status, 401, 'a revoked token pushes');
+
+    // A share link, shown once, that opens without a login until revoked.
+    const shares = p.locator('#shares');
+    const link = new URL(await makeSecret(p, { part: '#shares', open: 'New share link', dialog: 'New share link',
+      fill: (d) => d.getByLabel('Dashboard').selectOption('base'), submit: 'Create link', shown: 'Share link' }));
+    const res = await s.get(link.pathname);
+    assert.equal(res.status, 200, `the new link ${link.pathname}`);
+    await res.arrayBuffer();
+    await shares.getByRole('row', { name: /Base/ }).getByRole('button', { name: 'Revoke' }).click();
+    await p.getByRole('dialog', { name: 'Revoke the link' }).getByRole('button', { name: 'Revoke link' }).click();
+    await shares.getByRole('row', { name: /Base/ }).waitFor({ state: 'detached', timeout: WAIT });
+    // (nginx may serve its copy of the link's page for up to 2 s more.)
+    await waitFor(async () => {
+      const r = await s.get(link.pathname);
+      await r.arrayBuffer();
+      return r.status === 404;
+    }, { ms: WAIT, message: 'the revoked link refused' });
+
+    // The audit log names who did it.
+    await p.reload({ waitUntil: 'load' });
+    const audit = p.locator('#audit');
+    await waitFor(async () => (await audit.getByRole('row').count()) > 5, { ms: WAIT, message: 'audit entries' });
+    assert.match(await audit.textContent(), /ada/);
+    assert.deepEqual(log.errors, [], 'script errors');
+    assert.deepEqual(log.csp, [], 'CSP violations');
+    await shot(p, 'admin-after');
+  } finally {
+    await dispose(other);
+    await dispose(p);
+  }
+});
 
 test('an open dashboard follows its widgets: one added elsewhere appears and gets its pushes, one removed goes, without a reload', async () => {
   const p = await bounded(admin.newPage(), 'the watching page');
