@@ -23,11 +23,19 @@
 //      workers and the app's; nginx memory (RssAnon) per subscriber; with
 //      --hold S, S seconds more of one push a second with nginx's memory
 //      sampled every --sample seconds (flat or not).
+// With --nodes H (H > 1) the stack is scaled out: Redis (--redis-masters M:
+// a cluster of M masters when M > 1), H nginx+nchan hosts sharing it and the
+// database, each with its own app pool, and an nginx load balancer in front
+// (round robin): streams open through the balancer, so they spread evenly
+// over the hosts; pushes and raw publishes go to the first host, and reach
+// the others' streams through Redis. nginx's CPU and memory then count every
+// host and the balancer.
 // Exits non-zero when a subscriber was refused, a stream ended or a delivery
 // is missing.
 //   node bench/fanout.mjs [--subscribers 1000,5000,20000] [--pushes 50] [--every 100] [--rounds 3]
 //        [--clients K] [--fragment small|large] [--stream pass|app] [--hold S] [--sample S]
-import { fork } from 'node:child_process';
+//        [--nodes H] [--redis-masters M]
+import { fork, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -35,6 +43,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { rss, children } from './memory.mjs';
 import { startStack, sleep } from '../tests/harness/stack.mjs';
+import { startRedis, startPeer, startBalancer } from '../tests/harness/scaleout.mjs';
 
 const CLIENT = fileURLToPath(new URL('./fanout-client.mjs', import.meta.url));
 const REQUEST_TIMEOUT = 10000;  // per push / publish / API read
@@ -93,6 +102,10 @@ function cpuMs(pids) {
   return t;
 }
 
+/** Established TCP connections to a local port (the streams a host holds, behind the balancer). */
+const established = (port) => spawnSync('ss', ['-Htn', 'state', 'established', `( sport = :${port} )`], { encoding: 'utf8' })
+  .stdout.split('\n').filter(Boolean).length;
+
 /** K subscriber processes (bench/fanout-client.mjs), each with a queue of answers. */
 function startClients(k) {
   return Array.from({ length: k }, () => {
@@ -107,12 +120,24 @@ function startClients(k) {
 const askAll = (ps, m, op) => Promise.all(ps.map((p) => p.ask(typeof m === 'function' ? m(p) : m, op)));
 
 export async function fanout({ subscribers = [1000, 5000, 20000], pushes = 50, every = 100, rounds = 3, clients = 0,
-  fragment = 'small', stream = 'pass', hold = 0, sample = 60, log = console.log } = {}) {
+  fragment = 'small', stream = 'pass', hold = 0, sample = 60, nodes = 1, redisMasters = 1, log = console.log } = {}) {
   const cpus = os.cpus();
   log(`machine: ${cpus.length} cores, ${cpus[0]?.model.trim() || 'unknown model'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}, node ${process.version}`);
   log(`parameters: subscribers ${subscribers.join(',')}, ${pushes} pushes every ${every} ms per round, ${rounds} rounds each of mdash and raw nchan (interleaved), ${fragment} fragment (${fragment === 'small' ? 'in the message' : 'fetched'}), streams opened ${stream === 'app' ? 'through the app' : 'with a stream pass'}`);
 
-  const s = await startStack({ requireLogin: true });
+  if (nodes > 1) log(`scaled out: ${nodes} nginx+nchan hosts behind an nginx load balancer (round robin), channels in Redis (${redisMasters > 1 ? `a cluster of ${redisMasters} masters` : 'one server'})`);
+  const redis = nodes > 1 ? await startRedis({ masters: redisMasters }) : null;
+  let s, lb;
+  const peers = [];
+  try {
+    if (redis) process.env.MDASH_REDIS_URL = redis.url;
+    s = await startStack({ requireLogin: true });
+  } catch (e) {
+    await redis?.stop();
+    throw e;
+  } finally {
+    delete process.env.MDASH_REDIS_URL;
+  }
   const W = fragment === 'small' ? 'f1' : 'f2';
   const pushAgent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   const publishAgent = new http.Agent({ keepAlive: true, maxSockets: 1 });
@@ -120,6 +145,9 @@ export async function fanout({ subscribers = [1000, 5000, 20000], pushes = 50, e
   let ok = true;
   let procs = [];
   try {
+    for (let h = 1; h < nodes; h++) peers.push(await startPeer(s, `host${h + 1}`));
+    if (peers.length) lb = await startBalancer([s.port, ...peers.map((p) => p.port)]);
+    const streamPort = lb ? lb.port : s.port;
     await s.apply({ dashboards: [{ slug: 'fan', title: 'Fan-out', widgets: [
       { name: 'f1', type: 'number', source: { kind: 'push' } },
       { name: 'f2', type: 'list', source: { kind: 'push' } },
@@ -132,8 +160,10 @@ export async function fanout({ subscribers = [1000, 5000, 20000], pushes = 50, e
     const cookie = (login.headers?.['set-cookie'] || []).map((c) => c.split(';')[0]).find((c) => c.startsWith('mdash_session='));
     if (!cookie) throw new Error(`login failed: ${login.status} ${login.error || ''}`);
 
-    const nginxMaster = await s.pid('nginx'), app = await s.pid('fcgi');
-    const nginxWorkers = () => children(nginxMaster), appWorkers = () => children(app);
+    const nginxMasters = [await s.pid('nginx'), ...(await Promise.all(peers.map((p) => p.nginxPid())))];
+    if (lb) nginxMasters.push(await lb.nginxPid());
+    const apps = [await s.pid('fcgi'), ...peers.map((p) => p.appPid)];
+    const nginxWorkers = () => nginxMasters.flatMap(children), appWorkers = () => apps.flatMap(children);
     const nginxRss = () => rss(nginxWorkers());
     const get = async (path) => {
       const r = await request(s.port, { path, headers: { Cookie: cookie } });
@@ -219,12 +249,13 @@ export async function fanout({ subscribers = [1000, 5000, 20000], pushes = 50, e
       procs = startClients(K);
       const t0 = performance.now();
       const path = await streamPath();
-      const opened = await askAll(procs, (p) => ({ op: 'open', port: s.port, path, cookie,
+      const opened = await askAll(procs, (p) => ({ op: 'open', port: streamPort, path, cookie,
         count: Math.floor(N / K) + (procs.indexOf(p) < N % K ? 1 : 0) }), 'opened');
       const statuses = opened.flatMap((x) => x.statuses || []);
       const refused = statuses.filter((x) => x !== 200).length;
       log(`subscribed ${N - refused}/${N} in ${((performance.now() - t0) / 1000).toFixed(1)} s by ${K} processes${refused ? ` (${refused} refused, status ${[...new Set(statuses.filter((x) => x !== 200))].join(',')})` : ''}`);
       await sleep(1000); // the buffered last message of each channel arrives on every new stream
+      if (lb) log(`  open connections per host (ss): ${[s.port, ...peers.map((p) => p.port)].map(established).join(', ')}`);
       mem.subscribed = nginxRss();
 
       const rs = [];
@@ -240,6 +271,7 @@ export async function fanout({ subscribers = [1000, 5000, 20000], pushes = 50, e
         }
       }
       mem.rounds = nginxRss();
+      if (redis) log(`  Redis keys per server: ${(await redis.keys()).join(', ')}`);
 
       // Holding the streams: one push a second, nginx's memory sampled.
       const held = [];
@@ -296,7 +328,10 @@ export async function fanout({ subscribers = [1000, 5000, 20000], pushes = 50, e
     for (const p of procs) p.kill();
     pushAgent.destroy();
     publishAgent.destroy();
+    await lb?.stop();
+    for (const p of peers) await p.stop();
     await s.stop();
+    await redis?.stop();
   }
 }
 
@@ -308,12 +343,13 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const subscribers = String(arg('subscribers', '1000,5000,20000')).split(',').map(Number);
   const opts = { subscribers, pushes: Number(arg('pushes', 50)), every: Number(arg('every', 100)),
     rounds: Number(arg('rounds', 3)), clients: Number(arg('clients', 0)), fragment: arg('fragment', 'small'),
-    stream: arg('stream', 'pass'), hold: Number(arg('hold', 0)), sample: Number(arg('sample', 60)) };
+    stream: arg('stream', 'pass'), hold: Number(arg('hold', 0)), sample: Number(arg('sample', 60)),
+    nodes: Number(arg('nodes', 1)), redisMasters: Number(arg('redis-masters', 1)) };
   if (subscribers.some((n) => !(n > 0)) || !(opts.pushes > 0) || !(opts.every >= 0) || !(opts.rounds >= 1) ||
-      !(opts.clients >= 0) || !(opts.hold >= 0) || !(opts.sample > 0) ||
+      !(opts.clients >= 0) || !(Number.isInteger(opts.nodes) && opts.nodes >= 1) || !(Number.isInteger(opts.redisMasters) && opts.redisMasters >= 1) || !(opts.hold >= 0) || !(opts.sample > 0) ||
       !['pass', 'app'].includes(opts.stream) || !['small', 'large'].includes(opts.fragment)) {
     console.error('usage: node bench/fanout.mjs [--subscribers 1000,5000,20000] [--pushes 50] [--every 100] [--rounds 3]\n'
-      + '       [--clients K] [--fragment small|large] [--stream pass|app] [--hold S] [--sample S]');
+      + '       [--clients K] [--fragment small|large] [--stream pass|app] [--hold S] [--sample S] [--nodes H] [--redis-masters M]');
     process.exit(2);
   }
   const r = await fanout(opts);
