@@ -255,7 +255,8 @@ export async function fanout({ subscribers = [1000, 5000, 20000], pushes = 50, e
       const refused = statuses.filter((x) => x !== 200).length;
       log(`subscribed ${N - refused}/${N} in ${((performance.now() - t0) / 1000).toFixed(1)} s by ${K} processes${refused ? ` (${refused} refused, status ${[...new Set(statuses.filter((x) => x !== 200))].join(',')})` : ''}`);
       await sleep(1000); // the buffered last message of each channel arrives on every new stream
-      if (lb) log(`  open connections per host (ss): ${[s.port, ...peers.map((p) => p.port)].map(established).join(', ')}`);
+      const spread = lb ? [s.port, ...peers.map((p) => p.port)].map(established) : [];
+      if (lb) log(`  open connections per host (ss): ${spread.join(', ')}`);
       mem.subscribed = nginxRss();
 
       const rs = [];
@@ -290,7 +291,7 @@ export async function fanout({ subscribers = [1000, 5000, 20000], pushes = 50, e
       const closed = await askAll(procs, { op: 'close' }, 'closed');
       const dropped = closed.reduce((a, x) => a + (x.dropped || 0), 0);
       procs = [];
-      const res = { N, K, refused, dropped, mem, rs, held };
+      const res = { N, K, refused, dropped, mem, rs, held, spread };
       results.push(res);
       if (refused || dropped) ok = false;
       if (rs.some((x) => x.missing || x.failedSends || x.shifted)) ok = false;

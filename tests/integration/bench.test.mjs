@@ -42,6 +42,18 @@ test('bench/run GRAPHS=10: the page and fragment rows over a dashboard of ten gr
   assert.doesNotMatch(r.stderr, /non-2xx|graphs over time, not/, out);
 });
 
+test('bench/fanout.mjs --nodes 3: streams spread over three hosts behind the balancer, and each push reaches all of them through Redis', { timeout: 120000 }, async () => {
+  const lines = [];
+  const r = await fanout({ subscribers: [30], pushes: 3, every: 50, rounds: 1, clients: 1, nodes: 3, log: (l) => lines.push(l) });
+  const report = lines.join('\n');
+  assert.ok(r.ok, report);
+  const [{ refused, dropped, rs, spread }] = r.results;
+  assert.equal(refused + dropped, 0, report);
+  for (const x of rs) assert.equal(x.missing, 0, report);
+  assert.equal(spread.length, 3, report);
+  for (const held of spread) assert.ok(held >= 10, `a host held fewer than a third of the streams:\n${report}`);
+});
+
 test('bench/fanout.mjs: every stream holds every pushed version; a small fragment travels in the message, a large one comes from nginx\'s cache', { timeout: 300000 }, async () => {
   for (const fragment of ['small', 'large']) {
     const lines = [];
