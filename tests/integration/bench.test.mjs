@@ -51,7 +51,8 @@ test('bench/fanout.mjs --nodes 3: streams spread over three hosts behind the bal
   assert.equal(refused + dropped, 0, report);
   for (const x of rs) assert.equal(x.missing, 0, report);
   assert.equal(spread.length, 3, report);
-  for (const held of spread) assert.ok(held >= 10, `a host held fewer than a third of the streams:\n${report}`);
+  // Each of the balancer's two workers deals its own round robin: a third, give or take one per worker.
+  for (const held of spread) assert.ok(held >= 8, `a host held far fewer than a third of the streams:\n${report}`);
 });
 
 test('bench/fanout.mjs: every stream holds every pushed version; a small fragment travels in the message, a large one comes from nginx\'s cache', { timeout: 300000 }, async () => {
