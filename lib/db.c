@@ -131,6 +131,7 @@ static int connect_db(struct buf *err)
 		return -1;
 	}
 	if (now_ms() < retry_at) {
+		metrics_add(M_DB_ERRORS, 1); /* a call that failed, if without trying */
 		buf_printf(err, "database: no answer within %ld s (Database.Timeout); trying again in a moment",
 			   timeout_s());
 		return -1;
@@ -162,6 +163,8 @@ static int connect_db(struct buf *err)
 	long long started = now_ms();
 	if (!mysql_real_connect(conn, host, conf->db.user, conf->db.password, conf->db.name, (unsigned)conf->db.port,
 				sock, 0)) {
+		/* Counted as the calls that fail on a connection are (failed()). */
+		metrics_add(M_DB_ERRORS, 1);
 		buf_printf(err, "cannot connect to the database (%s): ", sock ? sock : host);
 		if (now_ms() - started >= timeout_s() * 1000 / 2) {
 			buf_printf(err, "no answer within %ld s (Database.Timeout): ", timeout_s());
