@@ -85,13 +85,19 @@ void chart_time_ticks(const struct chart *c, mdash_context *ctx, const char *key
 			break;
 		}
 	int k = 0;
-	for (double t = ceil(c->t0 / step) * step; t <= c->t1 && k < 8; t += step, k++) {
+	for (double t = ceil(c->t0 / step) * step; t <= c->t1 && k < 8; t += step) {
+		/* A label is centred on its time: one at an edge would stick out of
+		 * the widget by half its width (the window's ends are clock times
+		 * like any other, so this happens whenever one falls on a step). */
+		double at = chart_x(c, t) / c->w * 100;
+		if (at < 8 || at > 92)
+			continue;
 		char label[32], name[96];
 		time_label(t, step, label, sizeof label);
 		snprintf(name, sizeof name, "%s.%d.label", key, k);
 		mdash_set(ctx, name, label);
-		snprintf(name, sizeof name, "%s.%d.at", key, k);
-		mdash_setf(ctx, name, "%.2f", chart_x(c, t) / c->w * 100);
+		snprintf(name, sizeof name, "%s.%d.at", key, k++);
+		mdash_setf(ctx, name, "%.2f", at);
 	}
 }
 
