@@ -84,12 +84,22 @@ static void store(struct batch *b)
 	buf_free(&err);
 }
 
+/* A batch that publishes more widgets than this sends them without their
+ * fragments: pushes are then coming in faster than one at a time, each
+ * render (a read and a template, under the worker lock) would hold up the
+ * next batch, halving the pushes stored a second, and a version that a
+ * newer one soon replaces is rendered for nothing. Pages fetch those
+ * through nginx's cache, once per version. */
+#define INLINE_BATCH_MAX 2
+
 /* The fragments of names[i] at versions[i] that are small enough to travel
  * in the message (render_widget_inline), or NULL each: rendered once per
  * version here, for every open page. The caller frees them. */
 static char **render_inline(const struct md_config *cfg, const char *const *names, const long long *versions, int n)
 {
 	char **html = xcalloc((size_t)n + 1, sizeof *html);
+	if (n > INLINE_BATCH_MAX)
+		return html;
 	struct buf one = {0}, err = {0};
 	worker_lock();
 	for (int i = 0; i < n; i++) {
