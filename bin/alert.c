@@ -11,15 +11,14 @@
 #include "ident.h"
 #include "notify.h"
 
-static const char usage[] =
-	"usage: mdash alert list | test NAME | retry [ID...]\n"
-	"Alert messages wait in an outbox until their notifier (Notify.<name>.* in the\n"
-	"settings file) took them; the updater delivers them, with retries.\n"
-	"  list        prints each pending or failed delivery, one per line, tab-separated:\n"
-	"              id, pending or failed, notifier, widget, state, queued at,\n"
-	"              attempts, next attempt (or when it failed), last error\n"
-	"  test NAME   sends a test message to notifier NAME now and says how it went\n"
-	"  retry [ID]  sends failed deliveries (all, or those given) again\n";
+static const char usage[] = "usage: mdash alert list | test NAME | retry [ID...]\n"
+			    "Alert messages wait in an outbox until their notifier (Notify.<name>.* in the\n"
+			    "settings file) took them; the updater delivers them, with retries.\n"
+			    "  list        prints each pending or failed delivery, one per line, tab-separated:\n"
+			    "              id, pending or failed, notifier, widget, state, queued at,\n"
+			    "              attempts, next attempt (or when it failed), last error\n"
+			    "  test NAME   sends a test message to notifier NAME now and says how it went\n"
+			    "  retry [ID]  sends failed deliveries (all, or those given) again\n";
 
 static int list(void)
 {
@@ -40,13 +39,15 @@ static int test(const struct md_config *cfg, const char *name)
 {
 	const struct md_notifier *n = ident_valid(name) ? config_notifier(cfg, name) : NULL;
 	if (!n)
-		return fail("no notifier \"%s\" in %s (Notify.%s.URL or Notify.%s.Mailto)", name, cfg->path, name, name);
+		return fail("no notifier \"%s\" in %s (Notify.%s.URL or Notify.%s.Mailto)", name, cfg->path, name,
+			    name);
 	json_object *p = notify_test_payload(cfg);
 	char key[33];
 	struct buf err = {0};
 	notify_new_key(key);
-	int rc = notify_send(cfg, n, json_object_to_json_string_ext(p, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE), key,
-			    &err);
+	int rc = notify_send(cfg, n,
+			     json_object_to_json_string_ext(p, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE),
+			     key, &err);
 	json_object_put(p);
 	if (rc == NOTIFY_SENT)
 		printf("Sent a test message to %s (%s).\n", name, n->url ? n->url : n->mailto);

@@ -13,7 +13,6 @@ static const char usage[] = "usage: mdash audit [--since TIME] [--json]\n"
 			    "or -24h, -30d): one change a line, tab-separated: time (UTC), who, from where,\n"
 			    "action, target. --json prints every entry with its state before and after.\n";
 
-
 static void print_json(const struct audit_entry *e, int n)
 {
 	json_object *list = json_object_new_array();

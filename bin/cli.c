@@ -21,8 +21,7 @@ int fail(const char *fmt, ...)
 	return 1;
 }
 
-int delete_named(int (*remove)(const char *name, struct buf *err), const char *name, const char *what,
-		 const char *done)
+int delete_named(int (*remove)(const char *name, struct buf *err), const char *name, const char *what, const char *done)
 {
 	struct buf err = {0}, action = {0};
 	struct audit_actor a;

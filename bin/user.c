@@ -22,7 +22,6 @@ static const char usage[] = "usage: mdash user add NAME [--admin]\n"
 			    "       mdash user grant NAME SLUG|*     (revoke NAME SLUG|* takes it back)\n"
 			    "The password is asked on the terminal, or read as one line from stdin.\n";
 
-
 static int read_line(const char *prompt, int tty, struct buf *out)
 {
 	struct termios old, quiet;

@@ -419,7 +419,8 @@ static int admin_token(struct req *r)
 		resp_db_error(r, &err);
 	} else if (push) {
 		/* Known, but only for pushing: not a wrong credential, no right. */
-		resp_error(r, 403, "a push token may not do this: it takes an admin token (mdash token add NAME --admin)");
+		resp_error(r, 403,
+			   "a push token may not do this: it takes an admin token (mdash token add NAME --admin)");
 	} else if (!ok) {
 		access_refuse_token(r);
 	} else {

@@ -81,7 +81,8 @@ void resp_error(struct req *r, int status, const char *message)
 void resp_json_object(struct req *r, int status, json_object *o)
 {
 	resp_header(r, "Cache-Control", "no-cache");
-	resp_json(r, status, json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+	resp_json(r, status,
+		  json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(o);
 }
 

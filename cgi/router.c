@@ -7,12 +7,8 @@
 #include "util.h"
 
 static const char *const param_names[ROUTE_PARAMS] = {
-	[P_DASHBOARD] = "dashboard",
-	[P_WIDGET] = "widget",
-	[P_SHARE] = "share",
-	[P_USER] = "user",
-	[P_TOKEN] = "token",
-	[P_ID] = "id",
+	[P_DASHBOARD] = "dashboard", [P_WIDGET] = "widget", [P_SHARE] = "share",
+	[P_USER] = "user",           [P_TOKEN] = "token",   [P_ID] = "id",
 };
 
 /* The parameter that *pat opens ("{widget}..."), its length in *len; -1

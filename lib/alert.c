@@ -64,9 +64,11 @@ static int read_when(json_object *a, struct alert_rule *rule, struct buf *err)
 	rule->when = 0;
 	for (size_t i = 0; i < json_object_array_length(v); i++) {
 		json_object *x = json_object_array_get_idx(v, i);
-		int level = json_object_is_type(x, json_type_string) ? alert_level_parse(json_object_get_string(x)) : -1;
+		int level =
+			json_object_is_type(x, json_type_string) ? alert_level_parse(json_object_get_string(x)) : -1;
 		if (level <= LEVEL_OK) {
-			buf_printf(err, "options.alert.when[%zu]: must be \"warning\", \"danger\", \"stale\" or \"error\"",
+			buf_printf(err,
+				   "options.alert.when[%zu]: must be \"warning\", \"danger\", \"stale\" or \"error\"",
 				   i);
 			return -1;
 		}
@@ -80,8 +82,9 @@ static int read_notify(json_object *a, const struct md_config *cfg, struct alert
 	json_object *v;
 	if (!json_object_object_get_ex(a, "notify", &v) || !json_object_is_type(v, json_type_array) ||
 	    json_object_array_length(v) == 0 || json_object_array_length(v) > ALERT_MAX_NOTIFY) {
-		buf_printf(err, "options.alert.notify: must be an array of 1 to %d notifier names (Notify.<name> in the "
-				"settings file)",
+		buf_printf(err,
+			   "options.alert.notify: must be an array of 1 to %d notifier names (Notify.<name> in the "
+			   "settings file)",
 			   ALERT_MAX_NOTIFY);
 		return -1;
 	}
@@ -89,13 +92,16 @@ static int read_notify(json_object *a, const struct md_config *cfg, struct alert
 		json_object *x = json_object_array_get_idx(v, i);
 		const char *name = json_object_is_type(x, json_type_string) ? json_object_get_string(x) : NULL;
 		if (!name || !ident_valid(name)) {
-			buf_printf(err, "options.alert.notify[%zu]: must be a notifier's name, matching "
-					"[a-z0-9][a-z0-9_-]{0,63}",
+			buf_printf(err,
+				   "options.alert.notify[%zu]: must be a notifier's name, matching "
+				   "[a-z0-9][a-z0-9_-]{0,63}",
 				   i);
 			return -1;
 		}
 		if (cfg && !config_notifier(cfg, name)) {
-			buf_printf(err, "options.alert.notify[%zu]: no notifier \"%s\" in %s (Notify.%s.URL or Notify.%s.Mailto)",
+			buf_printf(err,
+				   "options.alert.notify[%zu]: no notifier \"%s\" in %s (Notify.%s.URL or "
+				   "Notify.%s.Mailto)",
 				   i, name, cfg->path ? cfg->path : "the settings file", name, name);
 			return -1;
 		}
@@ -111,8 +117,9 @@ int alert_rule_read(json_object *options, const struct md_config *cfg, struct al
 	if (!options || !json_object_object_get_ex(options, "alert", &a))
 		return 0;
 	if (!json_object_is_type(a, json_type_object)) {
-		buf_puts(err, "options.alert: must be an object: {\"when\": [...], \"for\": SECONDS, \"repeat\": SECONDS, "
-			      "\"notify\": [...]}");
+		buf_puts(err,
+			 "options.alert: must be an object: {\"when\": [...], \"for\": SECONDS, \"repeat\": SECONDS, "
+			 "\"notify\": [...]}");
 		return -1;
 	}
 	const char *unknown = json_unknown_key(a, rule_keys);
@@ -326,8 +333,8 @@ static int load_states(struct step *s)
 	for (int i = 0; i < r.nrows && !rc; i++) {
 		struct tracked *t = find_tracked(s, db_cell_int(&r, i, 0, 0));
 		if (!t) {
-			rc = db_exec("DELETE FROM alert_state WHERE widget_id = ?", DB_PARAMS(DB_I(db_cell_int(&r, i, 0, 0))),
-				     NULL, s->err);
+			rc = db_exec("DELETE FROM alert_state WHERE widget_id = ?",
+				     DB_PARAMS(DB_I(db_cell_int(&r, i, 0, 0))), NULL, s->err);
 			continue;
 		}
 		t->stored = 1;
@@ -376,7 +383,8 @@ static int replay_changes(struct step *s)
 	}
 	/* By id, not "up to the last id": a change with a smaller id may
 	 * commit later, and this transaction did not see it. */
-	int rc = s->failed || (r.nrows && db_exec_rows("DELETE FROM alert_changes WHERE id = ?", ids, 1, r.nrows, s->err));
+	int rc = s->failed ||
+		 (r.nrows && db_exec_rows("DELETE FROM alert_changes WHERE id = ?", ids, 1, r.nrows, s->err));
 	free(ids);
 	db_result_free(&r);
 	return rc ? -1 : 0;
@@ -425,7 +433,8 @@ static int save_states(struct step *s)
 		if (same_track(t))
 			continue;
 		double due = alert_track_due(&t->t, &t->rule);
-		if (db_exec("INSERT INTO alert_state (widget_id, level, since, previous, value, notified, open, sent_at, "
+		if (db_exec("INSERT INTO alert_state (widget_id, level, since, previous, value, notified, open, "
+			    "sent_at, "
 			    "due_at) VALUES (?, ?, FROM_UNIXTIME(?), ?, ?, ?, ?, FROM_UNIXTIME(?), FROM_UNIXTIME(?)) "
 			    "ON DUPLICATE KEY UPDATE level = VALUES(level), since = VALUES(since), "
 			    "previous = VALUES(previous), value = VALUES(value), notified = VALUES(notified), "

@@ -33,9 +33,9 @@ int alert_level_parse(const char *name);
 #define ALERT_MIN_REPEAT 60
 
 struct alert_rule {
-	unsigned when;   /* 1 << level for each level listed */
-	long for_s;      /* seconds a level must hold before it is notified */
-	long repeat_s;   /* seconds between repeats; 0: none */
+	unsigned when;                        /* 1 << level for each level listed */
+	long for_s;                           /* seconds a level must hold before it is notified */
+	long repeat_s;                        /* seconds between repeats; 0: none */
 	const char *notify[ALERT_MAX_NOTIFY]; /* borrowed from the options */
 	int nnotify;
 };

@@ -124,7 +124,8 @@ int user_list_json(json_object **out, struct buf *err)
 	struct db_result r;
 	*out = NULL;
 	if (db_exec("SELECT u.name, u.role = 'admin', u.all_dashboards, d.slug FROM users u "
-		    "LEFT JOIN user_dashboards ud ON ud.user_id = u.id LEFT JOIN dashboards d ON d.id = ud.dashboard_id "
+		    "LEFT JOIN user_dashboards ud ON ud.user_id = u.id LEFT JOIN dashboards d ON d.id = "
+		    "ud.dashboard_id "
 		    "ORDER BY u.name, d.slug",
 		    DB_NOPARAMS, &r, err))
 		return -1;
@@ -299,7 +300,8 @@ int login_check(const struct md_config *cfg, const char *name, const char *passw
 		if (r.nrows)
 			log_warn("failed login for \"%.64s\" from %s", name, client && *client ? client : "unknown");
 		else
-			log_warn("failed login for an unknown user name from %s", client && *client ? client : "unknown");
+			log_warn("failed login for an unknown user name from %s",
+				 client && *client ? client : "unknown");
 		note_failure(by_user.data, err);
 		if (!trusted)
 			note_failure(by_addr.data, err);
@@ -464,9 +466,10 @@ void user_free(struct md_user *u)
 
 int user_list(struct db_result *rows, struct buf *err)
 {
-	return db_exec("SELECT u.name, u.role, IF(u.all_dashboards, '*', IFNULL(GROUP_CONCAT(d.slug ORDER BY d.slug), "
-		       "'-')), IFNULL(DATE_FORMAT(u.last_login_at, '%Y-%m-%d %H:%i'), 'never') FROM users u "
-		       "LEFT JOIN user_dashboards ud ON ud.user_id = u.id LEFT JOIN dashboards d ON d.id = ud.dashboard_id "
-		       "GROUP BY u.id ORDER BY u.name",
-		       DB_NOPARAMS, rows, err);
+	return db_exec(
+		"SELECT u.name, u.role, IF(u.all_dashboards, '*', IFNULL(GROUP_CONCAT(d.slug ORDER BY d.slug), "
+		"'-')), IFNULL(DATE_FORMAT(u.last_login_at, '%Y-%m-%d %H:%i'), 'never') FROM users u "
+		"LEFT JOIN user_dashboards ud ON ud.user_id = u.id LEFT JOIN dashboards d ON d.id = ud.dashboard_id "
+		"GROUP BY u.id ORDER BY u.name",
+		DB_NOPARAMS, rows, err);
 }

@@ -260,15 +260,17 @@ static int add_notify(struct md_config *cfg, const char *key, const char *v, int
 	char *name = dot ? xstrndup(key, (size_t)(dot - key)) : NULL;
 	int rc = -1;
 	if (!name || !ident_valid(name)) {
-		buf_printf(why, "Notify.%s: expected Notify.<name>.URL, .Format, .Secret or .Mailto, the name matching "
-				"[a-z0-9][a-z0-9_-]{0,63}",
+		buf_printf(why,
+			   "Notify.%s: expected Notify.<name>.URL, .Format, .Secret or .Mailto, the name matching "
+			   "[a-z0-9][a-z0-9_-]{0,63}",
 			   key);
 	} else if (strcmp(dot + 1, "URL") && strcmp(dot + 1, "Format") && strcmp(dot + 1, "Secret") &&
 		   strcmp(dot + 1, "Mailto")) {
-		buf_printf(why, "Notify.%s: unknown field \"%s\" (URL, Format, Secret and Mailto are known)", key, dot + 1);
+		buf_printf(why, "Notify.%s: unknown field \"%s\" (URL, Format, Secret and Mailto are known)", key,
+			   dot + 1);
 	} else if (notifier_field_check(key, dot + 1, v, why) == 0) {
 		struct md_notifier *n = notifier_named(cfg, name, line);
-		char **field = !strcmp(dot + 1, "URL")	      ? &n->url
+		char **field = !strcmp(dot + 1, "URL")      ? &n->url
 			       : !strcmp(dot + 1, "Format") ? &n->format
 			       : !strcmp(dot + 1, "Secret") ? &n->secret
 							    : &n->mailto;

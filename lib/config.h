@@ -45,7 +45,7 @@ struct md_config {
 		char *name;
 		char *user;
 		char *password;
-	} db, sql; /* SQL.*: the account sql sources use; empty parts come from db */
+	} db, sql;       /* SQL.*: the account sql sources use; empty parts come from db */
 	long db_timeout; /* Database.Timeout: seconds the database may take to answer */
 	/* Secret.<name> = value: credentials sources refer to by name, so that
 	 * they stay out of the database and the declarative file. */

@@ -99,8 +99,8 @@ int dashboard_remove(const char *slug, struct buf *err)
 	return r.affected > 0;
 }
 
-int dashboard_layout_save(const char *slug, const struct dashboard_place *places, int n,
-			  const struct audit_actor *who, const char *before, const char *after, struct buf *err)
+int dashboard_layout_save(const char *slug, const struct dashboard_place *places, int n, const struct audit_actor *who,
+			  const char *before, const char *after, struct buf *err)
 {
 	if (db_begin(err))
 		return -1;

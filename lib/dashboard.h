@@ -48,7 +48,7 @@ struct dashboard_place {
  * log as action "layout.save" on slug, before and after being the layout
  * as JSON text: one transaction, so both or neither. 0, or -1 with err. */
 struct audit_actor;
-int dashboard_layout_save(const char *slug, const struct dashboard_place *places, int n,
-			  const struct audit_actor *who, const char *before, const char *after, struct buf *err);
+int dashboard_layout_save(const char *slug, const struct dashboard_place *places, int n, const struct audit_actor *who,
+			  const char *before, const char *after, struct buf *err);
 
 #endif

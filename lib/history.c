@@ -193,9 +193,10 @@ static int restart_rollups(long long widget_id, const char *field, struct buf *e
 {
 	return db_exec("DELETE FROM widget_history_minutes WHERE widget_id = ?", DB_PARAMS(DB_I(widget_id)), NULL,
 		       err) ||
-			       db_exec("DELETE FROM widget_history_hours WHERE widget_id = ?", DB_PARAMS(DB_I(widget_id)),
-				       NULL, err) ||
-			       db_exec("UPDATE widget_history_rollup SET field = ?, rolled_id = 0, minutes_pruned = NULL "
+			       db_exec("DELETE FROM widget_history_hours WHERE widget_id = ?",
+				       DB_PARAMS(DB_I(widget_id)), NULL, err) ||
+			       db_exec("UPDATE widget_history_rollup SET field = ?, rolled_id = 0, minutes_pruned = "
+				       "NULL "
 				       "WHERE widget_id = ?",
 				       DB_PARAMS(DB_S(field), DB_I(widget_id)), NULL, err)
 		       ? -1
@@ -230,9 +231,10 @@ static int rollup_chunk(long long widget_id, const char *field, long long *rolle
 		from = 0;
 	}
 	/* A derived table with a LIMIT is materialised: JSON_VALUE once a row. */
-	if (db_exec("SELECT id, us, " NUMERIC("vt") ", vt FROM (SELECT id, "
-		    "TIMESTAMPDIFF(MICROSECOND, '1970-01-01', created_at) AS us, " FIELD_TEXT " AS vt "
-		    "FROM widget_history WHERE widget_id = ? AND id > ? ORDER BY id LIMIT ?) AS h",
+	if (db_exec("SELECT id, us, " NUMERIC(
+			    "vt") ", vt FROM (SELECT id, "
+				  "TIMESTAMPDIFF(MICROSECOND, '1970-01-01', created_at) AS us, " FIELD_TEXT " AS vt "
+				  "FROM widget_history WHERE widget_id = ? AND id > ? ORDER BY id LIMIT ?) AS h",
 		    DB_PARAMS(DB_S(path.data), DB_I(widget_id), DB_I(from), DB_I(ROLLUP_ROWS)), &rows, err))
 		goto out;
 	long long newest = from;
@@ -275,7 +277,9 @@ static int note_pruned(const char *sql, long long widget_id, const char *newest,
 	return newest ? db_exec(sql, DB_PARAMS(DB_S(newest), DB_S(newest), DB_I(widget_id)), NULL, err) : 0;
 }
 
-#define NOTE_RAW "UPDATE widget_history_rollup SET raw_pruned = IF(raw_pruned IS NULL OR raw_pruned < ?, ?, raw_pruned) WHERE widget_id = ?"
+#define NOTE_RAW                                                                                                       \
+	"UPDATE widget_history_rollup SET raw_pruned = IF(raw_pruned IS NULL OR raw_pruned < ?, ?, raw_pruned) WHERE " \
+	"widget_id = ?"
 #define NOTE_MINUTES                                                                                                   \
 	"UPDATE widget_history_rollup SET minutes_pruned = IF(minutes_pruned IS NULL OR minutes_pruned < ?, ?, "       \
 	"minutes_pruned) WHERE widget_id = ?"
@@ -384,7 +388,9 @@ int history_maintain(const struct md_config *cfg, const struct history_widget *w
 {
 	const struct mdash_widget_type *t = wtype_find(w->type);
 	if (!t) {
-		buf_printf(err, "widget type %s is not installed: its history is neither rolled up nor pruned until it is", w->type);
+		buf_printf(err,
+			   "widget type %s is not installed: its history is neither rolled up nor pruned until it is",
+			   w->type);
 		return 1;
 	}
 	return history_rollup(w->id, t->value_field, deadline_ms, &done->rolled, err) ||
@@ -550,27 +556,26 @@ static void plan_cut(struct plan *p, long long unit, int points)
 
 /* A raw row as reads take it, and raw rows in buckets. */
 #define RAW_ROW                                                                                                        \
-	"SELECT id, TIMESTAMPDIFF(MICROSECOND, '1970-01-01', created_at) AS us, " FIELD_TEXT " AS vt "                \
-	"FROM widget_history WHERE widget_id = ? AND (? = 0 OR version <= ?) AND created_at >= ? AND "         \
+	"SELECT id, TIMESTAMPDIFF(MICROSECOND, '1970-01-01', created_at) AS us, " FIELD_TEXT " AS vt "                 \
+	"FROM widget_history WHERE widget_id = ? AND (? = 0 OR version <= ?) AND created_at >= ? AND "                 \
 	"created_at <= ? AND "
 #define RAW_BUCKETS(kind, rows)                                                                                        \
-	"SELECT " kind ", FLOOR((us / 1e6 - ?) / ?), COUNT(*), SUM(v), MIN(v), MAX(v), "                              \
+	"SELECT " kind ", FLOOR((us / 1e6 - ?) / ?), COUNT(*), SUM(v), MIN(v), MAX(v), "                               \
 	"MAX(CONCAT(LPAD(us, 17, '0'), ' ', LPAD(id, 20, '0'), ' ', vt)) FROM (SELECT id, us, vt, "                    \
 	"CAST(vt AS DOUBLE) AS v FROM (" rows ") AS r WHERE " NUMERIC("vt") ") AS h GROUP BY 2 "
 /* Roll-up rows in buckets (cond: more of the WHERE). */
 #define UNIT_BUCKETS(kind, table, cond)                                                                                \
-	"SELECT " kind ", FLOOR((TIMESTAMPDIFF(SECOND, '1970-01-01', start) - ?) / ?), SUM(n), SUM(total), "          \
-	"MIN(lo), MAX(hi), MAX(CONCAT(LPAD(TIMESTAMPDIFF(MICROSECOND, '1970-01-01', last_at), 17, '0'), ' ', "       \
-	"LPAD(last_id, 20, '0'), ' ', last_v)) FROM " table " WHERE widget_id = ? AND start >= ? AND start < ? "       \
-	cond " GROUP BY 2 "
+	"SELECT " kind ", FLOOR((TIMESTAMPDIFF(SECOND, '1970-01-01', start) - ?) / ?), SUM(n), SUM(total), "           \
+	"MIN(lo), MAX(hi), MAX(CONCAT(LPAD(TIMESTAMPDIFF(MICROSECOND, '1970-01-01', last_at), 17, '0'), ' ', "         \
+	"LPAD(last_id, 20, '0'), ' ', last_v)) FROM " table " WHERE widget_id = ? AND start >= ? AND start < ? " cond  \
+	" GROUP BY 2 "
 
 /* The pieces of a read, the first column of its rows. */
 enum piece { STATE_ROW, ALWAYS, EDGE_RAW, EDGE_MINUTE };
 
 /* Runs the read of plan p: the state row and each piece's buckets, in no
  * order (points_of puts them in place). */
-static int run_plan(long long widget_id, const char *path, const struct plan *p, struct db_result *r,
-		    struct buf *err)
+static int run_plan(long long widget_id, const char *path, const struct plan *p, struct db_result *r, struct buf *err)
 {
 	char since[64], until[64], a[64], c[64], c1[64], sh[64], uh[64];
 	datetime_text(p->since, since);
@@ -587,16 +592,26 @@ static int run_plan(long long widget_id, const char *path, const struct plan *p,
 		   *e1 = rollups ? c1 : since, *h0 = rollups ? sh : since, *h1 = rollups ? uh : since;
 	return db_exec(
 		"SELECT 0, NULL, rolled_id, NULL, NULL, NULL, field FROM widget_history_rollup WHERE widget_id = ? "
-		"UNION ALL " RAW_BUCKETS("1", RAW_ROW "created_at < ? UNION ALL " RAW_ROW "created_at >= ? AND id > ?")
-		"UNION ALL " RAW_BUCKETS("2", RAW_ROW "created_at >= ? AND id <= ?")
-		"UNION ALL " UNIT_BUCKETS("3", "widget_history_minutes", "")
-		"UNION ALL " UNIT_BUCKETS("1", "widget_history_minutes", "AND (start < ? OR start >= ?)")
-		"UNION ALL " UNIT_BUCKETS("1", "widget_history_hours", ""),
+		"UNION ALL " RAW_BUCKETS("1", RAW_ROW "created_at < ? UNION ALL " RAW_ROW "created_at >= ? AND id > ?") "UNION ALL " RAW_BUCKETS(
+			"2", RAW_ROW
+			"created_at >= ? AND id <= ?") "UNION ALL " UNIT_BUCKETS("3", "widget_history_minutes",
+										 "") "UNION ALL " UNIT_BUCKETS("1",
+													       "widget_"
+													       "history"
+													       "_minute"
+													       "s",
+													       "AND "
+													       "(start "
+													       "< ? OR "
+													       "start "
+													       ">= ?)") "UNION ALL " UNIT_BUCKETS("1",
+																		  "widget_history_hours",
+																		  ""),
 		DB_PARAMS(DB_I(widget_id),
 			  /* [since, a), and [a, until] past the watermark */
 			  DB_D(p->origin), DB_D(p->width), DB_S(path), DB_I(widget_id), DB_I(v), DB_I(v), DB_S(since),
-			  DB_S(until), DB_S(a), DB_S(path), DB_I(widget_id), DB_I(v), DB_I(v), DB_S(since),
-			  DB_S(until), DB_S(a), DB_I(wm),
+			  DB_S(until), DB_S(a), DB_S(path), DB_I(widget_id), DB_I(v), DB_I(v), DB_S(since), DB_S(until),
+			  DB_S(a), DB_I(wm),
 			  /* [c, until] up to the watermark */
 			  DB_D(p->origin), DB_D(p->width), DB_S(path), DB_I(widget_id), DB_I(v), DB_I(v), DB_S(since),
 			  DB_S(until), DB_S(c), DB_I(wm),
@@ -851,8 +866,8 @@ void history_json(const char *widget, const char *field, const struct history_ra
 	for (int i = 0; i < n; i++) {
 		struct point_text t;
 		point_text(&p[i], &t);
-		buf_printf(out, "%s{\"t\":\"%s\",\"v\":%s,\"min\":%s,\"max\":%s,\"avg\":%s}", i ? "," : "", p[i].at, t.v,
-			   t.min, t.max, t.avg);
+		buf_printf(out, "%s{\"t\":\"%s\",\"v\":%s,\"min\":%s,\"max\":%s,\"avg\":%s}", i ? "," : "", p[i].at,
+			   t.v, t.min, t.max, t.avg);
 	}
 	buf_puts(out, "]}");
 	json_object_put(o);

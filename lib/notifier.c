@@ -12,7 +12,8 @@
 static int address_ok(const char *a, size_t n)
 {
 	const char *at = memchr(a, '@', n);
-	if (n < 3 || n > 254 || a[0] == '-' || !at || at == a || at == a + n - 1 || memchr(at + 1, '@', n - (size_t)(at - a) - 1))
+	if (n < 3 || n > 254 || a[0] == '-' || !at || at == a || at == a + n - 1 ||
+	    memchr(at + 1, '@', n - (size_t)(at - a) - 1))
 		return 0;
 	for (size_t i = 0; i < n; i++)
 		if ((unsigned char)a[i] <= ' ' || a[i] == 0x7f || strchr("<>()[]\\,;:\"", a[i]))
@@ -32,8 +33,8 @@ static int mailto_ok(const char *v, struct buf *why, const char *key)
 		while (m > 0 && (p[m - 1] == ' ' || p[m - 1] == '\t'))
 			m--;
 		if (!address_ok(p, m)) {
-			buf_printf(why, "Notify.%s: \"%.*s\" is not a mail address (local@domain)", key, (int)(m > 200 ? 200 : m),
-				   p);
+			buf_printf(why, "Notify.%s: \"%.*s\" is not a mail address (local@domain)", key,
+				   (int)(m > 200 ? 200 : m), p);
 			return -1;
 		}
 		count++;

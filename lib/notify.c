@@ -261,8 +261,12 @@ static int send_mail(const struct md_config *cfg, const struct md_notifier *n, c
 	for (char *save = NULL, *a = strtok_r(list.data, ", \t", &save); a; a = strtok_r(NULL, ", \t", &save))
 		argv[argc++] = a;
 	struct buf out = {0};
-	struct spawn_run r = {
-		.argv = argv, .input = mail, .input_len = strlen(mail), .timeout = cfg->source_timeout, .max_out = 65536, .out = &out};
+	struct spawn_run r = {.argv = argv,
+			      .input = mail,
+			      .input_len = strlen(mail),
+			      .timeout = cfg->source_timeout,
+			      .max_out = 65536,
+			      .out = &out};
 	int rc = spawn_run(&r, err);
 	buf_free(&out);
 	buf_free(&list);
@@ -329,7 +333,8 @@ static void failed_attempt(const struct db_result *r, int i, const char *why, no
 	int give_up = db_cell_int(r, i, O_OLD, 0) != 0;
 	struct buf err = {0}, line = {0};
 	if (db_exec("UPDATE alert_outbox SET attempts = attempts + 1, last_error = ?, "
-		    "next_at = UTC_TIMESTAMP(3) + INTERVAL ? SECOND, failed_at = IF(?, UTC_TIMESTAMP(3), NULL) WHERE id = ?",
+		    "next_at = UTC_TIMESTAMP(3) + INTERVAL ? SECOND, failed_at = IF(?, UTC_TIMESTAMP(3), NULL) WHERE "
+		    "id = ?",
 		    DB_PARAMS(DB_S(why), DB_I(delay), DB_I(give_up), DB_I(db_cell_int(r, i, O_ID, 0))), NULL, &err))
 		buf_printf(&line, "Could not record a failed alert delivery: %s. ", buf_str(&err));
 	buf_printf(&line, "Could not send alert %s %s to %s (attempt %lld): %s; %s", db_cell(r, i, O_WIDGET),

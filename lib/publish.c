@@ -65,8 +65,7 @@ static struct curl_slist *json_headers(void)
 	return curl_slist_append(h, "Accept: text/json");
 }
 
-int publish_widget(const char *publish_url, const char *name, long long version, const char *html,
-		   struct buf *err)
+int publish_widget(const char *publish_url, const char *name, long long version, const char *html, struct buf *err)
 {
 	int failed;
 	return publish_widgets(publish_url, &name, &version, &html, 1, &failed, err) ? -1 : 0;

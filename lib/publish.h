@@ -20,8 +20,7 @@ int publish_socket(const char *publish_url, struct buf *path);
 /* POSTs the message to <publish_url><name>, with html (the widget's
  * fragment at version) unless it is NULL: publish_widgets for one widget.
  * Returns 0, or -1 with the reason in err. */
-int publish_widget(const char *publish_url, const char *name, long long version, const char *html,
-		   struct buf *err);
+int publish_widget(const char *publish_url, const char *name, long long version, const char *html, struct buf *err);
 /* The message for a widget's version (and its fragment, unless html is
  * NULL), into out. */
 void publish_message(const char *name, long long version, const char *html, struct buf *out);

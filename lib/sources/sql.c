@@ -61,7 +61,8 @@ static MYSQL *open_conn(const struct md_config *cfg, long timeout, struct buf *e
 	mysql_optionsv(m, MYSQL_OPT_READ_TIMEOUT, &t);
 	mysql_optionsv(m, MYSQL_SET_CHARSET_NAME, "utf8mb4");
 	const char *sock = a.socket && *a.socket ? a.socket : NULL;
-	if (!mysql_real_connect(m, sock ? "localhost" : a.host, a.user, a.password, a.name, (unsigned)a.port, sock, 0)) {
+	if (!mysql_real_connect(m, sock ? "localhost" : a.host, a.user, a.password, a.name, (unsigned)a.port, sock,
+				0)) {
 		buf_printf(err, "cannot connect: %s", mysql_error(m));
 		mysql_close(m);
 		return NULL;

@@ -61,14 +61,19 @@ START_TEST(rules_and_their_errors)
 		{"{\"alert\":{\"notify\":[\"oncall\"],\"after\":5}}", "options.alert: unknown key \"after\""},
 		{"{\"alert\":{\"notify\":[]}}", "options.alert.notify: must be an array of 1 to 16"},
 		{"{\"alert\":{}}", "options.alert.notify: must be an array"},
-		{"{\"alert\":{\"notify\":[\"oncall\",\"pager\"]}}", "options.alert.notify[1]: no notifier \"pager\" in t.hdf"},
+		{"{\"alert\":{\"notify\":[\"oncall\",\"pager\"]}}",
+		 "options.alert.notify[1]: no notifier \"pager\" in t.hdf"},
 		{"{\"alert\":{\"notify\":[\"On Call\"]}}", "options.alert.notify[0]: must be a notifier's name"},
-		{"{\"alert\":{\"notify\":[\"oncall\"],\"when\":[\"danger\",\"ok\"]}}", "options.alert.when[1]: must be"},
-		{"{\"alert\":{\"notify\":[\"oncall\"],\"when\":\"danger\"}}", "options.alert.when: must be a non-empty"},
-		{"{\"alert\":{\"notify\":[\"oncall\"],\"for\":-1}}", "options.alert.for: must be a whole number of seconds"},
+		{"{\"alert\":{\"notify\":[\"oncall\"],\"when\":[\"danger\",\"ok\"]}}",
+		 "options.alert.when[1]: must be"},
+		{"{\"alert\":{\"notify\":[\"oncall\"],\"when\":\"danger\"}}",
+		 "options.alert.when: must be a non-empty"},
+		{"{\"alert\":{\"notify\":[\"oncall\"],\"for\":-1}}",
+		 "options.alert.for: must be a whole number of seconds"},
 		{"{\"alert\":{\"notify\":[\"oncall\"],\"for\":1.5}}", "options.alert.for: must be a whole number"},
-		{"{\"alert\":{\"notify\":[\"oncall\"],\"repeat\":5}}", "options.alert.repeat: must be a whole number of "
-									 "seconds from 60"},
+		{"{\"alert\":{\"notify\":[\"oncall\"],\"repeat\":5}}",
+		 "options.alert.repeat: must be a whole number of "
+		 "seconds from 60"},
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		ck_assert_int_eq(rule_of(bad[i].options, &c, &r, &err), -1);
@@ -101,8 +106,11 @@ struct episode {
 static void begin(struct episode *e, long for_s, long repeat_s)
 {
 	memset(e, 0, sizeof *e);
-	e->r = (struct alert_rule){.when = 1u << LEVEL_DANGER | 1u << LEVEL_ERROR, .for_s = for_s, .repeat_s = repeat_s,
-				   .nnotify = 1, .notify = {"oncall"}};
+	e->r = (struct alert_rule){.when = 1u << LEVEL_DANGER | 1u << LEVEL_ERROR,
+				   .for_s = for_s,
+				   .repeat_s = repeat_s,
+				   .nnotify = 1,
+				   .notify = {"oncall"}};
 	e->t.level = e->t.previous = LEVEL_OK;
 }
 
@@ -279,12 +287,14 @@ START_TEST(notifier_settings_are_checked)
 	} bad[] = {
 		{"Notify.x.URL = ftp://example.org/in\n", "t.hdf:1: Notify.x.URL: must be an http:// or https:// URL"},
 		{"Notify.x.URL = https://ex ample.org/\n", "t.hdf:1: Notify.x.URL: must be an http://"},
-		{"Notify.x.URL = https://a.example/\nNotify.x.Format = xml\n", "t.hdf:2: Notify.x.Format: must be json or slack"},
+		{"Notify.x.URL = https://a.example/\nNotify.x.Format = xml\n",
+		 "t.hdf:2: Notify.x.Format: must be json or slack"},
 		{"Notify.x.Fromat = json\n", "t.hdf:1: Notify.x.Fromat: unknown field \"Fromat\""},
 		{"Notify.X Y.URL = https://a.example/\n", "t.hdf:1: Notify.X Y.URL: expected Notify.<name>.URL"},
 		{"\nNotify.x.Format = slack\n", "t.hdf:2: Notify.x: needs URL (a webhook) or Mailto"},
-		{"Notify.x.URL = https://a.example/\nNotify.x.Mailto = a@b.example\n", "t.hdf:1: Notify.x: needs URL or "
-										      "Mailto, not both"},
+		{"Notify.x.URL = https://a.example/\nNotify.x.Mailto = a@b.example\n",
+		 "t.hdf:1: Notify.x: needs URL or "
+		 "Mailto, not both"},
 		{"Notify.x.Mailto = a@b.example\nNotify.x.Secret = s\n", "Notify.x.Secret: only for a webhook"},
 		{"Notify.x.Mailto = a@b.example, -f@evil\n", "Notify.x.Mailto: \"-f@evil\" is not a mail address"},
 		{"Notify.x.Mailto = Ops <ops@b.example>\n", "is not a mail address"},
@@ -299,8 +309,9 @@ START_TEST(notifier_settings_are_checked)
 	}
 	struct md_config c;
 	struct buf err = {0};
-	const char *good = "Notify.a.URL = https://hooks.example.org/T/B?x=1\nNotify.a.Format = slack\n"
-			   "Notify.a.Secret = k\nNotify.m.Mailto = a@b.example,c+d@e.example\nNotify.Sendmail = /bin/true\n";
+	const char *good =
+		"Notify.a.URL = https://hooks.example.org/T/B?x=1\nNotify.a.Format = slack\n"
+		"Notify.a.Secret = k\nNotify.m.Mailto = a@b.example,c+d@e.example\nNotify.Sendmail = /bin/true\n";
 	ck_assert_int_eq(config_parse(good, strlen(good), "t.hdf", &c, &err), 0);
 	ck_assert_int_eq(c.nnotifiers, 2);
 	ck_assert_str_eq(config_notifier(&c, "a")->format, "slack");
