@@ -15,8 +15,7 @@ static int hexval(char c)
 	return -1;
 }
 
-/* Decodes one name or value: '+' is a space, %XX a byte; NUL refused. */
-static int decode(const char *s, size_t n, struct buf *out)
+int form_decode(const char *s, size_t n, struct buf *out)
 {
 	for (size_t i = 0; i < n; i++) {
 		char c = s[i];
@@ -36,12 +35,8 @@ static int decode(const char *s, size_t n, struct buf *out)
 	return 0;
 }
 
-/* Calls fn for each field of text in order, with its decoded name and the
- * undecoded value (or NULL when it has no '='), until fn returns non-zero.
- * Returns what fn returned last, or -1 when text is malformed (a bad
- * escape in a name, or more than FORM_MAX_FIELDS fields). */
-static int each_field(const char *text, size_t len,
-		      int (*fn)(const char *name, const char *value, size_t vlen, void *ctx), void *ctx)
+int form_each(const char *text, size_t len, int (*fn)(const char *name, const char *value, size_t vlen, void *ctx),
+	      void *ctx)
 {
 	struct buf key = {0};
 	int rc = 0, fields = 0;
@@ -53,7 +48,7 @@ static int each_field(const char *text, size_t len,
 			const char *eq = memchr(p, '=', (size_t)(fe - p));
 			const char *ke = eq ? eq : fe;
 			buf_reset(&key);
-			if (++fields > FORM_MAX_FIELDS || decode(p, (size_t)(ke - p), &key))
+			if (++fields > FORM_MAX_FIELDS || form_decode(p, (size_t)(ke - p), &key))
 				rc = -1;
 			else
 				rc = fn(buf_str(&key), eq ? eq + 1 : NULL, eq ? (size_t)(fe - eq - 1) : 0, ctx);
@@ -77,7 +72,7 @@ static int take(const char *name, const char *value, size_t vlen, void *ctx)
 	if (w->found || strcmp(name, w->name))
 		return 0;
 	w->found = 1;
-	return value && decode(value, vlen, w->out) ? -1 : 0;
+	return value && form_decode(value, vlen, w->out) ? -1 : 0;
 }
 
 int form_get(const char *text, size_t len, const char *name, struct buf *out)
@@ -86,7 +81,7 @@ int form_get(const char *text, size_t len, const char *name, struct buf *out)
 	buf_reset(out);
 	/* take goes on after a find: a text is malformed wherever the field
 	 * asked for stands in it. */
-	if (each_field(text, len, take, &w) < 0) {
+	if (form_each(text, len, take, &w) < 0) {
 		buf_reset(out);
 		return -1;
 	}
@@ -114,7 +109,7 @@ static int check_known(const char *name, const char *value, size_t vlen, void *c
 int form_unknown(const char *text, size_t len, const char *const *known, struct buf *name)
 {
 	struct known k = {known, name};
-	return each_field(text, len, check_known, &k);
+	return form_each(text, len, check_known, &k);
 }
 
 int cookie_get(const char *header, const char *name, struct buf *out)

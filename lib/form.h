@@ -11,6 +11,15 @@
 
 #define FORM_MAX_FIELDS 64
 
+/* Calls fn for each field of text in order, with its decoded name and the
+ * undecoded value (or NULL when it has no '='), until fn returns non-zero.
+ * Returns what fn returned last, or -1 when text is malformed (a bad
+ * escape in a name, or more than FORM_MAX_FIELDS fields). */
+int form_each(const char *text, size_t len, int (*fn)(const char *name, const char *value, size_t vlen, void *ctx),
+	      void *ctx);
+/* Appends the decoded s[0..n) to out: '+' is a space, %XX a byte. 0, or
+ * -1 for a bad escape or a NUL. */
+int form_decode(const char *s, size_t n, struct buf *out);
 /* Finds field `name` in an application/x-www-form-urlencoded text (a
  * body or a query string) and puts its decoded value in out. Returns 1
  * found, 0 absent, -1 malformed (bad %-escape, a NUL, or more than

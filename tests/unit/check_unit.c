@@ -24,6 +24,7 @@ int main(void)
 	suite_add_tcase(s, tcase_schema());
 	suite_add_tcase(s, tcase_history());
 	suite_add_tcase(s, tcase_alert());
+	suite_add_tcase(s, tcase_fields());
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
 	int failed = srunner_ntests_failed(sr);

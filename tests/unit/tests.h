@@ -19,6 +19,7 @@ TCase *tcase_origin(void);
 TCase *tcase_schema(void);
 TCase *tcase_history(void);
 TCase *tcase_alert(void);
+TCase *tcase_fields(void);
 
 /* Appends a request as nginx sends it: begin, parameters ("NAME=value"),
  * body (test_fcgi_wire.c). */

@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: MIT */
+/* fuzz_fields.c: declared inputs checked against anything a client may
+ * send: the bytes as a form or query string and, when they parse, as a
+ * JSON object, against a table of every kind. What passes keeps to its
+ * declaration; what fails says so and keeps nothing. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fields.h"
+#include "ident.h"
+#include "source.h"
+
+static const char *const formats[] = {"json", "csv", NULL};
+static const struct field table[] = {
+	{"q", FIELD_TEXT, 1, 16, 0, NULL},          {"name", FIELD_IDENT, 0, 0, 0, NULL},
+	{"points", FIELD_INT, -5, 10000, 0, NULL},  {"raw", FIELD_BOOL, 0, 0, 0, NULL},
+	{"format", FIELD_CHOICE, 0, 0, 0, formats}, {"list", FIELD_ARRAY, 0, 0, 0, NULL},
+	{"obj", FIELD_OBJECT, 0, 0, 0, NULL},       {"any", FIELD_ANY, 0, 0, 0, NULL},
+	{"need", FIELD_TEXT, 0, 0, 1, NULL},        {NULL, 0, 0, 0, 0, NULL},
+};
+#define N (sizeof table / sizeof table[0] - 1)
+
+/* Traps unless out keeps to table after a check that returned rc. */
+static void holds(int rc, const struct field_value *out, const struct buf *err)
+{
+	for (size_t i = 0; i < N; i++) {
+		const struct field *f = &table[i];
+		const struct field_value *v = &out[i];
+		if (rc != 0) {
+			if (v->present || v->text)
+				__builtin_trap(); /* a refusal keeps nothing */
+			continue;
+		}
+		if (f->required && !v->present)
+			__builtin_trap();
+		if (!v->present)
+			continue;
+		if (f->kind == FIELD_TEXT &&
+		    (!v->text || (long)strlen(v->text) < f->min || (f->max && (long)strlen(v->text) > f->max)))
+			__builtin_trap();
+		if (f->kind == FIELD_INT && (v->number < f->min || v->number > f->max))
+			__builtin_trap();
+		if (f->kind == FIELD_BOOL && v->number != 0 && v->number != 1)
+			__builtin_trap();
+		if (f->kind == FIELD_IDENT && !ident_valid(v->text))
+			__builtin_trap();
+		if (f->kind == FIELD_CHOICE && strcmp(v->text, "json") && strcmp(v->text, "csv"))
+			__builtin_trap();
+	}
+	if (rc != 0 && err->len == 0)
+		__builtin_trap(); /* a refusal says why */
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct field_value out[N];
+	struct buf err = {0};
+	for (int open = 0; open < 2; open++) {
+		buf_reset(&err);
+		int rc = fields_form(table, open ? FIELDS_OPEN : FIELDS_STRICT, (const char *)data, size, out, &err);
+		holds(rc, out, &err);
+		fields_free(out, N);
+	}
+	json_object *doc = source_parse((const char *)data, size, &err);
+	if (doc) {
+		for (int open = 0; open < 2; open++) {
+			buf_reset(&err);
+			int rc = fields_json(table, open ? FIELDS_OPEN : FIELDS_STRICT, doc, open ? "w[1]" : NULL, out,
+					     &err);
+			holds(rc, out, &err);
+			fields_free(out, N);
+		}
+		json_object_put(doc);
+	}
+	/* One value, as a CLI option gives it. */
+	char *text = xstrndup((const char *)data, size);
+	for (size_t i = 0; i < N; i++) {
+		struct field_value v = {0};
+		buf_reset(&err);
+		if (field_check_text(&table[i], "opt", text, &v, &err) && err.len == 0)
+			__builtin_trap();
+		fields_free(&v, 1);
+	}
+	free(text);
+	buf_free(&err);
+	return 0;
+}
