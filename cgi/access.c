@@ -578,27 +578,37 @@ static void keep_listed(struct req *r, struct md_dashboard *list, int *n)
 }
 
 /* Every dashboard, learning who asks in the same query when that is not
- * known yet. 1, or 0 when answered (database error). */
-static int read_dashboards(struct req *r, struct md_dashboard **list, int *n)
+ * known yet; and with widgets_of, in that query too the widgets of that
+ * dashboard (*have_ws says whether they were read: not when who asks was
+ * known already). 1, or 0 when answered (database error). */
+static int read_dashboards(struct req *r, struct md_dashboard **list, int *n, const char *widgets_of,
+			   struct md_widget **ws, int *nw, int *have_ws)
 {
 	struct buf err = {0}, cookie = {0};
 	int rc;
 	*list = NULL;
 	*n = 0;
+	if (have_ws)
+		*have_ws = 0;
 	if (r->who.kind != WHO_UNKNOWN) {
 		rc = dashboard_list(list, n, &err);
 	} else {
 		int *granted, has_user;
-		rc = viewer_dashboards(r->cfg, session_cookie(r, &cookie), list, n, &granted, &r->who.user, &has_user,
-				       &err);
+		const char *value = session_cookie(r, &cookie);
+		rc = widgets_of ? viewer_dashboard_widgets(r->cfg, value, widgets_of, list, n, &granted, &r->who.user,
+							   &has_user, ws, nw, &err)
+				: viewer_dashboards(r->cfg, value, list, n, &granted, &r->who.user, &has_user, &err);
 		/* No dashboard at all: the session is still unknown. */
 		if (!rc && *n) {
 			session_learnt(r);
 			for (int i = 0; has_user && i < *n; i++)
 				remember_grant(r, (*list)[i].id, granted[i]);
 		}
-		if (!rc)
+		if (!rc) {
 			free(granted);
+			if (widgets_of)
+				*have_ws = 1;
+		}
 	}
 	if (rc)
 		resp_db_error(r, &err);
@@ -609,7 +619,7 @@ static int read_dashboards(struct req *r, struct md_dashboard **list, int *n)
 
 int req_dashboards(struct req *r, struct md_dashboard **list, int *n)
 {
-	if (!read_dashboards(r, list, n) || !may_read(r))
+	if (!read_dashboards(r, list, n, NULL, NULL, NULL, NULL) || !may_read(r))
 		return 0;
 	keep_listed(r, *list, n);
 	r->allowed = 1;
@@ -624,36 +634,58 @@ static void dashboard_copy(struct md_dashboard *to, const struct md_dashboard *f
 	to->description = from->description ? xstrdup(from->description) : NULL;
 }
 
+/* Keeps the widgets of ws that are on dashboard id, in order. */
+static void keep_on(struct md_widget *ws, int *n, long long id)
+{
+	int k = 0;
+	for (int i = 0; i < *n; i++) {
+		if (ws[i].dashboard_id == id)
+			ws[k++] = ws[i];
+		else
+			widget_free(&ws[i]);
+	}
+	*n = k;
+}
+
 int req_dashboard(struct req *r, struct md_dashboard *d, struct md_widget **ws, int *n, struct md_dashboard **nav,
 		  int *nnav)
 {
 	struct md_dashboard *list, *found = NULL;
-	int nlist, ok = 0;
+	struct md_widget *read = NULL;
+	int nlist, nread = 0, have_ws, ok = 0;
 	struct buf err = {0};
 	memset(d, 0, sizeof *d);
 	if (ws)
 		*ws = NULL, *n = 0;
 	if (nav)
 		*nav = NULL, *nnav = 0;
-	/* The whole list: the same query says who asks. */
-	if (!read_dashboards(r, &list, &nlist) || !may_read(r))
+	/* The whole list: the same query says who asks, and reads the widgets
+	 * (used only once the rule allows). */
+	if (!read_dashboards(r, &list, &nlist, ws ? req_param(r, P_DASHBOARD) : NULL, &read, &nread, &have_ws) ||
+	    !may_read(r))
 		; /* answered */
 	else if (!(found = dashboard_find(list, nlist, req_param(r, P_DASHBOARD))))
 		resp_error(r, 404, "There is no dashboard of that name.");
 	else if (!may_see(r, found->id))
 		; /* answered */
-	else if (ws && widget_list_dashboard(found->id, ws, n, &err))
+	else if (ws && !have_ws && widget_list_dashboard(found->id, &read, &nread, &err))
 		resp_db_error(r, &err);
 	else
 		ok = r->allowed = 1;
 	if (ok) {
 		dashboard_copy(d, found);
+		if (ws) {
+			keep_on(read, &nread, found->id);
+			*ws = read, *n = nread;
+			read = NULL, nread = 0;
+		}
 		if (nav) {
 			keep_listed(r, list, &nlist);
 			*nav = list, *nnav = nlist;
 			list = NULL, nlist = 0;
 		}
 	}
+	widget_list_free(read, nread);
 	dashboard_list_free(list, nlist);
 	buf_free(&err);
 	return ok;

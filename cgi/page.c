@@ -107,8 +107,9 @@ void page_index(struct req *r)
 }
 
 /* The page needs the list of dashboards for its navigation: the dashboard
- * itself comes from that list, and the same query says who asks
- * (req_dashboard): two round trips for the whole page. */
+ * itself comes from that list, and the same query says who asks and reads
+ * the dashboard's widgets (req_dashboard): one round trip for the whole
+ * page. */
 void page_dashboard(struct req *r)
 {
 	struct md_dashboard *nav = NULL, dd, *d = &dd;

@@ -8,14 +8,14 @@
 #include "audit.h"
 #include "db.h"
 
-void dashboard_from_row(const struct db_result *r, int i, struct md_dashboard *d)
+void dashboard_from_row(const struct db_result *r, int i, int col, struct md_dashboard *d)
 {
-	const char *desc = db_cell(r, i, 3);
-	d->id = db_cell_int(r, i, 0, 0);
-	d->slug = xstrdup(db_cell(r, i, 1));
-	d->title = xstrdup(db_cell(r, i, 2));
+	const char *desc = db_cell(r, i, col + 3);
+	d->id = db_cell_int(r, i, col, 0);
+	d->slug = xstrdup(db_cell(r, i, col + 1));
+	d->title = xstrdup(db_cell(r, i, col + 2));
 	d->description = desc ? xstrdup(desc) : NULL;
-	d->columns = (int)db_cell_int(r, i, 4, 6);
+	d->columns = (int)db_cell_int(r, i, col + 4, 6);
 }
 
 int dashboard_load(const char *slug, struct md_dashboard *d, struct buf *err)
@@ -25,7 +25,7 @@ int dashboard_load(const char *slug, struct md_dashboard *d, struct buf *err)
 		return -1;
 	int found = r.nrows > 0;
 	if (found)
-		dashboard_from_row(&r, 0, d);
+		dashboard_from_row(&r, 0, 0, d);
 	db_result_free(&r);
 	return found;
 }
@@ -40,7 +40,7 @@ int dashboard_list(struct md_dashboard **out, int *n, struct buf *err)
 	if (r.nrows)
 		*out = xcalloc((size_t)r.nrows, sizeof **out);
 	for (int i = 0; i < r.nrows; i++)
-		dashboard_from_row(&r, i, &(*out)[i]);
+		dashboard_from_row(&r, i, 0, &(*out)[i]);
 	*n = r.nrows;
 	db_result_free(&r);
 	return 0;

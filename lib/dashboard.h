@@ -12,12 +12,13 @@ struct md_dashboard {
 	int columns;
 };
 
-/* The columns every loader reads (of dashboards d), and one row of them. */
+/* The columns every loader reads (of dashboards d), and one row of them,
+ * starting at column col. */
 #define DASHBOARD_COLS "d.id, d.slug, d.title, d.description, d.columns "
 #define DASHBOARD_NCOLS 5
 #define DASHBOARD_ORDER "ORDER BY d.position, d.slug"
 struct db_result;
-void dashboard_from_row(const struct db_result *r, int i, struct md_dashboard *d);
+void dashboard_from_row(const struct db_result *r, int i, int col, struct md_dashboard *d);
 
 /* 1 found, 0 not found, -1 database error (in err). */
 int dashboard_load(const char *slug, struct md_dashboard *d, struct buf *err);

@@ -25,3 +25,27 @@ bool ident_valid(const char *s)
 {
 	return s && ident_validn(s, strlen(s));
 }
+
+/* A character's place in the collation's order; outside the identifiers'
+ * characters (never in a valid one), after them in byte order. */
+static int rank(unsigned char c)
+{
+	if (c == '_')
+		return 0;
+	if (c == '-')
+		return 1;
+	if (c >= '0' && c <= '9')
+		return 2 + (c - '0');
+	if (c >= 'a' && c <= 'z')
+		return 12 + (c - 'a');
+	return 38 + c;
+}
+
+int ident_cmp(const char *a, const char *b)
+{
+	for (; *a && *a == *b; a++, b++)
+		;
+	if (!*a || !*b)
+		return (unsigned char)*a - (unsigned char)*b;
+	return rank((unsigned char)*a) - rank((unsigned char)*b);
+}

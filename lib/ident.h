@@ -12,4 +12,9 @@
 bool ident_valid(const char *s);
 bool ident_validn(const char *s, size_t n);
 
+/* Orders two identifiers as the database's collation (utf8mb4_unicode_ci)
+ * orders them in ORDER BY: '_' before '-' before digits before letters, a
+ * prefix first. <0, 0 or >0, as strcmp. */
+int ident_cmp(const char *a, const char *b);
+
 #endif

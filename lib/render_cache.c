@@ -25,18 +25,42 @@ struct slot {
 };
 static struct slot slots[SLOTS];
 
+/* A number and a separator, without printf's cost: a page makes keys for
+ * each of its widgets on every render. */
+static void put_int(struct buf *k, long long v, char sep)
+{
+	char digits[24], *p = digits + sizeof digits;
+	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+	*--p = sep;
+	do
+		*--p = (char)('0' + u % 10);
+	while (u /= 10);
+	if (v < 0)
+		*--p = '-';
+	buf_append(k, p, (size_t)(digits + sizeof digits - p));
+}
+
 /* A length before each text field, so no title or error can make two
  * different rows spell the same key. The id tells a widget re-created under
  * the same name from the old one; the version stands for the data. */
 static void put(struct buf *k, const char *s)
 {
 	s = s ? s : "";
-	buf_printf(k, "%zu:%s|", strlen(s), s);
+	size_t n = strlen(s);
+	put_int(k, (long long)n, ':');
+	buf_append(k, s, n);
+	buf_putc(k, '|');
 }
 
 static void key_of(const struct md_widget *w, struct buf *k)
 {
-	buf_printf(k, "%lld|%lld|%d,%d,%d,%d|%ld|", w->id, w->version, w->col, w->row, w->sizex, w->sizey, w->interval);
+	put_int(k, w->id, '|');
+	put_int(k, w->version, '|');
+	put_int(k, w->col, ',');
+	put_int(k, w->row, ',');
+	put_int(k, w->sizex, ',');
+	put_int(k, w->sizey, '|');
+	put_int(k, w->interval, '|');
 	put(k, w->name);
 	put(k, w->type);
 	put(k, w->title);

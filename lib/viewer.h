@@ -25,4 +25,12 @@ int viewer_widget(const struct md_config *cfg, const char *cookie, const char *n
 int viewer_dashboards(const struct md_config *cfg, const char *cookie, struct md_dashboard **list, int *n,
 		      int **granted, struct md_user *u, int *has_user, struct buf *err);
 
+/* The same, and in the same query the widgets of the dashboard of SLUG in
+ * reading order (row, col, name), as widget_list_dashboard reads them: a
+ * page's reads in one round trip. *ws gets *nw widgets (caller frees; none
+ * when no dashboard has that slug). */
+int viewer_dashboard_widgets(const struct md_config *cfg, const char *cookie, const char *slug,
+			     struct md_dashboard **list, int *n, int **granted, struct md_user *u, int *has_user,
+			     struct md_widget **ws, int *nw, struct buf *err);
+
 #endif

@@ -52,8 +52,13 @@ void widget_from_row(const struct db_result *r, int i, struct md_widget *w)
 	w->last_error = dup_or_null(db_cell(r, i, 18));
 	w->publish_pending = (int)db_cell_int(r, i, 19, 0);
 	w->dashboard_id = db_cell_int(r, i, 20, 0);
-	w->options_obj = parse_object(w->options);
-	w->source_obj = parse_object(w->source);
+	/* Options and source are parsed on first use (widget_options,
+	 * widget_source): a widget served from the render cache needs neither
+	 * its options, and a page reads a dozen rows. Without text, {} now. */
+	if (!w->options)
+		w->options_obj = json_object_new_object();
+	if (!w->source)
+		w->source_obj = json_object_new_object();
 }
 
 static int load_list(const char *sql, const struct db_param *p, int np, struct md_widget **out, int *n, struct buf *err)
@@ -217,21 +222,26 @@ json_object *widget_data(const struct md_widget *w)
 	return w->data_obj;
 }
 
+/* Options and source, parsed from their text on first use (as widget_data;
+ * a widget put together in code may hold the object alone, or neither). */
 json_object *widget_options(const struct md_widget *w)
 {
+	if (!w->options_obj && w->options)
+		((struct md_widget *)w)->options_obj = parse_object(w->options);
 	return w->options_obj;
 }
 
 json_object *widget_source(const struct md_widget *w)
 {
+	if (!w->source_obj && w->source)
+		((struct md_widget *)w)->source_obj = parse_object(w->source);
 	return w->source_obj;
 }
 
 const char *widget_source_kind(const struct md_widget *w)
 {
-	json_object *k;
-	if (w->source_obj && json_object_object_get_ex(w->source_obj, "kind", &k) &&
-	    json_object_is_type(k, json_type_string))
+	json_object *k, *source = widget_source(w);
+	if (source && json_object_object_get_ex(source, "kind", &k) && json_object_is_type(k, json_type_string))
 		return json_object_get_string(k);
 	return "push";
 }
@@ -791,7 +801,7 @@ json_object *mdash_data(const mdash_widget *w)
 
 json_object *mdash_options(const mdash_widget *w)
 {
-	return w->options_obj;
+	return widget_options(w);
 }
 
 int mdash_json_number(json_object *v, double *out)
@@ -811,12 +821,12 @@ int mdash_field_number(const mdash_widget *w, const char *key, double *out)
 
 const char *mdash_option(const mdash_widget *w, const char *key)
 {
-	return get_string(w->options_obj, key);
+	return get_string(widget_options(w), key);
 }
 
 int mdash_option_number(const mdash_widget *w, const char *key, double *out)
 {
-	return get_number(w->options_obj, key, out);
+	return get_number(widget_options(w), key, out);
 }
 
 const char *mdash_get_setting(const mdash_widget *w, const char *key)
