@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "announce.h"
 #include "commands.h"
 #include "dashboard.h"
 #include "db.h"
@@ -73,14 +74,15 @@ static int file_names(const struct dspec *ds, int n, int widgets, const char *na
 /* Deletes the widgets (or dashboards) in names that the file does not
  * name, and frees names; the "Deleted" lines print before the commit,
  * which follows at once. */
-static int prune_names(const struct dspec *ds, int n, int widgets, const char **names, int count, struct buf *err)
+static int prune_names(const struct dspec *ds, int n, int widgets, const char **names, int count,
+		       struct series_bumped *graphs, struct buf *err)
 {
 	int rc = 0;
 	for (int i = 0; i < count && !rc; i++) {
 		const char *name = names[i];
 		if (file_names(ds, n, widgets, name))
 			continue;
-		if ((widgets ? widget_remove(name, err) : dashboard_remove(name, err)) < 0)
+		if ((widgets ? widget_remove(name, graphs, err) : dashboard_remove(name, err)) < 0)
 			rc = -1;
 		else
 			printf("Deleted %s %s\n", widgets ? "widget" : "dashboard", name);
@@ -89,7 +91,10 @@ static int prune_names(const struct dspec *ds, int n, int widgets, const char **
 	return rc;
 }
 
-static int prune(const struct dspec *ds, int n, struct buf *err)
+/* Deletes what the file does not name. Before the file is written: a
+ * graph of the file that still names a widget deleted here is then
+ * refused (series_sync), where afterwards it would silently forget it. */
+static int prune(const struct dspec *ds, int n, struct series_bumped *graphs, struct buf *err)
 {
 	struct widget_place *ws;
 	struct md_dashboard *dl;
@@ -99,14 +104,14 @@ static int prune(const struct dspec *ds, int n, struct buf *err)
 	const char **names = xcalloc((size_t)nw + 1, sizeof *names);
 	for (int i = 0; i < nw; i++)
 		names[i] = ws[i].name;
-	rc = prune_names(ds, n, 1, names, nw, err);
+	rc = prune_names(ds, n, 1, names, nw, graphs, err);
 	widget_places_free(ws, nw);
 	if (rc || dashboard_list(&dl, &nd, err))
 		return -1;
 	names = xcalloc((size_t)nd + 1, sizeof *names);
 	for (int i = 0; i < nd; i++)
 		names[i] = dl[i].slug;
-	rc = prune_names(ds, n, 0, names, nd, err);
+	rc = prune_names(ds, n, 0, names, nd, graphs, err);
 	dashboard_list_free(dl, nd);
 	return rc;
 }
@@ -187,14 +192,23 @@ int cmd_apply(const struct md_config *cfg, int argc, char **argv)
 	struct buf summary = {0};
 	buf_printf(&summary, "%d dashboard%s, %d widget%s%s", nd, nd == 1 ? "" : "s", nw, nw == 1 ? "" : "s",
 		   opts.layout ? ", places from the file" : "");
-	int failed = db_begin(&err) || spec_write(ds, nd, &opts, &err) || (opts.prune && prune(ds, nd, &err) < 0) ||
-		     series_sync(&err) || cli_audit("apply", path, NULL, summary.data, &err) || db_commit(&err);
+	struct series_bumped graphs = {0};
+	int failed = db_begin(&err) || widget_lock_all(&err) || (opts.prune && prune(ds, nd, &graphs, &err) < 0) ||
+		     spec_write(ds, nd, &opts, &err) || series_sync(&err) ||
+		     cli_audit("apply", path, NULL, summary.data, &err) || db_commit(&err);
 	buf_free(&summary);
 	if (failed) {
 		db_rollback();
+		series_bumped_free(&graphs);
 		fail("%s: nothing applied: %s", path, buf_str(&err));
 		goto out;
 	}
+	buf_reset(&err);
+	if (announce_bumped(cfg, &graphs, &err))
+		fprintf(stderr,
+			"Could not tell the open pages of a graph that drew a deleted widget (will retry): %s\n",
+			buf_str(&err));
+	series_bumped_free(&graphs);
 	printf("Applied %s: %d dashboard%s, %d widget%s.\n", path, nd, nd == 1 ? "" : "s", nw, nw == 1 ? "" : "s");
 	if (opts.nkept)
 		printf("Kept the saved place of %d widget%s (%s): the file's did not change since the last apply; "

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "announce.h"
 #include "commands.h"
 #include "dashboard.h"
 #include "db.h"
@@ -129,11 +130,18 @@ static int save(const struct md_config *cfg, json_object *o, const char *slug, i
 			widget_list_free(ws, n);
 		}
 	}
-	if (db_begin(&err) || spec_write_widget(&s, d.id, &err) || series_sync(&err) || db_commit(&err)) {
+	struct series_bumped graphs = {0};
+	if (db_begin(&err) || widget_lock_all(&err) || spec_write_widget(&s, d.id, &err) || series_sync(&err) ||
+	    series_touch(s.name, &graphs, &err) || db_commit(&err)) {
 		db_rollback();
+		series_bumped_free(&graphs);
 		fail("%s", buf_str(&err));
 		goto out;
 	}
+	if (announce_bumped(cfg, &graphs, &err))
+		fprintf(stderr, "Could not tell the open pages of a graph that draws %s (will retry): %s\n", s.name,
+			buf_str(&err));
+	series_bumped_free(&graphs);
 	rc = 0;
 out:
 	buf_free(&s.own_source);
@@ -227,12 +235,25 @@ static int show(const char *name)
 	return 0;
 }
 
-static int rm(const char *name)
+/* The graphs that drew the widget rm removes, to publish after its commit. */
+static struct series_bumped forgotten;
+
+static int remove_widget(const char *name, struct buf *err)
 {
-	struct buf done = {0};
+	return widget_lock_all(err) ? -1 : widget_remove(name, &forgotten, err);
+}
+
+static int rm(const struct md_config *cfg, const char *name)
+{
+	struct buf done = {0}, err = {0};
 	buf_printf(&done, "Removed widget %s and its history.", name);
-	int rc = delete_named(widget_remove, name, "widget", done.data);
+	int rc = delete_named(remove_widget, name, "widget", done.data);
+	if (!rc && announce_bumped(cfg, &forgotten, &err))
+		fprintf(stderr, "Could not tell the open pages of a graph that drew %s (will retry): %s\n", name,
+			buf_str(&err));
+	series_bumped_free(&forgotten);
 	buf_free(&done);
+	buf_free(&err);
 	return rc;
 }
 
@@ -250,7 +271,7 @@ int cmd_widget(const struct md_config *cfg, int argc, char **argv)
 	if (!strcmp(sub, "show") && argc == 3)
 		return show(argv[2]);
 	if (!strcmp(sub, "rm") && argc == 3)
-		return rm(argv[2]);
+		return rm(cfg, argv[2]);
 	fputs(usage, stderr);
 	return 2;
 }

@@ -11,7 +11,9 @@
 #include "log.h"
 #include "publish.h"
 #include "render.h"
+#include "series.h"
 #include "source_json.h"
+#include "widget.h"
 
 const struct buf *req_body(struct req *r)
 {
@@ -139,6 +141,23 @@ void author_tell_pages(struct req *r, const char *slug, const char *event)
 	struct buf err = {0};
 	if (slug && publish_dashboard_event(r->cfg->publish_url, slug, event, &err))
 		log_warn("%s %s done; the open pages of %s not told: %s", r->method, r->path, slug, buf_str(&err));
+	buf_free(&err);
+}
+
+void author_tell_graphs(struct req *r, const struct series_bumped *graphs)
+{
+	struct buf msg = {0}, err = {0};
+	for (int i = 0; i < graphs->n; i++) {
+		/* Without the fragment: the pages fetch it, through nginx's cache. */
+		publish_message(graphs->names[i], graphs->versions[i], NULL, &msg);
+		if (publish_raw(r->cfg->publish_url, graphs->names[i], msg.data, &err) ||
+		    widget_published(graphs->names[i], graphs->versions[i], &err)) {
+			log_warn("%s %s done; graph %s not published: %s", r->method, r->path, graphs->names[i],
+				 buf_str(&err));
+			buf_reset(&err);
+		}
+	}
+	buf_free(&msg);
 	buf_free(&err);
 }
 

@@ -30,6 +30,10 @@ struct json_object *req_json_body(struct req *r);
  * and versions (adding and removing widgets in place), "reload" reloads
  * the page. A failure is logged; the change stands. */
 void author_tell_pages(struct req *r, const char *slug, const char *event);
+/* Publishes the graphs a change bumped (series.h), each marked published
+ * when it was; one that could not be stays pending for the updater. */
+struct series_bumped;
+void author_tell_graphs(struct req *r, const struct series_bumped *graphs);
 /* 503 when the database is gone, 500 otherwise, logging the detail. */
 void resp_db_error(struct req *r, const struct buf *err);
 /* The body (request.h's req_read_body), or NULL when it is too big or cut

@@ -137,11 +137,13 @@ static int place(struct wspec *s, const struct md_dashboard *d, const struct md_
 }
 
 /* Saves s on dashboard d (NULL: none) with its audit record, in one
- * transaction. 0; -1 (in err); or SAVE_REFUSED when a graph's series name
- * widgets that are not there (series.h; why in err). */
+ * transaction; the graphs that draw it get a new version (its title is in
+ * their legends), into graphs to publish. 0; -1 (in err); or SAVE_REFUSED
+ * when a graph's series name widgets that are not there (series.h; why in
+ * err). */
 #define SAVE_REFUSED (-2)
 static int save(struct req *r, const struct wspec *s, const struct md_dashboard *d, const struct md_widget *old,
-		struct buf *err)
+		struct series_bumped *graphs, struct buf *err)
 {
 	struct md_widget now;
 	struct buf before = {0}, after = {0};
@@ -150,10 +152,10 @@ static int save(struct req *r, const struct wspec *s, const struct md_dashboard 
 	if (old)
 		audit_text(old, &before);
 	/* A replaced widget gets a new version: its pages fetch it anew. */
-	int rc =
-		db_begin(err) || spec_write_widget(s, d ? d->id : 0, err) || (old && widget_bump_version(s->name, err));
+	int rc = db_begin(err) || widget_lock_all(err) || spec_write_widget(s, d ? d->id : 0, err) ||
+		 (old && widget_bump_version(s->name, err));
 	int refused = !rc && series_sync(err) && !db_lost();
-	rc = rc || refused || widget_load(s->name, &now, err) != 1;
+	rc = rc || refused || series_touch(s->name, graphs, err) || widget_load(s->name, &now, err) != 1;
 	if (!rc) {
 		audit_text(&now, &after);
 		widget_free(&now);
@@ -192,7 +194,11 @@ void author_widget_put(struct req *r)
 	}
 	if (found && place(&s, &d, exists ? &old : NULL, &err))
 		goto db_error;
-	int saved = save(r, &s, found ? &d : NULL, exists ? &old : NULL, &err);
+	struct series_bumped graphs = {0};
+	int saved = save(r, &s, found ? &d : NULL, exists ? &old : NULL, &graphs, &err);
+	if (!saved)
+		author_tell_graphs(r, &graphs);
+	series_bumped_free(&graphs);
 	if (saved == SAVE_REFUSED) {
 		resp_error(r, 400, buf_str(&err));
 		goto out;
@@ -217,8 +223,9 @@ out:
 	json_object_put(doc);
 }
 
-/* Takes the widget off its dashboard: it stays, on none. */
-static int detach(const struct md_widget *w, struct buf *err)
+/* Takes the widget off its dashboard: it stays, on none, and the graphs
+ * there forget it (series_forget). */
+static int detach(const struct md_widget *w, struct series_bumped *graphs, struct buf *err)
 {
 	struct widget_def d = {.name = w->name,
 			       .type = w->type,
@@ -231,7 +238,7 @@ static int detach(const struct md_widget *w, struct buf *err)
 			       .enabled = w->enabled,
 			       .source = w->source,
 			       .options = w->options};
-	return widget_save(&d, err);
+	return series_forget(w->id, w->name, graphs, err) || widget_save(&d, err);
 }
 
 void author_widget_delete(struct req *r)
@@ -253,15 +260,19 @@ void author_widget_delete(struct req *r)
 	}
 	audit_text(&w, &before);
 	req_audit_actor(r, &a);
-	if (db_begin(&err) || (only_there ? detach(&w, &err) : widget_remove(w.name, &err) < 0) ||
+	struct series_bumped graphs = {0};
+	if (db_begin(&err) || widget_lock_all(&err) ||
+	    (only_there ? detach(&w, &graphs, &err) : widget_remove(w.name, &graphs, &err) < 0) ||
 	    audit_record(&a, only_there ? "widget.detach" : "widget.remove", w.name, before.data, NULL, &err) ||
 	    db_commit(&err)) {
 		db_rollback();
 		resp_db_error(r, &err);
 	} else {
 		author_tell_pages(r, w.dashboard, "layout");
+		author_tell_graphs(r, &graphs);
 		resp_empty(r, 204);
 	}
+	series_bumped_free(&graphs);
 	widget_free(&w);
 out:
 	buf_free(&err);

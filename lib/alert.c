@@ -206,7 +206,8 @@ struct tracked {
 	struct alert_track t, was; /* now, and as loaded (see was_value) */
 	char *was_value;           /* owned copy of the loaded value, to compare */
 	int stored;                /* it has a row in alert_state */
-	int judged;                /* the step set widgets.alert_level */
+	int judged;                /* the step sets widgets.alert_level */
+	int level;                 /* to this */
 };
 
 struct step {
@@ -392,6 +393,31 @@ static int replay_changes(struct step *s)
 
 /* Judges each widget as its page would now (staleness, a changed rule or
  * thresholds), then lets time pass. */
+static int by_widget_name(const void *a, const void *b)
+{
+	return ident_cmp((*(struct tracked *const *)a)->w->name, (*(struct tracked *const *)b)->w->name);
+}
+
+/* What pushes compare with from now on; not if one came since this
+ * transaction's view (it logged its own change). In the rows' lock order
+ * (widget_lock_all), which pushes keep too. */
+static int save_levels(struct step *s)
+{
+	struct tracked **order = xcalloc((size_t)s->ntr + 1, sizeof *order);
+	int n = 0, rc = 0;
+	for (int i = 0; i < s->ntr; i++)
+		if (s->tr[i].judged)
+			order[n++] = &s->tr[i];
+	qsort(order, (size_t)n, sizeof *order, by_widget_name);
+	for (int i = 0; i < n && !rc; i++)
+		rc = db_exec("UPDATE widgets SET alert_level = ? WHERE id = ? AND version = ?",
+			     DB_PARAMS(DB_S(alert_level_name(order[i]->level)), DB_I(order[i]->w->id),
+				       DB_I(order[i]->w->version)),
+			     NULL, s->err);
+	free(order);
+	return rc ? -1 : 0;
+}
+
 static int judge_now(struct step *s)
 {
 	for (int i = 0; i < s->ntr && !s->failed; i++) {
@@ -408,14 +434,9 @@ static int judge_now(struct step *s)
 		}
 		alert_track_tick(&t->t, &t->rule, s->now, value, queue_event, s);
 		free(value);
-		/* What pushes compare with from now on; not if one came since
-		 * this transaction's view (it logged its own change). */
-		if (t->judged && db_exec("UPDATE widgets SET alert_level = ? WHERE id = ? AND version = ?",
-					 DB_PARAMS(DB_S(alert_level_name(level)), DB_I(t->w->id), DB_I(t->w->version)),
-					 NULL, s->err))
-			return -1;
+		t->level = level;
 	}
-	return s->failed ? -1 : 0;
+	return s->failed ? -1 : save_levels(s);
 }
 
 static int same_track(const struct tracked *t)

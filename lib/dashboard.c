@@ -7,6 +7,7 @@
 
 #include "audit.h"
 #include "db.h"
+#include "widget.h"
 
 void dashboard_from_row(const struct db_result *r, int i, int col, struct md_dashboard *d)
 {
@@ -94,7 +95,8 @@ int dashboard_change(const char *slug, const char *title, const char *descriptio
 int dashboard_remove(const char *slug, struct buf *err)
 {
 	struct db_result r;
-	if (db_exec("DELETE FROM dashboards WHERE slug = ?", DB_PARAMS(DB_S(slug)), &r, err))
+	/* Its widgets' rows change too (they stay, on no dashboard). */
+	if (widget_lock_all(err) || db_exec("DELETE FROM dashboards WHERE slug = ?", DB_PARAMS(DB_S(slug)), &r, err))
 		return -1;
 	return r.affected > 0;
 }
@@ -104,7 +106,9 @@ int dashboard_layout_save(const char *slug, const struct dashboard_place *places
 {
 	if (db_begin(err))
 		return -1;
-	int bad = 0;
+	/* The places are written in the body's order: locked first, in the
+	 * global order (widget_lock_all). */
+	int bad = widget_lock_all(err) != 0;
 	for (int i = 0; i < n && !bad; i++)
 		bad = db_exec("UPDATE widgets SET col = ?, `row` = ?, sizex = ?, sizey = ? WHERE name = ?",
 			      DB_PARAMS(DB_I(places[i].col), DB_I(places[i].row), DB_I(places[i].sizex),

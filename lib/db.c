@@ -13,6 +13,7 @@
 #include <mysql.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "log.h"
 #include "metrics.h"
@@ -30,10 +31,15 @@ static int in_txn;
  * each in its own transaction, as part of a whole. */
 static int txn_lost;
 static int last_lost;
+static unsigned last_error;
 static long long retry_at;
 static int long_statements;
+/* Prepared statements by their SQL's address, a string literal's; the
+ * text is kept too, so that a text built at run time (whose address a
+ * later, different text may reuse) is never taken for another. */
 static struct {
 	const char *sql;
+	char *text;
 	MYSQL_STMT *stmt;
 } cache[STMT_CACHE];
 static int ncache;
@@ -55,8 +61,10 @@ static long timeout_s(void)
 
 static void drop_cache(void)
 {
-	for (int i = 0; i < ncache; i++)
+	for (int i = 0; i < ncache; i++) {
 		mysql_stmt_close(cache[i].stmt);
+		free(cache[i].text);
+	}
 	ncache = 0;
 }
 
@@ -90,12 +98,18 @@ int db_lost(void)
 	return last_lost;
 }
 
+int db_deadlock(void)
+{
+	return last_error == 1213; /* ER_LOCK_DEADLOCK */
+}
+
 /* A call begun at started failed with error e and message msg: says so in
  * err, and drops the connection when it is the cause. A connection error
  * that took half the timeout or more is a server that does not answer. */
 static void failed(unsigned e, const char *msg, long long started, struct buf *err)
 {
 	metrics_add(M_DB_ERRORS, 1);
+	last_error = e;
 	last_lost = is_conn_error(e);
 	int stalled = last_lost && now_ms() - started >= timeout_s() * 1000 / 2;
 	if (stalled) {
@@ -206,7 +220,7 @@ int db_ping(struct buf *err)
 static MYSQL_STMT *prepared(const char *sql, struct buf *err)
 {
 	for (int i = 0; i < ncache; i++)
-		if (cache[i].sql == sql)
+		if (cache[i].sql == sql && !strcmp(cache[i].text, sql))
 			return cache[i].stmt;
 	MYSQL_STMT *st = mysql_stmt_init(conn);
 	if (!st) {
@@ -224,10 +238,12 @@ static MYSQL_STMT *prepared(const char *sql, struct buf *err)
 	}
 	if (ncache == STMT_CACHE) {
 		mysql_stmt_close(cache[0].stmt);
+		free(cache[0].text);
 		memmove(cache, cache + 1, sizeof cache[0] * (STMT_CACHE - 1));
 		ncache--;
 	}
 	cache[ncache].sql = sql;
+	cache[ncache].text = xstrdup(sql);
 	cache[ncache].stmt = st;
 	ncache++;
 	return st;

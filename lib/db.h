@@ -58,7 +58,9 @@ void db_close(void);
 int db_ping(struct buf *err);
 
 /* Runs one prepared statement. res may be NULL when no rows are wanted.
- * sql should be a string literal: statements are cached by it. */
+ * sql should be a string literal: statements are cached by its address
+ * (and checked against its text, so that a text built at run time is
+ * never taken for another that used the same memory). */
 int db_exec(const char *sql, const struct db_param *params, int nparams, struct db_result *res, struct buf *err);
 /* Runs one prepared statement (an INSERT, say) for nrows rows of ncols
  * parameters each, params[row * ncols + col], in one round trip per 4 MiB
@@ -79,5 +81,8 @@ void db_result_free(struct db_result *r);
 
 /* True when the last failure was the connection, not the statement. */
 int db_lost(void);
+/* True when the last failure was a deadlock: the server rolled the whole
+ * transaction back, and trying it again may well succeed. */
+int db_deadlock(void);
 
 #endif

@@ -15,7 +15,14 @@
  * per update for every page and cache. Only a widget's own updates bump
  * its followers: a bump is not an update, so graphs naming graphs make no
  * loop. A widget nobody follows costs nothing more to store than before
- * (one EXISTS on an index, in the statement that locks its row). */
+ * (one EXISTS on an index, in the statement that locks its row). A store
+ * locks the graphs it bumps in the one order of widget rows
+ * (widget_lock_all in widget.h), so that stores never deadlock.
+ *
+ * Only widgets of a type with MDASH_TYPE_NUMERIC may be named. A widget
+ * deleted, or taken off the dashboard, leaves the graphs that named it
+ * (series_forget); a change to one (its title) gives them a new version
+ * (series_touch). */
 #ifndef MDASH_SERIES_H
 #define MDASH_SERIES_H
 
@@ -36,11 +43,34 @@ struct series_bumped {
 	long long *versions;
 	int n;
 };
+void series_bumped_add(struct series_bumped *b, const char *name, long long version);
 void series_bumped_free(struct series_bumped *b);
-/* Bumps, in the caller's transaction, the graphs following any of the
- * widgets ids[0..n) (other than themselves): version + 1, updated_at now,
- * publish_pending as given. Adds them to *out (may be NULL). */
-int series_bump(const long long *ids, int n, int pending, struct series_bumped *out, struct buf *err);
+/* The graphs that follow any of the widgets ids[0..n) (other than
+ * themselves), by name in the lock order (ident_cmp): read without a
+ * lock, for a store to lock them in that order (widget_lock_all). */
+struct series_graphs {
+	char **names;
+	int n;
+};
+int series_followers(const long long *ids, int n, struct series_graphs *out, struct buf *err);
+void series_graphs_free(struct series_graphs *g);
+/* Bumps the graphs g, whose rows the caller's transaction holds: version
+ * + 1, updated_at now, publish_pending as given. Adds them to *out (may be
+ * NULL). */
+int series_bump(const struct series_graphs *g, int pending, struct series_bumped *out, struct buf *err);
+/* After a change to widget name itself (its title or type, which graphs
+ * show in their legends), in the caller's transaction (which holds
+ * widget_lock_all): bumps the graphs that follow it, marked pending and
+ * added to *out (may be NULL) for the caller to publish after its commit. */
+int series_touch(const char *name, struct series_bumped *out, struct buf *err);
+/* Before widget widget_id (named name) is deleted or leaves its dashboard,
+ * in the caller's transaction (which holds widget_lock_all): each graph
+ * that names it drops the name from options.series, the stored options
+ * too (so that the graph keeps working, and `mdash export` gives what it
+ * draws; none left, the graph draws its own history), and gets a new
+ * version, marked pending and added to *out (may be NULL) for the caller
+ * to publish after its commit. 0, or -1 (in err). */
+int series_forget(long long widget_id, const char *name, struct series_bumped *out, struct buf *err);
 /* The SQL a store's locking SELECT adds to learn whether a row of
  * `widgets` is followed: 1 or 0. */
 #define SERIES_FOLLOWED_SQL                                                                                            \

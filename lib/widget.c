@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "db.h"
+#include "ident.h"
 #include "log.h"
 #include "series.h"
 #include "wtype.h"
@@ -332,78 +333,46 @@ static int log_level(long long id, const char *level, const char *was, const cha
 	return rc;
 }
 
-int widget_store(const char *name, json_object *fields, int pending, long long *version, struct series_bumped *bumped,
-		 struct buf *err)
-{
-	struct db_result r;
-	if (db_begin(err))
-		return -1;
-	if (db_exec("SELECT id, data, version, type, options, alert_level, " SERIES_FOLLOWED_SQL
-		    " FROM widgets WHERE name = ? FOR UPDATE",
-		    DB_PARAMS(DB_S(name)), &r, err))
-		goto fail;
-	if (r.nrows == 0) {
-		buf_printf(err, "no widget named %s", name);
-		db_result_free(&r);
-		db_rollback();
-		return WIDGET_NOT_FOUND;
-	}
-	long long id = db_cell_int(&r, 0, 0, 0);
-	long long v = db_cell_int(&r, 0, 2, 0) + 1;
-	const char *type = db_cell(&r, 0, 3) ? db_cell(&r, 0, 3) : "";
-	json_object *merged = parse_object(db_cell(&r, 0, 1)), *opts = parse_object(db_cell(&r, 0, 4));
-	widget_merge(merged, type, opts, fields, now_wall());
-	const char *level = stored_level(type, merged, opts, NULL);
-	const char *text = json_object_to_json_string_ext(merged, JSON_C_TO_STRING_PLAIN);
-	int rc = db_exec("UPDATE widgets SET data = ?, version = ?, updated_at = UTC_TIMESTAMP(3), "
-			 "attempted_at = UTC_TIMESTAMP(3), last_error = NULL, error_at = NULL, "
-			 "publish_pending = ?, alert_level = ? WHERE id = ?",
-			 DB_PARAMS(DB_S(text), DB_I(v), DB_I(pending), DB_S(level), DB_I(id)), NULL, err) ||
-		 db_exec("INSERT INTO widget_history (widget_id, version, data, created_at) "
-			 "VALUES (?, ?, ?, UTC_TIMESTAMP(3))",
-			 DB_PARAMS(DB_I(id), DB_I(v), DB_S(text)), NULL, err) ||
-		 log_level(id, level, db_cell(&r, 0, 5), type, merged, err) ||
-		 (db_cell_int(&r, 0, 6, 0) && series_bump(&id, 1, pending, bumped, err));
-	json_object_put(merged);
-	json_object_put(opts);
-	db_result_free(&r);
-	if (rc || db_commit(err))
-		goto fail;
-	*version = v;
-	return 0;
-fail:
-	db_rollback();
-	return -1;
-}
-
-/* Pushes in order of widget name, and in arrival order within a widget.
- * Each statement locks its rows in the index's order; batches of more
- * than LOCK_CHUNK widgets lock in several statements, whose order
- * (strcmp's) is not quite the collation's, so two of them may deadlock:
- * InnoDB then rolls one back, and it is tried again. */
+/* Pushes in the lock order of their widgets' names (widget_lock_all), and
+ * in arrival order within a widget. */
 static int by_name(const void *a, const void *b)
 {
 	const struct widget_push *x = *(struct widget_push *const *)a, *y = *(struct widget_push *const *)b;
-	int c = strcmp(x->name, y->name);
+	int c = ident_cmp(x->name, y->name);
 	return c ? c : (x->seq > y->seq) - (x->seq < y->seq);
 }
 
-/* The rows of up to LOCK_CHUNK widgets are read and locked in one round
- * trip; a shorter list repeats its last name. */
-#define LOCK_CHUNK 16
-static const char lock_rows[] = "SELECT name, id, data, version, type, options, alert_level, " SERIES_FOLLOWED_SQL
-				" FROM widgets WHERE name IN "
-				"(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ORDER BY name FOR UPDATE";
+static int names_in_order(const void *a, const void *b)
+{
+	return ident_cmp(*(const char *const *)a, *(const char *const *)b);
+}
 
-/* A batch being stored: the distinct widgets (sorted), their locked rows,
- * and the rows to write. */
+/* The rows of up to LOCK_CHUNK widgets are read and locked in one round
+ * trip, in the name index's order; a shorter list repeats its last name.
+ * Chunks follow each other in that order too (ident_cmp). The index is
+ * forced: on a small table the server would rather scan it all, locking
+ * every row in the order of ids. */
+#define LOCK_CHUNK 16
+#define NAMES_IN "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+static const char lock_rows[] =
+	"SELECT name, id, data, version, type, options, alert_level, " SERIES_FOLLOWED_SQL
+	" FROM widgets FORCE INDEX (widgets_name) WHERE name IN " NAMES_IN " ORDER BY name FOR UPDATE";
+/* After a try is rolled back for deadlock, how many tries in all. */
+#define STORE_TRIES 5
+
+/* A store being made: its pushes (sorted), the rows it locks, and the
+ * rows to write. */
 struct batch {
 	struct widget_push **order; /* pushes by name, then arrival */
 	int n;
-	const char **names; /* distinct, sorted */
+	int pending;        /* publish_pending as stored (widget.h) */
+	const char **names; /* rows to lock, distinct, in the lock order */
 	int nnames;
+	char **added; /* owned: names of graphs locked from the start */
+	int nadded;
 	struct db_result *locked; /* one result per chunk of names */
-	struct db_param *updates; /* data, version, alert_level, id per widget */
+	int nlocked;
+	struct db_param *updates; /* data, version, pending, alert_level, id per widget */
 	int nupdates;
 	struct db_param *history; /* widget_id, version, data per push */
 	int nhistory;
@@ -413,33 +382,94 @@ struct batch {
 	struct db_param *changes;
 	int nchanges;
 	char **values;
-	/* The widgets that graphs follow (series.h), and the graphs bumped. */
+	/* The widgets pushed to that graphs follow, the graphs (series.h),
+	 * and the graphs bumped. */
 	long long *followed;
 	int nfollowed;
+	struct series_graphs graphs;
 	struct series_bumped bumped;
 };
 
-static int lock_widgets(struct batch *b, struct buf *err)
+static int is_added(const struct batch *b, const char *name)
 {
-	int nchunks = (b->nnames + LOCK_CHUNK - 1) / LOCK_CHUNK;
-	b->locked = xcalloc((size_t)nchunks, sizeof *b->locked);
+	for (int i = 0; i < b->nadded; i++)
+		if (!strcmp(b->added[i], name))
+			return 1;
+	return 0;
+}
+
+static int lock_names(struct batch *b, const char *const *names, int n, struct buf *err)
+{
+	int nchunks = (n + LOCK_CHUNK - 1) / LOCK_CHUNK;
+	b->locked = xrealloc(b->locked, (size_t)(b->nlocked + nchunks + 1) * sizeof *b->locked);
 	for (int c = 0; c < nchunks; c++) {
-		struct db_param names[LOCK_CHUNK];
+		struct db_param q[LOCK_CHUNK];
 		for (int i = 0; i < LOCK_CHUNK; i++) {
 			int k = c * LOCK_CHUNK + i;
-			names[i] = DB_S(b->names[k < b->nnames ? k : b->nnames - 1]);
+			q[i] = DB_S(names[k < n ? k : n - 1]);
 		}
-		if (db_exec(lock_rows, names, LOCK_CHUNK, &b->locked[c], err))
+		if (db_exec(lock_rows, q, LOCK_CHUNK, &b->locked[b->nlocked], err))
 			return -1;
+		b->nlocked++;
 	}
 	return 0;
+}
+
+/* Locks the rows of b->names, and notes which pushed widgets graphs follow. */
+static int lock_widgets(struct batch *b, struct buf *err)
+{
+	if (lock_names(b, b->names, b->nnames, err))
+		return -1;
+	for (int c = 0; c < b->nlocked; c++)
+		for (int i = 0; i < b->locked[c].nrows; i++)
+			if (db_cell_int(&b->locked[c], i, 7, 0) && !is_added(b, db_cell(&b->locked[c], i, 0)))
+				b->followed[b->nfollowed++] = db_cell_int(&b->locked[c], i, 1, 0);
+	return 0;
+}
+
+/* Locks the graphs that follow the widgets pushed to, after them in the
+ * lock order. When one comes before a name already locked, it may not
+ * be locked now (two stores could wait on each other): all of them join
+ * b->names and this returns 1, for the caller to roll back and start
+ * again; unless force (the graphs changed meanwhile: then a deadlock is
+ * left to STORE_TRIES). 0 done, -1 error. */
+static int lock_followers(struct batch *b, int force, struct buf *err)
+{
+	if (!b->nfollowed)
+		return 0;
+	if (series_followers(b->followed, b->nfollowed, &b->graphs, err))
+		return -1;
+	const char **late = xcalloc((size_t)b->graphs.n + 1, sizeof *late);
+	int nlate = 0, early = 0;
+	for (int i = 0; i < b->graphs.n; i++) {
+		const char *g = b->graphs.names[i];
+		int k = 0;
+		while (k < b->nnames && strcmp(b->names[k], g))
+			k++;
+		if (k < b->nnames)
+			continue; /* locked already */
+		early |= ident_cmp(g, b->names[b->nnames - 1]) < 0;
+		late[nlate++] = g;
+	}
+	int rc = 0;
+	if (early && !force) {
+		b->added = xrealloc(b->added, (size_t)(b->nadded + nlate) * sizeof *b->added);
+		b->names = xrealloc(b->names, (size_t)(b->nnames + nlate) * sizeof *b->names);
+		for (int i = 0; i < nlate; i++)
+			b->names[b->nnames++] = b->added[b->nadded++] = xstrdup(late[i]);
+		qsort(b->names, (size_t)b->nnames, sizeof *b->names, names_in_order);
+		rc = 1;
+	} else if (nlate) {
+		rc = lock_names(b, late, nlate, err);
+	}
+	free(late);
+	return rc;
 }
 
 /* The locked row of a name, or -1 (no such widget); sets *res. */
 static int locked_row(const struct batch *b, const char *name, const struct db_result **res)
 {
-	int nchunks = (b->nnames + LOCK_CHUNK - 1) / LOCK_CHUNK;
-	for (int c = 0; c < nchunks; c++)
+	for (int c = 0; c < b->nlocked; c++)
 		for (int i = 0; i < b->locked[c].nrows; i++)
 			if (!strcmp(db_cell(&b->locked[c], i, 0), name)) {
 				*res = &b->locked[c];
@@ -475,8 +505,6 @@ static void merge_widget_pushes(struct batch *b, struct widget_push **p, int n)
 		return;
 	}
 	long long id = db_cell_int(r, row, 1, 0), v = db_cell_int(r, row, 3, 0);
-	if (db_cell_int(r, row, 7, 0))
-		b->followed[b->nfollowed++] = id;
 	json_object *data = parse_object(db_cell(r, row, 2)), *opts = parse_object(db_cell(r, row, 5));
 	const char *type = db_cell(r, row, 4) ? db_cell(r, row, 4) : "";
 	const char *text = NULL, *level = NULL, *was = db_cell(r, row, 6);
@@ -492,11 +520,12 @@ static void merge_widget_pushes(struct batch *b, struct widget_push **p, int n)
 		level = stored_level(type, data, opts, NULL);
 		note_level(b, id, level, &was, type, data);
 	}
-	struct db_param *u = &b->updates[b->nupdates++ * 4];
+	struct db_param *u = &b->updates[b->nupdates++ * 5];
 	u[0] = DB_S(text);
 	u[1] = DB_I(v);
-	u[2] = DB_S(level);
-	u[3] = DB_I(id);
+	u[2] = DB_I(b->pending);
+	u[3] = DB_S(level);
+	u[4] = DB_I(id);
 	json_object_put(data);
 	json_object_put(opts);
 }
@@ -504,24 +533,28 @@ static void merge_widget_pushes(struct batch *b, struct widget_push **p, int n)
 /* Forgets what an attempt computed. */
 static void batch_reset(struct batch *b)
 {
-	if (b->locked)
-		for (int c = 0; c < (b->nnames + LOCK_CHUNK - 1) / LOCK_CHUNK; c++)
-			db_result_free(&b->locked[c]);
-	free(b->locked);
-	b->locked = NULL;
+	for (int c = 0; c < b->nlocked; c++)
+		db_result_free(&b->locked[c]);
+	b->nlocked = 0;
 	for (int i = 0; i < b->nhistory; i++)
 		free(b->texts[i]);
 	for (int i = 0; i < b->nchanges; i++)
 		free(b->values[i]);
 	b->nhistory = b->nupdates = b->nchanges = b->nfollowed = 0;
+	series_graphs_free(&b->graphs);
 	series_bumped_free(&b->bumped);
 }
 
-static int store_batch(struct batch *b, struct buf *err)
+/* One try in one transaction: 0 committed, 1 to start again (see
+ * lock_followers), -1 failed; the caller rolls back. */
+static int store_batch(struct batch *b, int force, struct buf *err)
 {
 	batch_reset(b);
 	if (db_begin(err) || lock_widgets(b, err))
 		return -1;
+	int more = lock_followers(b, force, err);
+	if (more)
+		return more;
 	for (int i = 0, j; i < b->n; i = j) {
 		for (j = i + 1; j < b->n && !strcmp(b->order[j]->name, b->order[i]->name); j++)
 			;
@@ -529,28 +562,115 @@ static int store_batch(struct batch *b, struct buf *err)
 	}
 	if (db_exec_rows("UPDATE widgets SET data = ?, version = ?, updated_at = UTC_TIMESTAMP(3), "
 			 "attempted_at = UTC_TIMESTAMP(3), last_error = NULL, error_at = NULL, "
-			 "publish_pending = 0, alert_level = ? WHERE id = ?",
-			 b->updates, 4, b->nupdates, err) ||
+			 "publish_pending = ?, alert_level = ? WHERE id = ?",
+			 b->updates, 5, b->nupdates, err) ||
 	    db_exec_rows("INSERT INTO widget_history (widget_id, version, data, created_at) "
 			 "VALUES (?, ?, ?, UTC_TIMESTAMP(3))",
 			 b->history, 3, b->nhistory, err) ||
 	    (b->nchanges && db_exec_rows("INSERT INTO alert_changes (widget_id, level, value, at) "
 					 "VALUES (?, ?, ?, UTC_TIMESTAMP(3))",
 					 b->changes, 3, b->nchanges, err)) ||
-	    series_bump(b->followed, b->nfollowed, 0, &b->bumped, err))
+	    (b->graphs.n && series_bump(&b->graphs, b->pending, &b->bumped, err)))
 		return -1;
 	return db_commit(err);
+}
+
+/* Stores b, trying again after a deadlock (the server rolled the whole
+ * transaction back: something took rows in another order), up to
+ * STORE_TRIES in all. 0, or -1 rolled back. */
+static int store_tries(struct batch *b, struct buf *err)
+{
+	size_t mark = err->len;
+	int restarts = 0;
+	for (int tries = 1;;) {
+		int rc = store_batch(b, restarts >= 2, err);
+		if (!rc)
+			return 0;
+		db_rollback();
+		if (rc == 1) {
+			restarts++;
+			continue;
+		}
+		if (db_lost() || !db_deadlock() || ++tries > STORE_TRIES)
+			return -1;
+		buf_truncate(err, mark);
+	}
+}
+
+/* A batch of pushes[0..n), sorted, with room for what it writes. */
+static void batch_init(struct batch *b, struct widget_push *pushes, int n, int pending)
+{
+	*b = (struct batch){.n = n, .pending = pending};
+	b->order = xcalloc((size_t)n, sizeof *b->order);
+	b->names = xcalloc((size_t)n, sizeof *b->names);
+	b->updates = xcalloc((size_t)n * 5, sizeof *b->updates);
+	b->history = xcalloc((size_t)n * 3, sizeof *b->history);
+	b->texts = xcalloc((size_t)n, sizeof *b->texts);
+	b->changes = xcalloc((size_t)n * 3, sizeof *b->changes);
+	b->values = xcalloc((size_t)n, sizeof *b->values);
+	b->followed = xcalloc((size_t)n, sizeof *b->followed);
+	for (int i = 0; i < n; i++) {
+		pushes[i].seq = i;
+		b->order[i] = &pushes[i];
+	}
+	qsort(b->order, (size_t)n, sizeof *b->order, by_name);
+	for (int i = 0; i < n; i++)
+		if (!i || strcmp(b->order[i]->name, b->order[i - 1]->name))
+			b->names[b->nnames++] = b->order[i]->name;
+}
+
+/* Hands the graphs bumped to *bumped (may be NULL) and frees b. */
+static void batch_free(struct batch *b, struct series_bumped *bumped)
+{
+	if (bumped) {
+		*bumped = b->bumped;
+		b->bumped = (struct series_bumped){0};
+	}
+	batch_reset(b);
+	for (int i = 0; i < b->nadded; i++)
+		free(b->added[i]);
+	free(b->added);
+	free(b->locked);
+	free(b->followed);
+	free(b->values);
+	free(b->changes);
+	free(b->texts);
+	free(b->history);
+	free(b->updates);
+	free(b->names);
+	free(b->order);
+}
+
+int widget_store(const char *name, json_object *fields, int pending, long long *version, struct series_bumped *bumped,
+		 struct buf *err)
+{
+	struct widget_push p = {.name = name, .fields = fields};
+	struct batch b;
+	batch_init(&b, &p, 1, pending);
+	int rc = store_tries(&b, err);
+	if (!rc && p.status == WIDGET_NOT_FOUND) {
+		buf_printf(err, "no widget named %s", name);
+		rc = WIDGET_NOT_FOUND;
+	} else if (!rc) {
+		*version = p.version;
+	}
+	batch_free(&b, rc ? NULL : bumped);
+	return rc;
 }
 
 /* One push in its own transaction, as widget_store_batch's last resort. */
 static void store_alone(struct widget_push *p, struct series_bumped *bumped)
 {
 	struct buf err = {0};
-	p->status = widget_store(p->name, p->fields, 0, &p->version, bumped, &err);
+	struct series_bumped mine = {0};
+	p->status = widget_store(p->name, p->fields, 0, &p->version, &mine, &err);
 	if (p->status && p->status != WIDGET_NOT_FOUND) {
 		log_error("push to %s: %s", p->name, buf_str(&err));
 		p->status = -1;
 	}
+	for (int i = 0; i < mine.n; i++)
+		series_bumped_add(bumped, mine.names[i], mine.versions[i]);
+	series_bumped_free(&mine);
 	buf_free(&err);
 }
 
@@ -558,57 +678,22 @@ int widget_store_batch(struct widget_push *pushes, int n, struct series_bumped *
 {
 	if (n <= 0)
 		return 0;
-	struct batch b = {.n = n};
-	b.order = xcalloc((size_t)n, sizeof *b.order);
-	b.names = xcalloc((size_t)n, sizeof *b.names);
-	b.updates = xcalloc((size_t)n * 4, sizeof *b.updates);
-	b.history = xcalloc((size_t)n * 3, sizeof *b.history);
-	b.texts = xcalloc((size_t)n, sizeof *b.texts);
-	b.changes = xcalloc((size_t)n * 3, sizeof *b.changes);
-	b.values = xcalloc((size_t)n, sizeof *b.values);
-	b.followed = xcalloc((size_t)n, sizeof *b.followed);
-	for (int i = 0; i < n; i++) {
-		pushes[i].seq = i;
-		b.order[i] = &pushes[i];
-	}
-	qsort(b.order, (size_t)n, sizeof *b.order, by_name);
-	for (int i = 0; i < n; i++)
-		if (!i || strcmp(b.order[i]->name, b.order[i - 1]->name))
-			b.names[b.nnames++] = b.order[i]->name;
-	/* After a failure other than a lost connection, a second try (InnoDB
-	 * may have picked the batch as a deadlock's victim), then one push at
-	 * a time, so that a push the database refuses fails alone. */
+	struct batch b;
+	batch_init(&b, pushes, n, 0);
+	/* After a failure other than a lost connection (and the tries after
+	 * deadlocks), one push at a time, so that a push the database refuses
+	 * fails alone. */
 	size_t mark = err->len;
-	int rc = store_batch(&b, err);
-	if (rc) {
-		db_rollback();
-		if (!db_lost()) {
-			buf_truncate(err, mark);
-			if ((rc = store_batch(&b, err)))
-				db_rollback();
-		}
-		if (rc && !db_lost()) {
-			log_warn("%s; storing the batch's %d pushes one by one", buf_str(err), n);
-			buf_truncate(err, mark);
-			series_bumped_free(&b.bumped);
-			for (int i = 0; i < n; i++)
-				store_alone(&pushes[i], &b.bumped);
-			rc = 0;
-		}
+	int rc = store_tries(&b, err);
+	if (rc && !db_lost()) {
+		log_warn("%s; storing the batch's %d pushes one by one", buf_str(err), n);
+		buf_truncate(err, mark);
+		series_bumped_free(&b.bumped);
+		for (int i = 0; i < n; i++)
+			store_alone(&pushes[i], &b.bumped);
+		rc = 0;
 	}
-	if (!rc && bumped) {
-		*bumped = b.bumped;
-		b.bumped = (struct series_bumped){0};
-	}
-	batch_reset(&b);
-	free(b.followed);
-	free(b.values);
-	free(b.changes);
-	free(b.texts);
-	free(b.history);
-	free(b.updates);
-	free(b.names);
-	free(b.order);
+	batch_free(&b, rc ? NULL : bumped);
 	return rc ? -1 : 0;
 }
 
@@ -651,8 +736,15 @@ int widget_published(const char *name, long long version, struct buf *err)
 		       DB_PARAMS(DB_S(name), DB_I(version)), NULL, err);
 }
 
-int widget_published_all(const struct widget_push *p, int n, struct buf *err)
+static int push_in_order(const void *a, const void *b)
 {
+	return ident_cmp(((const struct widget_push *)a)->name, ((const struct widget_push *)b)->name);
+}
+
+int widget_published_all(struct widget_push *p, int n, struct buf *err)
+{
+	/* Rows in the lock order (widget_lock_all). */
+	qsort(p, (size_t)n, sizeof *p, push_in_order);
 	if (db_begin(err))
 		return -1;
 	for (int i = 0; i < n; i++)
@@ -875,12 +967,29 @@ int widget_save(const struct widget_def *d, struct buf *err)
 		       NULL, err);
 }
 
-int widget_remove(const char *name, struct buf *err)
+int widget_lock_all(struct buf *err)
 {
 	struct db_result r;
-	if (db_exec("DELETE FROM widgets WHERE name = ?", DB_PARAMS(DB_S(name)), &r, err))
+	if (db_exec("SELECT id FROM widgets FORCE INDEX (widgets_name) ORDER BY name FOR UPDATE", DB_NOPARAMS, &r, err))
 		return -1;
-	return r.affected > 0;
+	db_result_free(&r);
+	return 0;
+}
+
+int widget_remove(const char *name, struct series_bumped *bumped, struct buf *err)
+{
+	struct db_result r;
+	if (db_exec("SELECT id FROM widgets WHERE name = ?", DB_PARAMS(DB_S(name)), &r, err))
+		return -1;
+	long long id = r.nrows ? db_cell_int(&r, 0, 0, 0) : 0;
+	db_result_free(&r);
+	if (!id)
+		return 0;
+	/* The graphs that draw it first: their pages redraw without it. */
+	if (series_forget(id, name, bumped, err) ||
+	    db_exec("DELETE FROM widgets WHERE id = ?", DB_PARAMS(DB_I(id)), NULL, err))
+		return -1;
+	return 1;
 }
 
 int widget_places(struct widget_place **out, int *n, struct buf *err)

@@ -139,8 +139,9 @@ int widget_store_error(const char *name, const char *message, long long *version
 /* Records that version was published (a newer pending one stays pending). */
 int widget_published(const char *name, long long version, struct buf *err);
 /* The same for many widgets (each push's name and version; the rest
- * unused) in one transaction: 0, or -1 with nothing recorded. */
-int widget_published_all(const struct widget_push *p, int n, struct buf *err);
+ * unused) in one transaction: 0, or -1 with nothing recorded. Sorts p
+ * into the lock order (widget_lock_all). */
+int widget_published_all(struct widget_push *p, int n, struct buf *err);
 /* Marks version's publish as pending, for the updater to retry. */
 int widget_unpublished(const char *name, long long version, struct buf *err);
 
@@ -171,8 +172,20 @@ int widget_save(const struct widget_def *d, struct buf *err);
  * to how it looks (title, type, options), pages and caches that hold the
  * old version's fragment fetch the new one. 0, or -1 (in err). */
 int widget_bump_version(const char *name, struct buf *err);
-/* Removes a widget and its history: 1 removed, 0 no such widget, -1 error. */
-int widget_remove(const char *name, struct buf *err);
+/* The lock order of widget rows (so that two transactions never wait on
+ * each other): ascending name, in the name index's order. A store locks
+ * the rows it writes in one statement, and the graphs that follow them
+ * (series.h) only after those if their names come later, else it starts
+ * again with all of them in one statement. A change of the widgets
+ * themselves (apply, the authoring API, `mdash widget`, a layout) first
+ * locks every widget row, with this, in the caller's transaction: it then
+ * holds all it may touch before it touches any. 0, or -1 (in err). */
+int widget_lock_all(struct buf *err);
+/* Removes a widget and its history, in the caller's transaction (which
+ * holds widget_lock_all): 1 removed, 0 no such widget, -1 error. The
+ * graphs that drew it forget it (series_forget); bumped (may be NULL)
+ * gets them, to publish after the commit. */
+int widget_remove(const char *name, struct series_bumped *bumped, struct buf *err);
 
 /* Where a widget is, and where the last `mdash apply` put it (applied:
  * "col,row,sizex,sizey", or NULL when no apply placed it), so that apply

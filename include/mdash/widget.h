@@ -14,7 +14,8 @@
  * is refused. A type of an older version is read as one with every field
  * added since zero, so a plug-in built for version 1 loads unchanged.
  *
- * Version 2 added: flags (MDASH_TYPE_SHOWS_TIME), the store hook, and
+ * Version 2 added: flags (MDASH_TYPE_SHOWS_TIME, MDASH_TYPE_DRAWS_SERIES,
+ * MDASH_TYPE_NUMERIC), the store hook, and
  * mdash_data, mdash_options and mdash_json_number for types whose data is
  * more than flat fields. The built-in types use this API and nothing else.
  *
@@ -43,6 +44,10 @@ struct json_object;                         /* json-c's */
  * stored to one of them bumps this widget's version, so that its fragment
  * follows. */
 #define MDASH_TYPE_DRAWS_SERIES 2u
+/* The type's value_field holds a number (a number's current, a meter's
+ * value): its history can be drawn, so a graph's options.series may name
+ * its widgets. A type without it is refused there, by name. */
+#define MDASH_TYPE_NUMERIC 4u
 
 struct mdash_widget_type {
 	int api_version;         /* MDASH_WIDGET_API_VERSION */

@@ -496,5 +496,5 @@ const struct mdash_widget_type wtype_graph = {
 	.value_field = "value",
 	.context = graph_context,
 	.store = graph_store,
-	.flags = MDASH_TYPE_DRAWS_SERIES,
+	.flags = MDASH_TYPE_DRAWS_SERIES | MDASH_TYPE_NUMERIC,
 };

@@ -69,4 +69,5 @@ const struct mdash_widget_type wtype_meter = {
 	.update_interval = 60,
 	.value_field = "value",
 	.context = meter_context,
+	.flags = MDASH_TYPE_NUMERIC,
 };

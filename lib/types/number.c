@@ -67,4 +67,5 @@ const struct mdash_widget_type wtype_number = {
 	.update_interval = 60,
 	.value_field = "current",
 	.context = number_context,
+	.flags = MDASH_TYPE_NUMERIC,
 };
