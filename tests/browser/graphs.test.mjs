@@ -199,3 +199,25 @@ test('a bad range or sparkline is an error naming the option', async () => {
     assert.match(r.stderr, new RegExp(`options\\.${key}: must be a duration`));
   }
 });
+
+test('deleting a widget a graph draws: an open page redraws the graph without that series at once', async () => {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+  const log = watch(page);
+  try {
+    await page.goto(`${s.base}/d/g`, { waitUntil: 'load' });
+    await live(page);
+    const names = () => page.evaluate(() => [...document.querySelectorAll('[data-widget="latency"] .legend li')]
+      .map((li) => li.querySelector('.legend-name')?.textContent.trim()));
+    assert.deepEqual(await names(), ['API', 'Database']);
+    const r = await s.mdash(['widget', 'rm', 'api-ms']);
+    assert.equal(r.code, 0, r.stderr);
+    await page.waitForFunction(() => {
+      const lines = document.querySelectorAll('[data-widget="latency"] .graph-line');
+      const legend = [...document.querySelectorAll('[data-widget="latency"] .legend li')];
+      return lines.length === 1 && legend.length === 1 && legend[0].textContent.includes('Database');
+    }, null, { timeout: 20000 });
+    assert.deepEqual(log.errors, []);
+  } finally {
+    await dispose(page);
+  }
+});
