@@ -119,6 +119,22 @@ static void handle(int link, FCGX_Request *fr)
 	dispatch_free(&r);
 }
 
+/* Ends a request and closes its connection without waiting for nginx's
+ * side to close. libfcgi would shut the socket down and wait (poll) until
+ * nginx closes, reading whatever else arrives: a sleep and a wake-up of
+ * the thread per request, about a tenth of the app's CPU time for a
+ * fragment. Reading the request's input to its end instead leaves nothing
+ * unread (nginx sends nothing after it), so closing at once ends the
+ * connection as cleanly; nginx has the whole answer by then. */
+static void finish(FCGX_Request *fr)
+{
+	char sink[4096];
+	while (FCGX_GetStr(sink, sizeof sink, fr->in) > 0)
+		;
+	FCGX_Detach(fr);
+	FCGX_Finish_r(fr);
+}
+
 /* One thread's loop: a connection at a time, a request at a time. */
 static void *serve(void *arg)
 {
@@ -130,7 +146,7 @@ static void *serve(void *arg)
 	while (!atomic_load(&stopping) && FCGX_Accept_r(&fr) >= 0) {
 		atomic_fetch_add(&busy, 1);
 		handle(link, &fr);
-		FCGX_Finish_r(&fr);
+		finish(&fr);
 		atomic_fetch_sub(&busy, 1);
 	}
 	if (!atomic_load(&stopping)) {
