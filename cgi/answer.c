@@ -97,10 +97,31 @@ static void field_error(struct req *r, const char *message, const char *field, s
 	resp_json_object(r, 400, o);
 }
 
+/* In "<path>: unknown key "foo"" (fields.h) the field is the key, at its
+ * path: "<path>.foo". 1 and that in field, or 0 for another message. */
+static int unknown_key_field(const char *message, struct buf *field)
+{
+	static const char lead[] = "unknown key \"";
+	const char *colon = strncmp(message, lead, sizeof lead - 1) ? strstr(message, ": ") : NULL;
+	const char *rest = colon ? colon + 2 : message;
+	const char *key = rest + sizeof lead - 1, *end;
+	if (strncmp(rest, lead, sizeof lead - 1) || !(end = strchr(key, '"')))
+		return 0;
+	if (colon)
+		buf_printf(field, "%.*s.", (int)(colon - message), message);
+	buf_append(field, key, (size_t)(end - key));
+	return 1;
+}
+
 void resp_field_error(struct req *r, const char *message)
 {
+	struct buf field = {0};
 	const char *end = strstr(message, ": ");
-	field_error(r, message, end ? message : NULL, end ? (size_t)(end - message) : 0);
+	if (unknown_key_field(message, &field))
+		field_error(r, message, field.data, field.len);
+	else
+		field_error(r, message, end ? message : NULL, end ? (size_t)(end - message) : 0);
+	buf_free(&field);
 }
 
 void resp_spec_error(struct req *r, const char *where, const char *message)
@@ -112,11 +133,10 @@ void resp_spec_error(struct req *r, const char *where, const char *message)
 		resp_field_error(r, message + n + 1);
 	} else if (!strcmp(message + n, ": must be an object")) {
 		resp_error(r, 400, "the body must be a JSON object");
+	} else if (!strncmp(message + n + 2, "unknown key \"", 13)) {
+		resp_field_error(r, message + n + 2); /* the field is the key */
 	} else {
-		/* "unknown key "foo"": the field is the key. */
-		const char *rest = message + n + 2, *key = strchr(rest, '"');
-		const char *end = key ? strchr(key + 1, '"') : NULL;
-		field_error(r, rest, end ? key + 1 : NULL, end ? (size_t)(end - key - 1) : 0);
+		field_error(r, message + n + 2, NULL, 0);
 	}
 }
 

@@ -15,8 +15,9 @@ void resp_error(struct req *r, int status, const char *message);
 struct json_object;
 void resp_json_object(struct req *r, int status, struct json_object *o);
 /* 400 {"error": message, "field": path}: the path is what comes before
- * the message's first ": " (the validator's messages, spec.h, start with
- * the field's path). */
+ * the message's first ": " (messages of fields.h and spec.h start with the
+ * field's path); for "<path>: unknown key "foo"" it is "<path>.foo", the
+ * key's own path (just "foo" at the top). */
 void resp_field_error(struct req *r, const char *message);
 /* A message of the validator (spec.h) about the body, which it called
  * where: the same message without where, and the field it names

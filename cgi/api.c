@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "dashboard.h"
-#include "form.h"
+#include "fields.h"
 #include "handlers.h"
 #include "history.h"
 #include "pass.h"
@@ -47,17 +47,18 @@ void api_widget(struct req *r)
 	widget_free(&w);
 }
 
-/* The query parameters of the history API, and what a client may ask for. */
-static const char *const history_params[] = {"since", "until", "points", "format", NULL};
-
-/* One query parameter (NULL when absent); 0, or -1 when the query is
- * malformed. */
-static int query_param(struct req *r, const char *name, struct buf *out, const char **value)
-{
-	int found = form_get(r->query, strlen(r->query), name, out);
-	*value = found == 1 ? buf_str(out) : NULL;
-	return found < 0 ? -1 : 0;
-}
+/* The query parameters of the history API, and what a client may ask for;
+ * since and until are times history_range reads (it reads the points as
+ * given too, as `mdash history` gives them). */
+static const char *const history_formats[] = {"json", "csv", NULL};
+static const struct field history_params[] = {
+	{.key = "since", .kind = FIELD_TEXT},
+	{.key = "until", .kind = FIELD_TEXT},
+	{.key = "points", .kind = FIELD_INT, .min = 1, .max = HISTORY_POINTS_MAX},
+	{.key = "format", .kind = FIELD_CHOICE, .choices = history_formats},
+	{0},
+};
+enum { H_SINCE, H_UNTIL, H_POINTS, H_FORMAT, H_PARAMS };
 
 static int wants_csv(struct req *r, const char *format)
 {
@@ -69,27 +70,16 @@ static int wants_csv(struct req *r, const char *format)
  * when answered with a 400 naming the parameter. */
 static int history_query(struct req *r, struct history_range *range, int *csv)
 {
-	struct buf name = {0}, err = {0}, since = {0}, until = {0}, points = {0}, format = {0};
-	const char *s, *u, *p, *f;
-	int unknown = form_unknown(r->query, strlen(r->query), history_params, &name);
-	if (unknown > 0)
-		buf_printf(&err, "%s: unknown parameter (since, until, points and format are known)", buf_str(&name));
-	else if (unknown < 0 || query_param(r, "since", &since, &s) || query_param(r, "until", &until, &u) ||
-		 query_param(r, "points", &points, &p) || query_param(r, "format", &format, &f))
-		buf_puts(&err, "the query string is malformed");
-	else if (f && strcmp(f, "json") && strcmp(f, "csv"))
-		buf_puts(&err, "format: must be json or csv");
-	else if (history_range(r->cfg, s, u, p, range, &err) == 0)
-		*csv = wants_csv(r, f);
-	if (err.len)
-		resp_error(r, 400, buf_str(&err));
-	int ok = !err.len;
-	buf_free(&name);
+	struct field_value in[H_PARAMS];
+	struct buf err = {0};
+	int ok = !fields_form(history_params, FIELDS_STRICT, r->query, strlen(r->query), in, &err) &&
+		 !history_range(r->cfg, in[H_SINCE].text, in[H_UNTIL].text, in[H_POINTS].text, range, &err);
+	if (ok)
+		*csv = wants_csv(r, in[H_FORMAT].text);
+	else
+		resp_field_error(r, buf_str(&err));
+	fields_free(in, H_PARAMS);
 	buf_free(&err);
-	buf_free(&since);
-	buf_free(&until);
-	buf_free(&points);
-	buf_free(&format);
 	return ok;
 }
 

@@ -13,7 +13,7 @@
 #include "audit.h"
 #include "dashboard.h"
 #include "db.h"
-#include "form.h"
+#include "fields.h"
 #include "handlers.h"
 #include "series.h"
 #include "source.h"
@@ -243,17 +243,20 @@ static int detach(const struct md_widget *w, struct series_bumped *graphs, struc
 
 void author_widget_delete(struct req *r)
 {
+	/* Strict: a misspelt "dashboard" must not remove the widget everywhere. */
+	static const struct field query[] = {{.key = "dashboard", .kind = FIELD_TEXT}, {0}};
 	struct md_widget w;
-	struct buf err = {0}, slug = {0}, before = {0};
+	struct field_value slug = {0};
+	struct buf err = {0}, before = {0};
 	struct audit_actor a;
-	if (form_get(r->query, strlen(r->query), "dashboard", &slug) < 0) {
-		resp_field_error(r, "dashboard: the query string is malformed");
+	if (fields_form(query, FIELDS_STRICT, r->query, strlen(r->query), &slug, &err)) {
+		resp_field_error(r, buf_str(&err));
 		goto out;
 	}
 	if (!load_named(r, &w))
 		goto out;
-	int only_there = slug.len > 0;
-	if (only_there && (!w.dashboard || strcmp(w.dashboard, slug.data))) {
+	int only_there = slug.present && *slug.text;
+	if (only_there && (!w.dashboard || strcmp(w.dashboard, slug.text))) {
 		resp_error(r, 404, "The widget is not on this dashboard.");
 		widget_free(&w);
 		goto out;
@@ -276,7 +279,7 @@ void author_widget_delete(struct req *r)
 	widget_free(&w);
 out:
 	buf_free(&err);
-	buf_free(&slug);
+	fields_free(&slug, 1);
 	buf_free(&before);
 }
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* fragment.c: one widget's element, exactly as the dashboard page has it,
  * for the page's script to swap in when the widget changes. */
-#include "form.h"
+#include "fields.h"
 #include "handlers.h"
 #include "render.h"
 #include "widget.h"
@@ -20,13 +20,16 @@
  * widget has left) must not be cached under those names. */
 static int cacheable(struct req *r, const struct md_widget *w)
 {
-	struct buf v = {0}, d = {0};
-	long n;
-	int same = r->query && w->dashboard && form_get(r->query, strlen(r->query), "v", &v) == 1 &&
-		   !parse_long(buf_str(&v), 0, LONG_MAX, &n) && n == w->version &&
-		   form_get(r->query, strlen(r->query), "d", &d) == 1 && !strcmp(buf_str(&d), w->dashboard);
-	buf_free(&v);
-	buf_free(&d);
+	/* Open: a page may add a cache-buster of its own. */
+	static const struct field query[] = {{.key = "v", .kind = FIELD_INT, .max = LONG_MAX, .required = 1},
+					     {.key = "d", .kind = FIELD_IDENT, .required = 1},
+					     {0}};
+	struct field_value in[2] = {0};
+	struct buf err = {0};
+	int same = r->query && w->dashboard && !fields_form(query, FIELDS_OPEN, r->query, strlen(r->query), in, &err) &&
+		   in[0].number == w->version && !strcmp(in[1].text, w->dashboard);
+	fields_free(in, 2);
+	buf_free(&err);
 	return same;
 }
 

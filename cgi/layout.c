@@ -6,63 +6,57 @@
  * rule (ADMIN_CSRF) wants an admin's session, its CSRF token and a
  * same-origin request. */
 #include <json-c/json.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "audit.h"
 #include "dashboard.h"
+#include "fields.h"
 #include "handlers.h"
 #include "log.h"
 #include "publish.h"
-#include "source.h"
 #include "widget.h"
 
 #define MAX_ROW 1000
 #define MAX_SIZEY 24
 
-static int get_int(json_object *o, const char *key, long min, long max, long *out)
-{
-	json_object *v;
-	if (!json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, json_type_int))
-		return -1;
-	*out = (long)json_object_get_int64(v);
-	return *out < min || *out > max ? -1 : 0;
-}
-
 /* Checks one entry against the dashboard; fills a message on failure. */
 static int check_entry(json_object *e, int i, const struct md_dashboard *d, const struct md_widget *ws, int n,
 		       struct dashboard_place *place, struct buf *why)
 {
-	static const char *const keys[] = {"name", "col", "row", "sizex", "sizey"};
-	json_object *v;
-	if (!json_object_is_type(e, json_type_object)) {
-		buf_printf(why, "widgets[%d]: must be an object", i);
+	const struct field entry[] = {
+		{.key = "name", .kind = FIELD_IDENT, .required = 1},
+		{.key = "col", .kind = FIELD_INT, .min = 1, .max = d->columns, .required = 1},
+		{.key = "row", .kind = FIELD_INT, .min = 1, .max = MAX_ROW, .required = 1},
+		{.key = "sizex", .kind = FIELD_INT, .min = 1, .max = d->columns, .required = 1},
+		{.key = "sizey", .kind = FIELD_INT, .min = 1, .max = MAX_SIZEY, .required = 1},
+		{0},
+	};
+	enum { E_NAME, E_COL, E_ROW, E_SIZEX, E_SIZEY, E_FIELDS };
+	struct field_value in[E_FIELDS];
+	char where[32];
+	snprintf(where, sizeof where, "widgets[%d]", i);
+	if (fields_json(entry, FIELDS_STRICT, e, where, in, why))
 		return -1;
-	}
-	json_object_object_foreach (e, key, val) {
-		(void)val;
-		size_t k = 0;
-		while (k < 5 && strcmp(keys[k], key))
-			k++;
-		if (k == 5) {
-			buf_printf(why, "widgets[%d]: unknown key \"%.40s\"", i, key);
-			return -1;
-		}
-	}
-	const char *name = json_object_object_get_ex(e, "name", &v) ? json_object_get_string(v) : NULL;
 	int found = 0;
-	for (int k = 0; name && k < n && !found; k++)
-		found = !strcmp(ws[k].name, name);
+	for (int k = 0; k < n && !found; k++)
+		if (!strcmp(ws[k].name, in[E_NAME].text)) {
+			found = 1;
+			place->name = ws[k].name; /* outlives in[] */
+		}
+	place->col = in[E_COL].number;
+	place->row = in[E_ROW].number;
+	place->sizex = in[E_SIZEX].number;
+	place->sizey = in[E_SIZEY].number;
+	fields_free(in, E_FIELDS);
 	if (!found) {
-		buf_printf(why, "widgets[%d].name: not a widget of dashboard %s", i, d->slug);
+		buf_printf(why, "%s.name: not a widget of dashboard %s", where, d->slug);
 		return -1;
 	}
-	place->name = name;
-	if (get_int(e, "sizex", 1, d->columns, &place->sizex) ||
-	    get_int(e, "col", 1, d->columns - place->sizex + 1, &place->col) ||
-	    get_int(e, "sizey", 1, MAX_SIZEY, &place->sizey) || get_int(e, "row", 1, MAX_ROW, &place->row)) {
-		buf_printf(why, "widgets[%d]: col, row, sizex and sizey must be whole numbers that fit the %d columns",
-			   i, d->columns);
+	if (place->col + place->sizex - 1 > d->columns) {
+		buf_printf(why, "%s.col: must be from 1 to %ld for a widget %ld wide on %d columns", where,
+			   d->columns - place->sizex + 1, place->sizex, d->columns);
 		return -1;
 	}
 	return 0;
@@ -84,23 +78,25 @@ void layout_save(struct req *r)
 	struct md_widget *ws = NULL;
 	int n = 0;
 	struct buf err = {0};
-	const struct buf *body;
 	json_object *doc = NULL, *list;
-	if (!req_dashboard(r, &d, &ws, &n, NULL, NULL) || !(body = req_body(r)))
+	if (!req_dashboard(r, &d, &ws, &n, NULL, NULL) || !req_body(r))
 		goto out;
-	doc = source_parse(buf_str(body), body->len, &err);
-	if (!doc || !json_object_is_type(doc, json_type_object) || !json_object_object_get_ex(doc, "widgets", &list) ||
-	    !json_object_is_type(list, json_type_array) || json_object_object_length(doc) != 1) {
-		resp_error(r, 400, doc ? "the body must be {\"widgets\": [...]} and nothing else" : buf_str(&err));
+	static const struct field top[] = {{.key = "widgets", .kind = FIELD_ARRAY, .required = 1}, {0}};
+	struct field_value in;
+	if (!(doc = req_json_body(r)))
+		goto out; /* answered */
+	if (fields_json(top, FIELDS_STRICT, doc, NULL, &in, &err)) {
+		resp_field_error(r, buf_str(&err));
 		goto out;
 	}
+	list = in.json;
 	size_t count = json_object_array_length(list);
 	struct dashboard_place *places = xcalloc(count + 1, sizeof *places);
 	int bad = 0;
 	for (size_t i = 0; i < count && !bad; i++)
 		bad = check_entry(json_object_array_get_idx(list, i), (int)i, &d, ws, n, &places[i], &err) != 0;
 	if (bad) {
-		resp_error(r, 400, buf_str(&err));
+		resp_field_error(r, buf_str(&err));
 	} else {
 		struct audit_actor a;
 		struct buf before = {0};

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "auth.h"
+#include "fields.h"
 #include "form.h"
 #include "handlers.h"
 #include "log.h"
@@ -42,47 +43,66 @@ static void show_form(struct req *r, int status, const char *next, const char *e
 	buf_free(&err);
 }
 
+/* The login form as it posts; a page may add fields of its own. */
+static const struct field login_fields[] = {
+	{.key = "username", .kind = FIELD_TEXT, .min = 1, .max = 64, .required = 1},
+	{.key = "password", .kind = FIELD_TEXT, .max = 1024, .required = 1},
+	{0},
+};
+enum { LOGIN_USERNAME, LOGIN_PASSWORD, LOGIN_FIELDS };
+
+/* Where to go after the login, in the query or the form: read on its own,
+ * so that a refused form still keeps it, and a bad one only means "/". */
+static const struct field next_field[] = {{.key = "next", .kind = FIELD_TEXT}, {0}};
+
+static void read_next(const char *text, size_t len, struct field_value *next)
+{
+	struct buf err = {0};
+	fields_form(next_field, FIELDS_OPEN, text, len, next, &err);
+	buf_free(&err);
+}
+
 void login_form(struct req *r)
 {
-	struct buf next = {0};
-	form_get(r->query, strlen(r->query), "next", &next);
+	struct field_value next;
+	read_next(r->query, strlen(r->query), &next);
 	if (req_user(r))
-		resp_redirect(r, safe_next(next.data));
+		resp_redirect(r, safe_next(next.text));
 	else
-		show_form(r, 200, next.data, NULL);
-	buf_free(&next);
+		show_form(r, 200, next.text, NULL);
+	fields_free(&next, 1);
 }
 
 void login_submit(struct req *r)
 {
-	struct buf name = {0}, password = {0}, next = {0}, device = {0}, err = {0};
+	struct field_value in[LOGIN_FIELDS] = {0}, next = {0};
+	struct buf device = {0}, err = {0};
 	struct md_user u = {0};
 	long wait = 0;
 	const struct buf *body = req_body(r);
 	if (!body)
 		goto out;
-	if (form_get(body->data, body->len, "username", &name) != 1 ||
-	    form_get(body->data, body->len, "password", &password) != 1 || name.len == 0 || name.len > 64 ||
-	    password.len > 1024) {
-		form_get(body->data, body->len, "next", &next);
-		show_form(r, 400, next.data, "Enter your user name and password.");
+	read_next(body->data, body->len, &next);
+	if (fields_form(login_fields, FIELDS_OPEN, body->data, body->len, in, &err)) {
+		/* The page's own words: which of the two is wrong matters not. */
+		show_form(r, 400, next.text, "Enter your user name and password.");
 		goto out;
 	}
-	form_get(body->data, body->len, "next", &next);
-	int ok = login_check(r->cfg, name.data, password.data, req_env(r, "REMOTE_ADDR"), req_device_cookie(r, &device),
-			     &u, &wait, &err);
+	const char *name = in[LOGIN_USERNAME].text, *password = in[LOGIN_PASSWORD].text;
+	int ok = login_check(r->cfg, name, password, req_env(r, "REMOTE_ADDR"), req_device_cookie(r, &device), &u,
+			     &wait, &err);
 	if (ok < 0) {
 		resp_db_error(r, &err);
 	} else if (wait > 0) {
 		struct buf msg = {0};
 		buf_printf(&msg, "Too many failed logins. Try again in %ld second%s.", wait, wait == 1 ? "" : "s");
 		resp_header(r, "Retry-After", "60");
-		show_form(r, 429, next.data, msg.data);
+		show_form(r, 429, next.text, msg.data);
 		buf_free(&msg);
 	} else if (!ok) {
 		/* The same words whether the name exists or not (login_check
 		 * logs it, without a name no account has). */
-		show_form(r, 401, next.data, "Wrong user name or password.");
+		show_form(r, 401, next.text, "Wrong user name or password.");
 	} else {
 		char *cookie = NULL, *trust = NULL;
 		if (session_start(&u, &cookie, &err) || device_remember(u.id, device.data, &trust, &err)) {
@@ -91,7 +111,7 @@ void login_submit(struct req *r)
 			req_session_cookie(r, cookie, 0);
 			req_page_pass_give(r, &u);
 			req_device_cookie_give(r, trust);
-			resp_redirect(r, safe_next(next.data));
+			resp_redirect(r, safe_next(next.text));
 		}
 		if (cookie)
 			explicit_bzero(cookie, strlen(cookie));
@@ -100,11 +120,8 @@ void login_submit(struct req *r)
 	}
 out:
 	user_free(&u);
-	if (password.data)
-		explicit_bzero(password.data, password.len);
-	buf_free(&name);
-	buf_free(&password);
-	buf_free(&next);
+	fields_free(in, LOGIN_FIELDS); /* wipes the password */
+	fields_free(&next, 1);
 	buf_free(&device);
 	buf_free(&err);
 }

@@ -67,9 +67,25 @@ test('a layout saved in the browser is recorded with the user, the address, and 
   assert.ok(cookie, `login: ${login.status}`);
   const page = await (await s.get('/d/ops', { headers: { Cookie: `mdash_session=${cookie}` } })).text();
   const csrf = attributes(/<meta name="csrf-token"[^>]*>/.exec(page)[0]).content;
-  const body = { widgets: [{ name: 'a', col: 2, row: 1, sizex: 1, sizey: 1 }, { name: 'b', col: 1, row: 1, sizex: 1, sizey: 1 }] };
-  const res = await s.get('/api/dashboards/ops/layout', { method: 'POST', body: JSON.stringify(body),
+  const save = (b) => s.get('/api/dashboards/ops/layout', { method: 'POST', body: JSON.stringify(b),
     headers: { Cookie: `mdash_session=${cookie}`, 'X-CSRF-Token': csrf, 'Content-Type': 'application/json', Origin: s.base } });
+  // A refused layout names the field, as the authoring API does; nothing is recorded.
+  const place = { name: 'a', col: 1, row: 1, sizex: 1, sizey: 1 };
+  for (const [bad, field, error] of [[{ widgets: [{ ...place, sizey: undefined }] }, 'widgets[0].sizey', 'widgets[0].sizey: required'],
+    [{ widgets: [place, { ...place, colour: 'red' }] }, 'widgets[1].colour', 'widgets[1]: unknown key "colour"'],
+    [{ widgets: [], extra: 1 }, 'extra', 'unknown key "extra"'],
+    [{ widgets: [{ ...place, name: 'nope' }] }, 'widgets[0].name', 'widgets[0].name: not a widget of dashboard ops'],
+    [{ widgets: [{ ...place, col: 6, sizex: 2 }] }, 'widgets[0].col', 'widgets[0].col: must be from 1 to 5'],
+    [{ widgets: [{ ...place, row: 0 }] }, 'widgets[0].row', 'widgets[0].row: must be a whole number from 1 to']]) {
+    const res = await save(bad);
+    const text = await res.text();
+    assert.equal(res.status, 400, text);
+    assert.equal(JSON.parse(text).field, field, text);
+    assert.ok(JSON.parse(text).error.startsWith(error), text);
+  }
+  assert.ok(!(await audit()).some((x) => x.action === 'layout.save'), 'a refused layout was recorded');
+  const body = { widgets: [{ name: 'a', col: 2, row: 1, sizex: 1, sizey: 1 }, { name: 'b', col: 1, row: 1, sizex: 1, sizey: 1 }] };
+  const res = await save(body);
   assert.equal(res.status, 204, await res.text());
   const e = (await audit()).find((x) => x.action === 'layout.save');
   assert.ok(e, 'no layout.save entry');

@@ -105,6 +105,7 @@ test('bad parameters: 400 naming the parameter', async () => {
     const body = await res.json();
     assert.equal(res.status, 400, `${q}: ${JSON.stringify(body)}`);
     assert.ok(body.error.startsWith(`${name}: `), `${q}: the error names ${name}: ${body.error}`);
+    assert.equal(body.field, name, `${q}: the field member`);
   }
   assert.equal((await get('/api/widgets/nosuch/history')).status, 404);
 });
