@@ -13,6 +13,7 @@
 #include "commands.h"
 #include "dashboard.h"
 #include "db.h"
+#include "fields.h"
 #include "series.h"
 #include "spec.h"
 #include "widget.h"
@@ -118,7 +119,7 @@ static int prune(const struct dspec *ds, int n, struct series_bumped *graphs, st
 
 int cmd_apply(const struct md_config *cfg, int argc, char **argv)
 {
-	static const char *const top_keys[] = {"dashboards", NULL};
+	static const struct field top_fields[] = {{.key = "dashboards", .kind = FIELD_ARRAY, .required = 1}, {0}};
 	if (wants_help(argc, argv, usage))
 		return 0;
 	struct spec_write_opts opts = {0};
@@ -157,14 +158,16 @@ int cmd_apply(const struct md_config *cfg, int argc, char **argv)
 		     e == json_tokener_continue ? "unexpected end of file" : json_tokener_error_desc(e));
 		goto out;
 	}
-	if (!json_object_is_type(doc, json_type_object) || spec_check_keys(doc, top_keys, "(top)", &err)) {
-		fail("%s: %s", path, err.len ? buf_str(&err) : "the file must hold a JSON object");
+	struct field_value top;
+	if (!json_object_is_type(doc, json_type_object)) {
+		fail("%s: the file must hold a JSON object", path);
 		goto out;
 	}
-	if (!json_object_object_get_ex(doc, "dashboards", &list) || !json_object_is_type(list, json_type_array)) {
-		fail("%s: dashboards: missing, or not an array", path);
+	if (fields_json(top_fields, FIELDS_STRICT, doc, NULL, &top, &err)) {
+		fail("%s: %s", path, buf_str(&err));
 		goto out;
 	}
+	list = top.json;
 	nd = (int)json_object_array_length(list);
 	ds = xcalloc((size_t)nd + 1, sizeof *ds);
 	for (int i = 0; i < nd; i++) {

@@ -24,6 +24,7 @@
 #include "auth.h"
 #include "dashboard.h"
 #include "db.h"
+#include "fields.h"
 #include "form.h"
 #include "pass.h"
 #include "log.h"
@@ -389,9 +390,10 @@ static int push_token(struct req *r)
  * auth_token; the rest is the handler's (r->fields). */
 static int dashing_token(struct req *r)
 {
+	static const struct field dashing_fields[] = {{.key = "auth_token", .kind = FIELD_TEXT}, {0}};
 	struct buf why = {0};
 	const struct buf *body = req_body(r);
-	json_object *tok;
+	struct field_value tok;
 	if (!body)
 		return 0;
 	if (!(r->fields = source_parse_fields(buf_str(body), body->len, &why))) {
@@ -400,8 +402,12 @@ static int dashing_token(struct req *r)
 		return 0;
 	}
 	r->who.kind = WHO_TOKEN;
-	if (json_object_object_get_ex(r->fields, "auth_token", &tok) && json_object_get_string(tok))
-		r->who.token = xstrdup(json_object_get_string(tok));
+	/* Open: the rest are the widget's own fields. A token that is no
+	 * string is no token: 401, as for a wrong one. */
+	if (!fields_json(dashing_fields, FIELDS_OPEN, r->fields, NULL, &tok, &why) && tok.present)
+		r->who.token = tok.text, tok.text = NULL;
+	fields_free(&tok, 1);
+	buf_free(&why);
 	json_object_object_del(r->fields, "auth_token");
 	return push_token_good(r);
 }

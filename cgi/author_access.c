@@ -13,7 +13,7 @@
 #include "auth.h"
 #include "dashboard.h"
 #include "db.h"
-#include "form.h"
+#include "fields.h"
 #include "handlers.h"
 #include "history.h"
 #include "ident.h"
@@ -45,66 +45,30 @@ static void send_list(struct req *r, const char *key, int failed, json_object *l
 	resp_json_object(r, 200, o);
 }
 
-/* The body's keys: unknown ones refused; optional booleans and strings.
- * 0, or -1 having answered 400. */
-static int body_keys(struct req *r, json_object *doc, const char *const *keys)
-{
-	const char *key = json_unknown_key(doc, keys);
-	if (!key)
-		return 0;
-	struct buf why = {0};
-	buf_printf(&why, "%.64s: unknown key", key);
-	resp_field_error(r, buf_str(&why));
-	buf_free(&why);
-	return -1;
-}
-
-static int get_bool(struct req *r, json_object *doc, const char *key, int *out)
-{
-	json_object *v;
-	if (!json_object_object_get_ex(doc, key, &v))
-		return 0;
-	if (json_object_is_type(v, json_type_boolean)) {
-		*out = json_object_get_boolean(v);
-		return 0;
+/* The fields of the bodies below: a new user's or token's name, a
+ * password, whether an administrator. */
+#define NAME_FIELD                                                                                                     \
+	{                                                                                                              \
+		.key = "name", .kind = FIELD_IDENT, .required = 1                                                      \
 	}
-	struct buf why = {0};
-	buf_printf(&why, "%s: must be true or false", key);
-	resp_field_error(r, buf_str(&why));
-	buf_free(&why);
-	return -1;
-}
-
-/* A password given (NULL when none), at least PASSWORD_MIN long. */
-static int get_password(struct req *r, json_object *doc, const char **out)
-{
-	json_object *v;
-	*out = NULL;
-	if (!json_object_object_get_ex(doc, "password", &v))
-		return 0;
-	if (!json_object_is_type(v, json_type_string) || json_object_get_string_len(v) < PASSWORD_MIN ||
-	    json_object_get_string_len(v) > 1024) {
-		struct buf why = {0};
-		buf_printf(&why, "password: must have at least %d characters (and at most 1024)", PASSWORD_MIN);
-		resp_field_error(r, buf_str(&why));
-		buf_free(&why);
-		return -1;
+#define PASSWORD_FIELD                                                                                                 \
+	{                                                                                                              \
+		.key = "password", .kind = FIELD_TEXT, .min = PASSWORD_MIN, .max = 1024                                \
 	}
-	*out = json_object_get_string(v);
-	return 0;
-}
+#define ADMIN_FIELD                                                                                                    \
+	{                                                                                                              \
+		.key = "admin", .kind = FIELD_BOOL                                                                     \
+	}
 
-/* A name for a new user or token ("name" of the body): 0, or -1 answered. */
-static int get_name(struct req *r, json_object *doc, const char **out)
+/* The body checked against table into in: 0, or -1 having answered 400. */
+static int read_body(struct req *r, json_object *doc, const struct field *table, struct field_value *in)
 {
-	json_object *v;
-	*out = json_object_object_get_ex(doc, "name", &v) && json_object_is_type(v, json_type_string)
-		       ? json_object_get_string(v)
-		       : NULL;
-	if (*out && ident_valid(*out))
-		return 0;
-	resp_field_error(r, "name: must match [a-z0-9][a-z0-9_-]{0,63}");
-	return -1;
+	struct buf err = {0};
+	int rc = fields_json(table, FIELDS_STRICT, doc, NULL, in, &err);
+	if (rc)
+		resp_field_error(r, buf_str(&err));
+	buf_free(&err);
+	return rc;
 }
 
 /* ---- users ---- */
@@ -166,15 +130,16 @@ static void reload_sessions(struct req *r, const char *name)
 
 void author_user_create(struct req *r)
 {
-	static const char *const keys[] = {"name", "password", "admin", NULL};
+	static const struct field fields[] = {NAME_FIELD, PASSWORD_FIELD, ADMIN_FIELD, {0}};
+	struct field_value in[3] = {0};
 	struct buf err = {0};
-	const char *name, *password;
 	char made[33] = "";
-	int admin = 0, found;
+	int found;
 	json_object *doc = req_json_body(r);
-	if (!doc || body_keys(r, doc, keys) || get_name(r, doc, &name) || get_password(r, doc, &password) ||
-	    get_bool(r, doc, "admin", &admin))
+	if (!doc || read_body(r, doc, fields, in))
 		goto out;
+	const char *name = in[0].text, *password = in[1].text;
+	int admin = (int)in[2].number;
 	if ((found = user_exists(name, &err)) != 0) {
 		if (found > 0)
 			resp_error(r, 409, "A user of this name exists.");
@@ -202,20 +167,22 @@ void author_user_create(struct req *r)
 	resp_json_object(r, 201, o);
 out:
 	explicit_bzero(made, sizeof made);
+	fields_free(in, 3);
 	buf_free(&err);
 	json_object_put(doc);
 }
 
 void author_user_change(struct req *r)
 {
-	static const char *const keys[] = {"admin", "password", NULL};
-	const char *name = req_param(r, P_USER), *password;
+	static const struct field fields[] = {ADMIN_FIELD, PASSWORD_FIELD, {0}};
+	struct field_value in[2] = {0};
+	const char *name = req_param(r, P_USER);
 	struct buf err = {0};
-	int admin = -1;
 	json_object *doc = req_json_body(r);
-	if (!doc || body_keys(r, doc, keys) || get_password(r, doc, &password) || get_bool(r, doc, "admin", &admin) ||
-	    !route_user(r))
+	if (!doc || read_body(r, doc, fields, in) || !route_user(r))
 		goto out;
+	int admin = in[0].present ? (int)in[0].number : -1; /* -1: unchanged */
+	const char *password = in[1].text;
 	if (admin == 0 && is_self(r)) {
 		resp_error(r, 409, "You cannot take your own administrator's rights: another administrator can.");
 		goto out;
@@ -245,6 +212,7 @@ void author_user_change(struct req *r)
 	}
 	resp_json_object(r, 200, user_json(name, is_admin > 0));
 out:
+	fields_free(in, 2);
 	buf_free(&err);
 	json_object_put(doc);
 }
@@ -320,14 +288,15 @@ void author_tokens(struct req *r)
 
 void author_token_create(struct req *r)
 {
-	static const char *const keys[] = {"name", "admin", NULL};
-	const char *name;
+	static const struct field fields[] = {NAME_FIELD, ADMIN_FIELD, {0}};
+	struct field_value in[2] = {0};
 	char *secret = NULL;
-	int admin = 0;
 	struct buf err = {0};
 	json_object *doc = req_json_body(r), *list = NULL;
-	if (!doc || body_keys(r, doc, keys) || get_name(r, doc, &name) || get_bool(r, doc, "admin", &admin))
+	if (!doc || read_body(r, doc, fields, in))
 		goto out;
+	const char *name = in[0].text;
+	int admin = (int)in[1].number;
 	if (token_list_json(&list, &err)) {
 		resp_db_error(r, &err);
 		goto out;
@@ -353,6 +322,7 @@ void author_token_create(struct req *r)
 	explicit_bzero(secret, strlen(secret));
 out:
 	free(secret);
+	fields_free(in, 2);
 	json_object_put(list);
 	buf_free(&err);
 	json_object_put(doc);
@@ -423,35 +393,28 @@ void author_share_delete(struct req *r)
 
 void author_audit(struct req *r)
 {
-	static const char *const params[] = {"since", "limit", NULL};
-	struct buf since = {0}, limit = {0}, name = {0}, err = {0};
+	static const struct field params[] = {
+		{.key = "since", .kind = FIELD_TEXT}, {.key = "limit", .kind = FIELD_INT, .min = 1, .max = 10000}, {0}};
+	struct field_value in[2];
+	struct buf err = {0};
 	double from;
-	long max = 200;
 	struct audit_entry *e = NULL;
 	int n = 0;
-	int unknown = form_unknown(r->query, strlen(r->query), params, &name);
-	if (unknown > 0) {
-		buf_printf(&err, "%s: unknown parameter (since and limit are known)", buf_str(&name));
+	if (fields_form(params, FIELDS_STRICT, r->query, strlen(r->query), in, &err)) {
 		resp_field_error(r, buf_str(&err));
-	} else if (unknown < 0 || form_get(r->query, strlen(r->query), "since", &since) < 0 ||
-		   form_get(r->query, strlen(r->query), "limit", &limit) < 0) {
-		resp_error(r, 400, "the query string is malformed");
-	} else if (history_time(since.len ? since.data : "-7d", now_wall(), &from)) {
+	} else if (history_time(in[0].present && *in[0].text ? in[0].text : "-7d", now_wall(), &from)) {
 		resp_field_error(r, "since: not a time: use ISO-8601 such as 2026-12-04T07:00:00Z, or -24h, -30d");
-	} else if (limit.len && parse_long(limit.data, 1, 10000, &max)) {
-		resp_field_error(r, "limit: must be a whole number from 1 to 10000");
 	} else if (audit_list(from, AUDIT_LIST_MAX, &e, &n, &err)) {
 		resp_db_error(r, &err);
 	} else {
 		/* Newest first, the newest max of them. */
+		long max = in[1].present ? in[1].number : 200;
 		json_object *list = json_object_new_array();
 		for (int i = n - 1; i >= 0 && n - i <= max; i--)
 			json_object_array_add(list, audit_json(&e[i]));
 		send_list(r, "entries", 0, list, &err);
 	}
 	audit_free(e, n);
-	buf_free(&since);
-	buf_free(&limit);
-	buf_free(&name);
+	fields_free(in, 2);
 	buf_free(&err);
 }

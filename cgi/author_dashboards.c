@@ -41,7 +41,7 @@ static const char *text_of(json_object *o)
 static int check(struct req *r, json_object *doc, const char *const *keys, struct dspec *s)
 {
 	struct buf err = {0};
-	int rc = spec_check_keys(doc, keys, WHERE, &err) || spec_dashboard(doc, WHERE, r->cfg, s, &err);
+	int rc = spec_dashboard_keys(doc, keys, WHERE, &err) || spec_dashboard(doc, WHERE, r->cfg, s, &err);
 	if (rc)
 		resp_spec_error(r, WHERE, buf_str(&err));
 	buf_free(&err);
@@ -133,7 +133,7 @@ void author_dashboard_change(struct req *r)
 	json_object_object_foreach (before, key, val)
 		if (val)
 			json_object_object_add(merged, key, json_object_get(val));
-	if (spec_check_keys(doc, change_keys, WHERE, &err)) {
+	if (spec_dashboard_keys(doc, change_keys, WHERE, &err)) {
 		resp_spec_error(r, WHERE, buf_str(&err));
 	} else {
 		json_object_object_foreach (doc, new_key, new_val)

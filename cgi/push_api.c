@@ -16,7 +16,7 @@
 #include "batch.h"
 #include "dashboard.h"
 #include "db.h"
-#include "ident.h"
+#include "fields.h"
 #include "handlers.h"
 #include "log.h"
 #include "publish.h"
@@ -87,16 +87,20 @@ void push_end(struct req *r)
  * stored; pages that are not open miss nothing they need. */
 void push_dashboard_event(struct req *r)
 {
-	json_object *ev;
+	/* Open: a Dashing client may send keys of its own. */
+	static const struct field body[] = {{.key = "event", .kind = FIELD_IDENT, .max = 32, .required = 1}, {0}};
+	struct field_value in;
 	struct buf err = {0};
 	struct md_dashboard *list = NULL;
 	int n = 0;
-	const char *event = json_object_object_get_ex(r->fields, "event", &ev) ? json_object_get_string(ev) : "";
 	const char *slug = req_param(r, P_DASHBOARD);
-	if (!event || !ident_valid(event) || strlen(event) > 32) {
-		resp_error(r, 400, "\"event\" must be a short name such as \"reload\"");
+	if (fields_json(body, FIELDS_OPEN, r->fields, NULL, &in, &err)) {
+		buf_puts(&err, " (a short name such as \"reload\")");
+		resp_field_error(r, buf_str(&err));
 		goto out;
 	}
+	const char *event = json_object_get_string(in.json);
+	fields_free(&in, 1);
 	if (slug) {
 		struct md_dashboard d;
 		int found = dashboard_load(slug, &d, &err);

@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "db.h"
+#include "fields.h"
 #include "ident.h"
 #include "notify.h"
 #include "widget.h"
@@ -32,22 +33,16 @@ int alert_level_parse(const char *name)
 
 /* ---- rules ------------------------------------------------------------- */
 
-static const char *const rule_keys[] = {"when", "for", "repeat", "notify", NULL};
-
-static int read_seconds(json_object *a, const char *key, long min, long *out, struct buf *err)
-{
-	json_object *v;
-	if (!json_object_object_get_ex(a, key, &v))
-		return 0;
-	if (!json_object_is_type(v, json_type_int) || json_object_get_int64(v) < min ||
-	    json_object_get_int64(v) > ALERT_MAX_SECONDS) {
-		buf_printf(err, "options.alert.%s: must be a whole number of seconds from %ld to %d", key, min,
-			   ALERT_MAX_SECONDS);
-		return -1;
-	}
-	*out = (long)json_object_get_int64(v);
-	return 0;
-}
+/* An alert rule's keys. when and notify are lists read_when and
+ * read_notify check entry by entry, saying what an entry may be. */
+static const struct field rule_fields[] = {
+	{.key = "when", .kind = FIELD_ANY},
+	{.key = "for", .kind = FIELD_INT, .max = ALERT_MAX_SECONDS, .unit = "seconds"},
+	{.key = "repeat", .kind = FIELD_INT, .min = ALERT_MIN_REPEAT, .max = ALERT_MAX_SECONDS, .unit = "seconds"},
+	{.key = "notify", .kind = FIELD_ANY},
+	{0},
+};
+enum { R_WHEN, R_FOR, R_REPEAT, R_NOTIFY, R_FIELDS };
 
 static int read_when(json_object *a, struct alert_rule *rule, struct buf *err)
 {
@@ -122,13 +117,13 @@ int alert_rule_read(json_object *options, const struct md_config *cfg, struct al
 			 "\"notify\": [...]}");
 		return -1;
 	}
-	const char *unknown = json_unknown_key(a, rule_keys);
-	if (unknown) {
-		buf_printf(err, "options.alert: unknown key \"%s\" (when, for, repeat and notify are known)", unknown);
+	struct field_value in[R_FIELDS];
+	if (fields_json(rule_fields, FIELDS_STRICT, a, "options.alert", in, err))
 		return -1;
-	}
-	if (read_when(a, rule, err) || read_seconds(a, "for", 0, &rule->for_s, err) ||
-	    read_seconds(a, "repeat", ALERT_MIN_REPEAT, &rule->repeat_s, err) || read_notify(a, cfg, rule, err))
+	rule->for_s = in[R_FOR].number;
+	rule->repeat_s = in[R_REPEAT].number;
+	fields_free(in, R_FIELDS);
+	if (read_when(a, rule, err) || read_notify(a, cfg, rule, err))
 		return -1;
 	return 1;
 }

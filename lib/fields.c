@@ -118,14 +118,21 @@ static int wrong(const struct field *f, const char *where, struct buf *err)
 {
 	path(err, where, f->key);
 	switch (f->kind) {
-	case FIELD_INT: buf_printf(err, "must be a whole number from %ld to %ld", f->min, f->max); break;
+	case FIELD_INT:
+		buf_puts(err, "must be a whole number ");
+		if (f->unit)
+			buf_printf(err, "of %s ", f->unit);
+		buf_printf(err, "from %ld to %ld", f->min, f->max);
+		break;
 	case FIELD_BOOL: buf_puts(err, "must be true or false"); break;
 	case FIELD_CHOICE:
 		buf_puts(err, "must be ");
 		for (size_t i = 0; f->choices[i]; i++)
 			buf_printf(err, "%s%s", i == 0 ? "" : f->choices[i + 1] ? ", " : " or ", f->choices[i]);
 		break;
-	case FIELD_IDENT: buf_printf(err, "must match [a-z0-9][a-z0-9_-]{0,%d}", IDENT_MAX - 1); break;
+	case FIELD_IDENT:
+		buf_printf(err, "must match [a-z0-9][a-z0-9_-]{0,%ld}", (f->max ? f->max : IDENT_MAX) - 1);
+		break;
 	case FIELD_ARRAY: buf_puts(err, "must be an array"); break;
 	case FIELD_OBJECT: buf_puts(err, "must be an object"); break;
 	case FIELD_TEXT: buf_puts(err, "must be a string"); break;
@@ -165,7 +172,7 @@ int field_check_text(const struct field *f, const char *where, const char *text,
 	case FIELD_TEXT: return text_ok(f, where, text, err) ? -1 : keep(out, text);
 	case FIELD_INT: bad = parse_long(text, f->min, f->max, &out->number); break;
 	case FIELD_CHOICE: bad = choice_ok(f, text); break;
-	case FIELD_IDENT: bad = !ident_valid(text); break;
+	case FIELD_IDENT: bad = !ident_valid(text) || (f->max && (long)strlen(text) > f->max); break;
 	case FIELD_BOOL: bad = bool_text(text, &out->number); break;
 	default: /* a list, an object or any JSON has no text form */ bad = 1;
 	}

@@ -21,7 +21,7 @@ enum field_kind {
 	FIELD_INT,    /* a whole number in [min, max] */
 	FIELD_BOOL,   /* JSON true/false; in a form 1/0, true/false, on/off */
 	FIELD_CHOICE, /* one of choices */
-	FIELD_IDENT,  /* a widget name or dashboard slug (ident.h) */
+	FIELD_IDENT,  /* a widget name or dashboard slug (ident.h); max, when set, bounds it lower */
 	FIELD_ARRAY,  /* JSON only: an array, its entries checked by the caller */
 	FIELD_OBJECT, /* JSON only: an object, checked by the caller */
 	FIELD_ANY,    /* JSON only: any value, checked by the caller */
@@ -33,6 +33,7 @@ struct field {
 	long min, max;
 	int required;
 	const char *const *choices; /* FIELD_CHOICE: the values, NULL-ended (never NULL) */
+	const char *unit;           /* FIELD_INT, optional: what it counts ("seconds"), for messages */
 };
 
 /* A table lists its known keys in an unknown key's message when it has at

@@ -88,30 +88,6 @@ int form_get(const char *text, size_t len, const char *name, struct buf *out)
 	return w.found;
 }
 
-struct known {
-	const char *const *names;
-	struct buf *bad;
-};
-
-static int check_known(const char *name, const char *value, size_t vlen, void *ctx)
-{
-	(void)value;
-	(void)vlen;
-	struct known *k = ctx;
-	for (const char *const *n = k->names; *n; n++)
-		if (!strcmp(*n, name))
-			return 0;
-	buf_reset(k->bad);
-	buf_puts(k->bad, name);
-	return 1;
-}
-
-int form_unknown(const char *text, size_t len, const char *const *known, struct buf *name)
-{
-	struct known k = {known, name};
-	return form_each(text, len, check_known, &k);
-}
-
 int cookie_get(const char *header, const char *name, struct buf *out)
 {
 	size_t n = strlen(name);

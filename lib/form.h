@@ -25,9 +25,6 @@ int form_decode(const char *s, size_t n, struct buf *out);
  * found, 0 absent, -1 malformed (bad %-escape, a NUL, or more than
  * FORM_MAX_FIELDS fields). */
 int form_get(const char *text, size_t len, const char *name, struct buf *out);
-/* 1 and the first field name of text that is not in known (a NULL-ended
- * list) in name; 0 when every name is known; -1 when text is malformed. */
-int form_unknown(const char *text, size_t len, const char *const *known, struct buf *name);
 /* The value of cookie `name` in a Cookie header, undecoded. 1 or 0. */
 int cookie_get(const char *header, const char *name, struct buf *out);
 /* Percent-encodes s for a query string value. */

@@ -2,6 +2,7 @@
 /* source.c: the source kinds' shared half: lookup, validation, mapping. */
 #include "source.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "wtype.h"
@@ -15,16 +16,6 @@ const struct md_source_kind *source_find(const char *kind)
 		if (!strcmp(kinds[i]->name, kind))
 			return kinds[i];
 	return NULL;
-}
-
-static int key_known(const struct md_source_kind *k, const char *key)
-{
-	if (!strcmp(key, "kind"))
-		return 1;
-	for (const char *const *p = k->keys; p && *p; p++)
-		if (!strcmp(*p, key))
-			return 1;
-	return 0;
 }
 
 static int pointer_ok(json_object *p)
@@ -57,6 +48,24 @@ static int validate_mapping(json_object *src, struct buf *err)
 	return 0;
 }
 
+/* A kind's whole table: "kind", its own keys, then "pointer" and "fields"
+ * when it maps what it fetches. The caller frees it; n is its length. */
+static struct field *kind_table(const struct md_source_kind *k, size_t *n)
+{
+	static const struct field kind = {.key = "kind", .kind = FIELD_TEXT, .required = 1};
+	static const struct field mapping[] = {{.key = "pointer", .kind = FIELD_ANY},
+					       {.key = "fields", .kind = FIELD_ANY}};
+	size_t own = k->fields ? fields_count(k->fields) : 0;
+	struct field *t = xcalloc(own + 4, sizeof *t);
+	t[0] = kind;
+	if (own)
+		memcpy(t + 1, k->fields, own * sizeof *t);
+	if (k->maps)
+		memcpy(t + 1 + own, mapping, sizeof mapping);
+	*n = fields_count(t);
+	return t;
+}
+
 int source_validate(json_object *src, struct buf *err)
 {
 	json_object *k;
@@ -74,14 +83,16 @@ int source_validate(json_object *src, struct buf *err)
 			   json_object_get_string(k));
 		return -1;
 	}
-	json_object_object_foreach (src, key, val) {
-		(void)val;
-		if (!key_known(kind, key)) {
-			buf_printf(err, "source.%s: unknown key for a %s source", key, kind->name);
-			return -1;
-		}
-	}
-	if (kind->fetch && validate_mapping(src, err))
+	size_t n;
+	struct field *table = kind_table(kind, &n);
+	struct field_value *in = xcalloc(n, sizeof *in);
+	int rc = fields_json(table, FIELDS_STRICT, src, "source", in, err);
+	fields_free(in, n);
+	free(in);
+	free(table);
+	if (rc)
+		return -1;
+	if (kind->maps && validate_mapping(src, err))
 		return -1;
 	return kind->validate ? kind->validate(src, err) : 0;
 }

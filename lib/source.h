@@ -7,6 +7,7 @@
 #include <json-c/json.h>
 
 #include "config.h"
+#include "fields.h"
 #include "source_json.h" /* the JSON text sources bring in */
 #include "util.h"
 #include "widget.h"
@@ -22,7 +23,13 @@ struct md_fetch {
 
 struct md_source_kind {
 	const char *name;
-	const char *const *keys; /* accepted keys besides "kind", NULL-terminated */
+	/* Its own keys besides "kind" (NULL: none). Most are FIELD_ANY:
+	 * validate checks their values, in words that say what they hold (a
+	 * URL, an argv, PromQL). */
+	const struct field *fields;
+	/* It maps the document it fetches by "pointer" or "fields" (keys it
+	 * takes too, checked by source_validate). */
+	int maps;
 	/* Checks the kind's own keys; messages name the field. */
 	int (*validate)(json_object *src, struct buf *err);
 	/* Fetches the raw document into out; NULL for kinds that never pull. */

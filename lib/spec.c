@@ -11,119 +11,95 @@
 
 #include "alert.h"
 #include "dashboard.h"
-#include "ident.h"
+#include "fields.h"
 #include "source.h"
 #include "widget.h"
 #include "wtype.h"
 
-static const char *const dash_keys[] = {"slug", "title", "description", "columns", "widgets", NULL};
-static const char *const widget_keys[] = {"name", "type",     "title",  "sizex",   "sizey",   "col",
-					  "row",  "interval", "source", "options", "enabled", NULL};
+/* The declarative file's dashboard and widget, declared once for `mdash
+ * apply`, `mdash dashboard|widget add|set` and the authoring API. */
+static const struct field dashboard_fields[] = {
+	{.key = "slug", .kind = FIELD_IDENT, .required = 1},
+	{.key = "title", .kind = FIELD_TEXT, .max = 200},
+	{.key = "description", .kind = FIELD_TEXT, .max = 2000},
+	{.key = "columns", .kind = FIELD_INT, .min = 1, .max = MAX_COLUMNS},
+	{.key = "widgets", .kind = FIELD_ARRAY},
+	{0},
+};
+enum { D_SLUG, D_TITLE, D_DESCRIPTION, D_COLUMNS, D_WIDGETS, D_FIELDS };
 
-/* Fails on a key not in keys, naming it and where it is. */
-int spec_check_keys(json_object *o, const char *const *keys, const char *where, struct buf *err)
+static const struct field widget_fields[] = {
+	{.key = "name", .kind = FIELD_IDENT, .required = 1},
+	{.key = "type", .kind = FIELD_TEXT, .min = 1, .max = 64, .required = 1},
+	{.key = "title", .kind = FIELD_TEXT, .max = 200},
+	{.key = "sizex", .kind = FIELD_INT, .min = 1, .max = MAX_COLUMNS},
+	{.key = "sizey", .kind = FIELD_INT, .min = 1, .max = 24},
+	{.key = "col", .kind = FIELD_INT, .min = 1, .max = MAX_COLUMNS},
+	{.key = "row", .kind = FIELD_INT, .min = 1, .max = MAX_ROWS},
+	{.key = "interval", .kind = FIELD_INT, .min = 1, .max = 7 * 86400, .unit = "seconds"},
+	{.key = "source", .kind = FIELD_OBJECT},
+	{.key = "options", .kind = FIELD_OBJECT},
+	{.key = "enabled", .kind = FIELD_BOOL},
+	{0},
+};
+enum { W_NAME, W_TYPE, W_TITLE, W_SIZEX, W_SIZEY, W_COL, W_ROW, W_INTERVAL, W_SOURCE, W_OPTIONS, W_ENABLED, W_FIELDS };
+
+/* A checked string, pointing into the object as the specs' strings do. */
+static const char *text_in(const struct field_value *v)
 {
-	const char *key = json_unknown_key(o, keys);
-	if (key)
-		buf_printf(err, "%s: unknown key \"%s\"", where, key);
-	return key ? -1 : 0;
+	return v->present ? json_object_get_string(v->json) : NULL;
 }
 
-static int get_int(json_object *o, const char *key, long min, long max, long *out, const char *where, struct buf *err)
+static long number_or(const struct field_value *v, long otherwise)
 {
-	json_object *v;
-	if (!json_object_object_get_ex(o, key, &v))
-		return 0;
-	if (!json_object_is_type(v, json_type_int) || json_object_get_int64(v) < min ||
-	    json_object_get_int64(v) > max) {
-		buf_printf(err, "%s.%s: must be a whole number from %ld to %ld", where, key, min, max);
-		return -1;
-	}
-	*out = (long)json_object_get_int64(v);
-	return 0;
+	return v->present ? v->number : otherwise;
 }
 
-static int get_str(json_object *o, const char *key, size_t max, const char **out, const char *where, struct buf *err)
+int spec_dashboard_keys(json_object *o, const char *const *keys, const char *where, struct buf *err)
 {
-	json_object *v;
-	if (!json_object_object_get_ex(o, key, &v))
-		return 0;
-	if (!json_object_is_type(v, json_type_string) || strlen(json_object_get_string(v)) > max) {
-		buf_printf(err, "%s.%s: must be a string of at most %zu bytes", where, key, max);
-		return -1;
-	}
-	*out = json_object_get_string(v);
-	return 0;
-}
-
-int spec_widget(json_object *w, const char *where, const struct md_config *cfg, struct wspec *s, struct buf *err)
-{
-	json_object *v;
-	if (!json_object_is_type(w, json_type_object)) {
-		buf_printf(err, "%s: must be an object", where);
-		return -1;
-	}
-	if (spec_check_keys(w, widget_keys, where, err) || get_str(w, "name", 64, &s->name, where, err) ||
-	    get_str(w, "type", 64, &s->type, where, err) || get_str(w, "title", 200, &s->title, where, err))
-		return -1;
-	if (!s->name || !ident_valid(s->name)) {
-		buf_printf(err, "%s.name: %s must match [a-z0-9][a-z0-9_-]{0,63}", where,
-			   s->name ? s->name : "missing:");
-		return -1;
-	}
-	const struct mdash_widget_type *t = s->type ? wtype_find(s->type) : NULL;
-	if (!t) {
-		buf_printf(err, "%s.type: %s%s%s", where, s->type ? "unknown widget type \"" : "missing",
-			   s->type ? s->type : "", s->type ? "\"" : "");
-		return -1;
-	}
-	s->sizex = t->sizex;
-	s->sizey = t->sizey;
-	s->interval = t->update_interval;
-	s->enabled = 1;
-	s->col = s->row = 0;
-	if (get_int(w, "sizex", 1, MAX_COLUMNS, &s->sizex, where, err) ||
-	    get_int(w, "sizey", 1, 24, &s->sizey, where, err) ||
-	    get_int(w, "col", 1, MAX_COLUMNS, &s->col, where, err) ||
-	    get_int(w, "row", 1, MAX_ROWS, &s->row, where, err) ||
-	    get_int(w, "interval", 1, 7 * 86400, &s->interval, where, err))
-		return -1;
-	s->explicit_pos = s->col && s->row;
-	if (json_object_object_get_ex(w, "enabled", &v)) {
-		if (!json_object_is_type(v, json_type_boolean)) {
-			buf_printf(err, "%s.enabled: must be true or false", where);
-			return -1;
-		}
-		s->enabled = json_object_get_boolean(v);
-	}
-	s->options = "{}";
-	if (json_object_object_get_ex(w, "options", &v)) {
-		if (!json_object_is_type(v, json_type_object)) {
-			buf_printf(err, "%s.options: must be an object", where);
-			return -1;
-		}
-		/* Durations over the history: a graph's range, a number's sparkline. */
-		for (const char *const *k = (const char *const[]){"range", "sparkline", NULL}; *k; k++) {
-			json_object *d;
-			long secs;
-			if (json_object_object_get_ex(v, *k, &d) &&
-			    (!json_object_is_type(d, json_type_string) ||
-			     parse_duration(json_object_get_string(d), &secs) || secs <= 0)) {
-				buf_printf(err, "%s.options.%s: must be a duration such as \"1h\", \"24h\" or \"7d\"",
-					   where, *k);
-				return -1;
+	struct field some[D_FIELDS + 1] = {{0}};
+	struct field_value in[D_FIELDS];
+	size_t n = 0;
+	for (size_t i = 0; i < D_FIELDS; i++)
+		for (const char *const *k = keys; *k; k++)
+			if (!strcmp(*k, dashboard_fields[i].key)) {
+				some[n] = dashboard_fields[i];
+				some[n++].required = 0; /* spec_dashboard asks for those */
 			}
-		}
-		struct alert_rule rule;
-		struct buf why = {0};
-		if (alert_rule_read(v, cfg, &rule, &why) < 0) {
-			buf_printf(err, "%s.%s", where, buf_str(&why));
-			buf_free(&why);
+	int rc = fields_json(some, FIELDS_STRICT, o, where, in, err);
+	fields_free(in, n);
+	return rc;
+}
+
+/* The options' own checks: durations over the history and the alert rule. */
+static int check_options(json_object *v, const char *where, const struct md_config *cfg, struct buf *err)
+{
+	/* Durations over the history: a graph's range, a number's sparkline. */
+	for (const char *const *k = (const char *const[]){"range", "sparkline", NULL}; *k; k++) {
+		json_object *d;
+		long secs;
+		if (json_object_object_get_ex(v, *k, &d) &&
+		    (!json_object_is_type(d, json_type_string) || parse_duration(json_object_get_string(d), &secs) ||
+		     secs <= 0)) {
+			buf_printf(err, "%s.options.%s: must be a duration such as \"1h\", \"24h\" or \"7d\"", where,
+				   *k);
 			return -1;
 		}
-		s->options = json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN);
 	}
-	if (!json_object_object_get_ex(w, "source", &v)) {
+	struct alert_rule rule;
+	struct buf why = {0};
+	int rc = alert_rule_read(v, cfg, &rule, &why) < 0 ? -1 : 0;
+	if (rc)
+		buf_printf(err, "%s.%s", where, buf_str(&why));
+	buf_free(&why);
+	return rc;
+}
+
+/* The widget's source: given (and checked), the type's own, or push. */
+static int check_source(json_object *v, const struct mdash_widget_type *t, const char *where, struct wspec *s,
+			struct buf *err)
+{
+	if (!v) {
 		/* A type that fetches its own data does so by default. */
 		if (t->update) {
 			buf_printf(&s->own_source, "{\"kind\":\"%s\"}", t->name); /* a valid identifier */
@@ -134,22 +110,61 @@ int spec_widget(json_object *w, const char *where, const struct md_config *cfg, 
 		return 0;
 	}
 	json_object *k;
+	struct buf at = {0}, why = {0};
+	int rc;
 	if (t->update && json_object_object_get_ex(v, "kind", &k) && !strcmp(json_object_get_string(k), t->name)) {
-		if (json_object_object_length(v) != 1) {
-			buf_printf(err, "%s.source: a %s source takes no keys but \"kind\"", where, t->name);
-			return -1;
-		}
-		s->source = json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN);
-		return 0;
-	}
-	struct buf why = {0};
-	if (source_validate(v, &why)) {
+		/* The type's own source takes nothing but its kind. */
+		static const struct field own[] = {{.key = "kind", .kind = FIELD_TEXT}, {0}};
+		struct field_value in;
+		buf_printf(&at, "%s.source", where);
+		rc = fields_json(own, FIELDS_STRICT, v, at.data, &in, err);
+		fields_free(&in, 1);
+	} else if ((rc = source_validate(v, &why))) {
 		buf_printf(err, "%s.%s", where, buf_str(&why));
-		buf_free(&why);
+	}
+	if (!rc)
+		s->source = json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN);
+	buf_free(&at);
+	buf_free(&why);
+	return rc;
+}
+
+/* spec_widget on the values checked against widget_fields. */
+static int widget_of(const struct field_value *in, const char *where, const struct md_config *cfg, struct wspec *s,
+		     struct buf *err)
+{
+	s->name = text_in(&in[W_NAME]);
+	s->type = text_in(&in[W_TYPE]);
+	s->title = text_in(&in[W_TITLE]);
+	const struct mdash_widget_type *t = wtype_find(s->type);
+	if (!t) {
+		buf_printf(err, "%s.type: unknown widget type \"%s\"", where, s->type);
 		return -1;
 	}
-	s->source = json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN);
-	return 0;
+	s->sizex = number_or(&in[W_SIZEX], t->sizex);
+	s->sizey = number_or(&in[W_SIZEY], t->sizey);
+	s->interval = number_or(&in[W_INTERVAL], t->update_interval);
+	s->enabled = number_or(&in[W_ENABLED], 1);
+	s->col = number_or(&in[W_COL], 0);
+	s->row = number_or(&in[W_ROW], 0);
+	s->explicit_pos = s->col && s->row;
+	s->options = "{}";
+	if (in[W_OPTIONS].present) {
+		if (check_options(in[W_OPTIONS].json, where, cfg, err))
+			return -1;
+		s->options = json_object_to_json_string_ext(in[W_OPTIONS].json, JSON_C_TO_STRING_PLAIN);
+	}
+	return check_source(in[W_SOURCE].json, t, where, s, err);
+}
+
+int spec_widget(json_object *w, const char *where, const struct md_config *cfg, struct wspec *s, struct buf *err)
+{
+	struct field_value in[W_FIELDS];
+	if (fields_json(widget_fields, FIELDS_STRICT, w, where, in, err))
+		return -1;
+	int rc = widget_of(in, where, cfg, s, err);
+	fields_free(in, W_FIELDS);
+	return rc;
 }
 
 /* Places widgets that have no col/row in the first free spot, reading
@@ -190,28 +205,17 @@ void spec_place(struct dspec *d)
 
 int spec_dashboard(json_object *d, const char *where, const struct md_config *cfg, struct dspec *s, struct buf *err)
 {
-	json_object *ws;
-	if (!json_object_is_type(d, json_type_object)) {
-		buf_printf(err, "%s: must be an object", where);
+	struct field_value in[D_FIELDS];
+	if (fields_json(dashboard_fields, FIELDS_STRICT, d, where, in, err))
 		return -1;
-	}
-	s->columns = 6;
-	if (spec_check_keys(d, dash_keys, where, err) || get_str(d, "slug", 64, &s->slug, where, err) ||
-	    get_str(d, "title", 200, &s->title, where, err) ||
-	    get_str(d, "description", 2000, &s->description, where, err) ||
-	    get_int(d, "columns", 1, MAX_COLUMNS, &s->columns, where, err))
-		return -1;
-	if (!s->slug || !ident_valid(s->slug)) {
-		buf_printf(err, "%s.slug: %s must match [a-z0-9][a-z0-9_-]{0,63}", where,
-			   s->slug ? s->slug : "missing:");
-		return -1;
-	}
-	if (!json_object_object_get_ex(d, "widgets", &ws))
+	s->slug = text_in(&in[D_SLUG]);
+	s->title = text_in(&in[D_TITLE]);
+	s->description = text_in(&in[D_DESCRIPTION]);
+	s->columns = number_or(&in[D_COLUMNS], 6);
+	json_object *ws = in[D_WIDGETS].json;
+	fields_free(in, D_FIELDS);
+	if (!ws)
 		return 0;
-	if (!json_object_is_type(ws, json_type_array)) {
-		buf_printf(err, "%s.widgets: must be an array", where);
-		return -1;
-	}
 	s->nwidgets = (int)json_object_array_length(ws);
 	s->widgets = xcalloc((size_t)s->nwidgets, sizeof *s->widgets);
 	for (int i = 0; i < s->nwidgets; i++) {

@@ -27,8 +27,9 @@ struct dspec {
 	int nwidgets;
 };
 
-/* Fails on a key not in keys (NULL-terminated), naming it and where. */
-int spec_check_keys(json_object *o, const char *const *keys, const char *where, struct buf *err);
+/* Checks o as a dashboard object limited to keys (NULL-ended, some of the
+ * declarative file's): an unknown key fails, named with where. */
+int spec_dashboard_keys(json_object *o, const char *const *keys, const char *where, struct buf *err);
 /* Checks one widget or dashboard object; where names it in errors
  * ("dashboards[0].widgets[2]"). Strings point into the object. */
 struct md_config;

@@ -865,19 +865,6 @@ int json_number(json_object *v, double *out)
 	return -1;
 }
 
-const char *json_unknown_key(json_object *o, const char *const *keys)
-{
-	json_object_object_foreach (o, key, val) {
-		(void)val;
-		const char *const *k = keys;
-		while (*k && strcmp(*k, key))
-			k++;
-		if (!*k)
-			return key;
-	}
-	return NULL;
-}
-
 static int get_number(json_object *o, const char *key, double *out)
 {
 	json_object *v;

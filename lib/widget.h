@@ -59,9 +59,6 @@ int widget_has_alert(json_object *options);
 /* A JSON number, or a string that is a whole decimal number: 0 and *out
  * set, or -1 (also for NULL). */
 int json_number(json_object *v, double *out);
-/* The first key of object o that is not in keys (NULL-terminated), or
- * NULL when it has none other. */
-const char *json_unknown_key(json_object *o, const char *const *keys);
 json_object *widget_options(const struct md_widget *w);
 json_object *widget_source(const struct md_widget *w);
 

@@ -7,7 +7,7 @@
 #include "source.h"
 #include "subprocess.h"
 
-static const char *const keys[] = {"command", "pointer", "fields", NULL};
+static const struct field kind_fields[] = {{.key = "command", .kind = FIELD_ANY}, {0}};
 
 static int validate(json_object *src, struct buf *err)
 {
@@ -41,7 +41,8 @@ static int fetch(json_object *src, struct md_fetch *f, struct buf *out, struct b
 
 const struct md_source_kind source_exec = {
 	.name = "exec",
-	.keys = keys,
+	.fields = kind_fields,
+	.maps = 1,
 	.validate = validate,
 	.fetch = fetch,
 };

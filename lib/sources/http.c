@@ -6,7 +6,12 @@
 #include "ident.h"
 #include "source.h"
 
-static const char *const keys[] = {"url", "pointer", "fields", "headers", "auth", NULL};
+static const struct field kind_fields[] = {
+	{.key = "url", .kind = FIELD_TEXT, .required = 1},
+	{.key = "headers", .kind = FIELD_ANY},
+	{.key = "auth", .kind = FIELD_ANY},
+	{0},
+};
 
 static int validate(json_object *src, struct buf *err)
 {
@@ -145,7 +150,8 @@ static int fetch(json_object *src, struct md_fetch *f, struct buf *out, struct b
 
 const struct md_source_kind source_http = {
 	.name = "http",
-	.keys = keys,
+	.fields = kind_fields,
+	.maps = 1,
 	.validate = validate,
 	.fetch = fetch,
 };

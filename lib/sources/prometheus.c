@@ -12,7 +12,15 @@
 #include "form.h"
 #include "source.h"
 
-static const char *const keys[] = {"url", "query", "range", "step", "headers", "auth", NULL};
+static const struct field kind_fields[] = {
+	{.key = "url", .kind = FIELD_ANY},
+	{.key = "query", .kind = FIELD_ANY},
+	{.key = "range", .kind = FIELD_ANY},
+	{.key = "step", .kind = FIELD_ANY},
+	{.key = "headers", .kind = FIELD_ANY},
+	{.key = "auth", .kind = FIELD_ANY},
+	{0},
+};
 
 /* A graph's points at most: range / step is held to this. */
 #define MAX_POINTS 11000
@@ -265,7 +273,7 @@ static int fetch(json_object *src, struct md_fetch *f, struct buf *out, struct b
 
 const struct md_source_kind source_prometheus = {
 	.name = "prometheus",
-	.keys = keys,
+	.fields = kind_fields,
 	.validate = validate,
 	.fetch = fetch,
 };

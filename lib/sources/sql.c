@@ -17,7 +17,7 @@
 
 #define MAX_ROWS 1000
 
-static const char *const keys[] = {"query", "pointer", "fields", NULL};
+static const struct field kind_fields[] = {{.key = "query", .kind = FIELD_ANY}, {0}};
 
 static int validate(json_object *src, struct buf *err)
 {
@@ -199,7 +199,8 @@ out:
 
 const struct md_source_kind source_sql = {
 	.name = "sql",
-	.keys = keys,
+	.fields = kind_fields,
+	.maps = 1,
 	.validate = validate,
 	.fetch = fetch,
 };

@@ -13,11 +13,16 @@
 
 static const char *const formats[] = {"json", "csv", NULL};
 static const struct field table[] = {
-	{"q", FIELD_TEXT, 1, 16, 0, NULL},          {"name", FIELD_IDENT, 0, 0, 0, NULL},
-	{"points", FIELD_INT, -5, 10000, 0, NULL},  {"raw", FIELD_BOOL, 0, 0, 0, NULL},
-	{"format", FIELD_CHOICE, 0, 0, 0, formats}, {"list", FIELD_ARRAY, 0, 0, 0, NULL},
-	{"obj", FIELD_OBJECT, 0, 0, 0, NULL},       {"any", FIELD_ANY, 0, 0, 0, NULL},
-	{"need", FIELD_TEXT, 0, 0, 1, NULL},        {NULL, 0, 0, 0, 0, NULL},
+	{.key = "q", .kind = FIELD_TEXT, .min = 1, .max = 16},
+	{.key = "name", .kind = FIELD_IDENT},
+	{.key = "points", .kind = FIELD_INT, .min = -5, .max = 10000},
+	{.key = "raw", .kind = FIELD_BOOL},
+	{.key = "format", .kind = FIELD_CHOICE, .choices = formats},
+	{.key = "list", .kind = FIELD_ARRAY},
+	{.key = "obj", .kind = FIELD_OBJECT},
+	{.key = "any", .kind = FIELD_ANY},
+	{.key = "need", .kind = FIELD_TEXT, .required = 1},
+	{0},
 };
 #define N (sizeof table / sizeof table[0] - 1)
 

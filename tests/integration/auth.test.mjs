@@ -682,10 +682,14 @@ test('dashboard events (Dashing\'s POST /dashboards/<slug>) reach that dashboard
     assert.deepEqual(await sales.next((m) => m.event, 3000), { dashboard: 'sales', event: 'refresh' });
     assert.deepEqual(sales.messages.filter((m) => m.data?.event === 'reload'), [], 'the ops reload reached sales');
     for (const [slug, body, code] of [['ops', { auth_token: 'wrong', event: 'reload' }, 401], ['ops', { event: 'reload' }, 401],
-      ['ops', { auth_token: token, event: 'Re load!' }, 400], ['ops', { auth_token: token }, 400], ['nope', { auth_token: token, event: 'reload' }, 404]]) {
+      ['ops', { auth_token: 12345, event: 'reload' }, 401], ['ops', { auth_token: token, event: 'Re load!' }, 400],
+      ['ops', { auth_token: token }, 400], ['ops', { auth_token: token, event: 'x'.repeat(33) }, 400],
+      ['nope', { auth_token: token, event: 'reload' }, 404]]) {
       res = await post(slug, body);
-      await res.text();
+      const text = await res.text();
       assert.equal(res.status, code, `POST /dashboards/${slug} ${JSON.stringify(body)}`);
+      if (code === 400)
+        assert.equal(JSON.parse(text).field, 'event', text);
     }
   } finally {
     ops.close();

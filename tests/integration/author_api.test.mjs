@@ -125,6 +125,8 @@ test('bad bodies get 400 naming the field, with the very message mdash apply giv
   for (const [widget, field] of [
     [{ name: 'c', type: 'number', source: { kind: 'http', url: 'ftp://x' } }, 'source.url'],
     [{ name: 'c', type: 'number', colour: 'red' }, 'colour'],
+    [{ name: 'c', type: 'number', source: { kind: 'push', url: 'x' } }, 'source.url'],
+    [{ name: 'c', type: 'number', options: { alert: { notify: ['x'], after: 5 } } }, 'options.alert.after'],
     [{ name: 'c', type: 'nosuchtype' }, 'type'],
     [{ name: 'c', type: 'graph', options: { range: 'soon' } }, 'options.range'],
     [{ name: 'c', type: 'number', sizex: 0 }, 'sizex'],

@@ -180,14 +180,14 @@ test('widget add and set refuse bad values, naming the field, and change nothing
   await fails(['widget', 'add', 'w1', '--type', 'number', 'sizey=0'], /^mdash: widget\.sizey: must be a whole number from 1 to/);
   await fails(['widget', 'add', 'w1', '--type', 'number', 'interval=0'], /^mdash: widget\.interval: /);
   await fails(['widget', 'add', 'w1', '--type', 'nosuch'], /^mdash: widget\.type: unknown widget type "nosuch"$/);
-  await fails(['widget', 'add', 'w1'], /widget\.type: missing/);
+  await fails(['widget', 'add', 'w1'], /widget\.type: required/);
   await fails(['widget', 'add', 'Bad_Name', '--type', 'number'], /"Bad_Name" must match/);
   await fails(['widget', 'add', 'signups', '--type', 'number'], /a widget of that name exists/);
   await fails(['widget', 'add', 'w1', '--type', 'number', 'source={"kind":"ftp"}'], /^mdash: widget\.source\.kind: unknown kind "ftp"/);
   await fails(['widget', 'add', 'w1', '--type', 'number', 'source={"kind":"http","url":"file:///etc/passwd"}'], /widget\.source\.url/);
   await fails(['widget', 'add', 'w1', '--type', 'number', 'source={"kind":"exec","command":"ls -l"}'], /widget\.source\.command/);
   await fails(['widget', 'add', 'w1', '--type', 'number', 'source={"kind":"sql"}'], /widget\.source\.query/);
-  await fails(['widget', 'add', 'w1', '--type', 'number', 'source={"kind":"push","url":"x"}'], /widget\.source\.url: unknown key/);
+  await fails(['widget', 'add', 'w1', '--type', 'number', 'source={"kind":"push","url":"x"}'], /widget\.source: unknown key "url" \(kind is known\)/);
   await fails(['widget', 'add', 'w1', '--type', 'number', 'source={bad'], /^mdash: source: invalid JSON/);
   await fails(['widget', 'add', 'w1', '--type', 'number', 'options=[1]'], /options/);
   await fails(['widget', 'add', 'w1', '--type', 'number', 'enabled=maybe'], /enabled: must be true or false/);

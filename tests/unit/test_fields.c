@@ -11,9 +11,12 @@ static const char *const formats[] = {"json", "csv", NULL};
 
 /* A table of every kind that has a text form. */
 static const struct field query[] = {
-	{"q", FIELD_TEXT, 0, 8, 0, NULL},           {"name", FIELD_IDENT, 0, 0, 0, NULL},
-	{"points", FIELD_INT, 1, 10000, 0, NULL},   {"raw", FIELD_BOOL, 0, 0, 0, NULL},
-	{"format", FIELD_CHOICE, 0, 0, 0, formats}, {NULL, 0, 0, 0, 0, NULL},
+	{.key = "q", .kind = FIELD_TEXT, .max = 8},
+	{.key = "name", .kind = FIELD_IDENT},
+	{.key = "points", .kind = FIELD_INT, .min = 1, .max = 10000},
+	{.key = "raw", .kind = FIELD_BOOL},
+	{.key = "format", .kind = FIELD_CHOICE, .choices = formats},
+	{0},
 };
 #define NQUERY 5
 
@@ -80,10 +83,10 @@ END_TEST
 
 START_TEST(text_lengths)
 {
-	static const struct field t[] = {{"a", FIELD_TEXT, 1, 0, 0, NULL},
-					 {"b", FIELD_TEXT, 3, 5, 0, NULL},
-					 {"c", FIELD_TEXT, 4, 0, 0, NULL},
-					 {NULL, 0, 0, 0, 0, NULL}};
+	static const struct field t[] = {{.key = "a", .kind = FIELD_TEXT, .min = 1},
+					 {.key = "b", .kind = FIELD_TEXT, .min = 3, .max = 5},
+					 {.key = "c", .kind = FIELD_TEXT, .min = 4},
+					 {0}};
 	struct field_value out[3];
 	struct buf err = {0};
 	ck_assert_int_eq(form(t, FIELDS_STRICT, "a=x&b=abc&c=abcdefghijklmnopqrstuvwxyz", out, &err), 0);
@@ -104,9 +107,10 @@ END_TEST
 
 START_TEST(required_fields)
 {
-	static const struct field login[] = {{"username", FIELD_TEXT, 1, 64, 1, NULL},
-					     {"password", FIELD_TEXT, 0, 1024, 1, NULL},
-					     {NULL, 0, 0, 0, 0, NULL}};
+	static const struct field login[] = {
+		{.key = "username", .kind = FIELD_TEXT, .min = 1, .max = 64, .required = 1},
+		{.key = "password", .kind = FIELD_TEXT, .max = 1024, .required = 1},
+		{0}};
 	struct field_value out[2];
 	struct buf err = {0};
 	form_refused(login, FIELDS_OPEN, "password=x", "username: required");
@@ -128,14 +132,13 @@ END_TEST
 
 START_TEST(unknown_keys_strict_and_open)
 {
-	static const struct field few[] = {{"since", FIELD_TEXT, 0, 0, 0, NULL},
-					   {"limit", FIELD_INT, 1, 10000, 0, NULL},
-					   {NULL, 0, 0, 0, 0, NULL}};
-	static const struct field one[] = {{"widgets", FIELD_ARRAY, 0, 0, 1, NULL}, {NULL, 0, 0, 0, 0, NULL}};
-	static const struct field many[] = {{"a", FIELD_ANY, 0, 0, 0, NULL}, {"b", FIELD_ANY, 0, 0, 0, NULL},
-					    {"c", FIELD_ANY, 0, 0, 0, NULL}, {"d", FIELD_ANY, 0, 0, 0, NULL},
-					    {"e", FIELD_ANY, 0, 0, 0, NULL}, {"f", FIELD_ANY, 0, 0, 0, NULL},
-					    {"g", FIELD_ANY, 0, 0, 0, NULL}, {NULL, 0, 0, 0, 0, NULL}};
+	static const struct field few[] = {
+		{.key = "since", .kind = FIELD_TEXT}, {.key = "limit", .kind = FIELD_INT, .min = 1, .max = 10000}, {0}};
+	static const struct field one[] = {{.key = "widgets", .kind = FIELD_ARRAY, .required = 1}, {0}};
+	static const struct field many[] = {{.key = "a", .kind = FIELD_ANY}, {.key = "b", .kind = FIELD_ANY},
+					    {.key = "c", .kind = FIELD_ANY}, {.key = "d", .kind = FIELD_ANY},
+					    {.key = "e", .kind = FIELD_ANY}, {.key = "f", .kind = FIELD_ANY},
+					    {.key = "g", .kind = FIELD_ANY}, {0}};
 	struct field_value out[7];
 	struct buf err = {0};
 	form_refused(few, FIELDS_STRICT, "since=-1h&colour=red",
@@ -228,15 +231,15 @@ END_TEST
 START_TEST(json_kinds_and_paths)
 {
 	static const char *const levels[] = {"ok", "warning", "danger", NULL};
-	static const struct field t[] = {{"name", FIELD_IDENT, 0, 0, 1, NULL},
-					 {"title", FIELD_TEXT, 0, 10, 0, NULL},
-					 {"col", FIELD_INT, 1, 12, 1, NULL},
-					 {"enabled", FIELD_BOOL, 0, 0, 0, NULL},
-					 {"level", FIELD_CHOICE, 0, 0, 0, levels},
-					 {"tags", FIELD_ARRAY, 0, 0, 0, NULL},
-					 {"options", FIELD_OBJECT, 0, 0, 0, NULL},
-					 {"value", FIELD_ANY, 0, 0, 0, NULL},
-					 {NULL, 0, 0, 0, 0, NULL}};
+	static const struct field t[] = {{.key = "name", .kind = FIELD_IDENT, .required = 1},
+					 {.key = "title", .kind = FIELD_TEXT, .max = 10},
+					 {.key = "col", .kind = FIELD_INT, .min = 1, .max = 12, .required = 1},
+					 {.key = "enabled", .kind = FIELD_BOOL},
+					 {.key = "level", .kind = FIELD_CHOICE, .choices = levels},
+					 {.key = "tags", .kind = FIELD_ARRAY},
+					 {.key = "options", .kind = FIELD_OBJECT},
+					 {.key = "value", .kind = FIELD_ANY},
+					 {0}};
 	struct field_value out[8];
 	struct buf err = {0};
 	json_object *o = json_tokener_parse("{\"name\":\"w1\",\"title\":\"T\",\"col\":12,\"enabled\":false,"
@@ -306,9 +309,17 @@ START_TEST(one_value_as_text)
 	ck_assert_str_eq(v.text, "again");
 	ck_assert_int_eq(field_check_text(&query[2], "history", "x", &v, &err), -1);
 	ck_assert_str_eq(buf_str(&err), "history.points: must be a whole number from 1 to 10000");
-	static const struct field list = {"tags", FIELD_ARRAY, 0, 0, 0, NULL};
+	static const struct field list = {.key = "tags", .kind = FIELD_ARRAY};
 	ck_assert_int_eq(field_check_text(&list, NULL, "[1]", &v, &err), -1);
 	ck_assert_str_eq(buf_str(&err), "tags: must be an array");
+	/* A number's unit, and a name bounded below the identifiers' 64. */
+	static const struct field secs = {.key = "for", .kind = FIELD_INT, .max = 60, .unit = "seconds"};
+	ck_assert_int_eq(field_check_text(&secs, "options.alert", "61", &v, &err), -1);
+	ck_assert_str_eq(buf_str(&err), "options.alert.for: must be a whole number of seconds from 0 to 60");
+	static const struct field event = {.key = "event", .kind = FIELD_IDENT, .max = 4};
+	ck_assert_int_eq(field_check_text(&event, NULL, "abcd", &v, &err), 0);
+	ck_assert_int_eq(field_check_text(&event, NULL, "abcde", &v, &err), -1);
+	ck_assert_str_eq(buf_str(&err), "event: must match [a-z0-9][a-z0-9_-]{0,3}");
 	fields_free(&v, 1);
 	buf_free(&err);
 }

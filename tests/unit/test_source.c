@@ -64,7 +64,8 @@ START_TEST(validation_names_the_field)
 	buf_reset(&err);
 	s = J("{\"kind\":\"http\",\"url\":\"http://x/\",\"pointr\":\"/a\"}");
 	ck_assert_int_eq(source_validate(s, &err), -1);
-	ck_assert_str_eq(err.data, "source.pointr: unknown key for a http source");
+	ck_assert_str_eq(err.data,
+			 "source: unknown key \"pointr\" (kind, url, headers, auth, pointer and fields are known)");
 	json_object_put(s);
 	buf_reset(&err);
 	s = J("{\"kind\":\"exec\",\"command\":\"ls -l\"}");
