@@ -2,7 +2,9 @@
 /* fuzz_fields.c: declared inputs checked against anything a client may
  * send: the bytes as a form or query string and, when they parse, as a
  * JSON object, against a table of every kind. What passes keeps to its
- * declaration; what fails says so and keeps nothing. */
+ * declaration; what fails says so and keeps nothing. The JSON also goes
+ * through the declarative file's dashboard and widget, as `mdash apply`
+ * and the authoring API read them. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +12,8 @@
 #include "fields.h"
 #include "ident.h"
 #include "source.h"
+#include "spec.h"
+#include "wtype.h"
 
 static const char *const formats[] = {"json", "csv", NULL};
 static const struct field table[] = {
@@ -57,6 +61,40 @@ static void holds(int rc, const struct field_value *out, const struct buf *err)
 		__builtin_trap(); /* a refusal says why */
 }
 
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	(void)argc;
+	(void)argv;
+	wtype_register_builtin();
+	return 0;
+}
+
+/* 1 when message names where: "where: ..." or "where.key...". */
+static int names(const char *message, const char *where)
+{
+	size_t n = strlen(where);
+	return !strncmp(message, where, n) && (message[n] == ':' || message[n] == '.');
+}
+
+/* The document as a dashboard of the declarative file, and as a widget;
+ * a refusal names where. */
+static void as_spec(json_object *doc, struct buf *err)
+{
+	struct dspec *d = xcalloc(1, sizeof *d);
+	buf_reset(err);
+	if (spec_dashboard(doc, "d", NULL, d, err) && !names(buf_str(err), "d"))
+		__builtin_trap();
+	spec_free(d, 1);
+	d = xcalloc(1, sizeof *d);
+	d->widgets = xcalloc(1, sizeof *d->widgets);
+	d->nwidgets = 1;
+	buf_reset(err);
+	if (spec_widget(doc, "w", NULL, &d->widgets[0], err) && !names(buf_str(err), "w"))
+		__builtin_trap();
+	spec_free(d, 1);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -77,6 +115,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			holds(rc, out, &err);
 			fields_free(out, N);
 		}
+		as_spec(doc, &err);
 		json_object_put(doc);
 	}
 	/* One value, as a CLI option gives it. */
