@@ -186,6 +186,10 @@ test('dashboards are made, changed and removed; their widgets stay, on no dashbo
 test('a widget is removed from its dashboard, or everywhere', async () => {
   assert.equal((await api('PUT', '/api/widgets/gone', { body: { type: 'number', dashboard: 'ops' } })).status, 201);
   assert.equal((await api('DELETE', '/api/widgets/gone?dashboard=sales')).status, 404);
+  // A misspelt parameter is refused, not read as "everywhere".
+  const typo = await api('DELETE', '/api/widgets/gone?dashbord=ops');
+  assert.deepEqual([typo.status, typo.json.field], [400, 'dashbord']);
+  assert.equal((await api('GET', '/api/widgets/gone/spec')).json.dashboard, 'ops');
   assert.equal((await api('DELETE', '/api/widgets/gone?dashboard=ops')).status, 204);
   assert.equal((await api('GET', '/api/widgets/gone/spec')).json.dashboard, null);
   assert.match((await s.ok('widget', 'list')).stdout, /gone/);
