@@ -249,6 +249,42 @@ static MYSQL_STMT *prepared(const char *sql, struct buf *err)
 	return st;
 }
 
+/* The length of each column's bind buffer: longer values are fetched
+ * whole, one more call each. */
+#define BIND_LEN 256
+
+/* Copies the row just fetched into res as its row nrows, all of its cells
+ * in one block (rowmem): a page reads hundreds of cells. */
+static void copy_row(MYSQL_STMT *st, MYSQL_BIND *b, const unsigned long *lens, const my_bool *nulls, int ncols,
+		     struct db_result *res)
+{
+	size_t size = 1;
+	for (int c = 0; c < ncols; c++)
+		size += nulls[c] ? 0 : lens[c] + 1;
+	char *block = xmalloc(size), *at = block;
+	char **row = res->cells + (size_t)res->nrows * (size_t)ncols;
+	res->rowmem[res->nrows] = block;
+	for (int c = 0; c < ncols; c++) {
+		if (nulls[c]) {
+			row[c] = NULL;
+			continue;
+		}
+		row[c] = at;
+		if (lens[c] <= BIND_LEN) {
+			memcpy(at, b[c].buffer, lens[c]);
+		} else {
+			/* Longer than the bind buffer: fetch this column whole. */
+			MYSQL_BIND one = {0};
+			one.buffer_type = MYSQL_TYPE_STRING;
+			one.buffer = at;
+			one.buffer_length = lens[c];
+			mysql_stmt_fetch_column(st, &one, (unsigned)c, 0);
+		}
+		at[lens[c]] = '\0';
+		at += lens[c] + 1;
+	}
+}
+
 /* Reads the rows of st into res. A failure is said only after the last
  * use of st: a lost connection takes its statements with it. */
 static int fetch_all(MYSQL_STMT *st, struct db_result *res, long long started, struct buf *err)
@@ -262,12 +298,12 @@ static int fetch_all(MYSQL_STMT *st, struct db_result *res, long long started, s
 	unsigned long *lens = xcalloc((size_t)ncols, sizeof *lens);
 	my_bool *nulls = xcalloc((size_t)ncols, sizeof *nulls);
 	my_bool *errs = xcalloc((size_t)ncols, sizeof *errs);
-	char **bufs = xcalloc((size_t)ncols, sizeof *bufs);
+	/* One bind buffer for all columns, BIND_LEN bytes each. */
+	char *bufs = xmalloc((size_t)ncols * BIND_LEN);
 	for (int c = 0; c < ncols; c++) {
-		bufs[c] = xmalloc(256);
 		b[c].buffer_type = MYSQL_TYPE_STRING;
-		b[c].buffer = bufs[c];
-		b[c].buffer_length = 256;
+		b[c].buffer = bufs + (size_t)c * BIND_LEN;
+		b[c].buffer_length = BIND_LEN;
 		b[c].length = &lens[c];
 		b[c].is_null = &nulls[c];
 		b[c].error = &errs[c];
@@ -298,32 +334,13 @@ static int fetch_all(MYSQL_STMT *st, struct db_result *res, long long started, s
 		if (res->nrows == cap) {
 			cap = cap ? cap * 2 : 8;
 			res->cells = xrealloc(res->cells, sizeof(char *) * (size_t)cap * (size_t)ncols);
+			res->rowmem = xrealloc(res->rowmem, sizeof(char *) * (size_t)cap);
 		}
-		char **row = res->cells + (size_t)res->nrows * (size_t)ncols;
-		for (int c = 0; c < ncols; c++) {
-			if (nulls[c]) {
-				row[c] = NULL;
-				continue;
-			}
-			row[c] = xmalloc(lens[c] + 1);
-			if (lens[c] <= 256) {
-				memcpy(row[c], bufs[c], lens[c]);
-			} else {
-				/* Longer than the bind buffer: fetch this column whole. */
-				MYSQL_BIND one = {0};
-				one.buffer_type = MYSQL_TYPE_STRING;
-				one.buffer = row[c];
-				one.buffer_length = lens[c];
-				mysql_stmt_fetch_column(st, &one, (unsigned)c, 0);
-			}
-			row[c][lens[c]] = '\0';
-		}
+		copy_row(st, b, lens, nulls, ncols, res);
 		res->nrows++;
 	}
 out:
 	mysql_stmt_free_result(st);
-	for (int c = 0; c < ncols; c++)
-		free(bufs[c]);
 	free(bufs);
 	free(b);
 	free(lens);
@@ -609,9 +626,11 @@ void db_result_free(struct db_result *r)
 {
 	if (!r || !r->cells)
 		return;
-	for (size_t i = 0; i < (size_t)r->nrows * (size_t)r->ncols; i++)
-		free(r->cells[i]);
+	for (int i = 0; i < r->nrows; i++)
+		free(r->rowmem[i]);
+	free(r->rowmem);
 	free(r->cells);
 	r->cells = NULL;
+	r->rowmem = NULL;
 	r->nrows = 0;
 }

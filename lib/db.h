@@ -32,10 +32,12 @@ static inline struct db_param DB_S(const char *s) {
 	return p;
 }
 
-/* A whole result set as text. Owns its cells; NULL cells are SQL NULL. */
+/* A whole result set as text. Owns its cells (each row's in one block of
+ * rowmem); NULL cells are SQL NULL. */
 struct db_result {
 	int nrows, ncols;
 	char **cells;
+	char **rowmem;
 	unsigned long long affected;
 	unsigned long long insert_id;
 };
