@@ -1026,5 +1026,12 @@ int widget_versions_max(long long *max, struct buf *err)
 
 int widget_versions_raise(long long by, struct buf *err)
 {
-	return db_exec("UPDATE widgets SET version = version + ?", DB_PARAMS(DB_I(by)), NULL, err);
+	/* Every row, locked first in the order pushes keep (widget_lock_all):
+	 * the statement alone would take them in the order of ids. */
+	if (db_begin(err) || widget_lock_all(err) ||
+	    db_exec("UPDATE widgets SET version = version + ?", DB_PARAMS(DB_I(by)), NULL, err) || db_commit(err)) {
+		db_rollback();
+		return -1;
+	}
+	return 0;
 }

@@ -199,7 +199,7 @@ void widget_places_free(struct widget_place *list, int n);
 
 /* The highest version of any widget, and every version raised by the same
  * amount: after a restore, versions must not repeat ones that pages and
- * caches saw before it. */
+ * caches saw before it. The raise is a transaction of its own. */
 int widget_versions_max(long long *max, struct buf *err);
 int widget_versions_raise(long long by, struct buf *err);
 
