@@ -8,8 +8,8 @@
 // loop queues the receipts; each reports the CPU it used.
 //
 // Driven by its parent over IPC (serialization: advanced):
-//   {op:'open', port, path, cookie, count}   -> {op:'opened', statuses}
-//   {op:'round', kind, widget, base, n, fetchQuery} -> {op:'armed'}
+//   {op:'open', port, path, cookie, headers, count} -> {op:'opened', statuses}
+//   {op:'round', kind, widget, base, n, fetchQuery, prefix} -> {op:'armed'}
 //   {op:'count'}                             -> {op:'count', got}
 //   {op:'collect', sent}                     -> {op:'result', lat, missing, cpuMs, busy, fetches}
 //   {op:'close'}                             -> {op:'closed', dropped}, then exits
@@ -56,8 +56,8 @@ function fetchFragment(j, k, v) {
   const round = r;
   const t = round.fetches;
   t.asked++;
-  const req = http.get({ host: '127.0.0.1', port: cfg.port, agent, path: `/widget/${round.widget}?v=${v}${round.fetchQuery}`,
-    headers: { Cookie: cfg.cookie } }, (res) => {
+  const req = http.get({ host: '127.0.0.1', port: cfg.port, agent, path: `${round.prefix || ''}/widget/${round.widget}?v=${v}${round.fetchQuery}`,
+    headers: cfg.cookie ? { Cookie: cfg.cookie } : {} }, (res) => {
     let body = '';
     res.setEncoding('utf8');
     res.on('data', (d) => { body += d; });
@@ -80,7 +80,7 @@ function subscribe(j, path) {
   return new Promise((resolve) => {
     const sub = { status: 0, ended: false, req: null };
     const req = sub.req = http.get({ host: '127.0.0.1', port: cfg.port, path, agent: false,
-      headers: { Accept: 'text/event-stream', Cookie: cfg.cookie } }, (res) => {
+      headers: { ...cfg.headers, Accept: 'text/event-stream', ...(cfg.cookie ? { Cookie: cfg.cookie } : {}) } }, (res) => {
       clearTimeout(timer);
       sub.status = res.statusCode;
       resolve(sub);
@@ -106,7 +106,7 @@ function subscribe(j, path) {
 
 process.on('message', async (m) => {
   if (m.op === 'open') {
-    cfg = { port: m.port, cookie: m.cookie };
+    cfg = { port: m.port, cookie: m.cookie, headers: m.headers || {} };
     for (let i = 0; i < m.count; i += BATCH) {
       const base = streams.length;
       streams.push(...await Promise.all(Array.from({ length: Math.min(BATCH, m.count - i) }, (_, b) => subscribe(base + b, m.path))));

@@ -7,7 +7,10 @@
 //      dashboard's JSON, as pages open it; --stream app: without, so that
 //      the app authorises each stream), held by several subscriber
 //      processes (bench/fanout-client.mjs; --clients, default one per 2,500
-//      streams) so that no one event loop is the bottleneck.
+//      streams) so that no one event loop is the bottleneck. --viewer share:
+//      the streams of a share link's page instead (/s/<secret>/sub/d/fan,
+//      anonymous, the status page's case: the app checks the link, then
+//      hands the stream to nchan). Each sends a browser's request headers.
 //   2. rounds, alternating mdash and raw nchan (a b a b ...) so that the
 //      noise of a shared machine hits both: --pushes pushes every --every ms.
 //      mdash: POST /api/widgets/<w> (stored, rendered, published); a stream
@@ -20,9 +23,12 @@
 //      (every stream fetches 24 KiB per version: from a few thousand
 //      streams on, give it a slower --every, such as 1000).
 //   3. CPU (ms per second of round) of the subscriber processes, nginx's
-//      workers and the app's; nginx memory (RssAnon) per subscriber; with
-//      --hold S, S seconds more of one push a second with nginx's memory
-//      sampled every --sample seconds (flat or not).
+//      workers and the app's; nginx's memory per subscriber: its workers'
+//      private memory (RssAnon) and their Pss (which adds their share of the
+//      pages of nginx's shared zones, nchan's store among them), less the
+//      same before subscribing, over N; nchan's own count of its shared
+//      memory in use. With --hold S, S seconds more of one push a second
+//      with that memory sampled every --sample seconds (flat or not).
 // With --nodes H (H > 1) the stack is scaled out: Redis (--redis-masters M:
 // a cluster of M masters when M > 1), H nginx+nchan hosts sharing it and the
 // database, each with its own app pool, and an nginx load balancer in front
@@ -33,15 +39,15 @@
 // Exits non-zero when a subscriber was refused, a stream ended or a delivery
 // is missing.
 //   node bench/fanout.mjs [--subscribers 1000,5000,20000] [--pushes 50] [--every 100] [--rounds 3]
-//        [--clients K] [--fragment small|large] [--stream pass|app] [--hold S] [--sample S]
-//        [--nodes H] [--redis-masters M]
+//        [--clients K] [--fragment small|large] [--stream pass|app] [--viewer login|share]
+//        [--hold S] [--sample S] [--nodes H] [--redis-masters M]
 import { fork, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { rss, children } from './memory.mjs';
+import { rss, rollup, children, nginxWorkers as workersOf } from './memory.mjs';
 import { startStack, sleep } from '../tests/harness/stack.mjs';
 import { startRedis, startPeer, startBalancer } from '../tests/harness/scaleout.mjs';
 
@@ -57,6 +63,14 @@ const median = (xs) => {
 };
 const fmt = (x, w = 7, d = 1) => (Number.isNaN(x) ? 'n/a' : x.toFixed(d)).padStart(w);
 const mib = (kb) => kb / 1024;
+// What a browser sends with its stream request (Chromium's EventSource), so
+// that nginx parses and keeps as much of it as it would for a page.
+const BROWSER_HEADERS = {
+  'Cache-Control': 'no-cache', 'sec-ch-ua': '"Chromium";v="156", "Not-A.Brand";v="24"', 'sec-ch-ua-mobile': '?0',
+  'sec-ch-ua-platform': '"Linux"', 'Sec-Fetch-Site': 'same-origin', 'Sec-Fetch-Mode': 'cors', 'Sec-Fetch-Dest': 'empty',
+  'User-Agent': 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36',
+  'Accept-Encoding': 'gzip, deflate, br, zstd', 'Accept-Language': 'en-US,en;q=0.9',
+};
 const until = (t) => sleep(Math.max(0, t - performance.now()));
 
 /**
@@ -120,10 +134,10 @@ function startClients(k) {
 const askAll = (ps, m, op) => Promise.all(ps.map((p) => p.ask(typeof m === 'function' ? m(p) : m, op)));
 
 export async function fanout({ subscribers = [1000, 5000, 20000], pushes = 50, every = 100, rounds = 3, clients = 0,
-  fragment = 'small', stream = 'pass', hold = 0, sample = 60, nodes = 1, redisMasters = 1, log = console.log } = {}) {
+  fragment = 'small', stream = 'pass', viewer = 'login', hold = 0, sample = 60, nodes = 1, redisMasters = 1, log = console.log } = {}) {
   const cpus = os.cpus();
   log(`machine: ${cpus.length} cores, ${cpus[0]?.model.trim() || 'unknown model'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}, node ${process.version}`);
-  log(`parameters: subscribers ${subscribers.join(',')}, ${pushes} pushes every ${every} ms per round, ${rounds} rounds each of mdash and raw nchan (interleaved), ${fragment} fragment (${fragment === 'small' ? 'in the message' : 'fetched'}), streams opened ${stream === 'app' ? 'through the app' : 'with a stream pass'}`);
+  log(`parameters: subscribers ${subscribers.join(',')}, ${pushes} pushes every ${every} ms per round, ${rounds} rounds each of mdash and raw nchan (interleaved), ${fragment} fragment (${fragment === 'small' ? 'in the message' : 'fetched'}), streams opened ${viewer === 'share' ? 'by a share link\'s page (anonymous, through the app)' : stream === 'app' ? 'through the app' : 'with a stream pass'}`);
 
   if (nodes > 1) log(`scaled out: ${nodes} nginx+nchan hosts behind an nginx load balancer (round robin), channels in Redis (${redisMasters > 1 ? `a cluster of ${redisMasters} masters` : 'one server'})`);
   const redis = nodes > 1 ? await startRedis({ masters: redisMasters }) : null;
@@ -159,19 +173,35 @@ export async function fanout({ subscribers = [1000, 5000, 20000], pushes = 50, e
       headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
     const cookie = (login.headers?.['set-cookie'] || []).map((c) => c.split(';')[0]).find((c) => c.startsWith('mdash_session='));
     if (!cookie) throw new Error(`login failed: ${login.status} ${login.error || ''}`);
+    // A share link's page: its address, and its streams' (no cookie).
+    let share = '';
+    if (viewer === 'share') {
+      const link = (await s.mdash(['share', 'add', 'fan'])).stdout.trim().split('\n').pop();
+      const secret = /\/s\/([^/]+)$/.exec(link)?.[1];
+      if (!secret) throw new Error(`mdash share add printed ${link}`);
+      share = `/s/${secret}`;
+    }
 
     const nginxMasters = [await s.pid('nginx'), ...(await Promise.all(peers.map((p) => p.nginxPid())))];
     if (lb) nginxMasters.push(await lb.nginxPid());
     const apps = [await s.pid('fcgi'), ...peers.map((p) => p.appPid)];
-    const nginxWorkers = () => nginxMasters.flatMap(children), appWorkers = () => apps.flatMap(children);
-    const nginxRss = () => rss(nginxWorkers());
+    const nginxWorkers = () => nginxMasters.flatMap(workersOf), appWorkers = () => apps.flatMap(children);
+    // nginx's memory: private (RssAnon) and Pss (with its share of the
+    // shared zones), KiB; nchan's count of its shared memory in use.
+    const nginxMem = async () => {
+      const w = nginxWorkers();
+      const status = await request(s.publishSocket, { path: '/pub/_status' });
+      const shm = /shared memory used: (\d+)K/.exec(status.body || '');
+      return { anon: rss(w), pss: rollup(w, 'Pss'), shm: shm ? Number(shm[1]) : NaN };
+    };
+    const perSub = (m, base, N) => `${((m.anon - base.anon) / N).toFixed(2)} KiB private, ${((m.pss - base.pss) / N).toFixed(2)} Pss`;
     const get = async (path) => {
       const r = await request(s.port, { path, headers: { Cookie: cookie } });
       if (r.status !== 200) throw new Error(`GET ${path}: ${r.status} ${r.error || r.body}`);
       return r.body;
     };
     const version = async () => JSON.parse(await get(`/api/widgets/${W}`)).version;
-    const dashboard = async () => JSON.parse(await get('/api/dashboards/fan'));
+    const dashboard = async () => JSON.parse(await get(`${share}/api/dashboards/fan`));
     // What a push sends: a number (small fragment), or a list of 200 items.
     const items = Array.from({ length: 200 }, (_, i) => ({ label: `item ${i} of a long list`, value: i }));
     const payload = (i) => (W === 'f1' ? { current: i } : { items: [{ label: 'push', value: i }, ...items] });
@@ -190,6 +220,7 @@ export async function fanout({ subscribers = [1000, 5000, 20000], pushes = 50, e
     // The stream's address, as the page opens it: with a fresh stream pass
     // (it lives 2 minutes), or through the app.
     const streamPath = async () => {
+      if (share) return `${share}/sub/d/fan`;
       if (stream === 'app') return '/sub/d/fan';
       const pass = (await dashboard()).stream;
       if (!pass) throw new Error('the dashboard\'s JSON has no stream pass');
@@ -206,7 +237,7 @@ export async function fanout({ subscribers = [1000, 5000, 20000], pushes = 50, e
       const base = kind === 'mdash' ? (await version()) + 1 : (rawBase += 1e6);
       const w = (await dashboard()).widgets.find((x) => x.name === W);
       const fetchQuery = w && w.pass ? `&${w.pass}` : '';
-      await askAll(procs, { op: 'round', kind, widget: W, base, n, fetchQuery }, 'armed');
+      await askAll(procs, { op: 'round', kind, widget: W, base, n, fetchQuery, prefix: share }, 'armed');
       const sent = new Float64Array(n);
       const sendMs = [];
       let failedSends = 0;
@@ -245,11 +276,12 @@ export async function fanout({ subscribers = [1000, 5000, 20000], pushes = 50, e
     for (const N of subscribers) {
       log(`\n== N = ${N}`);
       const K = clients > 0 ? clients : Math.min(8, Math.max(1, Math.ceil(N / 2500)));
-      const mem = { before: nginxRss() };
+      const mem = { before: await nginxMem() };
       procs = startClients(K);
       const t0 = performance.now();
       const path = await streamPath();
-      const opened = await askAll(procs, (p) => ({ op: 'open', port: streamPort, path, cookie,
+      const opened = await askAll(procs, (p) => ({ op: 'open', port: streamPort, path, cookie: share ? '' : cookie,
+        headers: { ...BROWSER_HEADERS, Referer: `http://127.0.0.1:${streamPort}${share || '/d/fan'}` },
         count: Math.floor(N / K) + (procs.indexOf(p) < N % K ? 1 : 0) }), 'opened');
       const statuses = opened.flatMap((x) => x.statuses || []);
       const refused = statuses.filter((x) => x !== 200).length;
@@ -257,7 +289,7 @@ export async function fanout({ subscribers = [1000, 5000, 20000], pushes = 50, e
       await sleep(1000); // the buffered last message of each channel arrives on every new stream
       const spread = lb ? [s.port, ...peers.map((p) => p.port)].map(established) : [];
       if (lb) log(`  open connections per host (ss): ${spread.join(', ')}`);
-      mem.subscribed = nginxRss();
+      mem.subscribed = await nginxMem();
 
       const rs = [];
       for (let r = 0; r < rounds; r++) {
@@ -271,7 +303,7 @@ export async function fanout({ subscribers = [1000, 5000, 20000], pushes = 50, e
           await sleep(300);
         }
       }
-      mem.rounds = nginxRss();
+      mem.rounds = await nginxMem();
       if (redis) log(`  Redis keys per server: ${(await redis.keys()).join(', ')}`);
 
       // Holding the streams: one push a second, nginx's memory sampled.
@@ -281,11 +313,17 @@ export async function fanout({ subscribers = [1000, 5000, 20000], pushes = 50, e
         let next = h0, i = 0;
         while (performance.now() - h0 < hold * 1000) {
           await mdashPush(1e6 + i++);
-          if (performance.now() >= next) { held.push({ s: Math.round((performance.now() - h0) / 1000), kib: nginxRss() }); next += sample * 1000; }
+          if (performance.now() >= next) {
+            const m = await nginxMem();
+            held.push({ s: Math.round((performance.now() - h0) / 1000), ...m });
+            log(`  held ${String(held.at(-1).s).padStart(5)} s: nginx workers ${mib(m.anon).toFixed(1)} MiB private, ${mib(m.pss).toFixed(1)} MiB Pss; per subscriber ${perSub(m, mem.before, N)}; nchan shm ${m.shm} KiB`);
+            next += sample * 1000;
+          }
           await until(h0 + i * 1000);
         }
-        held.push({ s: Math.round((performance.now() - h0) / 1000), kib: nginxRss() });
-        log(`  held ${hold} s, one push a second; nginx workers RssAnon (MiB): ${held.map((x) => `${x.s}s ${mib(x.kib).toFixed(1)}`).join(', ')}`);
+        held.push({ s: Math.round((performance.now() - h0) / 1000), ...await nginxMem() });
+        const per = held.map((x) => (x.anon - mem.before.anon) / N);
+        log(`  held ${hold} s, one push a second (${i} pushes); nginx per subscriber, private KiB: start ${per[0].toFixed(2)}, end ${per.at(-1).toFixed(2)}, max ${Math.max(...per).toFixed(2)}; end/start ${(per.at(-1) / per[0]).toFixed(3)}`);
       }
 
       const closed = await askAll(procs, { op: 'close' }, 'closed');
@@ -315,10 +353,10 @@ export async function fanout({ subscribers = [1000, 5000, 20000], pushes = 50, e
       for (const { N, rs } of results) log(`  ${String(N).padStart(5)} | ${kindMed(rs, 'mdash', (x) => x.fetches.asked)} ${kindMed(rs, 'mdash', (x) => x.fetches.copies)} ${kindMed(rs, 'mdash', (x) => x.fetches.renders)}`);
     }
 
-    log('\nnginx workers\' memory (RssAnon, MiB): before subscribing, with N streams, after the rounds');
+    log('\nnginx workers\' memory, MiB private (RssAnon) / Pss: before subscribing, with N streams, after the rounds; per subscriber after the rounds (every stream has had its messages); nchan\'s shared memory in use');
     for (const { N, K, mem } of results) {
-      const per = (mem.subscribed - mem.before) / N;
-      log(`  N=${String(N).padStart(5)} (${K} client processes): ${mib(mem.before).toFixed(1)} -> ${mib(mem.subscribed).toFixed(1)} -> ${mib(mem.rounds).toFixed(1)}; ${per.toFixed(2)} KiB per subscriber; rounds/subscribed ${(mem.rounds / mem.subscribed).toFixed(2)}`);
+      const mp = (m) => `${mib(m.anon).toFixed(1)} / ${mib(m.pss).toFixed(1)}`;
+      log(`  N=${String(N).padStart(5)} (${K} client processes): ${mp(mem.before)} -> ${mp(mem.subscribed)} -> ${mp(mem.rounds)}; per subscriber ${perSub(mem.rounds, mem.before, N)} (${perSub(mem.subscribed, mem.before, N)} before the rounds); nchan shm ${mem.before.shm} -> ${mem.rounds.shm} KiB`);
     }
 
     const bad = results.filter((x) => x.refused || x.dropped).map((x) => `N=${x.N}: ${x.refused} refused, ${x.dropped} streams ended early`);
@@ -344,13 +382,14 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const subscribers = String(arg('subscribers', '1000,5000,20000')).split(',').map(Number);
   const opts = { subscribers, pushes: Number(arg('pushes', 50)), every: Number(arg('every', 100)),
     rounds: Number(arg('rounds', 3)), clients: Number(arg('clients', 0)), fragment: arg('fragment', 'small'),
-    stream: arg('stream', 'pass'), hold: Number(arg('hold', 0)), sample: Number(arg('sample', 60)),
+    stream: arg('stream', 'pass'), viewer: arg('viewer', 'login'), hold: Number(arg('hold', 0)), sample: Number(arg('sample', 60)),
     nodes: Number(arg('nodes', 1)), redisMasters: Number(arg('redis-masters', 1)) };
   if (subscribers.some((n) => !(n > 0)) || !(opts.pushes > 0) || !(opts.every >= 0) || !(opts.rounds >= 1) ||
       !(opts.clients >= 0) || !(Number.isInteger(opts.nodes) && opts.nodes >= 1) || !(Number.isInteger(opts.redisMasters) && opts.redisMasters >= 1) || !(opts.hold >= 0) || !(opts.sample > 0) ||
-      !['pass', 'app'].includes(opts.stream) || !['small', 'large'].includes(opts.fragment)) {
+      !['pass', 'app'].includes(opts.stream) || !['login', 'share'].includes(opts.viewer) || !['small', 'large'].includes(opts.fragment)) {
     console.error('usage: node bench/fanout.mjs [--subscribers 1000,5000,20000] [--pushes 50] [--every 100] [--rounds 3]\n'
-      + '       [--clients K] [--fragment small|large] [--stream pass|app] [--hold S] [--sample S] [--nodes H] [--redis-masters M]');
+      + '       [--clients K] [--fragment small|large] [--stream pass|app] [--viewer login|share] [--hold S] [--sample S]\n'
+      + '       [--nodes H] [--redis-masters M]');
     process.exit(2);
   }
   const r = await fanout(opts);

@@ -15,7 +15,7 @@ import { spawn } from 'node:child_process';
 import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { rss, children } from './memory.mjs';
+import { rss, children, nginxWorkers } from './memory.mjs';
 import { startStack, sleep, TOP } from '../tests/harness/stack.mjs';
 
 /**
@@ -85,7 +85,7 @@ export async function soak({ seconds = 180, subscribers = 1000, connections = 20
     const streamPath = json.stream ? `/sub/d/soak?${json.stream}` : '/sub/d/soak';
 
     const nginxMaster = await s.pid('nginx'), app = await s.pid('fcgi'), db = await s.pid('mariadb');
-    const memory = () => ({ nginx: rss(children(nginxMaster)), shm: rss(children(nginxMaster).slice(0, 1), 'RssShmem'),
+    const memory = () => ({ nginx: rss(nginxWorkers(nginxMaster)), shm: rss(nginxWorkers(nginxMaster).slice(0, 1), 'RssShmem'),
       app: rss(children(app)), mariadb: rss([db]) });
     const samples = [{ t: 0, ...memory() }];
 

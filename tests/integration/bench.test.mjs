@@ -55,12 +55,13 @@ test('bench/fanout.mjs --nodes 3: streams spread over three hosts behind the bal
   for (const held of spread) assert.ok(held >= 8, `a host held far fewer than a third of the streams:\n${report}`);
 });
 
-test('bench/fanout.mjs: every stream holds every pushed version; a small fragment travels in the message, a large one comes from nginx\'s cache', { timeout: 300000 }, async () => {
-  for (const fragment of ['small', 'large']) {
+test('bench/fanout.mjs: every stream holds every pushed version; a small fragment travels in the message, a large one comes from nginx\'s cache; also on a share link\'s page', { timeout: 300000 }, async () => {
+  for (const [fragment, viewer] of [['small', 'login'], ['large', 'login'], ['large', 'share']]) {
     const lines = [];
-    const r = await fanout({ subscribers: [20], pushes: 3, every: 50, rounds: 1, clients: 2, fragment, log: (l) => lines.push(l) });
+    const r = await fanout({ subscribers: [20], pushes: 3, every: 50, rounds: 1, clients: 2, fragment, viewer, log: (l) => lines.push(l) });
     const report = lines.join('\n');
     assert.ok(r.ok, report);
+    assert.match(report, /N=\s*20 .*per subscriber \d+\.\d+ KiB private, \d+\.\d+ Pss/, `no memory per subscriber in the report:\n${report}`);
     const [{ refused, dropped, rs }] = r.results;
     assert.equal(refused + dropped, 0, report);
     for (const x of rs) assert.equal(x.missing, 0, report);
