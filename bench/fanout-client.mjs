@@ -9,6 +9,7 @@
 //
 // Driven by its parent over IPC (serialization: advanced):
 //   {op:'open', port, path, cookie, headers, count} -> {op:'opened', statuses}
+//     (or paths and cookies: one of each per stream, for viewers of their own)
 //   {op:'round', kind, widget, base, n, fetchQuery, prefix} -> {op:'armed'}
 //   {op:'count'}                             -> {op:'count', got}
 //   {op:'collect', sent}                     -> {op:'result', lat, missing, cpuMs, busy, fetches}
@@ -79,11 +80,11 @@ function fetchFragment(j, k, v) {
   req.on('error', () => { t.failed++; });
 }
 
-function subscribe(j, path) {
+function subscribe(j, path, cookie) {
   return new Promise((resolve) => {
     const sub = { status: 0, ended: false, req: null };
     const req = sub.req = http.get({ host: '127.0.0.1', port: cfg.port, path, agent: false,
-      headers: { ...cfg.headers, Accept: 'text/event-stream', ...(cfg.cookie ? { Cookie: cfg.cookie } : {}) } }, (res) => {
+      headers: { ...cfg.headers, Accept: 'text/event-stream', ...(cookie ? { Cookie: cookie } : {}) } }, (res) => {
       clearTimeout(timer);
       sub.status = res.statusCode;
       resolve(sub);
@@ -112,7 +113,8 @@ process.on('message', async (m) => {
     cfg = { port: m.port, cookie: m.cookie, headers: m.headers || {} };
     for (let i = 0; i < m.count; i += BATCH) {
       const base = streams.length;
-      streams.push(...await Promise.all(Array.from({ length: Math.min(BATCH, m.count - i) }, (_, b) => subscribe(base + b, m.path))));
+      streams.push(...await Promise.all(Array.from({ length: Math.min(BATCH, m.count - i) },
+        (_, b) => subscribe(base + b, m.paths ? m.paths[i + b] : m.path, m.cookies ? m.cookies[i + b] : m.cookie))));
     }
     reply({ op: 'opened', statuses: streams.map((x) => x.status) });
   } else if (m.op === 'round') {

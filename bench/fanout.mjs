@@ -10,7 +10,10 @@
 //      streams) so that no one event loop is the bottleneck. --viewer share:
 //      the streams of a share link's page instead (/s/<secret>/sub/d/fan,
 //      anonymous, the status page's case: the app checks the link, then
-//      hands the stream to nchan). Each sends a browser's request headers.
+//      hands the stream to nchan). --sessions own: each stream is a viewer
+//      signed in on a session of its own (by default all share one login;
+//      a session has a channel of its own in its stream's list, so nchan
+//      keeps a list per viewer). Each sends a browser's request headers.
 //   2. rounds, alternating mdash and raw nchan (a b a b ...) so that the
 //      noise of a shared machine hits both: --pushes pushes every --every ms.
 //      mdash: POST /api/widgets/<w> (stored, rendered, published); a stream
@@ -39,7 +42,7 @@
 // Exits non-zero when a subscriber was refused, a stream ended or a delivery
 // is missing.
 //   node bench/fanout.mjs [--subscribers 1000,5000,20000] [--pushes 50] [--every 100] [--rounds 3]
-//        [--clients K] [--fragment small|large] [--stream pass|app] [--viewer login|share]
+//        [--clients K] [--fragment small|large] [--stream pass|app] [--viewer login|share] [--sessions one|own]
 //        [--hold S] [--sample S] [--nodes H] [--redis-masters M]
 import { fork, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -134,10 +137,10 @@ function startClients(k) {
 const askAll = (ps, m, op) => Promise.all(ps.map((p) => p.ask(typeof m === 'function' ? m(p) : m, op)));
 
 export async function fanout({ subscribers = [1000, 5000, 20000], pushes = 50, every = 100, rounds = 3, clients = 0,
-  fragment = 'small', stream = 'pass', viewer = 'login', hold = 0, sample = 60, nodes = 1, redisMasters = 1, log = console.log } = {}) {
+  fragment = 'small', stream = 'pass', viewer = 'login', sessions = 'one', hold = 0, sample = 60, nodes = 1, redisMasters = 1, log = console.log } = {}) {
   const cpus = os.cpus();
   log(`machine: ${cpus.length} cores, ${cpus[0]?.model.trim() || 'unknown model'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}, node ${process.version}`);
-  log(`parameters: subscribers ${subscribers.join(',')}, ${pushes} pushes every ${every} ms per round, ${rounds} rounds each of mdash and raw nchan (interleaved), ${fragment} fragment (${fragment === 'small' ? 'in the message' : 'fetched'}), streams opened ${viewer === 'share' ? 'by a share link\'s page (anonymous, through the app)' : stream === 'app' ? 'through the app' : 'with a stream pass'}`);
+  log(`parameters: subscribers ${subscribers.join(',')}, ${pushes} pushes every ${every} ms per round, ${rounds} rounds each of mdash and raw nchan (interleaved), ${fragment} fragment (${fragment === 'small' ? 'in the message' : 'fetched'}), streams opened ${viewer === 'share' ? 'by a share link\'s page (anonymous, through the app)' : stream === 'app' ? 'through the app' : 'with a stream pass'}${viewer === 'login' ? `, ${sessions === 'own' ? 'each on a session of its own' : 'all on one session'}` : ''}`);
 
   if (nodes > 1) log(`scaled out: ${nodes} nginx+nchan hosts behind an nginx load balancer (round robin), channels in Redis (${redisMasters > 1 ? `a cluster of ${redisMasters} masters` : 'one server'})`);
   const redis = nodes > 1 ? await startRedis({ masters: redisMasters }) : null;
@@ -227,6 +230,30 @@ export async function fanout({ subscribers = [1000, 5000, 20000], pushes = 50, e
       return `/sub/d/fan?${pass}`;
     };
 
+    // Each client's share of the N streams.
+    const count = (p, N, K) => Math.floor(N / K) + (procs.indexOf(p) < N % K ? 1 : 0);
+    // N viewers signed in on sessions of their own (made in the database, as
+    // a login makes them), each with its own stream's address and pass.
+    const ownViewers = async (N) => {
+      const tag = `b${Date.now().toString(36)}`;
+      const hash = (i) => `SHA2(CONCAT('${tag}', ${i}), 256)`;
+      await s.sql(`INSERT INTO sessions (id_hash, user_id, csrf) SELECT SHA2(${hash('seq')}, 256), u.id, ${hash('seq')}
+        FROM seq_1_to_${N} JOIN users u ON u.name = 'fan'`);
+      const cookies = (await s.sql(`SELECT ${hash('seq')} FROM seq_1_to_${N} ORDER BY seq`)).map((r) => `mdash_session=${r[0]}`);
+      const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
+      const paths = [];
+      for (let i = 0; i < N; i += 64) {
+        paths.push(...await Promise.all(cookies.slice(i, i + 64).map(async (c) => {
+          const r = await request(s.port, { path: '/api/dashboards/fan', agent, headers: { Cookie: c } });
+          const pass = r.status === 200 && JSON.parse(r.body).stream;
+          if (!pass) throw new Error(`a viewer's dashboard JSON: ${r.status} ${r.error || r.body}`);
+          return `/sub/d/fan?${pass}`;
+        })));
+      }
+      agent.destroy();
+      return { paths, cookies };
+    };
+
     /**
      * One round: `pushes` sends at a fixed cadence, each waiting for the one
      * before (versions are assigned in arrival order, and the version -> send
@@ -276,13 +303,20 @@ export async function fanout({ subscribers = [1000, 5000, 20000], pushes = 50, e
     for (const N of subscribers) {
       log(`\n== N = ${N}`);
       const K = clients > 0 ? clients : Math.min(8, Math.max(1, Math.ceil(N / 2500)));
+      // The idle baseline is nginx's memory before the first N: the heap
+      // of the streams of an earlier N stays with the workers, and the
+      // next N's streams reuse it.
       const mem = { before: await nginxMem() };
+      mem.idle = results.length ? results[0].mem.before : mem.before;
       procs = startClients(K);
       const t0 = performance.now();
       const path = await streamPath();
+      const own = viewer === 'login' && sessions === 'own' ? await ownViewers(N) : null;
+      let given = 0;
       const opened = await askAll(procs, (p) => ({ op: 'open', port: streamPort, path, cookie: share ? '' : cookie,
+        ...(own ? { paths: own.paths.slice(given, given + count(p, N, K)), cookies: own.cookies.slice(given, (given += count(p, N, K))) } : {}),
         headers: { ...BROWSER_HEADERS, Referer: `http://127.0.0.1:${streamPort}${share || '/d/fan'}` },
-        count: Math.floor(N / K) + (procs.indexOf(p) < N % K ? 1 : 0) }), 'opened');
+        count: count(p, N, K) }), 'opened');
       const statuses = opened.flatMap((x) => x.statuses || []);
       const refused = statuses.filter((x) => x !== 200).length;
       log(`subscribed ${N - refused}/${N} in ${((performance.now() - t0) / 1000).toFixed(1)} s by ${K} processes${refused ? ` (${refused} refused, status ${[...new Set(statuses.filter((x) => x !== 200))].join(',')})` : ''}`);
@@ -316,13 +350,13 @@ export async function fanout({ subscribers = [1000, 5000, 20000], pushes = 50, e
           if (performance.now() >= next) {
             const m = await nginxMem();
             held.push({ s: Math.round((performance.now() - h0) / 1000), ...m });
-            log(`  held ${String(held.at(-1).s).padStart(5)} s: nginx workers ${mib(m.anon).toFixed(1)} MiB private, ${mib(m.pss).toFixed(1)} MiB Pss; per subscriber ${perSub(m, mem.before, N)}; nchan shm ${m.shm} KiB`);
+            log(`  held ${String(held.at(-1).s).padStart(5)} s: nginx workers ${mib(m.anon).toFixed(1)} MiB private, ${mib(m.pss).toFixed(1)} MiB Pss; per subscriber ${perSub(m, mem.idle, N)}; nchan shm ${m.shm} KiB`);
             next += sample * 1000;
           }
           await until(h0 + i * 1000);
         }
         held.push({ s: Math.round((performance.now() - h0) / 1000), ...await nginxMem() });
-        const per = held.map((x) => (x.anon - mem.before.anon) / N);
+        const per = held.map((x) => (x.anon - mem.idle.anon) / N);
         log(`  held ${hold} s, one push a second (${i} pushes); nginx per subscriber, private KiB: start ${per[0].toFixed(2)}, end ${per.at(-1).toFixed(2)}, max ${Math.max(...per).toFixed(2)}; end/start ${(per.at(-1) / per[0]).toFixed(3)}`);
       }
 
@@ -353,10 +387,10 @@ export async function fanout({ subscribers = [1000, 5000, 20000], pushes = 50, e
       for (const { N, rs } of results) log(`  ${String(N).padStart(5)} | ${kindMed(rs, 'mdash', (x) => x.fetches.asked)} ${kindMed(rs, 'mdash', (x) => x.fetches.copies)} ${kindMed(rs, 'mdash', (x) => x.fetches.renders)}`);
     }
 
-    log('\nnginx workers\' memory, MiB private (RssAnon) / Pss: before subscribing, with N streams, after the rounds; per subscriber after the rounds (every stream has had its messages); nchan\'s shared memory in use');
+    log('\nnginx workers\' memory, MiB private (RssAnon) / Pss: before subscribing, with N streams, after the rounds; per subscriber over the idle workers (before the first N) after the rounds (every stream has had its messages); nchan\'s shared memory in use');
     for (const { N, K, mem } of results) {
       const mp = (m) => `${mib(m.anon).toFixed(1)} / ${mib(m.pss).toFixed(1)}`;
-      log(`  N=${String(N).padStart(5)} (${K} client processes): ${mp(mem.before)} -> ${mp(mem.subscribed)} -> ${mp(mem.rounds)}; per subscriber ${perSub(mem.rounds, mem.before, N)} (${perSub(mem.subscribed, mem.before, N)} before the rounds); nchan shm ${mem.before.shm} -> ${mem.rounds.shm} KiB`);
+      log(`  N=${String(N).padStart(5)} (${K} client processes): ${mp(mem.before)} -> ${mp(mem.subscribed)} -> ${mp(mem.rounds)}; per subscriber ${perSub(mem.rounds, mem.idle, N)} (${perSub(mem.subscribed, mem.idle, N)} before the rounds); nchan shm ${mem.before.shm} -> ${mem.rounds.shm} KiB`);
     }
 
     const bad = results.filter((x) => x.refused || x.dropped).map((x) => `N=${x.N}: ${x.refused} refused, ${x.dropped} streams ended early`);
@@ -382,14 +416,14 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const subscribers = String(arg('subscribers', '1000,5000,20000')).split(',').map(Number);
   const opts = { subscribers, pushes: Number(arg('pushes', 50)), every: Number(arg('every', 100)),
     rounds: Number(arg('rounds', 3)), clients: Number(arg('clients', 0)), fragment: arg('fragment', 'small'),
-    stream: arg('stream', 'pass'), viewer: arg('viewer', 'login'), hold: Number(arg('hold', 0)), sample: Number(arg('sample', 60)),
+    stream: arg('stream', 'pass'), viewer: arg('viewer', 'login'), sessions: arg('sessions', 'one'), hold: Number(arg('hold', 0)), sample: Number(arg('sample', 60)),
     nodes: Number(arg('nodes', 1)), redisMasters: Number(arg('redis-masters', 1)) };
   if (subscribers.some((n) => !(n > 0)) || !(opts.pushes > 0) || !(opts.every >= 0) || !(opts.rounds >= 1) ||
       !(opts.clients >= 0) || !(Number.isInteger(opts.nodes) && opts.nodes >= 1) || !(Number.isInteger(opts.redisMasters) && opts.redisMasters >= 1) || !(opts.hold >= 0) || !(opts.sample > 0) ||
-      !['pass', 'app'].includes(opts.stream) || !['login', 'share'].includes(opts.viewer) || !['small', 'large'].includes(opts.fragment)) {
+      !['pass', 'app'].includes(opts.stream) || !['login', 'share'].includes(opts.viewer) || !['one', 'own'].includes(opts.sessions) || !['small', 'large'].includes(opts.fragment)) {
     console.error('usage: node bench/fanout.mjs [--subscribers 1000,5000,20000] [--pushes 50] [--every 100] [--rounds 3]\n'
-      + '       [--clients K] [--fragment small|large] [--stream pass|app] [--viewer login|share] [--hold S] [--sample S]\n'
-      + '       [--nodes H] [--redis-masters M]');
+      + '       [--clients K] [--fragment small|large] [--stream pass|app] [--viewer login|share] [--sessions one|own]\n'
+      + '       [--hold S] [--sample S] [--nodes H] [--redis-masters M]');
     process.exit(2);
   }
   const r = await fanout(opts);
