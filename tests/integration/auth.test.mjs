@@ -900,6 +900,30 @@ test('a share link\'s page and fragments come from nginx\'s cache; revoked, it l
   assert.equal(widgetElement(late.html, 'orders'), null);
 });
 
+// The streams the app hands to nchan keep small buffers for its answer
+// (nginx/mdash-site.conf.in): they must still hold the longest channel list.
+test('a dashboard whose channel list nears nchan\'s 1,024 bytes streams through the app, to a share link\'s page and to a signed-in one', async () => {
+  const names = Array.from({ length: 15 }, (_, i) => `w${String(i).padStart(2, '0')}-${'x'.repeat(56)}`);
+  await s.apply({ dashboards: [{ slug: 'wide', title: 'Wide', widgets: names.map((name) => ({ name, type: 'number', source: { kind: 'push' } })) }] });
+  const add = await s.mdash(['share', 'add', 'wide']);
+  assert.equal(add.code, 0, show(add));
+  const link = new URL(add.stdout.trim().split('\n').pop(), s.base).pathname;
+  const root = await session('root');
+  for (const [who, url, headers] of [['a share link\'s page', `${s.base}${link}/sub/d/wide`, {}],
+    ['a signed-in page without a pass', `${s.base}/sub/d/wide`, { Cookie: `mdash_session=${root.cookie}` }]]) {
+    const stream = await sse(url, { headers });
+    try {
+      assert.equal(stream.status, 200, `${who}: the stream of a dashboard of 15 widgets of 60 characters`);
+      const last = names.at(-1);
+      const push = await s.get(`/widgets/${last}`, { method: 'POST', body: JSON.stringify({ auth_token: token, current: 7 }) });
+      assert.equal(push.status, 204);
+      await stream.find((d) => d?.widget === last, 5000);
+    } finally {
+      stream.close();
+    }
+  }
+});
+
 // Stream passes (lib/pass.h): the dashboard's JSON signs the page's stream
 // address, and nginx hands such a stream to nchan without the app.
 test('a stream pass from the dashboard\'s JSON opens the push stream without the app; altered or expired ones are refused', async () => {
