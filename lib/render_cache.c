@@ -14,16 +14,24 @@
 #include "render.h"
 #include "wtype.h"
 
-/* Direct-mapped: a new entry replaces whatever shared its slot. Enough for
- * the widgets of the dashboards one process serves; bounded memory. */
+/* Bounded memory: SLOTS entries, in sets of WAYS. A key may sit in any slot
+ * of the set its hash names, and a new entry replaces the set's least
+ * recently used one. With one slot per hash, two widgets of a page whose
+ * keys shared a slot pushed each other out on every render of the page (4
+ * of the 12 of the bench's dashboard). */
 #define SLOTS 256
+#define WAYS 8
+#define SETS (SLOTS / WAYS)
 
 struct slot {
-	char *key;  /* owned */
+	char *key;  /* owned; NULL: free */
 	char *html; /* owned */
 	size_t len;
+	uint64_t hash;          /* of key */
+	unsigned long long use; /* the tick of its last use */
 };
 static struct slot slots[SLOTS];
+static unsigned long long ticks;
 
 /* A number and a separator, without printf's cost: a page makes keys for
  * each of its widgets on every render. */
@@ -79,6 +87,36 @@ static uint64_t fnv1a(const char *s, size_t n)
 	return h;
 }
 
+/* The first slot of hash's set. FNV's low bits depend on the low bits of
+ * each step alone, and keys differ in a few bytes: mixed first (MurmurHash3's
+ * finalizer), so that a page's widgets spread over the sets. */
+static struct slot *set_of(uint64_t hash)
+{
+	hash ^= hash >> 33;
+	hash *= 0xff51afd7ed558ccdULL;
+	hash ^= hash >> 33;
+	hash *= 0xc4ceb9fe1a85ec53ULL;
+	hash ^= hash >> 33;
+	return &slots[(hash % SETS) * WAYS];
+}
+
+/* The slot holding key in its set; else the one to put it in (key NULL):
+ * a free one, or the least recently used, emptied. */
+static struct slot *find(uint64_t hash, const char *key)
+{
+	struct slot *set = set_of(hash), *victim = set;
+	for (int i = 0; i < WAYS; i++) {
+		struct slot *s = &set[i];
+		if (s->key && s->hash == hash && !strcmp(s->key, key))
+			return s;
+		if (victim->key && (!s->key || s->use < victim->use))
+			victim = s;
+	}
+	free(victim->key);
+	victim->key = NULL;
+	return victim;
+}
+
 int render_widget_cached(const struct md_config *cfg, const struct md_widget *w, struct buf *out, struct buf *err,
 			 int *hit)
 {
@@ -88,8 +126,10 @@ int render_widget_cached(const struct md_config *cfg, const struct md_widget *w,
 		return render_widget(cfg, w, out, err);
 	struct buf key = {0};
 	key_of(w, &key);
-	struct slot *s = &slots[fnv1a(key.data, key.len) % SLOTS];
-	if (s->key && !strcmp(s->key, key.data)) {
+	uint64_t hash = fnv1a(key.data, key.len);
+	struct slot *s = find(hash, key.data);
+	if (s->key) {
+		s->use = ++ticks;
 		buf_append(out, s->html, s->len);
 		buf_free(&key);
 		*hit = 1;
@@ -98,11 +138,12 @@ int render_widget_cached(const struct md_config *cfg, const struct md_widget *w,
 	size_t mark = out->len;
 	int rc = render_widget(cfg, w, out, err);
 	if (!rc) {
-		free(s->key);
 		free(s->html);
 		s->len = out->len - mark;
 		s->html = xstrndup(out->data + mark, s->len);
 		s->key = buf_steal(&key);
+		s->hash = hash;
+		s->use = ++ticks;
 	}
 	buf_free(&key);
 	return rc;

@@ -457,6 +457,43 @@ START_TEST(unknown_type_renders_an_error)
 }
 END_TEST
 
+/* Renders widget id at version through the cache, as a page does; its
+ * parsed JSON freed, its text borrowed. *hit as render_widget_cached. */
+static char *render_cached(long long id, long long version, int *hit)
+{
+	struct md_widget w = widget_of("number");
+	struct buf out = {0}, err = {0};
+	char name[32];
+	snprintf(name, sizeof name, "w%lld", id);
+	w.id = id;
+	w.name = name;
+	w.version = version;
+	w.data = "{\"current\":5}";
+	w.options = "{}";
+	w.source = "{\"kind\":\"push\"}";
+	int rc = render_widget_cached(&cfg, &w, &out, &err, hit);
+	ck_assert_msg(rc == 0, "render failed: %s", buf_str(&err));
+	json_object_put(w.data_obj);
+	json_object_put(w.options_obj);
+	json_object_put(w.source_obj);
+	return buf_steal(&out);
+}
+
+/* Every widget of a large page renders once, then comes from the cache
+ * however their keys hash, until its row changes. */
+START_TEST(render_cache_keeps_every_widget_of_a_page)
+{
+	enum { WIDGETS = 64 };
+	int hit;
+	for (int round = 0; round < 3; round++)
+		for (int id = 1; id <= WIDGETS; id++) {
+			free(render_cached(id, round < 2 ? 7 : 8, &hit));
+			ck_assert_msg(hit == (round == 1), "widget %d, round %d: hit %d", id, round, hit);
+		}
+	render_cache_clear();
+}
+END_TEST
+
 TCase *tcase_render(void)
 {
 	TCase *tc = tcase_create("render");
@@ -474,5 +511,6 @@ TCase *tcase_render(void)
 	tcase_add_test(tc, image_refuses_script_urls_and_status_levels);
 	tcase_add_test(tc, clock_shows_the_time_never_waits_nor_goes_stale);
 	tcase_add_test(tc, image_shows_only_paths_of_this_site);
+	tcase_add_test(tc, render_cache_keeps_every_widget_of_a_page);
 	return tc;
 }
