@@ -50,7 +50,9 @@ static void put_int(struct buf *k, long long v, char sep)
 
 /* A length before each text field, so no title or error can make two
  * different rows spell the same key. The id tells a widget re-created under
- * the same name from the old one; the version stands for the data. */
+ * the same name from the old one; the version stands for the data. Nothing
+ * in the key is parsed: what the render makes of the row's JSON (its
+ * state, whether it can go stale) follows from the row's text. */
 static void put(struct buf *k, const char *s)
 {
 	s = s ? s : "";
@@ -72,11 +74,13 @@ static void key_of(const struct md_widget *w, struct buf *k)
 	put(k, w->name);
 	put(k, w->type);
 	put(k, w->title);
-	put(k, widget_state(w));
-	put(k, widget_source_kind(w));
+	/* The state: error with last_error, else stale when overdue and the
+	 * source's kind and the type let it go stale. */
+	put_int(k, widget_overdue(w), '|');
 	put(k, w->updated_at);
 	put(k, w->last_error);
 	put(k, w->options);
+	put(k, w->source);
 }
 
 static uint64_t fnv1a(const char *s, size_t n)

@@ -114,11 +114,16 @@ int widget_can_go_stale(const struct md_widget *w)
 	return strcmp(widget_source_kind(w), "push") != 0 && !(t && (t->flags & MDASH_TYPE_SHOWS_TIME));
 }
 
+int widget_overdue(const struct md_widget *w)
+{
+	return w->age < 0 || (w->interval > 0 && w->age > 2 * w->interval);
+}
+
 const char *widget_state(const struct md_widget *w)
 {
 	if (w->last_error)
 		return "error";
-	if (widget_can_go_stale(w) && (w->age < 0 || (w->interval > 0 && w->age > 2 * w->interval)))
+	if (widget_overdue(w) && widget_can_go_stale(w))
 		return "stale";
 	return "ok";
 }

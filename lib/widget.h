@@ -33,8 +33,11 @@ struct md_widget {
 	json_object *saved;       /* settings saved since, to store; owned */
 };
 
-/* ok, stale (no update for twice its interval) or error (last update failed). */
+/* ok, stale (overdue, and it can go stale) or error (last update failed). */
 const char *widget_state(const struct md_widget *w);
+/* 1 when no update came for twice its interval, or none ever: stale, if
+ * its data can go stale (widget_can_go_stale). Reads the row alone. */
+int widget_overdue(const struct md_widget *w);
 /* ok, warning or danger: the data's own "status" field (the status type's
  * "critical" is danger), else what options.thresholds make of the value in
  * t's value_field; NULL when neither says anything. t may be NULL. */

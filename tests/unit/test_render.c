@@ -457,9 +457,10 @@ START_TEST(unknown_type_renders_an_error)
 }
 END_TEST
 
-/* Renders widget id at version through the cache, as a page does; its
- * parsed JSON freed, its text borrowed. *hit as render_widget_cached. */
-static char *render_cached(long long id, long long version, int *hit)
+/* Renders widget id at version through the cache, as a page does, with
+ * its source's text and age; its parsed JSON freed, its text borrowed.
+ * *hit as render_widget_cached. */
+static char *render_cached_row(long long id, long long version, const char *source, long long age, int *hit)
 {
 	struct md_widget w = widget_of("number");
 	struct buf out = {0}, err = {0};
@@ -470,13 +471,19 @@ static char *render_cached(long long id, long long version, int *hit)
 	w.version = version;
 	w.data = "{\"current\":5}";
 	w.options = "{}";
-	w.source = "{\"kind\":\"push\"}";
+	w.source = (char *)source;
+	w.age = age;
 	int rc = render_widget_cached(&cfg, &w, &out, &err, hit);
 	ck_assert_msg(rc == 0, "render failed: %s", buf_str(&err));
 	json_object_put(w.data_obj);
 	json_object_put(w.options_obj);
 	json_object_put(w.source_obj);
 	return buf_steal(&out);
+}
+
+static char *render_cached(long long id, long long version, int *hit)
+{
+	return render_cached_row(id, version, "{\"kind\":\"push\"}", 1, hit);
 }
 
 /* Every widget of a large page renders once, then comes from the cache
@@ -490,6 +497,30 @@ START_TEST(render_cache_keeps_every_widget_of_a_page)
 			free(render_cached(id, round < 2 ? 7 : 8, &hit));
 			ck_assert_msg(hit == (round == 1), "widget %d, round %d: hit %d", id, round, hit);
 		}
+	render_cache_clear();
+}
+END_TEST
+
+/* The cache's key is the row's text, unparsed: a widget whose source
+ * changes, or that becomes overdue, renders anew, with its new state. */
+START_TEST(render_cache_follows_source_and_age)
+{
+	const char *push = "{\"kind\":\"push\"}", *pulled = "{\"kind\":\"http\",\"url\":\"http://x/\"}";
+	int hit;
+	char *html = render_cached_row(1, 7, push, 1000, &hit);
+	ck_assert_int_eq(hit, 0);
+	ck_assert_ptr_nonnull(strstr(html, "data-state=\"ok\""));
+	free(html);
+	html = render_cached_row(1, 7, pulled, 1000, &hit);
+	ck_assert_int_eq(hit, 0);
+	ck_assert_ptr_nonnull(strstr(html, "data-state=\"stale\""));
+	free(html);
+	html = render_cached_row(1, 7, pulled, 1, &hit);
+	ck_assert_int_eq(hit, 0);
+	ck_assert_ptr_nonnull(strstr(html, "data-state=\"ok\""));
+	free(html);
+	free(render_cached_row(1, 7, pulled, 1, &hit));
+	ck_assert_int_eq(hit, 1);
 	render_cache_clear();
 }
 END_TEST
@@ -512,5 +543,6 @@ TCase *tcase_render(void)
 	tcase_add_test(tc, clock_shows_the_time_never_waits_nor_goes_stale);
 	tcase_add_test(tc, image_shows_only_paths_of_this_site);
 	tcase_add_test(tc, render_cache_keeps_every_widget_of_a_page);
+	tcase_add_test(tc, render_cache_follows_source_and_age);
 	return tc;
 }
