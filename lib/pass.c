@@ -27,7 +27,7 @@
  * looked at. */
 static pthread_mutex_t key_lock = PTHREAD_MUTEX_INITIALIZER;
 static char key[KEY_MAX + 1];
-static int state; /* 0 not read yet, 1 on, 2 off, 3 unusable */
+static int state;        /* 0 not read yet, 1 on, 2 off, 3 unusable */
 static struct stat seen; /* the file as read; st_ino 0 when there was none */
 static long long checked_at;
 static char why_unusable[600]; /* when state is 3 */
@@ -143,7 +143,7 @@ static int sign(struct buf *text, struct buf *out)
 	pthread_mutex_lock(&key_lock);
 	buf_puts(text, key);
 	pthread_mutex_unlock(&key_lock);
-	int ok = EVP_Digest(text->data, text->len, md, &mdlen, EVP_md5(), NULL) == 1 && mdlen == 16;
+	int ok = EVP_Digest(text->data, text->len, md, &mdlen, digest_md5(), NULL) == 1 && mdlen == 16;
 	explicit_bzero(text->data, text->len);
 	buf_free(text);
 	if (ok)

@@ -6,6 +6,7 @@
 #include <json-c/json.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/random.h>
@@ -27,11 +28,36 @@ int random_bytes(unsigned char *out, size_t len)
 	return 0;
 }
 
+/* Fetched once per process: EVP_sha256() and EVP_md5() only name an
+ * algorithm, and a digest made with a name looks it up in OpenSSL's
+ * providers again (a page hashes its session and signs its pass: the
+ * look-ups were half of that). Never freed: the process keeps them. */
+static EVP_MD *fetched_sha256, *fetched_md5;
+static pthread_once_t fetched = PTHREAD_ONCE_INIT;
+
+static void fetch_digests(void)
+{
+	fetched_sha256 = EVP_MD_fetch(NULL, "SHA2-256", NULL);
+	fetched_md5 = EVP_MD_fetch(NULL, "MD5", NULL);
+}
+
+const struct evp_md_st *digest_sha256(void)
+{
+	pthread_once(&fetched, fetch_digests);
+	return fetched_sha256 ? fetched_sha256 : EVP_sha256();
+}
+
+const struct evp_md_st *digest_md5(void)
+{
+	pthread_once(&fetched, fetch_digests);
+	return fetched_md5 ? fetched_md5 : EVP_md5();
+}
+
 void sha256_hex(const void *data, size_t len, char out[65])
 {
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int mdlen = 0;
-	EVP_Digest(data, len, md, &mdlen, EVP_sha256(), NULL);
+	EVP_Digest(data, len, md, &mdlen, digest_sha256(), NULL);
 	hex_encode(md, 32, out);
 }
 

@@ -29,5 +29,11 @@ int token_list_json(struct json_object **out, struct buf *err);
 int random_bytes(unsigned char *out, size_t len);
 /* Lower-case hex SHA-256 of data into out[65]. */
 void sha256_hex(const void *data, size_t len, char out[65]);
+/* SHA-256 and MD5 for EVP_Digest, looked up once per process. Where the
+ * providers lack one (MD5 under FIPS), OpenSSL's name for it, with which
+ * a digest fails as it would have. */
+struct evp_md_st;
+const struct evp_md_st *digest_sha256(void);
+const struct evp_md_st *digest_md5(void);
 
 #endif
