@@ -12,9 +12,10 @@ const MAX_BACKOFF = 30000;      // ms, ceiling of the reconnect back-off
 // A stream pass is good for 2 minutes (lib/pass.h: the stream carries data);
 // an older one is renewed before a (re)connect.
 const STREAM_PASS_USE = 90 * 1000;
-// A stream is renewed every ~10 minutes: nginx keeps a little memory per
-// message sent until a stream's request ends, which adds up on a wall
-// screen left open for months. The renewal is lossless (recheck on open).
+// A stream is renewed every ~10 minutes, on a wall screen left open for
+// months: whatever its request holds in nginx is given back (nchan 1.3.6
+// grows it with every EventSource ping, which the site leaves off). The
+// renewal is lossless (recheck on open).
 const RENEW = 10 * 60 * 1000;
 
 /* ---- connection indicator --------------------------------------------- */
