@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // bench/fanout-client.mjs: one subscriber process of bench/fanout.mjs. It
-// holds its share of the N EventSource streams and, per round, takes the
+// holds its share of the N streams (WebSocket or EventSource) and, per round, takes the
 // time at which each stream holds each pushed version: at the message when
 // the message carries the fragment (or, for raw nchan rounds, at the
 // message), else when the fragment it then fetches arrives, as the page's
@@ -8,7 +8,8 @@
 // loop queues the receipts; each reports the CPU it used.
 //
 // Driven by its parent over IPC (serialization: advanced):
-//   {op:'open', port, path, cookie, headers, count} -> {op:'opened', statuses}
+//   {op:'open', port, path, cookie, headers, count, transport} -> {op:'opened', statuses}
+//     (transport: 'websocket', as pages open their stream, or 'eventsource')
 //     (or paths and cookies: one of each per stream, for viewers of their own)
 //   {op:'round', kind, widget, base, n, fetchQuery, prefix} -> {op:'armed'}
 //   {op:'count'}                             -> {op:'count', got}
@@ -80,7 +81,56 @@ function fetchFragment(j, k, v) {
   req.on('error', () => { t.failed++; });
 }
 
+// A WebSocket stream's handshake, as Chromium sends it (with the
+// EventSource request's other headers), and its frames: text messages to
+// onData, pings answered with a pong (nchan ends a stream that does not).
+const WS_HEADERS = { Connection: 'Upgrade', Upgrade: 'websocket', Pragma: 'no-cache', 'Sec-WebSocket-Version': '13',
+  'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==', 'Sec-WebSocket-Extensions': 'permessage-deflate; client_max_window_bits' };
+const PONG = Buffer.from([0x8a, 0x80, 0x12, 0x34, 0x56, 0x78]);   // masked, empty
+
+function readFrames(j, sub, socket) {
+  let buf = Buffer.alloc(0);
+  socket.on('data', (d) => {
+    const at = now();
+    buf = buf.length ? Buffer.concat([buf, d]) : d;
+    for (;;) {
+      if (buf.length < 2) return;
+      let len = buf[1] & 127, off = 2;
+      if (len === 126) { if (buf.length < 4) return; len = buf.readUInt16BE(2); off = 4; }
+      else if (len === 127) { if (buf.length < 10) return; len = Number(buf.readBigUInt64BE(2)); off = 10; }
+      if (buf.length < off + len) return;
+      const op = buf[0] & 15;
+      if (op === 1) onData(j, buf.toString('utf8', off, off + len), at);
+      else if (op === 9) socket.write(PONG);
+      else if (op === 8) socket.end();
+      buf = buf.subarray(off + len);
+    }
+  });
+  socket.on('close', () => { sub.ended = true; });
+  socket.on('error', () => { sub.ended = true; });
+}
+
+function subscribeWebSocket(j, path, cookie) {
+  return new Promise((resolve) => {
+    const sub = { status: 0, ended: false, req: null };
+    const req = sub.req = http.get({ host: '127.0.0.1', port: cfg.port, path, agent: false,
+      headers: { ...cfg.headers, ...WS_HEADERS, Origin: `http://127.0.0.1:${cfg.port}`, ...(cookie ? { Cookie: cookie } : {}) } });
+    req.on('upgrade', (res, socket, head) => {
+      clearTimeout(timer);
+      sub.status = 200;   // taken: as an EventSource's 200
+      sub.req = socket;
+      readFrames(j, sub, socket);
+      if (head.length) socket.emit('data', head);
+      resolve(sub);
+    });
+    req.on('response', (res) => { clearTimeout(timer); sub.status = res.statusCode; res.resume(); resolve(sub); });
+    const timer = setTimeout(() => req.destroy(new Error('timeout')), OPEN_TIMEOUT);
+    req.on('error', () => { clearTimeout(timer); sub.ended = true; resolve(sub); });
+  });
+}
+
 function subscribe(j, path, cookie) {
+  if (cfg.transport === 'websocket') return subscribeWebSocket(j, path, cookie);
   return new Promise((resolve) => {
     const sub = { status: 0, ended: false, req: null };
     const req = sub.req = http.get({ host: '127.0.0.1', port: cfg.port, path, agent: false,
@@ -110,7 +160,7 @@ function subscribe(j, path, cookie) {
 
 process.on('message', async (m) => {
   if (m.op === 'open') {
-    cfg = { port: m.port, cookie: m.cookie, headers: m.headers || {} };
+    cfg = { port: m.port, cookie: m.cookie, headers: m.headers || {}, transport: m.transport || 'eventsource' };
     for (let i = 0; i < m.count; i += BATCH) {
       const base = streams.length;
       streams.push(...await Promise.all(Array.from({ length: Math.min(BATCH, m.count - i) },

@@ -3,7 +3,8 @@
 // bench/fanout.mjs: how fast one update reaches N open dashboards, against
 // nchan's own ceiling on this machine. A private stack (login required), a
 // dashboard `fan` of push widgets, and for each N:
-//   1. N EventSource streams on /sub/d/fan (with the stream pass from the
+//   1. N streams on /sub/d/fan, WebSockets as pages open them (--transport
+//      eventsource: as they do behind a proxy without upgrades) (with the stream pass from the
 //      dashboard's JSON, as pages open it; --stream app: without, so that
 //      the app authorises each stream), held by several subscriber
 //      processes (bench/fanout-client.mjs; --clients, default one per 2,500
@@ -42,7 +43,8 @@
 // Exits non-zero when a subscriber was refused, a stream ended or a delivery
 // is missing.
 //   node bench/fanout.mjs [--subscribers 1000,5000,20000] [--pushes 50] [--every 100] [--rounds 3]
-//        [--clients K] [--fragment small|large] [--stream pass|app] [--viewer login|share] [--sessions one|own]
+//        [--clients K] [--fragment small|large] [--stream pass|app] [--transport websocket|eventsource]
+//        [--viewer login|share] [--sessions one|own]
 //        [--hold S] [--sample S] [--nodes H] [--redis-masters M]
 import { fork, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -137,9 +139,10 @@ function startClients(k) {
 const askAll = (ps, m, op) => Promise.all(ps.map((p) => p.ask(typeof m === 'function' ? m(p) : m, op)));
 
 export async function fanout({ subscribers = [1000, 5000, 20000], pushes = 50, every = 100, rounds = 3, clients = 0,
-  fragment = 'small', stream = 'pass', viewer = 'login', sessions = 'one', hold = 0, sample = 60, nodes = 1, redisMasters = 1, log = console.log } = {}) {
+  fragment = 'small', stream = 'pass', transport = 'websocket', viewer = 'login', sessions = 'one', hold = 0, sample = 60, nodes = 1, redisMasters = 1, log = console.log } = {}) {
   const cpus = os.cpus();
   log(`machine: ${cpus.length} cores, ${cpus[0]?.model.trim() || 'unknown model'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}, node ${process.version}`);
+  log(`streams: ${transport === 'websocket' ? 'WebSocket' : 'EventSource'}, as a page opens them${transport === 'websocket' ? '' : ' behind a proxy without upgrades'}`);
   log(`parameters: subscribers ${subscribers.join(',')}, ${pushes} pushes every ${every} ms per round, ${rounds} rounds each of mdash and raw nchan (interleaved), ${fragment} fragment (${fragment === 'small' ? 'in the message' : 'fetched'}), streams opened ${viewer === 'share' ? 'by a share link\'s page (anonymous, through the app)' : stream === 'app' ? 'through the app' : 'with a stream pass'}${viewer === 'login' ? `, ${sessions === 'own' ? 'each on a session of its own' : 'all on one session'}` : ''}`);
 
   if (nodes > 1) log(`scaled out: ${nodes} nginx+nchan hosts behind an nginx load balancer (round robin), channels in Redis (${redisMasters > 1 ? `a cluster of ${redisMasters} masters` : 'one server'})`);
@@ -316,7 +319,7 @@ export async function fanout({ subscribers = [1000, 5000, 20000], pushes = 50, e
       const opened = await askAll(procs, (p) => ({ op: 'open', port: streamPort, path, cookie: share ? '' : cookie,
         ...(own ? { paths: own.paths.slice(given, given + count(p, N, K)), cookies: own.cookies.slice(given, (given += count(p, N, K))) } : {}),
         headers: { ...BROWSER_HEADERS, Referer: `http://127.0.0.1:${streamPort}${share || '/d/fan'}` },
-        count: count(p, N, K) }), 'opened');
+        count: count(p, N, K), transport }), 'opened');
       const statuses = opened.flatMap((x) => x.statuses || []);
       const refused = statuses.filter((x) => x !== 200).length;
       log(`subscribed ${N - refused}/${N} in ${((performance.now() - t0) / 1000).toFixed(1)} s by ${K} processes${refused ? ` (${refused} refused, status ${[...new Set(statuses.filter((x) => x !== 200))].join(',')})` : ''}`);
@@ -416,13 +419,13 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const subscribers = String(arg('subscribers', '1000,5000,20000')).split(',').map(Number);
   const opts = { subscribers, pushes: Number(arg('pushes', 50)), every: Number(arg('every', 100)),
     rounds: Number(arg('rounds', 3)), clients: Number(arg('clients', 0)), fragment: arg('fragment', 'small'),
-    stream: arg('stream', 'pass'), viewer: arg('viewer', 'login'), sessions: arg('sessions', 'one'), hold: Number(arg('hold', 0)), sample: Number(arg('sample', 60)),
+    stream: arg('stream', 'pass'), transport: arg('transport', 'websocket'), viewer: arg('viewer', 'login'), sessions: arg('sessions', 'one'), hold: Number(arg('hold', 0)), sample: Number(arg('sample', 60)),
     nodes: Number(arg('nodes', 1)), redisMasters: Number(arg('redis-masters', 1)) };
   if (subscribers.some((n) => !(n > 0)) || !(opts.pushes > 0) || !(opts.every >= 0) || !(opts.rounds >= 1) ||
       !(opts.clients >= 0) || !(Number.isInteger(opts.nodes) && opts.nodes >= 1) || !(Number.isInteger(opts.redisMasters) && opts.redisMasters >= 1) || !(opts.hold >= 0) || !(opts.sample > 0) ||
-      !['pass', 'app'].includes(opts.stream) || !['login', 'share'].includes(opts.viewer) || !['one', 'own'].includes(opts.sessions) || !['small', 'large'].includes(opts.fragment)) {
+      !['pass', 'app'].includes(opts.stream) || !['websocket', 'eventsource'].includes(opts.transport) || !['login', 'share'].includes(opts.viewer) || !['one', 'own'].includes(opts.sessions) || !['small', 'large'].includes(opts.fragment)) {
     console.error('usage: node bench/fanout.mjs [--subscribers 1000,5000,20000] [--pushes 50] [--every 100] [--rounds 3]\n'
-      + '       [--clients K] [--fragment small|large] [--stream pass|app] [--viewer login|share] [--sessions one|own]\n'
+      + '       [--clients K] [--fragment small|large] [--stream pass|app] [--transport websocket|eventsource] [--viewer login|share] [--sessions one|own]\n'
       + '       [--hold S] [--sample S] [--nodes H] [--redis-masters M]');
     process.exit(2);
   }

@@ -494,8 +494,16 @@ int access_enforce(struct req *r)
 		if (!r->allowed)
 			resp_error(r, 403, "This form was sent from another site.");
 		break;
-	case VIEWER:
-	case VIEWER_STREAM: return 1;          /* the read enforces it: r->allowed */
+	case VIEWER: return 1; /* the read enforces it: r->allowed */
+	case VIEWER_STREAM:
+		/* A WebSocket opened by another site's page carries the
+		 * viewer's cookies too (an EventSource from there, only when
+		 * asked to): that site's Origin is refused. */
+		if (!same_origin(r)) {
+			resp_error(r, 403, "This stream was opened from another site.");
+			return 0;
+		}
+		return 1;
 	case SHARE_LINK: return share_link(r); /* the read checks the link's dashboard */
 	case PUSH_TOKEN: r->allowed = push_token(r); break;
 	case DASHING_TOKEN: r->allowed = dashing_token(r); break;

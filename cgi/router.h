@@ -23,7 +23,7 @@ enum rule {
 	 * enforces this rule: a page without a login goes to the login page,
 	 * an API call gets 401. */
 	VIEWER,
-	VIEWER_STREAM, /* the same for a push stream: without a login, 403 */
+	VIEWER_STREAM, /* the same for a push stream, opened from this site: else 403 */
 	/* A live share link, {share}: its one dashboard, read-only, no login.
 	 * The route's {dashboard} is the link's when it names none. */
 	SHARE_LINK,

@@ -6,6 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import http from 'node:http';
 import { chromium } from 'playwright-core';
 import { startStack, TOP } from '../harness/stack.mjs';
 import { dispose } from './helpers.mjs';
@@ -275,42 +276,100 @@ test('a large fragment reaches the page by a fetch from nginx\'s fragment cache;
   assert.equal(await page.evaluate(() => window.__marker), 1, 'the page was reloaded');
 });
 
-test('the page opens its stream with a stream pass; refused passes fall back to the app', async () => {
-  const p = await context.newPage();
-  const streams = [];   // [query, status]
+// Pushes text to the widget msg and waits until page p shows it.
+async function pushAndSee(p, text, ms) {
+  const res = await s.get('/widgets/msg', { method: 'POST', body: JSON.stringify({ auth_token: token, text }) });
+  assert.equal(res.status, 204);
+  await p.waitForFunction((t) => document.querySelector('[data-widget="msg"] .text')?.textContent.trim() === t,
+    text, { timeout: ms });
+}
+
+// The stream as the page opens it: a WebSocket ('ws', from the 'websocket'
+// event) or an EventSource ('es', from its response), with a pass or by the
+// app, and how it went.
+function streamsOf(p, pathname) {
+  const seen = [];
+  p.on('websocket', (ws) => {
+    const u = new URL(ws.url());
+    if (u.pathname !== pathname) return;
+    const e = { kind: 'ws', by: u.search ? 'pass' : 'app', query: u.search, opened: false, error: null };
+    seen.push(e);
+    ws.on('framereceived', () => { e.opened = true; });
+    ws.on('socketerror', (err) => { e.error = String(err); });
+  });
   p.on('response', (r) => {
     const u = new URL(r.url());
-    if (u.pathname === '/sub/d/b') streams.push([u.search, r.status()]);
+    if (u.pathname === pathname && r.status() !== 101) {
+      seen.push({ kind: 'es', by: u.search ? 'pass' : 'app', query: u.search, status: r.status() });
+    }
   });
+  return seen;
+}
+
+test('the page opens its stream as a WebSocket with a stream pass; refused passes fall back to the app', async () => {
+  const p = await context.newPage();
+  const streams = streamsOf(p, '/sub/d/b');
   try {
     await p.goto(`${s.base}/d/b`, { waitUntil: 'load' });
     await p.waitForSelector('.conn[data-conn="live"]', { timeout: 10000, state: 'attached' });
     assert.equal(streams.length, 1, `streams: ${JSON.stringify(streams)}`);
-    assert.match(streams[0][0], /^\?c=_d_b,[a-z0-9_,-]*msg[a-z0-9_,-]*&e=\d+&p=[\w-]{22}$/, 'the stream carries a pass');
-    assert.equal(streams[0][1], 200);
-    // A push still arrives through that stream.
-    const res = await s.get('/widgets/msg', { method: 'POST', body: JSON.stringify({ auth_token: token, text: 'via a passed stream' }) });
-    assert.equal(res.status, 204);
-    await p.waitForFunction(() => document.querySelector('[data-widget="msg"] .text')?.textContent.trim() === 'via a passed stream',
-      null, { timeout: 3000 });
+    assert.equal(streams[0].kind, 'ws', `streams: ${JSON.stringify(streams)}`);
+    assert.match(streams[0].query, /^\?c=_d_b,[a-z0-9_,-]*msg[a-z0-9_,-]*&e=\d+&p=[\w-]{22}$/, 'the stream carries a pass');
+    await pushAndSee(p, 'via a passed stream', 3000);   // a push still arrives through that stream
   } finally {
     await dispose(p);
   }
-  // Passes nginx refuses (altered on the way): two tries, then the app's way.
+  // Passes nginx refuses (altered on the way): the WebSocket fails to
+  // open, the same as an EventSource gets 403 (so it is not the
+  // transport), then the app's way, as a WebSocket again.
   const q = await context.newPage();
-  streams.length = 0;
-  q.on('response', (r) => {
-    const u = new URL(r.url());
-    if (u.pathname === '/sub/d/b') streams.push([u.search ? 'pass' : 'app', r.status()]);
-  });
+  const tries = streamsOf(q, '/sub/d/b');
   try {
-    await q.route((u) => u.pathname === '/sub/d/b' && u.search.includes('p='),
-      (route) => route.continue({ url: route.request().url().replace(/p=[\w-]+/, 'p=AAAAAAAAAAAAAAAAAAAAAA') }));
+    await q.route((u) => u.pathname === '/api/dashboards/b', async (route) => {
+      const res = await route.fetch();
+      const data = await res.json();
+      if (typeof data.stream === 'string') data.stream = data.stream.replace(/p=[\w-]+/, 'p=AAAAAAAAAAAAAAAAAAAAAA');
+      await route.fulfill({ response: res, json: data });
+    });
     await q.goto(`${s.base}/d/b`, { waitUntil: 'load' });
     await q.waitForSelector('.conn[data-conn="live"]', { timeout: 15000, state: 'attached' });
-    assert.deepEqual(streams, [['pass', 403], ['pass', 403], ['app', 200]]);
+    assert.deepEqual(tries.map((t) => [t.kind, t.by, t.status ?? null]), [['ws', 'pass', null], ['es', 'pass', 403], ['ws', 'app', null]],
+      JSON.stringify(tries));
   } finally {
     await dispose(q);
+  }
+});
+
+// A proxy in front that does not pass upgrades (an old or plain HTTP
+// proxy): the WebSocket cannot open, and the page streams as an
+// EventSource instead, live as ever.
+test('behind a proxy that does not pass WebSockets, the page streams as an EventSource', async () => {
+  const proxy = http.createServer((req, res) => {
+    // As a proxy configured without them: hop-by-hop headers dropped.
+    const { connection, upgrade, ...headers } = req.headers;
+    const up = http.request({ host: '127.0.0.1', port: s.port, path: req.url, method: req.method, headers }, (r) => {
+      res.writeHead(r.statusCode, r.headers);
+      r.pipe(res);
+    });
+    up.on('error', () => res.destroy());
+    req.pipe(up);
+  });
+  await new Promise((r) => proxy.listen(0, '127.0.0.1', r));
+  const via = `http://127.0.0.1:${proxy.address().port}`;
+  const p = await context.newPage();   // cookies are the host's, whatever the port
+  try {
+    const streams = streamsOf(p, '/sub/d/b');
+    await p.goto(`${via}/d/b`, { waitUntil: 'load' });
+    await p.waitForSelector('.conn[data-conn="live"]', { timeout: 15000, state: 'attached' }).catch(async (e) => {
+      assert.fail(`not live through the proxy: ${JSON.stringify(streams)} ${await p.locator('.conn').getAttribute('data-conn')} ${e.message}`);
+    });
+    const kinds = streams.map((t) => [t.kind, t.status ?? null]);
+    assert.deepEqual(kinds, [['ws', null], ['es', 200]], JSON.stringify(streams));
+    await pushAndSee(p, 'through the proxy', 5000);
+  } finally {
+    await dispose(p);
+    proxy.closeAllConnections();
+    proxy.close();
   }
 });
 
@@ -377,8 +436,7 @@ test('a page renews its stream every ~10 minutes without losing an update pushed
   const p = await context.newPage();
   const errors = [];
   p.on('pageerror', (e) => errors.push(e.message));
-  const subs = [];
-  p.on('request', (r) => { if (new URL(r.url()).pathname === '/sub/d/b') subs.push(Date.now()); });
+  const subs = streamsOf(p, '/sub/d/b');
   try {
     await p.clock.install();
     await p.goto(`${s.base}/d/b`, { waitUntil: 'load' });
@@ -389,11 +447,11 @@ test('a page renews its stream every ~10 minutes without losing an update pushed
     // the page must still show that push (it re-checks versions on open).
     let pushed;
     const isStream = (u) => u.pathname === '/sub/d/b';   // with its stream pass, or not
-    await p.route(isStream, async (route) => {
+    await p.routeWebSocket(isStream, async (ws) => {
       const res = await s.get('/widgets/msg', { method: 'POST', body: JSON.stringify({ auth_token: token, text: 'while renewing' }) });
       pushed = res.status;
       await new Promise((r) => setTimeout(r, 500));
-      await route.continue();
+      ws.connectToServer();
     });
     await p.clock.fastForward('13:00'); // past the longest jittered renewal (12 min)
     await p.waitForFunction(() => document.querySelector('[data-widget="msg"] .text')?.textContent.trim() === 'while renewing',
@@ -404,7 +462,6 @@ test('a page renews its stream every ~10 minutes without losing an update pushed
     assert.equal(pushed, 204);
     assert.equal(subs.length, 2, 'the stream was renewed once');
     await p.waitForSelector('.conn[data-conn="live"]', { timeout: 5000, state: 'attached' });
-    await p.unroute(isStream);
     // The renewed stream is live: the next push arrives through it.
     const res = await s.get('/widgets/msg', { method: 'POST', body: JSON.stringify({ auth_token: token, text: 'after renewal' }) });
     assert.equal(res.status, 204);

@@ -109,7 +109,7 @@ export async function startPeer(a, name) {
 
 /**
  * An nginx load balancer on a free loopback port in front of the given ports
- * (round robin; streams pass through unbuffered). Returns {port, nginxPid(), stop}.
+ * (round robin; streams pass through unbuffered, WebSocket upgrades too). Returns {port, nginxPid(), stop}.
  */
 export async function startBalancer(ports) {
   const dir = await mkdtemp(path.join(tmpdir(), 'mdash-lb-'));
@@ -128,6 +128,8 @@ http {
     fastcgi_temp_path ${dir}/tmp/fastcgi;
     uwsgi_temp_path ${dir}/tmp/uwsgi;
     scgi_temp_path ${dir}/tmp/scgi;
+    # Pages stream over WebSocket: the upgrade passes through.
+    map $http_upgrade $connection_upgrade { default upgrade; '' ''; }
     upstream mdash_hosts {
 ${ports.map((p) => `        server 127.0.0.1:${p};`).join('\n')}
     }
@@ -136,7 +138,8 @@ ${ports.map((p) => `        server 127.0.0.1:${p};`).join('\n')}
         location / {
             proxy_pass http://mdash_hosts;
             proxy_http_version 1.1;
-            proxy_set_header Connection "";
+            proxy_set_header Upgrade $http_upgrade;
+            proxy_set_header Connection $connection_upgrade;
             proxy_set_header Host $http_host;
             proxy_buffering off;
             proxy_read_timeout 1h;

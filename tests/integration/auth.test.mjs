@@ -631,6 +631,42 @@ test('logout and a revoked grant end the open streams, also of a client that ign
   }
 });
 
+// A WebSocket handshake's status: 101 when nchan took the stream.
+function upgrade(path, headers) {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port: s.port, path, headers: {
+      Connection: 'Upgrade', Upgrade: 'websocket', 'Sec-WebSocket-Version': '13',
+      'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==', ...headers } });
+    req.on('upgrade', (res, socket) => { socket.destroy(); resolve(res.statusCode); });
+    req.on('response', (res) => { res.resume(); resolve(res.statusCode); });
+    req.on('error', reject);
+    req.setTimeout(10000, () => req.destroy(new Error(`no answer to the upgrade of ${path}`)));
+    req.end();
+  });
+}
+
+// The page's stream is a WebSocket, which browsers open with the page's
+// Origin and the viewer's cookies, from any site: one opened by another
+// site's page must not follow a signed-in viewer's dashboard.
+test('a stream on a session opens from this site only, at whatever address the site is used', async () => {
+  const root = await session('root');
+  const cookie = `mdash_session=${root.cookie}`;
+  const lan = `dash.test:${s.port}`;
+  assert.equal(await upgrade('/sub/d/ops', { Cookie: cookie, Origin: s.base }), 101, 'from the site itself');
+  assert.equal(await upgrade('/sub/d/ops', { Cookie: cookie, Host: lan, Origin: `http://${lan}` }), 101,
+    'at a host name on a port of its own');
+  assert.equal(await upgrade('/sub/d/ops', { Cookie: cookie }), 101, 'from no page (a script of the viewer\'s own)');
+  for (const origin of ['http://evil.example', `http://${lan}.evil.example`, 'null']) {
+    assert.equal(await upgrade('/sub/d/ops', { Cookie: cookie, Origin: origin }), 403, `a WebSocket from ${origin}`);
+    const es = await sse(`${s.base}/sub/d/ops`, { headers: { Cookie: cookie, Origin: origin } });
+    es.close();
+    assert.equal(es.status, 403, `an EventSource from ${origin}`);
+  }
+  // A stream pass is a bearer address: it opens from wherever it is used.
+  const json = await (await root.get('/api/dashboards/ops')).json();
+  assert.equal(await upgrade(`/sub/d/ops?${json.stream}`, { Origin: 'http://elsewhere.example' }), 101);
+});
+
 test('a new password or removing the user ends their sessions', async () => {
   const a = await session('vera');
   const b = await session('vera');
