@@ -10,7 +10,8 @@
 //      processes (bench/fanout-client.mjs; --clients, default one per 2,500
 //      streams) so that no one event loop is the bottleneck. --viewer share:
 //      the streams of a share link's page instead (/s/<secret>/sub/d/fan,
-//      anonymous, the status page's case: the app checks the link, then
+//      anonymous, the status page's case: with the stream pass from the
+//      link's JSON, or with --stream app the app checks the link, then
 //      hands the stream to nchan). --sessions own: each stream is a viewer
 //      signed in on a session of its own (by default all share one login;
 //      a session has a channel of its own in its stream's list, so nchan
@@ -143,7 +144,7 @@ export async function fanout({ subscribers = [1000, 5000, 20000], pushes = 50, e
   const cpus = os.cpus();
   log(`machine: ${cpus.length} cores, ${cpus[0]?.model.trim() || 'unknown model'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}, node ${process.version}`);
   log(`streams: ${transport === 'websocket' ? 'WebSocket' : 'EventSource'}, as a page opens them${transport === 'websocket' ? '' : ' behind a proxy without upgrades'}`);
-  log(`parameters: subscribers ${subscribers.join(',')}, ${pushes} pushes every ${every} ms per round, ${rounds} rounds each of mdash and raw nchan (interleaved), ${fragment} fragment (${fragment === 'small' ? 'in the message' : 'fetched'}), streams opened ${viewer === 'share' ? 'by a share link\'s page (anonymous, through the app)' : stream === 'app' ? 'through the app' : 'with a stream pass'}${viewer === 'login' ? `, ${sessions === 'own' ? 'each on a session of its own' : 'all on one session'}` : ''}`);
+  log(`parameters: subscribers ${subscribers.join(',')}, ${pushes} pushes every ${every} ms per round, ${rounds} rounds each of mdash and raw nchan (interleaved), ${fragment} fragment (${fragment === 'small' ? 'in the message' : 'fetched'}), streams opened ${viewer === 'share' ? 'by a share link\'s page (anonymous), ' : ''}${stream === 'app' ? 'through the app' : 'with a stream pass'}${viewer === 'login' ? `, ${sessions === 'own' ? 'each on a session of its own' : 'all on one session'}` : ''}`);
 
   if (nodes > 1) log(`scaled out: ${nodes} nginx+nchan hosts behind an nginx load balancer (round robin), channels in Redis (${redisMasters > 1 ? `a cluster of ${redisMasters} masters` : 'one server'})`);
   const redis = nodes > 1 ? await startRedis({ masters: redisMasters }) : null;
@@ -226,11 +227,10 @@ export async function fanout({ subscribers = [1000, 5000, 20000], pushes = 50, e
     // The stream's address, as the page opens it: with a fresh stream pass
     // (it lives 2 minutes), or through the app.
     const streamPath = async () => {
-      if (share) return `${share}/sub/d/fan`;
-      if (stream === 'app') return '/sub/d/fan';
+      if (stream === 'app') return `${share}/sub/d/fan`;
       const pass = (await dashboard()).stream;
       if (!pass) throw new Error('the dashboard\'s JSON has no stream pass');
-      return `/sub/d/fan?${pass}`;
+      return `${share}/sub/d/fan?${pass}`;
     };
 
     // Each client's share of the N streams.

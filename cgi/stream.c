@@ -40,10 +40,10 @@ void stream_channels(struct req *r, const struct md_dashboard *d, const struct m
 void stream_pass(struct req *r, const struct md_dashboard *d, const struct md_widget *ws, int n, time_t expires,
 		 struct buf *pass)
 {
-	/* A share link's pages follow the link's own stream address, which
-	 * checks the link, not a pass. */
-	if (r->who.kind == WHO_SHARE)
-		return;
+	/* A share link's page gets one too, naming the link's channel: a
+	 * revoked link's streams are told to reload and end there, and a pass
+	 * already held opens the dashboard's stream for its 2 minutes at most,
+	 * as a signed-in page's does after a logout. */
 	struct buf ids = {0};
 	stream_channels(r, d, ws, n, &ids);
 	pass_stream(r->cfg, d->slug, ids.data, expires, pass);

@@ -27,8 +27,9 @@
 /* Stream passes. The dashboard's JSON gives its page one for its push
  * stream, GET <base>sub/d/<slug>?c=<channels>&e=<expiry>&p=<signature>,
  * the signature nginx's MD5 of "<expiry><base>sub/d/<slug> <channels>
- * <key>". nginx checks it and hands the stream to nchan's channels c
- * without asking the app: a wall of pages reconnecting at once (after an
+ * <key>" (a share link's page too: nginx takes it at
+ * /s/<secret>/sub/d/<slug> as well). nginx checks it and hands the stream
+ * to nchan's channels c without asking the app: a wall of pages reconnecting at once (after an
  * nginx restart) asks nothing of the app, and nginx keeps no FastCGI
  * buffers for the life of each stream.
  *

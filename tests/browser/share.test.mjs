@@ -44,6 +44,10 @@ test('an admin makes a share link; a screen without login follows it live until 
   // The wall screen: a fresh browser context, no cookie.
   const wallCtx = await browser.newContext();
   const wall = await wallCtx.newPage();
+  // Its stream's addresses (WebSocket, or EventSource where that fails).
+  const streams = [];
+  wall.on('websocket', (ws) => streams.push(ws.url()));
+  wall.on('request', (r) => { if (/\/sub\/d\//.test(r.url())) streams.push(r.url()); });
   await wall.goto(url, { waitUntil: 'load' });
   assert.equal(new URL(wall.url()).pathname.startsWith('/s/'), true, 'no redirect to the login page');
   await live(wall);
@@ -54,12 +58,21 @@ test('an admin makes a share link; a screen without login follows it live until 
   // The link shows nothing else and has no admin controls.
   assert.equal(await wall.locator('.share-make').count(), 0);
   assert.equal(await wall.locator('form.logout').count(), 0);
+  // nginx opened its stream with the pass from the link's JSON, not the app.
+  assert.ok(streams.length > 0 && streams.every((u) => /\/s\/[0-9a-f]{64}\/sub\/d\/ops\?c=_d_ops,_s_\d+,n&e=\d+&p=/.test(u)),
+    `the share page's streams: ${streams.join(' ')}`);
 
   const list = (await s.mdash(['share', 'list'])).stdout.trim().split('\n');
   const id = list[list.length - 1].split('\t')[0];
   const rm = await s.mdash(['share', 'rm', id]);
   assert.equal(rm.code, 0, rm.stderr);
   await wall.waitForFunction(() => /revoked/.test(document.body.textContent), null, { timeout: 8000 });
+  // The page it reloaded into, and a new load, open no stream.
+  streams.length = 0;
+  await wall.goto(url, { waitUntil: 'load' });
+  assert.match(await wall.textContent('body'), /revoked/);
+  await wall.waitForTimeout(1000);
+  assert.deepEqual(streams, [], 'a revoked link\'s page opens no stream');
   await dispose(adminCtx);
   await dispose(wallCtx);
 });

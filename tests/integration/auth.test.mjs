@@ -994,10 +994,40 @@ test('a stream pass from the dashboard\'s JSON opens the push stream without the
   assert.equal(await code(`/sub/d/ops?${json.stream.replace('notes', 'plans')}`), 403, 'another channel list');
   assert.equal(await code(`/sub/d/ops?${json.stream.replace(/p=(.)/, (_, x) => `p=${x === 'A' ? 'B' : 'A'}`)}`), 403, 'an altered signature');
   assert.equal(await code(`/sub/d/ops?${sign('ops', c, Math.floor(Date.now() / 1000) - 5)}`), 410, 'an expired pass');
-  // A share link's JSON has no stream pass: its page keeps its own address.
+});
+
+// A share link's page gets a stream pass too (the status page's thousands of
+// anonymous viewers cost nginx no request to the app each): it names the
+// link's channel, on which revoking the link says "reload" and ends the
+// stream; a revoked link's JSON is refused, so a new load gets no pass.
+test('a share link\'s JSON gives a stream pass that nginx checks at the link\'s address; revoked, the stream reloads and ends and no new pass is given', async () => {
   const share = await s.mdash(['share', 'add', 'ops']);
   assert.equal(share.code, 0, show(share));
-  const link = new URL(share.stdout.trim().split('\n').pop(), s.base);
-  const shared = await (await s.get(`${link.pathname.replace(/\/?$/, '/')}api/dashboards/ops`)).json();
-  assert.equal(shared.stream, null);
+  const id = (await s.mdash(['share', 'list'])).stdout.trim().split('\n').pop().split('\t')[0];
+  const link = new URL(share.stdout.trim().split('\n').pop(), s.base).pathname.replace(/\/?$/, '/');
+  const shared = await (await s.get(`${link}api/dashboards/ops`)).json();
+  assert.match(shared.stream ?? '', new RegExp(`^c=_d_ops,_s_${id},orders,notes&e=\\d+&p=[\\w-]{22}$`),
+    'the pass names the dashboard\'s, the link\'s and every widget\'s channel');
+  const code = async (p) => { const r = await s.get(p, { headers: { Accept: 'text/event-stream' } }); await r.body?.cancel(); return r.status; };
+  // nginx checks it (the app, which checks the link, would not look at p).
+  assert.equal(await code(`${link}sub/d/ops?${shared.stream.replace('notes', 'plans')}`), 403, 'another channel list');
+  assert.equal(await code(`${link}sub/d/secret?${shared.stream}`), 403, 'another dashboard\'s address');
+  const stream = await sse(`${s.base}${link}sub/d/ops?${shared.stream}`);
+  try {
+    assert.equal(stream.status, 200);
+    const res = await s.get('/widgets/orders', { method: 'POST', body: JSON.stringify({ auth_token: token, current: 78 }) });
+    assert.equal(res.status, 204);
+    assert.equal((await stream.next((d) => d.widget === 'orders' && d.version, 3000)).widget, 'orders');
+    const rm = await s.mdash(['share', 'rm', id]);
+    assert.equal(rm.code, 0, show(rm));
+    assert.equal((await stream.next((d) => d.event === 'reload', 3000)).dashboard, '*');
+    await waitFor(() => stream.ended, { ms: 5000, message: 'the revoked link\'s stream ends' });
+  } finally {
+    stream.close();
+  }
+  const gone = await s.get(`${link}api/dashboards/ops`);
+  await gone.body?.cancel();
+  assert.ok([403, 404].includes(gone.status), `a revoked link's JSON: ${gone.status}`);
+  // Without a pass, the link's stream goes through the app, which refuses it.
+  assert.ok([403, 404].includes(await code(`${link}sub/d/ops`)), 'a revoked link\'s stream without a pass');
 });
