@@ -5,7 +5,7 @@
  * nothing published while the stream was down is missed.
  *
  * The stream is a WebSocket where one can open, else an EventSource (a
- * proxy in front that does not pass upgrades): nginx keeps about 3.4 KiB
+ * proxy in front that does not pass upgrades): nginx keeps about 2.4 KiB
  * less per WebSocket stream (nchan 1.3.6 gives every EventSource stream a
  * 2.5 KiB buffer for its "id:" lines), and the site's WebSocket pings keep
  * an idle screen's connection and the NATs on its way alive. */
