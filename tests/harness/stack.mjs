@@ -95,7 +95,7 @@ function hookExit() {
  * Starts a private stack. Resolves to
  * {dir, port, base, config, publishSocket, mdash(args, opts), sql(query), apply(obj),
  *  writeDemo(name, obj), removeDemo(name), stack(cmd), restartApp(), logs(),
- *  get(path, init), stop()}.
+ *  get(path, init), json(method, path, {headers, body}), stop()}.
  * opts.requireLogin: true for a stack with RequireLogin = 1 (dev/stack reads
  * MDASH_REQUIRE_LOGIN); by default the stack serves without a login.
  * opts.trustedProxies: Proxy.Trusted, the proxies in front of nginx whose
@@ -240,6 +240,19 @@ function makeStack(dir, port, stackEnv = {}) {
 
     /** fetch() relative to the stack, without following redirects. */
     get: (p, init = {}) => fetch(base + p, { redirect: 'manual', ...init }),
+
+    /** A JSON request (body: an object, sent as JSON, or a string, sent as
+     *  is): resolves to {status, json (null unless the answer parses), text,
+     *  headers}. */
+    async json(method, p, { headers = {}, body } = {}) {
+      const h = { Accept: 'application/json', ...headers };
+      if (body !== undefined) h['Content-Type'] = 'application/json';
+      const res = await s.get(p, { method, headers: h, body: body === undefined || typeof body === 'string' ? body : JSON.stringify(body) });
+      const text = await res.text();
+      let json = null;
+      try { json = text ? JSON.parse(text) : null; } catch { /* not JSON */ }
+      return { status: res.status, json, text, headers: res.headers };
+    },
 
     async stop() {
       if (stopped) return;

@@ -20,15 +20,10 @@ async function session(username, password) {
 }
 
 async function api(method, p, { as = root, body } = {}) {
-  const headers = { Accept: 'application/json' };
+  const headers = {};
   if (as?.token) headers.Authorization = `Bearer ${as.token}`;
   else if (as) Object.assign(headers, { Cookie: `mdash_session=${as.cookie}`, 'X-CSRF-Token': as.csrf, Origin: s.base });
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
-  const res = await s.get(p, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  const text = await res.text();
-  let json = null;
-  try { json = text ? JSON.parse(text) : null; } catch { /* not JSON */ }
-  return { status: res.status, json, text };
+  return s.json(method, p, { headers, body });
 }
 
 before(async () => {

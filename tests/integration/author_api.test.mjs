@@ -31,18 +31,13 @@ async function session(username, password) {
 
 /** A request as who (a session, {token}, or null), JSON in and out. */
 async function api(method, p, { as = alice, body, csrf = true } = {}) {
-  const headers = { Accept: 'application/json' };
+  const headers = {};
   if (as?.token) headers.Authorization = `Bearer ${as.token}`;
   else if (as) {
     headers.Cookie = `mdash_session=${as.cookie}`;
     if (csrf) Object.assign(headers, { 'X-CSRF-Token': as.csrf, Origin: s.base });
   }
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
-  const res = await s.get(p, { method, headers, body: body === undefined ? undefined : (typeof body === 'string' ? body : JSON.stringify(body)) });
-  const text = await res.text();
-  let json = null;
-  try { json = text ? JSON.parse(text) : null; } catch { /* not JSON */ }
-  return { status: res.status, json, text, headers: res.headers };
+  return s.json(method, p, { headers, body });
 }
 
 const auditLog = async () => JSON.parse((await s.ok('audit', '--json')).stdout);
