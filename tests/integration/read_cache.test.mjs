@@ -5,10 +5,13 @@
 // widget show on the very next read; so does a change made with the CLI
 // while nginx (and with it the change feed) was down. A change made by hand
 // in SQL shows within App.CacheSeconds (at once with 0). An idle session
-// still ends. Each read is made READS times at once, so that both of the
-// stack's app processes (App.Workers = 2) answer. One private stack, login on.
+// still ends. Each read is made READS times at once, in as many rounds as
+// it takes for every one of the stack's app processes (App.Workers = 2) to
+// answer some (told by the bytes each has written). One private stack,
+// login on.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -53,11 +56,32 @@ async function reads(who, p) {
   }));
 }
 
-/** Asserts that every one of READS reads of p passes check(read) (which
- *  returns what the read showed, compared with want). */
+/** The app's worker processes, each with the bytes it has written so far
+ *  (/proc/PID/io): a worker that answered a request has written its answer. */
+async function workerWrites() {
+  const master = await s.pid('fcgi');
+  const pids = spawnSync('pgrep', ['-P', String(master)], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean).map(Number);
+  const written = new Map();
+  for (const pid of pids) {
+    try { written.set(pid, Number(/^wchar: (\d+)$/m.exec(await readFile(`/proc/${pid}/io`, 'utf8'))[1])); } catch { /* gone */ }
+  }
+  return written;
+}
+
+/** Asserts that every read of p as who passes check(read) (which returns
+ *  what the read showed, compared with want): READS reads at once, again
+ *  until every app process has answered some of them. */
 async function everyRead(who, p, want, check) {
-  const seen = (await reads(who, p)).map((r) => check(r));
-  assert.deepEqual(seen, Array(READS).fill(want), `GET ${p} as ${who.name}: not every read showed ${JSON.stringify(want)}`);
+  const before = await workerWrites();
+  assert.ok(before.size >= 2, `the app runs ${before.size} worker processes`);
+  for (let batch = 1; ; batch++) {
+    const seen = (await reads(who, p)).map((r) => check(r));
+    assert.deepEqual(seen, Array(READS).fill(want), `GET ${p} as ${who.name}: not every read showed ${JSON.stringify(want)}`);
+    const after = await workerWrites();
+    const silent = [...before].filter(([pid, n]) => !(after.get(pid) > n)).map(([pid]) => pid);
+    if (!silent.length) return;
+    assert.ok(batch < 10, `GET ${p}: ${batch * READS} reads never reached the app process(es) ${silent.join(', ')}`);
+  }
 }
 
 const json = (r) => (r.status === 200 ? JSON.parse(r.body) : `status ${r.status}`);
@@ -92,6 +116,19 @@ async function push(name, body, token = pushToken) {
   return res.status;
 }
 
+/** Restarts the app with these lines added to its settings; undefined when
+ *  this build does not know one of them (the CLI, which reads the same
+ *  settings the same way, says so). */
+async function restartWith(name, lines) {
+  const conf = path.join(s.dir, `${name}.hdf`);
+  await writeFile(conf, `${await readFile(s.config, 'utf8')}${lines}\n`);
+  const probe = await s.mdash(['-c', conf, 'user', 'list']);
+  if (probe.code !== 0 && /unknown setting/.test(probe.stderr)) return undefined;
+  assert.equal(probe.code, 0, show(probe));
+  await s.restartApp(conf);
+  return conf;
+}
+
 const OPS = (orders = 'Orders', title = 'Operations') => ({ slug: 'ops', title, widgets: [
   { name: 'orders', type: 'number', title: orders, source: { kind: 'push' } },
   { name: 'notes', type: 'text', title: 'Notes', source: { kind: 'push' } }] });
@@ -107,6 +144,10 @@ before(async () => {
   assert.equal(await push('orders', { current: 1 }), 204);
   assert.equal(await push('notes', { text: 'first' }), 204);
   assert.equal(await push('revenue', { current: 7 }), 204);
+  // Until the tests of App.CacheSeconds itself, entries live an hour (where
+  // the build has the setting): what shows at once cannot owe it to an
+  // entry that happened to expire.
+  await restartWith('long-cache', 'App.CacheSeconds = 3600');
 });
 
 after(async () => { await s?.stop(); });
@@ -262,18 +303,19 @@ async function cacheSeconds() {
 }
 
 test('a change made by hand in SQL shows within App.CacheSeconds', { timeout: 120000 }, async () => {
+  await s.restartApp(); // the stack's own settings
   const vera = await login('vera');
   await warm(vera);
   const bound = (await cacheSeconds()) * 1000 + 2000;
   await s.sql("UPDATE widgets SET title = 'Retitled in SQL' WHERE name = 'notes'");
   await s.sql("UPDATE dashboards SET title = 'Renamed in SQL' WHERE slug = 'ops'");
-  const t0 = Date.now();
   const shows = async (p, want, check) => (await reads(vera, p)).every((r) => check(r) === want);
   await waitFor(async () => await shows('/d/ops', 'Retitled in SQL', widgetTitle('notes'))
     && await shows('/widget/notes', 'Retitled in SQL', widgetTitle('notes'))
     && await shows('/d/ops', 'Renamed in SQL', pageTitle)
     && await shows('/api/dashboards', 'Renamed in SQL', (x) => json(x).dashboards?.find((d) => d.slug === 'ops')?.title),
   { ms: bound, every: 200, message: `every read to show the SQL change within ${bound} ms` });
+  await everyRead(vera, '/widget/notes', 'Retitled in SQL', widgetTitle('notes'));
   // A session deleted by hand ends within the same bound.
   const gone = await login('vera');
   await warm(gone);
@@ -281,21 +323,7 @@ test('a change made by hand in SQL shows within App.CacheSeconds', { timeout: 12
   await waitFor(async () => (await reads(gone, '/api/widgets/orders')).every((r) => r.status === 401),
     { ms: bound, every: 200, message: `every read to refuse a session deleted in SQL within ${bound} ms` });
   await refused(gone);
-  assert.ok(Date.now() - t0 < 60000);
 });
-
-/** Restarts the app with these lines added to its settings; undefined when
- *  this build does not know one of them (the CLI, which reads the same
- *  settings the same way, says so). */
-async function restartWith(name, lines) {
-  const conf = path.join(s.dir, `${name}.hdf`);
-  await writeFile(conf, `${await readFile(s.config, 'utf8')}${lines}\n`);
-  const probe = await s.mdash(['-c', conf, 'user', 'list']);
-  if (probe.code !== 0 && /unknown setting/.test(probe.stderr)) return undefined;
-  assert.equal(probe.code, 0, show(probe));
-  await s.restartApp(conf);
-  return conf;
-}
 
 test('with App.CacheSeconds = 0 a change made by hand in SQL shows at once', async (t) => {
   if (!(await restartWith('no-cache', 'App.CacheSeconds = 0'))) {
@@ -316,7 +344,9 @@ test('with App.CacheSeconds = 0 a change made by hand in SQL shows at once', asy
 });
 
 test('an idle session still ends (Session.IdleMinutes = 1)', { timeout: 180000 }, async () => {
-  assert.ok(await restartWith('idle', 'Session.IdleMinutes = 1'));
+  // Kept for an hour where the build can: the session must end all the same.
+  assert.ok(await restartWith('idle', 'Session.IdleMinutes = 1\nApp.CacheSeconds = 3600')
+    ?? await restartWith('idle', 'Session.IdleMinutes = 1'));
   try {
     const vera = await login('vera');
     await warm(vera);
