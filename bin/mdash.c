@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "announce.h"
 #include "commands.h"
 #include "db.h"
 #include "log.h"
@@ -15,26 +16,28 @@ static const struct {
 	const char *name;
 	int (*run)(const struct md_config *, int, char **);
 	const char *help;
+	/* READS: reads alone, the app's read caches need not hear of it. */
+	enum { CHANGES, READS } does;
 } commands[] = {
-	{"setup", cmd_setup, "a server's first run: database, password, schema, key, first admin, site, units"},
-	{"migrate", cmd_migrate, "apply the database schema migrations"},
-	{"update", cmd_update, "pull every due widget's source, store and publish (the cron job)"},
-	{"apply", cmd_apply, "create or update dashboards and widgets from a JSON file"},
-	{"export", cmd_export, "print dashboards and widgets as the JSON file apply takes"},
-	{"widget", cmd_widget, "list, add, show, change or remove widgets"},
-	{"dashboard", cmd_dashboard, "list, add or remove dashboards"},
-	{"push", cmd_push, "store a widget's data and tell open dashboards"},
-	{"token", cmd_token, "manage push API tokens"},
-	{"user", cmd_user, "manage users, their passwords and dashboards"},
-	{"share", cmd_share, "read-only links to a dashboard for wall screens"},
-	{"audit", cmd_audit, "who changed what, when: the audit log"},
-	{"history", cmd_history, "print a widget's stored values over a time range (JSON or CSV)"},
-	{"prune", cmd_prune, "roll the history up; drop what is past retention (History.*, Audit.MaxAge)"},
-	{"alert", cmd_alert, "list alert deliveries, send failed ones again, test a notifier"},
-	{"backup", cmd_backup, "write the database and the settings into one file"},
-	{"restore", cmd_restore, "replace the database with a backup's"},
-	{"check-config", cmd_check_config, "check the settings, database, schema, templates and publisher"},
-	{"proxy-conf", cmd_proxy_conf, "print nginx's lines for the proxies in front of it (Proxy.Trusted)"},
+	{"setup", cmd_setup, "a server's first run: database, password, schema, key, first admin, site, units", CHANGES},
+	{"migrate", cmd_migrate, "apply the database schema migrations", CHANGES},
+	{"update", cmd_update, "pull every due widget's source, store and publish (the cron job)", CHANGES},
+	{"apply", cmd_apply, "create or update dashboards and widgets from a JSON file", CHANGES},
+	{"export", cmd_export, "print dashboards and widgets as the JSON file apply takes", READS},
+	{"widget", cmd_widget, "list, add, show, change or remove widgets", CHANGES},
+	{"dashboard", cmd_dashboard, "list, add or remove dashboards", CHANGES},
+	{"push", cmd_push, "store a widget's data and tell open dashboards", CHANGES},
+	{"token", cmd_token, "manage push API tokens", CHANGES},
+	{"user", cmd_user, "manage users, their passwords and dashboards", CHANGES},
+	{"share", cmd_share, "read-only links to a dashboard for wall screens", CHANGES},
+	{"audit", cmd_audit, "who changed what, when: the audit log", READS},
+	{"history", cmd_history, "print a widget's stored values over a time range (JSON or CSV)", READS},
+	{"prune", cmd_prune, "roll the history up; drop what is past retention (History.*, Audit.MaxAge)", CHANGES},
+	{"alert", cmd_alert, "list alert deliveries, send failed ones again, test a notifier", CHANGES},
+	{"backup", cmd_backup, "write the database and the settings into one file", READS},
+	{"restore", cmd_restore, "replace the database with a backup's", CHANGES},
+	{"check-config", cmd_check_config, "check the settings, database, schema, templates and publisher", READS},
+	{"proxy-conf", cmd_proxy_conf, "print nginx's lines for the proxies in front of it (Proxy.Trusted)", READS},
 };
 
 static void usage(FILE *f)
@@ -83,6 +86,12 @@ int main(int argc, char **argv)
 		plugin_load_dir(cfg.plugin_dir);
 		db_init(&cfg);
 		int rc = commands[c].run(&cfg, argc - i, argv + i);
+		/* Whatever it changed, even in part: the app's caches are cleared
+		 * (nobody to tell when nginx is not running, and then nothing is
+		 * cached). */
+		if (commands[c].does == CHANGES)
+			announce_change(&cfg, &err);
+		buf_free(&err);
 		db_close();
 		publish_cleanup();
 		curl_global_cleanup();

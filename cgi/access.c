@@ -640,14 +640,6 @@ int req_dashboards(struct req *r, struct md_dashboard **list, int *n)
 	return 1;
 }
 
-static void dashboard_copy(struct md_dashboard *to, const struct md_dashboard *from)
-{
-	*to = *from;
-	to->slug = xstrdup(from->slug);
-	to->title = xstrdup(from->title);
-	to->description = from->description ? xstrdup(from->description) : NULL;
-}
-
 /* Keeps the widgets of ws that are on dashboard id, in order. */
 static void keep_on(struct md_widget *ws, int *n, long long id)
 {

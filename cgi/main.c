@@ -37,6 +37,8 @@
 #include "plugin.h"
 #include "publish.h"
 #include "fcgi_threads.h"
+#include "feed.h"
+#include "read_cache.h"
 #include "push_server.h"
 #include "render.h"
 #include "routes.h"
@@ -72,6 +74,8 @@ static int worker(int listen_fd, int push_fd, const struct md_config *cfg, const
 	 * each extra arena keeps its own free memory (worker RSS). */
 	mallopt(M_ARENA_MAX, 1);
 	/* A link to the push loop for each thread: its one way to the batch. */
+	read_cache_setup(cfg->cache_seconds);
+	feed_start(cfg);
 	if (push_server_start(push_fd, (int)cfg->threads, cfg) || !fcgi_threads_start(listen_fd, cfg))
 		return 1;
 	int sig;
@@ -80,6 +84,8 @@ static int worker(int listen_fd, int push_fd, const struct md_config *cfg, const
 	/* The threads' pushes need the loop: it stops last. */
 	fcgi_threads_stop();
 	push_server_stop();
+	feed_stop();
+	read_cache_cleanup();
 	worker_lock();
 	db_close();
 	publish_cleanup();

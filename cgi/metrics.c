@@ -53,6 +53,10 @@ static void app_counters(struct buf *o)
 	buf_printf(o, "mdash_publish_failures_total %llu\n", metrics_get(M_PUBLISH_FAILED));
 	family(o, "mdash_worker_restarts_total", "counter", "App workers that died and were replaced.");
 	buf_printf(o, "mdash_worker_restarts_total %llu\n", metrics_get(M_WORKER_RESTARTS));
+	family(o, "mdash_read_cache_total", "counter",
+	       "Reads of sessions, widgets and dashboards: from the app's cache (hit) or the database (miss).");
+	buf_printf(o, "mdash_read_cache_total{result=\"hit\"} %llu\n", metrics_get(M_READ_CACHE_HITS));
+	buf_printf(o, "mdash_read_cache_total{result=\"miss\"} %llu\n", metrics_get(M_READ_CACHE_MISSES));
 	family(o, "mdash_database_errors_total", "counter", "The app's database calls that failed.");
 	buf_printf(o, "mdash_database_errors_total %llu\n", metrics_get(M_DB_ERRORS));
 	family(o, "mdash_requests_total", "counter", "Requests the app answered, by route and status code.");

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "access.h"
+#include "announce.h"
 #include "answer.h"
 #include "handlers.h"
 #include "metrics.h"
@@ -107,11 +108,22 @@ static void run(struct req *r)
 	/* What you change is what you see, for every route that changes state
 	 * (any method but GET and HEAD), those to come included: when it
 	 * succeeds, its browser skips nginx's copies of pages for a moment
-	 * (pass.h: PAGE_FRESH_COOKIE), so that its next load shows the change. */
-	if (strcmp(r->method, "GET") && strcmp(r->method, "HEAD"))
+	 * (pass.h: PAGE_FRESH_COOKIE), so that its next load shows the change,
+	 * and no app process keeps a read from before it (announce_change). */
+	int changes = strcmp(r->method, "GET") && strcmp(r->method, "HEAD");
+	if (changes)
 		access_page_fresh(r);
-	if (access_enforce(r))
-		r->route->handler(r);
+	if (!access_enforce(r))
+		return;
+	r->route->handler(r);
+	/* Every app process's read cache hears of it before the answer leaves
+	 * (it waits in the FastCGI stream's buffer); pushes tell it by their
+	 * widgets' messages. */
+	if (changes && r->route->run == LOCKED) {
+		struct buf err = {0};
+		announce_change(r->cfg, &err);
+		buf_free(&err);
+	}
 }
 
 /* After the answer of a push route: the counters of pushes. */

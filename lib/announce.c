@@ -3,6 +3,7 @@
 #include "announce.h"
 
 #include "publish.h"
+#include "read_cache.h"
 #include "render.h"
 #include "series.h"
 #include "widget.h"
@@ -15,6 +16,12 @@ int announce_widget(const struct md_config *cfg, const char *name, long long ver
 	buf_free(&html);
 	buf_free(&why);
 	return rc;
+}
+
+int announce_change(const struct md_config *cfg, struct buf *err)
+{
+	read_cache_clear();
+	return publish_raw(cfg->publish_url, "_feed", "{\"changed\":\"*\"}", err);
 }
 
 int announce_bumped(const struct md_config *cfg, const struct series_bumped *b, struct buf *err)

@@ -20,4 +20,12 @@ int announce_widget(const struct md_config *cfg, const char *name, long long ver
 struct series_bumped;
 int announce_bumped(const struct md_config *cfg, const struct series_bumped *b, struct buf *err);
 
+/* Tells every app process that anything may have changed (a user, a
+ * session, a grant, a dashboard, a widget's definition...): each clears
+ * its read cache (read_cache.h), this process at once. Writes other than
+ * widgets' data call it after their commit; a widget's own message tells
+ * the app by itself. 0, or -1 (nobody follows the feed then: without
+ * nginx every app reads the database). */
+int announce_change(const struct md_config *cfg, struct buf *err);
+
 #endif

@@ -387,13 +387,16 @@ int session_from_row(const struct db_result *r, int i, int col, const struct ses
 	u->csrf = xstrdup(db_cell(r, i, col + 4));
 	snprintf(u->channel, sizeof u->channel, "_x_%.16s", k->hash);
 	/* Touch the session at most once a minute: reads stay reads. */
-	if (db_cell_int(r, i, col + 5, 0) >= 60) {
-		struct buf err = {0};
-		db_exec("UPDATE sessions SET seen_at = UTC_TIMESTAMP(3) WHERE id_hash = ?", DB_PARAMS(DB_S(k->hash)),
-			NULL, &err);
-		buf_free(&err);
-	}
+	if (db_cell_int(r, i, col + 5, 0) >= SESSION_TOUCH_SECONDS)
+		session_touch(k->hash);
 	return 1;
+}
+
+void session_touch(const char *hash)
+{
+	struct buf err = {0};
+	db_exec("UPDATE sessions SET seen_at = UTC_TIMESTAMP(3) WHERE id_hash = ?", DB_PARAMS(DB_S(hash)), NULL, &err);
+	buf_free(&err);
 }
 
 int session_granted(const struct db_result *r, int i, int col)

@@ -41,6 +41,10 @@ void session_key(const struct md_config *cfg, const char *cookie, struct session
  * touched as session_find does), or 0 when there is no live session. */
 struct db_result;
 int session_from_row(const struct db_result *r, int i, int col, const struct session_key *k, struct md_user *u);
+/* Marks the session of that hash seen now; a session is touched once it
+ * was last seen this long ago (not on every read). */
+#define SESSION_TOUCH_SECONDS 60
+void session_touch(const char *hash);
 /* Whether row i's user holds a grant for the row's dashboard. */
 int session_granted(const struct db_result *r, int i, int col);
 

@@ -62,6 +62,7 @@ static const struct setting settings[] = {
 	S("App.PushSocket", K_STR, push_socket, "", 0, 0),
 	S("App.PushIdleTimeout", K_INT, push_idle_timeout, "120", 1, 86400),
 	S("App.PushConnections", K_INT, push_connections, "1024", 16, 1000000),
+	S("App.CacheSeconds", K_INT, cache_seconds, "5", 0, 3600),
 	S("Update.Threads", K_INT, update_threads, "16", 1, 256),
 	S("Update.Timeout", K_INT, source_timeout, "10", 1, 3600),
 	S("History.Keep", K_INT, history_keep, "10000", 1, 100000000),

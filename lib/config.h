@@ -27,6 +27,7 @@ struct md_config {
 	char *push_socket;         /* App.PushSocket: the push loop's socket, or "" */
 	long push_idle_timeout;    /* App.PushIdleTimeout: seconds a push connection may idle */
 	long push_connections;     /* App.PushConnections: push connections at once */
+	long cache_seconds;        /* App.CacheSeconds: longest a read is kept (read_cache.h); 0: none */
 	long update_threads;       /* Update.Threads: concurrent source fetches */
 	long source_timeout;       /* Update.Timeout: seconds per source fetch */
 	long history_keep;         /* History.Keep: newest updates kept per widget */

@@ -55,6 +55,14 @@ struct md_dashboard *dashboard_find(struct md_dashboard *list, int n, const char
 	return NULL;
 }
 
+void dashboard_copy(struct md_dashboard *to, const struct md_dashboard *from)
+{
+	*to = *from;
+	to->slug = xstrdup(from->slug);
+	to->title = xstrdup(from->title);
+	to->description = from->description ? xstrdup(from->description) : NULL;
+}
+
 void dashboard_free(struct md_dashboard *d)
 {
 	free(d->slug);

@@ -27,6 +27,8 @@ int dashboard_list(struct md_dashboard **out, int *n, struct buf *err);
 /* The dashboard of that slug in a list, or NULL. */
 struct md_dashboard *dashboard_find(struct md_dashboard *list, int n, const char *slug);
 void dashboard_free(struct md_dashboard *d);
+/* A copy of from, with its own strings. */
+void dashboard_copy(struct md_dashboard *to, const struct md_dashboard *from);
 void dashboard_list_free(struct md_dashboard *list, int n);
 
 /* Creates the dashboard or changes the one of that slug (position: its

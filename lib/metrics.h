@@ -13,6 +13,8 @@ enum metric {
 	M_PUBLISH_FAILED,  /* widget messages nchan did not take */
 	M_DB_ERRORS,       /* database calls that failed */
 	M_WORKER_RESTARTS, /* workers the supervisor replaced */
+	M_READ_CACHE_HITS,   /* reads answered from the read cache */
+	M_READ_CACHE_MISSES, /* reads that went to the database to fill it */
 	M_COUNT
 };
 

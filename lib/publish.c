@@ -31,9 +31,7 @@ int publish_socket(const char *publish_url, struct buf *path)
 	return 1;
 }
 
-/* Where a message for channel goes: the URL libcurl asks for, and the
- * unix socket it asks over (empty: the URL's host and port). */
-static void target(const char *publish_url, const char *channel, struct buf *url, struct buf *socket)
+void publish_target(const char *publish_url, const char *channel, struct buf *url, struct buf *socket)
 {
 	buf_reset(url);
 	buf_reset(socket);
@@ -115,7 +113,7 @@ static CURL *one_request(const char *publish_url, const char *channel, struct bu
 		buf_puts(err, "publish: cannot start libcurl");
 		return NULL;
 	}
-	target(publish_url, channel, url, socket);
+	publish_target(publish_url, channel, url, socket);
 	curl_easy_setopt(c, CURLOPT_URL, url->data);
 	curl_easy_setopt(c, CURLOPT_UNIX_SOCKET_PATH, socket->len ? socket->data : NULL);
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
@@ -206,7 +204,7 @@ int publish_status(const char *publish_url, const char *channel, const char *tex
 		return -1;
 	}
 	struct buf url = {0}, socket = {0}, body = {0};
-	target(publish_url, channel, &url, &socket);
+	publish_target(publish_url, channel, &url, &socket);
 	buf_puts(&body, text);
 	struct curl_slist *h = json_headers();
 	set_post(curl, url.data, &socket, body.data, body.len, h);
@@ -280,7 +278,7 @@ int publish_widgets(const char *publish_url, const char *const *names, const lon
 	for (int start = 0; start < n; start += PARALLEL) {
 		int k = n - start < PARALLEL ? n - start : PARALLEL, ready = 0;
 		for (int i = 0; i < k; i++, ready++) {
-			target(publish_url, names[start + i], &urls[i], &socket);
+			publish_target(publish_url, names[start + i], &urls[i], &socket);
 			publish_message(names[start + i], versions[start + i], html ? html[start + i] : NULL,
 					&bodies[i]);
 			if (!pool[i] && !(pool[i] = curl_easy_init()))

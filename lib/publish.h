@@ -16,6 +16,9 @@
  * path of at most PUBLISH_SOCKET_MAX bytes, no "/URI/" after it). */
 #define PUBLISH_SOCKET_MAX 107
 int publish_socket(const char *publish_url, struct buf *path);
+/* The URL of <publish_url><channel> for libcurl, and the unix socket to ask
+ * it over (empty: the URL's own host and port). */
+void publish_target(const char *publish_url, const char *channel, struct buf *url, struct buf *socket);
 
 /* POSTs the message to <publish_url><name>, with html (the widget's
  * fragment at version) unless it is NULL: publish_widgets for one widget.

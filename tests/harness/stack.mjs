@@ -12,6 +12,7 @@
 // removes the dir. Set MDASH_TEST_KEEP=1 to keep the dir (and its logs) after
 // the run. The built programs are taken from $MDASH_BUILD (default: the repo top).
 
+import http from 'node:http';
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtemp, chmod, writeFile, rename, rm, readFile, readdir } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -170,12 +171,25 @@ function makeStack(dir, port, stackEnv = {}) {
     },
 
     /** Runs a query as MariaDB's root (through the socket) in the mdash
-     *  database; resolves to rows of strings (tab-separated output, no header). */
-    async sql(query) {
+     *  database; resolves to rows of strings (tab-separated output, no header).
+     *  A query that may write is then announced on the change feed, as mdash's
+     *  own writes are, so the app processes read what it made at once; with
+     *  opts.quiet it is not (a change by hand that mdash never hears of). */
+    async sql(query, opts = {}) {
       const r = await run('mariadb', ['--no-defaults', '-S', sock, '-uroot', '-N', '-B', 'mdash', '-e', query]);
       if (r.code !== 0) throw new Error(`SQL failed (exit ${r.code}): ${query}\n${r.stderr}`);
+      if (!opts.quiet && !/^\s*SELECT\b/i.test(query)) await s.announceChange();
       return r.stdout.split('\n').filter((l) => l !== '').map((l) => l.split('\t'));
     },
+
+    /** Tells every app process that anything may have changed (the feed's
+     *  "clear all", as mdash's writes send it); nothing when nginx is down. */
+    announceChange: () => new Promise((resolve) => {
+      const req = http.request({ socketPath: s.publishSocket, path: '/pub/_feed', method: 'POST',
+        headers: { 'Content-Type': 'application/json' } }, (res) => { res.resume(); res.on('end', resolve); });
+      req.on('error', () => resolve());
+      req.end('{"changed":"*"}');
+    }),
 
     /** Stores an update of widget name, made at time ms, straight into its
      *  history (as version 1): history in the past without waiting for it. */

@@ -1,0 +1,377 @@
+/* SPDX-License-Identifier: MIT */
+/* read_cache.c: the viewer's reads, kept while the change feed is followed
+ * (see read_cache.h). */
+#include "read_cache.h"
+
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Bounded memory: each table keeps at most MAX_ENTRIES entries, and starts
+ * again from empty when it would hold more (only what exists is kept: an
+ * unknown cookie or widget name never makes an entry). */
+#define BUCKETS 1024
+#define MAX_ENTRIES 4096
+/* Changes to widgets are remembered by their names' hashes, in this many
+ * slots: a fill is refused when its widget's slot changed since its
+ * ticket (two names sharing a slot only cost a read). */
+#define CHANGE_SLOTS 4096
+
+struct entry {
+	char *key; /* owned */
+	uint64_t hash;
+	long long at_ms; /* the fill's ticket time: its age counts from then */
+	void *value;     /* owned, freed by the table's free_value */
+	struct entry *next;
+};
+
+struct table {
+	struct entry *bucket[BUCKETS];
+	int count;
+	void (*free_value)(void *);
+};
+
+static void free_session(void *v);
+static void free_widget(void *v);
+static void free_dashboards(void *v);
+static void free_names(void *v);
+
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static struct table sessions = {.free_value = free_session}, widgets = {.free_value = free_widget},
+		    dashboards = {.free_value = free_dashboards}, placements = {.free_value = free_names};
+static long long max_age_ms;
+static int feed_up;                        /* the feed is followed: entries may be kept */
+static unsigned long long seq;             /* changes heard (each bumps it) */
+static unsigned long long cleared_seq;     /* the last "everything" */
+static unsigned long long changed[CHANGE_SLOTS]; /* the last change of each slot's widgets */
+
+static uint64_t hash_of(const char *s, size_t n)
+{
+	uint64_t h = 14695981039346656037ULL;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
+	return h ^ (h >> 29);
+}
+
+static void table_clear(struct table *t)
+{
+	for (int b = 0; b < BUCKETS; b++) {
+		for (struct entry *e = t->bucket[b], *next; e; e = next) {
+			next = e->next;
+			t->free_value(e->value);
+			free(e->key);
+			free(e);
+		}
+		t->bucket[b] = NULL;
+	}
+	t->count = 0;
+}
+
+static void clear_all(void)
+{
+	table_clear(&sessions);
+	table_clear(&widgets);
+	table_clear(&dashboards);
+	table_clear(&placements);
+	cleared_seq = ++seq;
+}
+
+/* The live entry of key, or NULL; one past its age is dropped. */
+static struct entry *find(struct table *t, const char *key)
+{
+	uint64_t h = hash_of(key, strlen(key));
+	struct entry **p = &t->bucket[h % BUCKETS];
+	for (struct entry *e = *p; e; p = &e->next, e = e->next) {
+		if (e->hash != h || strcmp(e->key, key))
+			continue;
+		if (now_ms() - e->at_ms < max_age_ms)
+			return e;
+		*p = e->next;
+		t->free_value(e->value);
+		free(e->key);
+		free(e);
+		t->count--;
+		return NULL;
+	}
+	return NULL;
+}
+
+static void drop(struct table *t, const char *key, size_t len)
+{
+	uint64_t h = hash_of(key, len);
+	for (struct entry **p = &t->bucket[h % BUCKETS], *e; (e = *p); p = &e->next)
+		if (e->hash == h && strlen(e->key) == len && !memcmp(e->key, key, len)) {
+			*p = e->next;
+			t->free_value(e->value);
+			free(e->key);
+			free(e);
+			t->count--;
+			return;
+		}
+}
+
+/* Whether a fill of ticket t may still be kept: the feed followed all
+ * along, nothing cleared since, and (for a widget) its slot unchanged. */
+static int current(const struct read_ticket *t, const char *widget)
+{
+	if (!feed_up || !max_age_ms || cleared_seq > t->seq)
+		return 0;
+	return !widget || changed[hash_of(widget, strlen(widget)) % CHANGE_SLOTS] <= t->seq;
+}
+
+/* Keeps value under key (replacing any), or frees it. */
+static void put(struct table *t, const char *key, void *value, const struct read_ticket *ticket, const char *widget)
+{
+	pthread_mutex_lock(&lock);
+	if (!current(ticket, widget)) {
+		pthread_mutex_unlock(&lock);
+		t->free_value(value);
+		return;
+	}
+	drop(t, key, strlen(key));
+	if (t->count >= MAX_ENTRIES)
+		table_clear(t);
+	struct entry *e = xcalloc(1, sizeof *e);
+	e->key = xstrdup(key);
+	e->hash = hash_of(key, strlen(key));
+	e->at_ms = ticket->at_ms;
+	e->value = value;
+	e->next = t->bucket[e->hash % BUCKETS];
+	t->bucket[e->hash % BUCKETS] = e;
+	t->count++;
+	pthread_mutex_unlock(&lock);
+}
+
+void read_cache_setup(long max_age_seconds)
+{
+	pthread_mutex_lock(&lock);
+	max_age_ms = max_age_seconds > 0 ? max_age_seconds * 1000LL : 0;
+	clear_all();
+	pthread_mutex_unlock(&lock);
+}
+
+void read_cache_feed_up(void)
+{
+	pthread_mutex_lock(&lock);
+	clear_all();
+	feed_up = 1;
+	pthread_mutex_unlock(&lock);
+}
+
+void read_cache_feed_down(void)
+{
+	pthread_mutex_lock(&lock);
+	feed_up = 0;
+	clear_all();
+	pthread_mutex_unlock(&lock);
+}
+
+void read_cache_clear(void)
+{
+	pthread_mutex_lock(&lock);
+	clear_all();
+	pthread_mutex_unlock(&lock);
+}
+
+void read_cache_widget_changed(const char *name, size_t len)
+{
+	pthread_mutex_lock(&lock);
+	changed[hash_of(name, len) % CHANGE_SLOTS] = ++seq;
+	drop(&widgets, name, len);
+	pthread_mutex_unlock(&lock);
+}
+
+int read_cache_ticket(struct read_ticket *t)
+{
+	pthread_mutex_lock(&lock);
+	int on = feed_up && max_age_ms;
+	t->seq = seq;
+	t->at_ms = now_ms();
+	pthread_mutex_unlock(&lock);
+	return on;
+}
+
+/* Copies, made under the lock: the caller's to keep. */
+
+static void user_copy(struct md_user *to, const struct md_user *from)
+{
+	*to = *from;
+	to->name = from->name ? xstrdup(from->name) : NULL;
+	to->csrf = from->csrf ? xstrdup(from->csrf) : NULL;
+}
+
+void cached_session_free(struct cached_session *s)
+{
+	user_free(&s->user);
+	free(s->grants);
+	memset(s, 0, sizeof *s);
+}
+
+static void free_session(void *v)
+{
+	cached_session_free(v);
+	free(v);
+}
+
+int read_cache_session(const char *hash, struct cached_session *s)
+{
+	pthread_mutex_lock(&lock);
+	struct entry *e = feed_up ? find(&sessions, hash) : NULL;
+	if (e) {
+		const struct cached_session *c = e->value;
+		*s = *c;
+		user_copy(&s->user, &c->user);
+		s->grants = xcalloc((size_t)c->ngrants + 1, sizeof *s->grants);
+		memcpy(s->grants, c->grants, (size_t)c->ngrants * sizeof *s->grants);
+	}
+	pthread_mutex_unlock(&lock);
+	return e != NULL;
+}
+
+void read_cache_put_session(const char *hash, const struct cached_session *s, const struct read_ticket *t)
+{
+	struct cached_session *kept = xcalloc(1, sizeof *kept);
+	*kept = *s;
+	user_copy(&kept->user, &s->user);
+	kept->grants = xcalloc((size_t)s->ngrants + 1, sizeof *kept->grants);
+	memcpy(kept->grants, s->grants, (size_t)s->ngrants * sizeof *kept->grants);
+	put(&sessions, hash, kept, t, NULL);
+}
+
+void read_cache_session_seen(const char *hash, long long seen_ms)
+{
+	pthread_mutex_lock(&lock);
+	struct entry *e = feed_up ? find(&sessions, hash) : NULL;
+	if (e)
+		((struct cached_session *)e->value)->seen_ms = seen_ms;
+	pthread_mutex_unlock(&lock);
+}
+
+/* Every number as it is, every text copied, nothing parsed (as
+ * widget_from_row leaves it: options and source parsed on first use). */
+static void widget_copy(struct md_widget *to, const struct md_widget *from)
+{
+	*to = *from;
+	char **texts[] = {&to->name,    &to->type, &to->title,      &to->dashboard, &to->source,
+			  &to->options, &to->data, &to->updated_at, &to->last_error};
+	for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
+		*texts[i] = *texts[i] ? xstrdup(*texts[i]) : NULL;
+	to->data_obj = to->settings = to->saved = NULL;
+	to->options_obj = to->options ? NULL : json_object_new_object();
+	to->source_obj = to->source ? NULL : json_object_new_object();
+}
+
+static void free_widget(void *v)
+{
+	widget_free(v);
+	free(v);
+}
+
+int read_cache_widget(const char *name, struct md_widget *w, long long *read_at_ms)
+{
+	pthread_mutex_lock(&lock);
+	struct entry *e = feed_up ? find(&widgets, name) : NULL;
+	if (e) {
+		widget_copy(w, e->value);
+		*read_at_ms = e->at_ms;
+	}
+	pthread_mutex_unlock(&lock);
+	return e != NULL;
+}
+
+void read_cache_put_widget(struct md_widget *w, const struct read_ticket *t)
+{
+	struct md_widget *kept = xcalloc(1, sizeof *kept);
+	widget_copy(kept, w);
+	put(&widgets, w->name, kept, t, w->name);
+}
+
+struct dashboard_list {
+	struct md_dashboard *list;
+	int n;
+};
+
+static void free_dashboards(void *v)
+{
+	struct dashboard_list *d = v;
+	dashboard_list_free(d->list, d->n);
+	free(d);
+}
+
+int read_cache_dashboards(struct md_dashboard **list, int *n)
+{
+	pthread_mutex_lock(&lock);
+	struct entry *e = feed_up ? find(&dashboards, "") : NULL;
+	if (e) {
+		const struct dashboard_list *d = e->value;
+		*n = d->n;
+		*list = d->n ? xcalloc((size_t)d->n, sizeof **list) : NULL;
+		for (int i = 0; i < d->n; i++)
+			dashboard_copy(&(*list)[i], &d->list[i]);
+	}
+	pthread_mutex_unlock(&lock);
+	return e != NULL;
+}
+
+void read_cache_put_dashboards(struct md_dashboard *list, int n, const struct read_ticket *t)
+{
+	struct dashboard_list *d = xcalloc(1, sizeof *d);
+	d->list = n ? xcalloc((size_t)n, sizeof *d->list) : NULL;
+	d->n = n;
+	for (int i = 0; i < n; i++)
+		dashboard_copy(&d->list[i], &list[i]);
+	put(&dashboards, "", d, t, NULL);
+}
+
+struct name_list {
+	char **names;
+	int n;
+};
+
+static void free_names(void *v)
+{
+	struct name_list *l = v;
+	for (int i = 0; i < l->n; i++)
+		free(l->names[i]);
+	free(l->names);
+	free(l);
+}
+
+int read_cache_dashboard_widgets(long long dashboard_id, char ***names, int *n)
+{
+	char key[24];
+	snprintf(key, sizeof key, "%lld", dashboard_id);
+	pthread_mutex_lock(&lock);
+	struct entry *e = feed_up ? find(&placements, key) : NULL;
+	if (e) {
+		const struct name_list *l = e->value;
+		*n = l->n;
+		*names = xcalloc((size_t)l->n + 1, sizeof **names);
+		for (int i = 0; i < l->n; i++)
+			(*names)[i] = xstrdup(l->names[i]);
+	}
+	pthread_mutex_unlock(&lock);
+	return e != NULL;
+}
+
+void read_cache_put_dashboard_widgets(long long dashboard_id, const struct md_widget *ws, int n,
+				      const struct read_ticket *t)
+{
+	char key[24];
+	snprintf(key, sizeof key, "%lld", dashboard_id);
+	struct name_list *l = xcalloc(1, sizeof *l);
+	l->names = xcalloc((size_t)n + 1, sizeof *l->names);
+	l->n = n;
+	for (int i = 0; i < n; i++)
+		l->names[i] = xstrdup(ws[i].name);
+	put(&placements, key, l, t, NULL);
+}
+
+void read_cache_cleanup(void)
+{
+	pthread_mutex_lock(&lock);
+	clear_all();
+	pthread_mutex_unlock(&lock);
+}
