@@ -11,6 +11,7 @@
 #include "log.h"
 #include "metrics.h"
 #include "publish.h"
+#include "read_cache.h"
 #include "render.h"
 #include "series.h"
 #include "token.h"
@@ -142,6 +143,10 @@ static void publish(const struct md_config *cfg, const struct batch *b)
 		names[k] = b->bumped.names[i];
 		versions[k++] = b->bumped.versions[i];
 	}
+	/* This process reads them again at once, whether the messages (which
+	 * tell every process, this one too) get through or not. */
+	for (int i = 0; i < k; i++)
+		read_cache_widget_changed(names[i], strlen(names[i]));
 	char **html = render_inline(cfg, names, versions, k);
 	struct buf err = {0};
 	if (publish_widgets(cfg->publish_url, names, versions, (const char *const *)html, k, failed, &err)) {

@@ -74,10 +74,39 @@ static size_t on_header(char *data, size_t size, size_t n, void *ctx)
 	return len;
 }
 
-static int on_progress(void *ctx, curl_off_t a, curl_off_t b, curl_off_t c, curl_off_t d)
+/* The transfer in hand, so that feed_stop can wake it. */
+static pthread_mutex_t multi_lock = PTHREAD_MUTEX_INITIALIZER;
+static CURLM *multi;
+
+/* Runs c until it ends or a stop: its result. */
+static CURLcode perform(CURL *c)
 {
-	(void)ctx, (void)a, (void)b, (void)c, (void)d;
-	return atomic_load(&stopping);
+	CURLM *m = curl_multi_init();
+	CURLcode rc = CURLE_OUT_OF_MEMORY;
+	if (!m || curl_multi_add_handle(m, c) != CURLM_OK) {
+		curl_multi_cleanup(m);
+		return rc;
+	}
+	pthread_mutex_lock(&multi_lock);
+	multi = m;
+	pthread_mutex_unlock(&multi_lock);
+	int running = 1;
+	while (running && !atomic_load(&stopping)) {
+		if (curl_multi_perform(m, &running) != CURLM_OK)
+			break;
+		if (running)
+			curl_multi_poll(m, NULL, 0, 60 * 1000, NULL);
+	}
+	rc = running ? CURLE_ABORTED_BY_CALLBACK : CURLE_RECV_ERROR;
+	for (CURLMsg *msg; (msg = curl_multi_info_read(m, &(int){0}));)
+		if (msg->msg == CURLMSG_DONE)
+			rc = msg->data.result;
+	pthread_mutex_lock(&multi_lock);
+	multi = NULL;
+	pthread_mutex_unlock(&multi_lock);
+	curl_multi_remove_handle(m, c);
+	curl_multi_cleanup(m);
+	return rc;
 }
 
 /* Follows the feed until it ends (nginx stopped or reloaded, or a stop). */
@@ -95,9 +124,7 @@ static void follow_once(const char *url, const char *socket, int *said)
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, &f);
 	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
 	curl_easy_setopt(c, CURLOPT_HEADERDATA, &f);
-	curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
-	curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
-	CURLcode rc = curl_easy_perform(c);
+	CURLcode rc = perform(c);
 	long status = 0;
 	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
 	if (f.up)
@@ -150,6 +177,10 @@ void feed_stop(void)
 	if (!started)
 		return;
 	atomic_store(&stopping, 1);
+	pthread_mutex_lock(&multi_lock);
+	if (multi)
+		curl_multi_wakeup(multi);
+	pthread_mutex_unlock(&multi_lock);
 	pthread_join(thread, NULL);
 	started = 0;
 }

@@ -144,7 +144,8 @@ void metrics_scrape(struct req *r)
 	buf_reset(&err);
 	if (publish_subscribers(r->cfg->publish_url, &subscribers, &err) == 0) {
 		family(&o, "mdash_subscribers", "gauge",
-		       "Open push streams, as nchan counts them (one per channel a stream follows).");
+		       "Open push streams, as nchan counts them (one per channel a stream follows; each app "
+		       "process's change feed among them).");
 		buf_printf(&o, "mdash_subscribers %ld\n", subscribers);
 	}
 	if (db_up)

@@ -9,11 +9,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Bounded memory: each table keeps at most MAX_ENTRIES entries, and starts
- * again from empty when it would hold more (only what exists is kept: an
- * unknown cookie or widget name never makes an entry). */
+/* Bounded memory: each table keeps at most MAX_ENTRIES entries of MAX_BYTES
+ * in all, and starts again from empty when it would hold more (only what
+ * exists is kept: an unknown cookie or widget name never makes an entry). */
 #define BUCKETS 1024
 #define MAX_ENTRIES 4096
+#define MAX_BYTES (64u << 20)
 /* Changes to widgets are remembered by their names' hashes, in this many
  * slots: a fill is refused when its widget's slot changed since its
  * ticket (two names sharing a slot only cost a read). */
@@ -23,6 +24,7 @@ struct entry {
 	char *key; /* owned */
 	uint64_t hash;
 	long long at_ms; /* the fill's ticket time: its age counts from then */
+	size_t size;     /* what value holds, about */
 	void *value;     /* owned, freed by the table's free_value */
 	struct entry *next;
 };
@@ -30,6 +32,7 @@ struct entry {
 struct table {
 	struct entry *bucket[BUCKETS];
 	int count;
+	size_t bytes;
 	void (*free_value)(void *);
 };
 
@@ -67,6 +70,7 @@ static void table_clear(struct table *t)
 		t->bucket[b] = NULL;
 	}
 	t->count = 0;
+	t->bytes = 0;
 }
 
 static void clear_all(void)
@@ -76,6 +80,18 @@ static void clear_all(void)
 	table_clear(&dashboards);
 	table_clear(&placements);
 	cleared_seq = ++seq;
+}
+
+/* Takes the entry *p out of t and frees it. */
+static void unlink_entry(struct table *t, struct entry **p)
+{
+	struct entry *e = *p;
+	*p = e->next;
+	t->count--;
+	t->bytes -= e->size;
+	t->free_value(e->value);
+	free(e->key);
+	free(e);
 }
 
 /* The live entry of key, or NULL; one past its age is dropped. */
@@ -88,11 +104,7 @@ static struct entry *find(struct table *t, const char *key)
 			continue;
 		if (now_ms() - e->at_ms < max_age_ms)
 			return e;
-		*p = e->next;
-		t->free_value(e->value);
-		free(e->key);
-		free(e);
-		t->count--;
+		unlink_entry(t, p);
 		return NULL;
 	}
 	return NULL;
@@ -103,11 +115,7 @@ static void drop(struct table *t, const char *key, size_t len)
 	uint64_t h = hash_of(key, len);
 	for (struct entry **p = &t->bucket[h % BUCKETS], *e; (e = *p); p = &e->next)
 		if (e->hash == h && strlen(e->key) == len && !memcmp(e->key, key, len)) {
-			*p = e->next;
-			t->free_value(e->value);
-			free(e->key);
-			free(e);
-			t->count--;
+			unlink_entry(t, p);
 			return;
 		}
 }
@@ -122,7 +130,8 @@ static int current(const struct read_ticket *t, const char *widget)
 }
 
 /* Keeps value under key (replacing any), or frees it. */
-static void put(struct table *t, const char *key, void *value, const struct read_ticket *ticket, const char *widget)
+static void put(struct table *t, const char *key, void *value, size_t size, const struct read_ticket *ticket,
+		const char *widget)
 {
 	pthread_mutex_lock(&lock);
 	if (!current(ticket, widget)) {
@@ -131,12 +140,13 @@ static void put(struct table *t, const char *key, void *value, const struct read
 		return;
 	}
 	drop(t, key, strlen(key));
-	if (t->count >= MAX_ENTRIES)
+	if (t->count >= MAX_ENTRIES || t->bytes + size > MAX_BYTES)
 		table_clear(t);
 	struct entry *e = xcalloc(1, sizeof *e);
 	e->key = xstrdup(key);
 	e->hash = hash_of(key, strlen(key));
 	e->at_ms = ticket->at_ms;
+	e->size = size;
 	e->value = value;
 	e->next = t->bucket[e->hash % BUCKETS];
 	t->bucket[e->hash % BUCKETS] = e;
@@ -237,7 +247,7 @@ void read_cache_put_session(const char *hash, const struct cached_session *s, co
 	user_copy(&kept->user, &s->user);
 	kept->grants = xcalloc((size_t)s->ngrants + 1, sizeof *kept->grants);
 	memcpy(kept->grants, s->grants, (size_t)s->ngrants * sizeof *kept->grants);
-	put(&sessions, hash, kept, t, NULL);
+	put(&sessions, hash, kept, sizeof *kept, t, NULL);
 }
 
 void read_cache_session_seen(const char *hash, long long seen_ms)
@@ -285,7 +295,11 @@ void read_cache_put_widget(struct md_widget *w, const struct read_ticket *t)
 {
 	struct md_widget *kept = xcalloc(1, sizeof *kept);
 	widget_copy(kept, w);
-	put(&widgets, w->name, kept, t, w->name);
+	size_t size = sizeof *kept;
+	const char *texts[] = {w->name, w->type, w->title, w->dashboard, w->source, w->options, w->data, w->last_error};
+	for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
+		size += texts[i] ? strlen(texts[i]) : 0;
+	put(&widgets, w->name, kept, size, t, w->name);
 }
 
 struct dashboard_list {
@@ -322,7 +336,7 @@ void read_cache_put_dashboards(struct md_dashboard *list, int n, const struct re
 	d->n = n;
 	for (int i = 0; i < n; i++)
 		dashboard_copy(&d->list[i], &list[i]);
-	put(&dashboards, "", d, t, NULL);
+	put(&dashboards, "", d, sizeof *d + (size_t)n * sizeof *d->list, t, NULL);
 }
 
 struct name_list {
@@ -366,7 +380,7 @@ void read_cache_put_dashboard_widgets(long long dashboard_id, const struct md_wi
 	l->n = n;
 	for (int i = 0; i < n; i++)
 		l->names[i] = xstrdup(ws[i].name);
-	put(&placements, key, l, t, NULL);
+	put(&placements, key, l, sizeof *l + (size_t)n * sizeof *l->names, t, NULL);
 }
 
 void read_cache_cleanup(void)

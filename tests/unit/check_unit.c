@@ -25,6 +25,7 @@ int main(void)
 	suite_add_tcase(s, tcase_history());
 	suite_add_tcase(s, tcase_alert());
 	suite_add_tcase(s, tcase_fields());
+	suite_add_tcase(s, tcase_read_cache());
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
 	int failed = srunner_ntests_failed(sr);

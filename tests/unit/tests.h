@@ -20,6 +20,7 @@ TCase *tcase_schema(void);
 TCase *tcase_history(void);
 TCase *tcase_alert(void);
 TCase *tcase_fields(void);
+TCase *tcase_read_cache(void);
 
 /* Appends a request as nginx sends it: begin, parameters ("NAME=value"),
  * body (test_fcgi_wire.c). */
