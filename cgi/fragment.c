@@ -33,6 +33,37 @@ static int cacheable(struct req *r, const struct md_widget *w)
 	return same;
 }
 
+/* The version a page asks for (?v=, the one its message named), or 0. */
+static long long asked_version(struct req *r)
+{
+	static const struct field query[] = {{.key = "v", .kind = FIELD_INT, .max = LONG_MAX, .required = 1}, {0}};
+	struct field_value in[1] = {0};
+	struct buf err = {0};
+	long long v = r->query && !fields_form(query, FIELDS_OPEN, r->query, strlen(r->query), in, &err) ? in[0].number : 0;
+	fields_free(in, 1);
+	buf_free(&err);
+	return v;
+}
+
+/* A version newer than w's was asked for: this process has not heard of it
+ * yet (a write of another host or of the CLI, whose message the feed has
+ * not brought), so w is read again. Kept as it was if the widget moved to
+ * another dashboard meanwhile: access was checked on this one. */
+static void catch_up(struct req *r, struct md_widget *w)
+{
+	struct md_widget now;
+	struct buf err = {0};
+	if (asked_version(r) > w->version && widget_load(w->name, &now, &err) == 1) {
+		if (now.dashboard_id == w->dashboard_id) {
+			widget_free(w);
+			*w = now;
+		} else {
+			widget_free(&now);
+		}
+	}
+	buf_free(&err);
+}
+
 void fragment_widget(struct req *r)
 {
 	struct md_widget w;
@@ -40,6 +71,7 @@ void fragment_widget(struct req *r)
 	int hit;
 	if (!req_widget(r, &w))
 		return;
+	catch_up(r, &w);
 	if (render_widget_cached(r->cfg, &w, &html, &err, &hit))
 		resp_error(r, 500, buf_str(&err));
 	else {

@@ -301,6 +301,11 @@ int main(int argc, char **argv)
 	/* The counters of GET /metrics, shared by every worker. */
 	if (metrics_share())
 		log_warn("metrics: no shared memory (%s); each worker counts on its own", strerror(errno));
+	/* The record of changes, shared so that a write made by one worker is
+	 * seen by the others before it is answered (read_cache.h). */
+	if (read_cache_share())
+		log_warn("read cache: no shared memory (%s); workers hear of each other's writes through the feed",
+			 strerror(errno));
 	routes_name_metrics();
 	struct worker w = {listen_fd, push_fd, &cfg};
 	int rc = supervise(&w, (int)cfg.workers);

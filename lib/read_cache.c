@@ -4,10 +4,12 @@
 #include "read_cache.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 /* Bounded memory: each table keeps at most MAX_ENTRIES entries of MAX_BYTES
  * in all, and starts again from empty when it would hold more (only what
@@ -23,9 +25,11 @@
 struct entry {
 	char *key; /* owned */
 	uint64_t hash;
-	long long at_ms; /* the fill's ticket time: its age counts from then */
-	size_t size;     /* what value holds, about */
-	void *value;     /* owned, freed by the table's free_value */
+	long long at_ms;        /* the fill's ticket time: its age counts from then */
+	unsigned long long seq; /* and its count of changes */
+	int widget_slot;        /* the changes slot of the widget it is, or -1 */
+	size_t size;            /* what value holds, about */
+	void *value;            /* owned, freed by the table's free_value */
 	struct entry *next;
 };
 
@@ -36,6 +40,17 @@ struct table {
 	void (*free_value)(void *);
 };
 
+/* The changes heard, in memory that every app process of this host shares
+ * (read_cache_share, before the workers fork): a write made by one
+ * process (a push stored, a logout) is known to the others the moment it
+ * is recorded, before its answer leaves, without waiting for the feed.
+ * Each entry is checked against them when it is used. */
+struct changes {
+	atomic_ullong seq;                   /* changes recorded (each bumps it) */
+	atomic_ullong cleared;               /* the last "everything" */
+	atomic_ullong widget[CHANGE_SLOTS];  /* the last change of each slot's widgets */
+};
+static struct changes private_changes, *changes = &private_changes;
 static void free_session(void *v);
 static void free_widget(void *v);
 static void free_dashboards(void *v);
@@ -45,10 +60,8 @@ static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static struct table sessions = {.free_value = free_session}, widgets = {.free_value = free_widget},
 		    dashboards = {.free_value = free_dashboards}, placements = {.free_value = free_names};
 static long long max_age_ms;
-static int feed_up;                        /* the feed is followed: entries may be kept */
-static unsigned long long seq;             /* changes heard (each bumps it) */
-static unsigned long long cleared_seq;     /* the last "everything" */
-static unsigned long long changed[CHANGE_SLOTS]; /* the last change of each slot's widgets */
+static int feed_up;                 /* this process follows the feed: entries may be kept */
+static unsigned long long feed_gen; /* bumped as the feed comes and goes */
 
 static uint64_t hash_of(const char *s, size_t n)
 {
@@ -73,13 +86,25 @@ static void table_clear(struct table *t)
 	t->bytes = 0;
 }
 
+static int widget_slot(const char *name, size_t len)
+{
+	return (int)(hash_of(name, len) % CHANGE_SLOTS);
+}
+
+/* This process's entries, all of them. */
 static void clear_all(void)
 {
 	table_clear(&sessions);
 	table_clear(&widgets);
 	table_clear(&dashboards);
 	table_clear(&placements);
-	cleared_seq = ++seq;
+}
+
+/* Whether what was read at seq (of the widget of slot, or -1) may still be
+ * used: nothing it depends on changed since. */
+static int unchanged_since(unsigned long long seq, int slot)
+{
+	return atomic_load(&changes->cleared) <= seq && (slot < 0 || atomic_load(&changes->widget[slot]) <= seq);
 }
 
 /* Takes the entry *p out of t and frees it. */
@@ -102,7 +127,7 @@ static struct entry *find(struct table *t, const char *key)
 	for (struct entry *e = *p; e; p = &e->next, e = e->next) {
 		if (e->hash != h || strcmp(e->key, key))
 			continue;
-		if (now_ms() - e->at_ms < max_age_ms)
+		if (now_ms() - e->at_ms < max_age_ms && unchanged_since(e->seq, e->widget_slot))
 			return e;
 		unlink_entry(t, p);
 		return NULL;
@@ -120,21 +145,15 @@ static void drop(struct table *t, const char *key, size_t len)
 		}
 }
 
-/* Whether a fill of ticket t may still be kept: the feed followed all
- * along, nothing cleared since, and (for a widget) its slot unchanged. */
-static int current(const struct read_ticket *t, const char *widget)
-{
-	if (!feed_up || !max_age_ms || cleared_seq > t->seq)
-		return 0;
-	return !widget || changed[hash_of(widget, strlen(widget)) % CHANGE_SLOTS] <= t->seq;
-}
-
 /* Keeps value under key (replacing any), or frees it. */
 static void put(struct table *t, const char *key, void *value, size_t size, const struct read_ticket *ticket,
 		const char *widget)
 {
+	int slot = widget ? widget_slot(widget, strlen(widget)) : -1;
 	pthread_mutex_lock(&lock);
-	if (!current(ticket, widget)) {
+	/* Kept only if the feed was followed all along and nothing it depends
+	 * on changed since the ticket. */
+	if (!feed_up || !max_age_ms || ticket->gen != feed_gen || !unchanged_since(ticket->seq, slot)) {
 		pthread_mutex_unlock(&lock);
 		t->free_value(value);
 		return;
@@ -146,12 +165,23 @@ static void put(struct table *t, const char *key, void *value, size_t size, cons
 	e->key = xstrdup(key);
 	e->hash = hash_of(key, strlen(key));
 	e->at_ms = ticket->at_ms;
+	e->seq = ticket->seq;
+	e->widget_slot = slot;
 	e->size = size;
 	e->value = value;
 	e->next = t->bucket[e->hash % BUCKETS];
 	t->bucket[e->hash % BUCKETS] = e;
 	t->count++;
 	pthread_mutex_unlock(&lock);
+}
+
+int read_cache_share(void)
+{
+	void *p = mmap(NULL, sizeof *changes, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return -1;
+	changes = p; /* zeroed by the kernel */
+	return 0;
 }
 
 void read_cache_setup(long max_age_seconds)
@@ -162,24 +192,32 @@ void read_cache_setup(long max_age_seconds)
 	pthread_mutex_unlock(&lock);
 }
 
-void read_cache_feed_up(void)
+/* The feed's state changes this process's generation: a fill whose ticket
+ * is of another is not kept. */
+static void feed_state(int up)
 {
 	pthread_mutex_lock(&lock);
 	clear_all();
-	feed_up = 1;
+	feed_up = up;
+	feed_gen++;
 	pthread_mutex_unlock(&lock);
+}
+
+void read_cache_feed_up(void)
+{
+	feed_state(1);
 }
 
 void read_cache_feed_down(void)
 {
-	pthread_mutex_lock(&lock);
-	feed_up = 0;
-	clear_all();
-	pthread_mutex_unlock(&lock);
+	feed_state(0);
 }
 
+/* A change is recorded after it is committed: a ticket of its seq or later
+ * reads what it made. */
 void read_cache_clear(void)
 {
+	atomic_store(&changes->cleared, atomic_fetch_add(&changes->seq, 1) + 1);
 	pthread_mutex_lock(&lock);
 	clear_all();
 	pthread_mutex_unlock(&lock);
@@ -187,19 +225,22 @@ void read_cache_clear(void)
 
 void read_cache_widget_changed(const char *name, size_t len)
 {
-	pthread_mutex_lock(&lock);
-	changed[hash_of(name, len) % CHANGE_SLOTS] = ++seq;
-	drop(&widgets, name, len);
-	pthread_mutex_unlock(&lock);
+	int slot = widget_slot(name, len);
+	unsigned long long seq = atomic_fetch_add(&changes->seq, 1) + 1;
+	/* Only forward: two changes of one slot may record out of order. */
+	unsigned long long was = atomic_load(&changes->widget[slot]);
+	while (was < seq && !atomic_compare_exchange_weak(&changes->widget[slot], &was, seq))
+		;
 }
 
 int read_cache_ticket(struct read_ticket *t)
 {
 	pthread_mutex_lock(&lock);
 	int on = feed_up && max_age_ms;
-	t->seq = seq;
-	t->at_ms = now_ms();
+	t->gen = feed_gen;
 	pthread_mutex_unlock(&lock);
+	t->seq = atomic_load(&changes->seq);
+	t->at_ms = now_ms();
 	return on;
 }
 

@@ -13,7 +13,10 @@
  *
  * A read that fills the cache takes a ticket before its statement: a copy
  * is kept only if nothing it may depend on was announced since, so a read
- * that raced a change never leaves the old value behind.
+ * that raced a change never leaves the old value behind. The app's
+ * processes on one host share their record of changes (read_cache_share):
+ * a push stored or a logout made by one is seen by all before it is
+ * answered; other hosts' and the CLI's writes arrive through the feed.
  *
  * Thread-safe: one lock, held only to copy in or out. Callers own what they
  * are given and give up what they put. */
@@ -24,11 +27,16 @@
 #include "dashboard.h"
 #include "widget.h"
 
+/* Makes the record of changes shared by the processes forked after it (the
+ * app's workers): 0, or -1 (each then knows its own writes at once and the
+ * others' through the feed). */
+int read_cache_share(void);
 /* Seconds an entry may be kept (App.CacheSeconds); 0: nothing is kept. */
 void read_cache_setup(long max_age_seconds);
 
 /* The feed's side: followed from now (clears), no longer followed (clears
- * and turns the cache off), one widget changed, or anything may have. */
+ * and turns the cache off). And a change: one widget, or anything; every
+ * process sharing the record (read_cache_share) knows it at once. */
 void read_cache_feed_up(void);
 void read_cache_feed_down(void);
 void read_cache_widget_changed(const char *name, size_t len);
@@ -37,7 +45,8 @@ void read_cache_clear(void);
 /* A fill's ticket, taken before the statement: 0 when nothing may be kept
  * now (the caller reads the database and keeps nothing). */
 struct read_ticket {
-	unsigned long long seq; /* the feed's count of changes then */
+	unsigned long long seq; /* the count of changes then */
+	unsigned long long gen; /* this process's feed generation then */
 	long long at_ms;        /* and the time: what was read is at least this old */
 };
 int read_cache_ticket(struct read_ticket *t);

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "read_cache.h"
@@ -149,6 +150,32 @@ START_TEST(sessions_are_copies)
 }
 END_TEST
 
+/* The app's workers share their record of changes: a push stored by one
+ * is not answered from another's copy, with no feed in between. */
+START_TEST(another_process_s_change_is_seen_at_once)
+{
+	ck_assert_int_eq(read_cache_share(), 0);
+	fill("cpu", 3);
+	fill("mem", 5);
+	pid_t pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		read_cache_widget_changed("cpu", 3);
+		_exit(0);
+	}
+	int status;
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert_int_eq(kept("cpu"), 0);
+	ck_assert_int_eq(kept("mem"), 5);
+	if (fork() == 0) {
+		read_cache_clear();
+		_exit(0);
+	}
+	wait(&status);
+	ck_assert_int_eq(kept("mem"), 0);
+}
+END_TEST
+
 /* Many widgets: memory stays bounded, and what is kept is right. */
 START_TEST(bounded)
 {
@@ -179,6 +206,7 @@ TCase *tcase_read_cache(void)
 	tcase_add_test(tc, a_fill_that_raced_a_change_is_not_kept);
 	tcase_add_test(tc, entries_age_out);
 	tcase_add_test(tc, sessions_are_copies);
+	tcase_add_test(tc, another_process_s_change_is_seen_at_once);
 	tcase_add_test(tc, bounded);
 	return tc;
 }
