@@ -361,3 +361,19 @@ test('an idle session still ends (Session.IdleMinutes = 1)', { timeout: 180000 }
     await s.restartApp();
   }
 });
+
+test('repeated reads are answered from memory, and /metrics says so', async () => {
+  const hits = async () => {
+    const text = await (await s.get('/metrics')).text();
+    return Number(/^mdash_read_cache_total\{result="hit"\} (\d+)$/m.exec(text)?.[1] ?? NaN);
+  };
+  const vera = await login('vera');
+  await warm(vera);
+  const before = await hits();
+  assert.ok(Number.isFinite(before), '/metrics has mdash_read_cache_total{result="hit"}');
+  await everyRead(vera, '/widget/orders', true, (r) => r.status === 200);
+  await everyRead(vera, '/d/ops', true, (r) => r.status === 200);
+  // Each read takes its session and its widget (or the page's parts) from
+  // memory: at least one hit a read.
+  assert.ok(await hits() - before >= 2 * READS, `hits went from ${before} to ${await hits()}`);
+});
