@@ -1,9 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* feed.c: follows the change feed (see feed.h). nginx sends it as an
- * http-raw-stream, one message a line: a widget's message begins
- * {"widget":"<name>" (publish_message); anything else means that anything
- * may have changed (announce_change). Only a line's beginning is kept: a
- * widget's message may carry its fragment, which the cache does not need. */
+ * http-raw-stream, one message a line: {"changed":["a","b"]} names widgets
+ * that changed (publish_widgets); anything else, {"changed":"*"} included,
+ * means that anything may have changed (announce_change). */
 #include "feed.h"
 
 #include <curl/curl.h>
@@ -17,46 +16,83 @@
 #include "publish.h"
 #include "read_cache.h"
 
-#define WIDGET_PREFIX "{\"widget\":\""
-/* Enough for the prefix and the longest name, and its closing quote. */
-#define HEAD_MAX 96
+#define NAMES_PREFIX "{\"changed\":[\""
+/* The longest line kept whole: a longer one counts as "anything". */
+#define FEED_LINE_MAX 32768
 
 static pthread_t thread;
 static int started;
 static atomic_int stopping;
 
 struct follow {
-	char head[HEAD_MAX]; /* the line's beginning */
-	size_t len;          /* its length so far (may pass HEAD_MAX) */
-	int ok;              /* the answer is 200: nginx follows for us */
-	int up;              /* read_cache_feed_up was called */
+	struct buf line; /* what came of the line so far */
+	int too_long;    /* it passed FEED_LINE_MAX */
+	int ok;          /* the answer is 200: nginx follows for us */
+	int up;          /* read_cache_feed_up was called */
 };
 
-static void on_line(const char *head, size_t len)
+/* The widgets of a line {"changed":["a","b"]}: 1 when it is one, each
+ * name told to the cache. */
+static int widgets_changed(const char *p, size_t len)
 {
-	size_t p = sizeof WIDGET_PREFIX - 1;
-	const char *end = len > p ? memchr(head + p, '"', (len < HEAD_MAX ? len : HEAD_MAX) - p) : NULL;
-	if (end && !memcmp(head, WIDGET_PREFIX, p) && ident_validn(head + p, (size_t)(end - head - p)))
-		read_cache_widget_changed(head + p, (size_t)(end - head - p));
-	else
+	size_t n = sizeof NAMES_PREFIX - 1;
+	if (len < n + 3 || memcmp(p, NAMES_PREFIX, n) || memcmp(p + len - 3, "\"]}", 3))
+		return 0;
+	const char *end = p + len - 3;
+	if (end <= p + n)
+		return 0; /* no name at all */
+	/* Checked whole before any is told: a line that is not all names is
+	 * "anything". Names are separated by "," and the last ends at end. */
+	for (int tell = 0; tell < 2; tell++)
+		for (const char *name = p + n;;) {
+			const char *q = memchr(name, '"', (size_t)(end - name));
+			size_t k = q ? (size_t)(q - name) : (size_t)(end - name);
+			if (!tell && (!ident_validn(name, k) || (q && (end - q < 3 || memcmp(q, "\",\"", 3)))))
+				return 0;
+			if (tell)
+				read_cache_widget_changed(name, k);
+			if (!q)
+				break;
+			name = q + 3;
+		}
+	return 1;
+}
+
+void feed_heard(const char *line, size_t len)
+{
+	if (!widgets_changed(line, len))
 		read_cache_clear();
+}
+
+static void on_line(struct follow *f)
+{
+	if (f->too_long)
+		read_cache_clear();
+	else
+		feed_heard(buf_str(&f->line), f->line.len);
+	buf_reset(&f->line);
+	f->too_long = 0;
 }
 
 static size_t on_data(char *data, size_t size, size_t n, void *ctx)
 {
 	struct follow *f = ctx;
-	for (size_t i = 0; i < size * n; i++) {
-		if (data[i] == '\n') {
-			if (f->len)
-				on_line(f->head, f->len);
-			f->len = 0;
-		} else {
-			if (f->len < HEAD_MAX)
-				f->head[f->len] = data[i];
-			f->len++;
+	size_t len = size * n;
+	for (size_t i = 0; i < len;) {
+		const char *nl = memchr(data + i, '\n', len - i);
+		size_t k = nl ? (size_t)(nl - (data + i)) : len - i;
+		if (f->line.len + k > FEED_LINE_MAX)
+			f->too_long = 1;
+		else
+			buf_append(&f->line, data + i, k);
+		i += k;
+		if (nl) {
+			if (f->line.len || f->too_long)
+				on_line(f);
+			i++;
 		}
 	}
-	return size * n;
+	return len;
 }
 
 /* The answer's head: the cache goes on once all of a 200's has come
@@ -125,6 +161,7 @@ static void follow_once(const char *url, const char *socket, int *said)
 	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
 	curl_easy_setopt(c, CURLOPT_HEADERDATA, &f);
 	CURLcode rc = perform(c);
+	buf_free(&f.line);
 	long status = 0;
 	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
 	if (f.up)
@@ -147,7 +184,7 @@ static void *run(void *arg)
 	const struct md_config *cfg = arg;
 	struct buf url = {0}, socket = {0};
 	int said = 0;
-	publish_target(cfg->publish_url, "_feed", &url, &socket);
+	publish_target(cfg->publish_url, ANNOUNCE_CHANNEL, &url, &socket);
 	while (!atomic_load(&stopping)) {
 		follow_once(url.data, buf_str(&socket), &said);
 		/* Again in a second: nginx restarting, or a site without a feed. */

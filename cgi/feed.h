@@ -10,5 +10,8 @@
 /* 0, or -1 when the thread could not start (the cache then stays off). */
 int feed_start(const struct md_config *cfg);
 void feed_stop(void);
+/* What one line of the feed tells the read cache. */
+#include <stddef.h>
+void feed_heard(const char *line, size_t len);
 
 #endif

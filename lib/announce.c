@@ -21,7 +21,7 @@ int announce_widget(const struct md_config *cfg, const char *name, long long ver
 int announce_change(const struct md_config *cfg, struct buf *err)
 {
 	read_cache_clear();
-	return publish_raw(cfg->publish_url, "_feed", "{\"changed\":\"*\"}", err);
+	return publish_raw(cfg->publish_url, ANNOUNCE_CHANNEL, ANNOUNCE_EVERYTHING, err);
 }
 
 int announce_bumped(const struct md_config *cfg, const struct series_bumped *b, struct buf *err)

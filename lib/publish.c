@@ -225,17 +225,20 @@ int publish_status(const char *publish_url, const char *channel, const char *tex
 	return ok ? 0 : -1;
 }
 
-/* publish_widgets: up to this many at once, over as many kept connections. */
+/* publish_widgets: up to this many at once, over as many kept connections,
+ * and one more for the change feed's message. */
 #define PARALLEL 16
 static CURLM *multi;
-static CURL *pool[PARALLEL];
+static CURL *pool[PARALLEL + 1];
 
-/* Runs pool[0..n), which publish names[0..n), to the end; failed[i] = 1
- * for each that failed. */
-static void run_round(const char *publish_url, const char *const *names, int n, int *failed, struct buf *err)
+/* Runs pool[0..n), which publish names[0..n), and pool[n] too when extra
+ * (the change feed's message, whose fate counts for nothing here), to the
+ * end; failed[i] = 0 for each of names that succeeded. */
+static void run_round(const char *publish_url, const char *const *names, int n, int extra, int *failed,
+		      struct buf *err)
 {
 	int running = 0;
-	for (int i = 0; i < n; i++)
+	for (int i = 0; i < n + extra; i++)
 		curl_multi_add_handle(multi, pool[i]);
 	do {
 		if (curl_multi_perform(multi, &running) != CURLM_OK)
@@ -259,8 +262,25 @@ static void run_round(const char *publish_url, const char *const *names, int n, 
 			else if (!err->len)
 				buf_printf(err, "publish to %s%s: HTTP %ld", publish_url, names[i], status);
 		}
-	for (int i = 0; i < n; i++)
+	for (int i = 0; i < n + extra; i++)
 		curl_multi_remove_handle(multi, pool[i]);
+}
+
+/* The change feed's message for these widgets (read_cache.h, cgi/feed.c):
+ * {"changed":["a","b"]}, or {"changed":"*"} (anything may have changed)
+ * past FEED_MESSAGE_MAX bytes. Names are identifiers: nothing to escape. */
+#define FEED_MESSAGE_MAX 16384
+static void feed_message(const char *const *names, int n, struct buf *out)
+{
+	buf_reset(out);
+	buf_puts(out, "{\"changed\":[");
+	for (int i = 0; i < n && out->len <= FEED_MESSAGE_MAX; i++)
+		buf_printf(out, "%s\"%s\"", i ? "," : "", names[i]);
+	buf_puts(out, "]}");
+	if (out->len > FEED_MESSAGE_MAX) {
+		buf_reset(out);
+		buf_puts(out, ANNOUNCE_EVERYTHING);
+	}
 }
 
 int publish_widgets(const char *publish_url, const char *const *names, const long long *versions,
@@ -274,9 +294,9 @@ int publish_widgets(const char *publish_url, const char *const *names, const lon
 		return n;
 	}
 	struct curl_slist *h = json_headers();
-	struct buf urls[PARALLEL] = {0}, bodies[PARALLEL] = {0}, socket = {0};
+	struct buf urls[PARALLEL + 1] = {0}, bodies[PARALLEL + 1] = {0}, socket = {0};
 	for (int start = 0; start < n; start += PARALLEL) {
-		int k = n - start < PARALLEL ? n - start : PARALLEL, ready = 0;
+		int k = n - start < PARALLEL ? n - start : PARALLEL, ready = 0, extra = 0;
 		for (int i = 0; i < k; i++, ready++) {
 			publish_target(publish_url, names[start + i], &urls[i], &socket);
 			publish_message(names[start + i], versions[start + i], html ? html[start + i] : NULL,
@@ -285,10 +305,18 @@ int publish_widgets(const char *publish_url, const char *const *names, const lon
 				break;
 			set_post(pool[i], urls[i].data, &socket, bodies[i].data, bodies[i].len, h);
 		}
-		run_round(publish_url, names + start, ready, failed + start, err);
+		/* With the last round, the change feed hears of them all: every
+		 * app process (of every host) reads them again. */
+		if (start + PARALLEL >= n && ready == k && (pool[k] || (pool[k] = curl_easy_init()))) {
+			publish_target(publish_url, ANNOUNCE_CHANNEL, &urls[k], &socket);
+			feed_message(names, n, &bodies[k]);
+			set_post(pool[k], urls[k].data, &socket, bodies[k].data, bodies[k].len, h);
+			extra = 1;
+		}
+		run_round(publish_url, names + start, ready, extra, failed + start, err);
 	}
 	buf_free(&socket);
-	for (int i = 0; i < PARALLEL; i++) {
+	for (int i = 0; i < PARALLEL + 1; i++) {
 		buf_free(&urls[i]);
 		buf_free(&bodies[i]);
 		if (pool[i])
@@ -308,7 +336,7 @@ void publish_cleanup(void)
 	if (curl)
 		curl_easy_cleanup(curl);
 	curl = NULL;
-	for (int i = 0; i < PARALLEL; i++) {
+	for (int i = 0; i < PARALLEL + 1; i++) {
 		if (pool[i])
 			curl_easy_cleanup(pool[i]);
 		pool[i] = NULL;

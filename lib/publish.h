@@ -9,6 +9,12 @@
 
 #include "util.h"
 
+/* The change feed (read_cache.h): every app process follows this channel.
+ * publish_widgets tells it {"changed":[names]}; a write of anything else
+ * tells it ANNOUNCE_EVERYTHING (announce_change). */
+#define ANNOUNCE_CHANNEL "_feed"
+#define ANNOUNCE_EVERYTHING "{\"changed\":\"*\"}"
+
 /* PublishURL is nchan's publisher location: an http URL, or on a unix
  * socket "unix:PATH:/URI/" (nginx's own way of naming one; the request
  * goes to /URI/<channel> over the socket PATH). For the latter: 1 and the
@@ -31,7 +37,7 @@ void publish_message(const char *name, long long version, const char *html, stru
  * connections (kept for the next call); html is NULL, or html[i] the
  * fragment of names[i] at versions[i] or NULL. Sets failed[i] to 1 for each that
  * failed, 0 for the others, and returns how many failed (the first reason
- * in err). */
+ * in err). With them, one message on the change feed names them all. */
 int publish_widgets(const char *publish_url, const char *const *names, const long long *versions,
 		    const char *const *html, int n, int *failed, struct buf *err);
 /* POSTs a JSON body to <publish_url><channel>; channel must be a

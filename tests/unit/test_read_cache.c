@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "feed.h"
 #include "read_cache.h"
 #include "tests.h"
 
@@ -176,6 +177,28 @@ START_TEST(another_process_s_change_is_seen_at_once)
 }
 END_TEST
 
+/* The feed's lines: the widgets named, or anything else means everything. */
+START_TEST(what_the_feed_says)
+{
+	static const char *const everything[] = {"{\"changed\":\"*\"}", "{\"changed\":[]}", "{\"changed\":[\"\"]}",
+						 "{\"changed\":[\"cpu\",\"Bad\"]}", "{\"changed\":[\"cpu\"", "garbage",
+						 "{\"changed\":[\"cpu\",\"\"]}"};
+	fill("cpu", 3);
+	fill("mem", 5);
+	fill("disk", 7);
+	const char *two = "{\"changed\":[\"cpu\",\"disk\"]}";
+	feed_heard(two, strlen(two));
+	ck_assert_int_eq(kept("cpu"), 0);
+	ck_assert_int_eq(kept("disk"), 0);
+	ck_assert_int_eq(kept("mem"), 5);
+	for (size_t i = 0; i < sizeof everything / sizeof everything[0]; i++) {
+		fill("mem", 5);
+		feed_heard(everything[i], strlen(everything[i]));
+		ck_assert_msg(kept("mem") == 0, "%s kept what it did not name", everything[i]);
+	}
+}
+END_TEST
+
 /* Many widgets: memory stays bounded, and what is kept is right. */
 START_TEST(bounded)
 {
@@ -207,6 +230,7 @@ TCase *tcase_read_cache(void)
 	tcase_add_test(tc, entries_age_out);
 	tcase_add_test(tc, sessions_are_copies);
 	tcase_add_test(tc, another_process_s_change_is_seen_at_once);
+	tcase_add_test(tc, what_the_feed_says);
 	tcase_add_test(tc, bounded);
 	return tc;
 }
