@@ -74,6 +74,24 @@ test('a page served by host B shows the new value after a push through host A', 
   assert.match(html, />v9</);
 });
 
+test('host B\'s app, which keeps what it read, hears of a push through host A at once (the change feed through Redis)', async () => {
+  const onB = async () => (await (await fetch(bUrl('/api/widgets/deploys'))).json()).value.items[0].value;
+  // B's processes read it now, and would keep it for App.CacheSeconds (5 s).
+  for (let i = 0; i < 8; i++) await onB();
+  const res = await fetch(a.url('/widgets/deploys'), { method: 'POST',
+    body: JSON.stringify({ auth_token: token, items: [{ label: 'web', value: 'v10' }] }) });
+  assert.equal(res.status, 204);
+  // Well inside the 5 s an entry may live: only the feed can tell B this soon.
+  const until = Date.now() + 3000;
+  let seen = [];
+  while (Date.now() < until) {
+    seen = await Promise.all(Array.from({ length: 8 }, onB));
+    if (seen.every((v) => v === 'v10')) break;
+    await sleep(50);
+  }
+  assert.deepEqual(seen, Array(8).fill('v10'), 'every read on host B shows the push made through host A');
+});
+
 test('updaters on both hosts: one works, the other says so and exits 0', async () => {
   const first = run(MDASH, ['update', '--force', '--widget', 'slowpoke'], { env: { MDASH_CONFIG: a.config } });
   await sleep(600);
