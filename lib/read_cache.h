@@ -4,9 +4,9 @@
  * answers without a statement, for as long as the change feed says the
  * copies are current.
  *
- * The feed (cgi/feed.c follows nginx's channel _feed) carries every
- * widget's "changed" message and a "clear all" after any other write
- * (announce_change). While it is not followed, nothing is kept: every read
+ * The feed (cgi/feed.c follows nginx's channel _feed) carries the names of
+ * the widgets each publish changed (publish_widgets) and a "clear all"
+ * after any other write (announce_change). While it is not followed, nothing is kept: every read
  * goes to the database, as without a cache. Each entry is also read again
  * after App.CacheSeconds at most, which bounds what a change made outside
  * mdash (SQL by hand) or a message lost with nginx can leave stale.
