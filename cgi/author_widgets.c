@@ -298,16 +298,18 @@ static void widget_of_spec(const struct wspec *s, struct md_widget *w)
 	w->options_obj = json_tokener_parse(s->options);
 }
 
-/* How to push to a push source's widget. */
+/* How to push to a push source's widget: at PublicURL, else at the site's
+ * own origin as nginx names it (MDASH_ORIGIN, with its port: HTTP_HOST has
+ * none on Debian's nginx). */
 static json_object *push_help(struct req *r, const char *name)
 {
 	struct buf url = {0}, curl = {0};
-	const char *host = req_env(r, "HTTP_HOST");
+	const char *origin = req_env(r, "MDASH_ORIGIN");
 	if (*r->cfg->public_url)
 		buf_printf(&url, "%s%sapi/widgets/%s", r->cfg->public_url,
 			   r->cfg->public_url[strlen(r->cfg->public_url) - 1] == '/' ? "" : "/", name);
 	else
-		buf_printf(&url, "http://%s%sapi/widgets/%s", host ? host : "localhost", r->cfg->base_path, name);
+		buf_printf(&url, "%s%sapi/widgets/%s", origin ? origin : "http://localhost", r->cfg->base_path, name);
 	buf_printf(&curl,
 		   "curl -X POST -H 'Authorization: Bearer TOKEN' -H 'Content-Type: application/json' "
 		   "-d '{\"value\": 42}' %s",
