@@ -234,8 +234,7 @@ static CURL *pool[PARALLEL + 1];
 /* Runs pool[0..n), which publish names[0..n), and pool[n] too when extra
  * (the change feed's message, whose fate counts for nothing here), to the
  * end; failed[i] = 0 for each of names that succeeded. */
-static void run_round(const char *publish_url, const char *const *names, int n, int extra, int *failed,
-		      struct buf *err)
+static void run_round(const char *publish_url, const char *const *names, int n, int extra, int *failed, struct buf *err)
 {
 	int running = 0;
 	for (int i = 0; i < n + extra; i++)

@@ -134,7 +134,10 @@ START_TEST(sessions_are_copies)
 	ck_assert(read_cache_ticket(&t));
 	long long grants[] = {4, 9};
 	struct cached_session s = {.user = {.id = 1, .name = xstrdup("ann"), .csrf = xstrdup("tok")},
-				   .seen_ms = 1, .created_ms = 2, .grants = grants, .ngrants = 2};
+				   .seen_ms = 1,
+				   .created_ms = 2,
+				   .grants = grants,
+				   .ngrants = 2};
 	read_cache_put_session("ab12", &s, &t);
 	free(s.user.name);
 	free(s.user.csrf);
@@ -180,8 +183,9 @@ END_TEST
 /* The feed's lines: the widgets named, or anything else means everything. */
 START_TEST(what_the_feed_says)
 {
-	static const char *const everything[] = {"{\"changed\":\"*\"}", "{\"changed\":[]}", "{\"changed\":[\"\"]}",
-						 "{\"changed\":[\"cpu\",\"Bad\"]}", "{\"changed\":[\"cpu\"", "garbage",
+	static const char *const everything[] = {"{\"changed\":\"*\"}",         "{\"changed\":[]}",
+						 "{\"changed\":[\"\"]}",        "{\"changed\":[\"cpu\",\"Bad\"]}",
+						 "{\"changed\":[\"cpu\"",       "garbage",
 						 "{\"changed\":[\"cpu\",\"\"]}"};
 	fill("cpu", 3);
 	fill("mem", 5);
