@@ -87,34 +87,34 @@ static int list(void)
 }
 
 /* Collected before access changes, told after: those pages reload. */
-struct channels {
-	char (*names)[20];
+struct sessions {
+	char (*tags)[17];
 	int n;
 };
 
-static void collect(const char *channel, void *ctx)
+static void collect(const char *tag, void *ctx)
 {
-	struct channels *c = ctx;
-	c->names = xrealloc(c->names, sizeof *c->names * (size_t)(c->n + 1));
-	snprintf(c->names[c->n++], sizeof *c->names, "%s", channel);
+	struct sessions *c = ctx;
+	c->tags = xrealloc(c->tags, sizeof *c->tags * (size_t)(c->n + 1));
+	snprintf(c->tags[c->n++], sizeof *c->tags, "%s", tag);
 }
 
-static void tell_pages(const struct md_config *cfg, struct channels *c)
+static void tell_pages(const struct md_config *cfg, struct sessions *c)
 {
 	struct buf err = {0};
 	for (int i = 0; i < c->n; i++)
-		if (publish_reload(cfg->publish_url, c->names[i], &err)) {
+		if (publish_session_ended(cfg->publish_url, c->tags[i], &err)) {
 			fprintf(stderr, "mdash: open pages could not be told (they stop within 5 minutes): %s\n",
 				buf_str(&err));
 			break;
 		}
-	free(c->names);
+	free(c->tags);
 	buf_free(&err);
 }
 
 int cmd_user(const struct md_config *cfg, int argc, char **argv)
 {
-	struct channels open_pages = {0};
+	struct sessions open_pages = {0};
 	if (wants_help(argc, argv, usage))
 		return 0;
 	const char *sub = argc > 1 ? argv[1] : "";
@@ -130,7 +130,7 @@ int cmd_user(const struct md_config *cfg, int argc, char **argv)
 	}
 	const char *name = argv[2];
 	if (strcmp(sub, "add") && strcmp(sub, "grant"))
-		user_session_channels(name, collect, &open_pages, &err);
+		user_sessions(name, collect, &open_pages, &err);
 	if (!strcmp(sub, "add") && (argc == 3 || (argc == 4 && !strcmp(argv[3], "--admin")))) {
 		if (!(rc = ask_password(&pw))) {
 			if (user_add(name, pw.data, argc == 4 ? ROLE_ADMIN : ROLE_VIEWER, &err))
@@ -176,7 +176,7 @@ int cmd_user(const struct md_config *cfg, int argc, char **argv)
 		buf_free(&action);
 		tell_pages(cfg, &open_pages);
 	} else {
-		free(open_pages.names);
+		free(open_pages.tags);
 	}
 	if (pw.data)
 		explicit_bzero(pw.data, pw.len);

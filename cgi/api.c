@@ -155,6 +155,11 @@ void api_dashboard(struct req *r)
 	stream_pass(r, &d, ws, n, time(NULL) + STREAM_PASS_LIFETIME, &pass);
 	json_object_object_add(o, "stream", pass.len ? json_object_new_string(pass.data) : NULL);
 	buf_free(&pass);
+	/* The page's session, which a "reload" on its shared channel names
+	 * (auth.h: session_channel). */
+	const struct md_user *u = r->who.kind == WHO_SHARE ? NULL : req_user(r);
+	if (u && u->session[0])
+		json_object_object_add(o, "session", json_object_new_string(u->session));
 	json_object_object_add(o, "widgets", list);
 	send_json(r, o);
 	widget_list_free(ws, n);

@@ -111,11 +111,11 @@ static int is_self(struct req *r)
 }
 
 /* Reloads the pages of the user's sessions (after access changed). */
-static void tell_sessions(const char *channel, void *ctx)
+static void tell_sessions(const char *tag, void *ctx)
 {
 	struct req *r = ctx;
 	struct buf err = {0};
-	if (publish_reload(r->cfg->publish_url, channel, &err))
+	if (publish_session_ended(r->cfg->publish_url, tag, &err))
 		log_warn("open pages could not be told (they stop within 5 minutes): %s", buf_str(&err));
 	buf_free(&err);
 }
@@ -123,7 +123,7 @@ static void tell_sessions(const char *channel, void *ctx)
 static void reload_sessions(struct req *r, const char *name)
 {
 	struct buf err = {0};
-	if (user_session_channels(name, tell_sessions, r, &err))
+	if (user_sessions(name, tell_sessions, r, &err))
 		log_warn("open pages of %s not told: %s", name, buf_str(&err));
 	buf_free(&err);
 }

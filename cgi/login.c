@@ -138,7 +138,7 @@ void logout(struct req *r)
 	}
 	/* The session's other open pages reload into the login page. */
 	const struct md_user *u = req_user(r);
-	if (u && u->channel[0] && publish_reload(r->cfg->publish_url, u->channel, &err))
+	if (u && u->session[0] && publish_session_ended(r->cfg->publish_url, u->session, &err))
 		log_warn("logout: %s", buf_str(&err));
 	req_session_cookie(r, "", -1);
 	req_page_pass_drop(r);

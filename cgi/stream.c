@@ -24,8 +24,11 @@ void stream_channels(struct req *r, const struct md_dashboard *d, const struct m
 	const struct md_user *u = r->who.kind == WHO_SHARE ? NULL : req_user(r);
 	if (r->who.kind == WHO_SHARE)
 		buf_printf(ids, ",_s_%lld", r->who.share_id), used++;
-	else if (u && u->channel[0])
-		buf_printf(ids, ",%s", u->channel), used++;
+	else if (u && u->session[0]) {
+		char channel[SESSION_CHANNEL_SIZE];
+		session_channel(u->session, channel);
+		buf_printf(ids, ",%s", channel), used++;
+	}
 	for (int i = 0; i < n; i++) {
 		if (used == MAX_CHANNELS || ids->len + 1 + strlen(ws[i].name) > MAX_IDS_LEN) {
 			log_warn("dashboard %s: %d widgets exceed one push connection; the rest update on reconnect",

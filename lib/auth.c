@@ -385,7 +385,7 @@ int session_from_row(const struct db_result *r, int i, int col, const struct ses
 		return 0;
 	load_user(r, i, col, u);
 	u->csrf = xstrdup(db_cell(r, i, col + 4));
-	snprintf(u->channel, sizeof u->channel, "_x_%.16s", k->hash);
+	snprintf(u->session, sizeof u->session, "%.16s", k->hash);
 	/* Touch the session at most once a minute: reads stay reads. */
 	if (db_cell_int(r, i, col + 5, 0) >= SESSION_TOUCH_SECONDS)
 		session_touch(k->hash);
@@ -421,17 +421,19 @@ int session_find(const struct md_config *cfg, const char *cookie, struct md_user
 	return found;
 }
 
-int user_session_channels(const char *name, void (*fn)(const char *channel, void *ctx), void *ctx, struct buf *err)
+void session_channel(const char *tag, char channel[SESSION_CHANNEL_SIZE])
+{
+	snprintf(channel, SESSION_CHANNEL_SIZE, "_x_%.2s", tag);
+}
+
+int user_sessions(const char *name, void (*fn)(const char *tag, void *ctx), void *ctx, struct buf *err)
 {
 	struct db_result r;
 	if (db_exec("SELECT LEFT(s.id_hash, 16) FROM sessions s JOIN users u ON u.id = s.user_id WHERE u.name = ?",
 		    DB_PARAMS(DB_S(name)), &r, err))
 		return -1;
-	for (int i = 0; i < r.nrows; i++) {
-		char channel[20];
-		snprintf(channel, sizeof channel, "_x_%s", db_cell(&r, i, 0));
-		fn(channel, ctx);
-	}
+	for (int i = 0; i < r.nrows; i++)
+		fn(db_cell(&r, i, 0), ctx);
 	db_result_free(&r);
 	return 0;
 }

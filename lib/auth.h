@@ -16,8 +16,17 @@ struct md_user {
 	enum role role;
 	int all_dashboards;
 	char *csrf;       /* the session's CSRF token, when from a session */
-	char channel[20]; /* the session's push channel, _x_<16 hex>, or "" */
+	char session[17]; /* the session's tag (16 hex of its id), or "" */
 };
+
+/* A session's push channel, for a reload when its access ends: one of 256
+ * shared by the sessions whose tags begin alike (_x_<2 hex>), so that
+ * nginx keeps one channel list per dashboard and bucket, not per viewer
+ * (BENCHMARKS.md §10). The reload names the session; its pages alone obey
+ * (stream.js), and the channel's deletion then ends every stream on it,
+ * which the others reopen at once. */
+#define SESSION_CHANNEL_SIZE 6
+void session_channel(const char *tag, char channel[SESSION_CHANNEL_SIZE]);
 
 /* A request's session read in the same query as what the request asks for
  * (viewer.c): SESSION_JOIN(dashboard id column) goes after that query's
@@ -48,9 +57,9 @@ void session_touch(const char *hash);
 /* Whether row i's user holds a grant for the row's dashboard. */
 int session_granted(const struct db_result *r, int i, int col);
 
-/* The push channels of a user's sessions, to tell their pages to reload
- * when access changes: calls fn for each. */
-int user_session_channels(const char *name, void (*fn)(const char *channel, void *ctx), void *ctx, struct buf *err);
+/* The tags of a user's sessions, to tell their pages to reload when
+ * access changes (publish_session_ended): calls fn for each. */
+int user_sessions(const char *name, void (*fn)(const char *tag, void *ctx), void *ctx, struct buf *err);
 
 /* A yescrypt hash of password into *hash (caller frees). */
 int password_hash(const char *password, char **hash, struct buf *err);

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "auth.h"
 #include "metrics.h"
 
 static CURL *curl;
@@ -186,6 +187,18 @@ int publish_reload(const char *publish_url, const char *channel, struct buf *err
 	/* Pages that obey reload into the new rules; the channel's deletion then
 	 * ends the streams of any that would not. */
 	if (publish_raw(publish_url, channel, "{\"dashboard\":\"*\",\"event\":\"reload\"}", err))
+		return -1;
+	return close_channel(publish_url, channel, err);
+}
+
+int publish_session_ended(const char *publish_url, const char *tag, struct buf *err)
+{
+	/* The session's pages reload; the others on its channel ignore the
+	 * message, and reopen their streams after the deletion. */
+	char channel[SESSION_CHANNEL_SIZE], text[80];
+	session_channel(tag, channel);
+	snprintf(text, sizeof text, "{\"dashboard\":\"*\",\"event\":\"reload\",\"session\":\"%.16s\"}", tag);
+	if (publish_raw(publish_url, channel, text, err))
 		return -1;
 	return close_channel(publish_url, channel, err);
 }

@@ -48,11 +48,15 @@ int publish_status(const char *publish_url, const char *channel, const char *bod
 /* Tells the open pages of a dashboard about an event such as "reload":
  * {"dashboard":SLUG,"event":EVENT} on the channel _d_<slug>. */
 int publish_dashboard_event(const char *publish_url, const char *slug, const char *event, struct buf *err);
-/* Makes every page following channel reload: a revoked share link (_s_<id>)
- * or an ended session (_x_<id>); they then meet the new rules. Then ends
- * those pages' streams (the channel is deleted), so that a client that
- * ignores the message hears no more. */
+/* Makes every page following channel reload: a revoked share link
+ * (_s_<id>); they then meet the new rules. Then ends those pages' streams
+ * (the channel is deleted), so that a client that ignores the message
+ * hears no more. */
 int publish_reload(const char *publish_url, const char *channel, struct buf *err);
+/* The same for the pages of an ended session (its tag, md_user.session),
+ * on its shared channel (session_channel): the message names the session,
+ * the other sessions' pages there ignore it and reconnect. */
+int publish_session_ended(const char *publish_url, const char *tag, struct buf *err);
 /* nchan's count of subscribers (its stub status, at PublishURL "_status"),
  * for GET /metrics. 0, or -1 with the reason in err. */
 int publish_subscribers(const char *publish_url, long *subscribers, struct buf *err);

@@ -9,6 +9,7 @@ export const page = {
   // belong to the previous one are dropped.
   gen: 0,
   stream: null,    // {slug, query, at}: the last re-check's stream pass (swap)
+  session: '',     // the signed-in session's tag, which its "reload" names (swap)
   onWidgetsChanged: null, // widgets were added or removed: the stream follows (stream)
   onGone: null,    // what a rotating screen does when its dashboard has gone (rotation)
   // The layout editor, once loaded for an admin (layout.js): {active(),

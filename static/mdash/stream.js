@@ -42,6 +42,7 @@ let retryTimer = 0;
 let renewTimer = 0;
 let attempt = 0;       // failed (re)connects since the last successful open
 let lostAt = 0;        // when the stream was last lost, 0 while live
+let neighbourEndedAt = 0; // another session on this page's channel ended: the stream ends next
 
 // One message: its data, and its id where the transport has one (nchan's
 // EventSource id starts with the time it was published).
@@ -50,6 +51,12 @@ function onMessage(data, id) {
   try { m = JSON.parse(data); } catch (err) { return; }
   if (!m || typeof m !== 'object') return;
   if (m.event === 'reload' && (m.dashboard === page.slug || m.dashboard === '*')) {
+    // A session's channel is shared with others (lib/auth.h): another
+    // session's end is not this page's. The stream then ends, and reopens.
+    if (typeof m.session === 'string' && page.session && m.session !== page.session) {
+      neighbourEndedAt = Date.now();
+      return;
+    }
     if (!freshReload(data, id)) return;
     // "*": access ended (logout, a revoked link): the app's answer at once.
     // A dashboard's own reload (Dashing's event, sent to every screen):
@@ -210,6 +217,12 @@ export async function connect() {
     message: onMessage,
     lost(opened, retrying) {
       if (src !== stream) return;
+      // Ended for another session's sake (above): back at once, quietly.
+      if (opened && Date.now() - neighbourEndedAt < 5000) {
+        neighbourEndedAt = 0;
+        connect();
+        return;
+      }
       if (retrying) {
         showDown(0);
         return;

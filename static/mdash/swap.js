@@ -155,6 +155,7 @@ export async function recheck() {
     if (g !== page.gen) return;
     page.stream = data && typeof data.stream === 'string' && STREAM_RE.test(data.stream)
       ? { slug, query: data.stream, at: Date.now() } : null;
+    if (data && typeof data.session === 'string') page.session = data.session;
     const list = data && Array.isArray(data.widgets) ? data.widgets : [];
     if (await syncWidgets(list, g) && page.onWidgetsChanged) page.onWidgetsChanged();
     if (g !== page.gen) return;

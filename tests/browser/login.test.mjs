@@ -10,7 +10,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { startStack, freePort, sleep, waitFor, TOP } from '../harness/stack.mjs';
-import { launch, dispose } from './helpers.mjs';
+import { launch, dispose, watch } from './helpers.mjs';
 
 const ARTIFACTS = path.join(TOP, 'tests', 'artifacts');
 const CHROMIUM = process.env.MDASH_CHROMIUM || '/usr/bin/chromium';
@@ -264,6 +264,53 @@ test('the Log out button ends the session and goes to the login page', { timeout
   assert.equal(url.pathname, '/login', 'after logging out the dashboard still opens');
   assert.equal(url.searchParams.get('next'), '/d/c');
   assert.deepEqual(pageErrors, [], 'uncaught errors in the page');
+});
+
+// Sessions share their push channel 256 ways (lib/auth.h): one's logout
+// reloads its own tabs, and the other sessions' pages on that channel,
+// whose stream the logout ends too, stay as they are and follow on.
+test('a logout reloads that session\'s other tabs; another session\'s page on the same channel stays, live', { timeout: 60000 }, async () => {
+  const [a, b] = await s.sessionsSharingChannel(USER, 2);
+  const ctxA = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+  const ctxB = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+  try {
+    await ctxA.addCookies([{ name: 'mdash_session', value: a.cookie, url: s.base, httpOnly: true, sameSite: 'Lax' }]);
+    await ctxB.addCookies([{ name: 'mdash_session', value: b.cookie, url: s.base, httpOnly: true, sameSite: 'Lax' }]);
+    const [a1, a2, b1] = [await ctxA.newPage(), await ctxA.newPage(), await ctxB.newPage()];
+    const logB = watch(b1);
+    const sockets = [];
+    b1.on('websocket', (ws) => sockets.push(ws));
+    for (const p of [a1, a2, b1]) {
+      await p.goto(`${s.base}/d/b`, { waitUntil: 'load' });
+      assert.equal(new URL(p.url()).pathname, '/d/b');
+      await p.waitForSelector('.conn[data-conn="live"]', { timeout: 10000, state: 'attached' });
+      await p.evaluate(() => { window.__marker = 'before the logout'; });
+    }
+    // b1 notes every state of its connection indicator.
+    await b1.evaluate(() => {
+      window.__states = [];
+      const conn = document.querySelector('.conn');
+      new MutationObserver(() => window.__states.push(conn.dataset.conn)).observe(conn, { attributes: true });
+    });
+    await a1.getByRole('button', { name: 'Log out' }).click();
+    await waitFor(() => new URL(a1.url()).pathname === '/login', { ms: 5000, message: 'the login page in the tab that logged out' });
+    await waitFor(() => new URL(a2.url()).pathname === '/login', { ms: 5000, message: 'the login page in the session\'s other tab' });
+    // b1's stream ended with the shared channel; it opens again at once.
+    await waitFor(() => sockets.length >= 2 && sockets[0].isClosed(), { ms: 5000,
+      message: 'the other session\'s stream ended and opened again' });
+    await push('n1', { current: 5150 });
+    await b1.waitForFunction(() => document.querySelector('[data-widget="n1"] .value')?.textContent.trim() === '5,150'
+      || document.querySelector('[data-widget="n1"] .value')?.textContent.trim() === '5150', null, { timeout: 5000 });
+    assert.equal(new URL(b1.url()).pathname, '/d/b');
+    assert.equal(await b1.evaluate(() => window.__marker), 'before the logout', 'the other session\'s page reloaded');
+    assert.equal(await b1.evaluate(() => document.querySelector('.conn').dataset.conn), 'live');
+    assert.deepEqual(await b1.evaluate(() => window.__states.filter((x) => x !== 'live')), [],
+      'the other session\'s page showed its stream as down');
+    assert.deepEqual(logB.errors, [], 'uncaught errors in the other session\'s page');
+  } finally {
+    await dispose(ctxA);
+    await dispose(ctxB);
+  }
 });
 
 // At a LAN name on a port of its own (plain HTTP, not loopback), the

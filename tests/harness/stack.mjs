@@ -13,6 +13,7 @@
 // the run. The built programs are taken from $MDASH_BUILD (default: the repo top).
 
 import http from 'node:http';
+import { createHash, randomBytes } from 'node:crypto';
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtemp, chmod, writeFile, rename, rm, readFile, readdir } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -190,6 +191,24 @@ function makeStack(dir, port, stackEnv = {}) {
       req.on('error', () => resolve());
       req.end('{"changed":"*"}');
     }),
+
+    /** Makes n sessions of user, as a login makes them, that share one
+     *  push channel (lib/auth.h: the first two hex digits of their tags
+     *  alike); resolves to [{cookie, csrf, tag}]. */
+    async sessionsSharingChannel(user, n) {
+      const made = [];
+      while (made.length < n) {
+        const cookie = randomBytes(32).toString('hex');
+        const tag = createHash('sha256').update(cookie).digest('hex').slice(0, 16);
+        if (made.length && tag.slice(0, 2) !== made[0].tag.slice(0, 2)) continue;
+        made.push({ cookie, csrf: randomBytes(32).toString('hex'), tag });
+      }
+      for (const m of made) {
+        await s.sql(`INSERT INTO sessions (id_hash, user_id, csrf)
+          SELECT SHA2('${m.cookie}', 256), id, '${m.csrf}' FROM users WHERE name = '${user}'`);
+      }
+      return made;
+    },
 
     /** Stores an update of widget name, made at time ms, straight into its
      *  history (as version 1): history in the past without waiting for it. */

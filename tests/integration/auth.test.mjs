@@ -609,7 +609,8 @@ test('logout and a revoked grant end the open streams, also of a client that ign
     const res = await root.get('/logout', { method: 'POST', headers: { 'X-CSRF-Token': await root.csrf() } });
     await res.text();
     assert.equal(res.status, 302);
-    assert.deepEqual(await stream.find((m) => m.event === 'reload', 3000), { dashboard: '*', event: 'reload' });
+    const tag = createHash('sha256').update(root.cookie).digest('hex').slice(0, 16);
+    assert.deepEqual(await stream.find((m) => m.event === 'reload', 3000), { dashboard: '*', event: 'reload', session: tag });
     await ended(stream, 'logout');
   } finally {
     stream.close();
@@ -628,6 +629,51 @@ test('logout and a revoked grant end the open streams, also of a client that ign
     await ended(viewer, 'a revoked grant');
   } finally {
     viewer.close();
+  }
+});
+
+// Sessions share their push channel 256 ways (lib/auth.h), so that nginx
+// keeps one channel list per dashboard and channel, not per viewer: the
+// reload names the session, and the shared channel's deletion ends the
+// others' streams too, which they open again at once.
+test('a logout on a channel other sessions share: its reload names the session, the others reopen and follow', async () => {
+  const [a, b] = await s.sessionsSharingChannel('root', 2);
+  const cookie = (x) => ({ Cookie: `mdash_session=${x.cookie}` });
+  const channel = `_x_${a.tag.slice(0, 2)}`;
+  for (const x of [a, b]) {
+    const json = await (await s.get('/api/dashboards/ops', { headers: cookie(x) })).json();
+    assert.equal(json.session, x.tag, 'the dashboard\'s JSON names the page\'s session');
+    assert.match(json.stream ?? '', new RegExp(`^c=_d_ops,${channel},orders,notes&`), 'the stream pass names the shared channel');
+  }
+  const streams = await Promise.all([a, b].map((x) => sse(`${s.base}/sub/d/ops`, { headers: cookie(x) })));
+  try {
+    assert.deepEqual(streams.map((x) => x.status), [200, 200]);
+    const res = await s.get('/logout', { method: 'POST', headers: { ...cookie(a), 'X-CSRF-Token': a.csrf } });
+    await res.text();
+    assert.equal(res.status, 302);
+    for (const x of streams) {
+      assert.deepEqual(await x.find((m) => m.event === 'reload', 3000), { dashboard: '*', event: 'reload', session: a.tag },
+        'the reload names the ended session, on the channel both follow');
+      for (let i = 0; i < 50 && !x.ended; i++) await new Promise((r) => setTimeout(r, 100));
+      assert.ok(x.ended, 'a stream on the shared channel is still open after the logout');
+    }
+  } finally {
+    for (const x of streams) x.close();
+  }
+  const gone = await sse(`${s.base}/sub/d/ops`, { headers: cookie(a) });
+  gone.close();
+  assert.equal(gone.status, 403, 'the logged-out session opens a stream again');
+  const again = await sse(`${s.base}/sub/d/ops`, { headers: cookie(b) });
+  try {
+    assert.equal(again.status, 200, 'the other session cannot open its stream again');
+    const res = await s.get('/widgets/orders', { method: 'POST', body: JSON.stringify({ auth_token: token, current: 4711 }) });
+    assert.equal(res.status, 204);
+    const m = await again.find((x) => x.widget === 'orders', 3000);
+    assert.ok(Number(m.version) > 0, 'the other session\'s reopened stream missed a push');
+    assert.equal(await status((p, init = {}) => s.get(p, { ...init, headers: cookie(b) }), '/d/ops'), 200,
+      'the other session was ended too');
+  } finally {
+    again.close();
   }
 });
 
