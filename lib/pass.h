@@ -37,7 +37,7 @@
  * so its pass is a bearer credential for that data and lives briefly: a
  * viewer whose access ended can open the stream with a pass still held for
  * STREAM_PASS_LIFETIME at most (a stream open when access ends is closed:
- * publish_reload). Pages fetch a new pass before each (re)connect once
+ * publish_reload, publish_session_ended). Pages fetch a new pass before each (re)connect once
  * theirs is a little older than that. Passes travel in the query string,
  * which the site's access log leaves out. */
 #define STREAM_PASS_LIFETIME (2 * 60)
