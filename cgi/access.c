@@ -14,6 +14,7 @@
  * user sees only the dashboards granted to them; a share link sees its
  * one dashboard. */
 #include <arpa/inet.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -485,6 +486,29 @@ static int share_link(struct req *r)
 	return ok > 0;
 }
 
+/* VIEWER_OR_PASS: a good pass in the query (d, e and p, as nginx reads
+ * them) makes the principal the pass, for the dashboard it names; the read
+ * checks that the widget is on it. Anything else leaves the rule to the
+ * read, as VIEWER: a forged or expired pass is no error, the session may
+ * still be good. */
+static void fragment_pass(struct req *r)
+{
+	/* Open: the page adds v, and may add a cache-buster of its own. */
+	static const struct field query[] = {{.key = "d", .kind = FIELD_IDENT, .required = 1},
+					     {.key = "e", .kind = FIELD_INT, .max = LONG_MAX, .required = 1},
+					     {.key = "p", .kind = FIELD_TEXT, .max = 64, .required = 1},
+					     {0}};
+	struct field_value in[3] = {0};
+	struct buf err = {0};
+	if (r->query && !fields_form(query, FIELDS_OPEN, r->query, strlen(r->query), in, &err) &&
+	    pass_query_good(r->cfg, req_param(r, P_WIDGET), in[0].text, in[1].number, in[2].text, time(NULL))) {
+		r->who.kind = WHO_PASS;
+		snprintf(r->who.pass_dashboard, sizeof r->who.pass_dashboard, "%s", in[0].text);
+	}
+	fields_free(in, 3);
+	buf_free(&err);
+}
+
 int access_enforce(struct req *r)
 {
 	switch (r->route->rule) {
@@ -494,7 +518,8 @@ int access_enforce(struct req *r)
 		if (!r->allowed)
 			resp_error(r, 403, "This form was sent from another site.");
 		break;
-	case VIEWER: return 1; /* the read enforces it: r->allowed */
+	case VIEWER: return 1;                           /* the read enforces it: r->allowed */
+	case VIEWER_OR_PASS: fragment_pass(r); return 1; /* the read checks the widget's dashboard */
 	case VIEWER_STREAM:
 		/* A WebSocket opened by another site's page carries the
 		 * viewer's cookies too (an EventSource from there, only when
@@ -521,14 +546,15 @@ int access_enforce(struct req *r)
 static int read_checks(const struct req *r)
 {
 	enum rule rule = r->route->rule;
-	return rule == VIEWER || rule == VIEWER_STREAM || rule == SHARE_LINK;
+	return rule == VIEWER || rule == VIEWER_OR_PASS || rule == VIEWER_STREAM || rule == SHARE_LINK;
 }
 
 /* 1 when the principal may read at all (login, when required); else
  * answered. */
 static int may_read(struct req *r)
 {
-	if (!read_checks(r) || r->who.kind == WHO_SHARE || !r->cfg->require_login || req_user(r))
+	if (!read_checks(r) || r->who.kind == WHO_SHARE || r->who.kind == WHO_PASS || !r->cfg->require_login ||
+	    req_user(r))
 		return 1;
 	ask_login(r);
 	return 0;
@@ -714,6 +740,16 @@ static int load_widget_and_user(struct req *r, struct md_widget *w, struct buf *
 	return found;
 }
 
+/* WHO_PASS: the pass is for the dashboard w is on; otherwise answered (as
+ * for a share link, nothing else exists). */
+static int pass_covers(struct req *r, const struct md_widget *w)
+{
+	int ok = w->dashboard && !strcmp(w->dashboard, r->who.pass_dashboard);
+	if (!ok)
+		resp_error(r, 404, "There is nothing at this address.");
+	return ok;
+}
+
 int req_widget(struct req *r, struct md_widget *w)
 {
 	struct buf err = {0};
@@ -728,7 +764,7 @@ int req_widget(struct req *r, struct md_widget *w)
 		found = 0;
 	} else if (found == 0) {
 		resp_error(r, 404, "There is no widget of that name.");
-	} else if (!may_see(r, w->dashboard_id)) {
+	} else if (r->who.kind == WHO_PASS ? !pass_covers(r, w) : !may_see(r, w->dashboard_id)) {
 		widget_free(w);
 		found = 0;
 	} else {

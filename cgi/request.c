@@ -148,6 +148,10 @@ void resp_send(struct req *r, int status, const char *content_type, const char *
 	buf_printf(&head, "Status: %d %s\r\n", status, resp_reason(status));
 	if (content_type)
 		buf_printf(&head, "Content-Type: %s\r\n", content_type);
+	/* The length, as a HEAD's GET would send it: nginx then sends (and
+	 * keeps with its copies) a plain body rather than a chunked one. */
+	if (status != 204 && status != 304)
+		buf_printf(&head, "Content-Length: %zu\r\n", len);
 	buf_append(&head, security_headers, sizeof security_headers - 1);
 	buf_append(&head, r->headers.data, r->headers.len);
 	if (status < 400)

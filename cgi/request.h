@@ -35,7 +35,7 @@ struct req_io {
 /* Who is asking: what the dispatcher learnt enforcing the route's rule
  * (access.c), or, on the viewer routes, what the handler's read learnt
  * with the session. Owns user, grants and token. */
-enum who { WHO_UNKNOWN, WHO_ANONYMOUS, WHO_USER, WHO_SHARE, WHO_TOKEN };
+enum who { WHO_UNKNOWN, WHO_ANONYMOUS, WHO_USER, WHO_SHARE, WHO_PASS, WHO_TOKEN };
 struct grant {
 	long long dashboard;
 	int ok;
@@ -46,6 +46,7 @@ struct principal {
 	struct grant *grants; /* the user's grants learnt so far */
 	int ngrants;
 	long long share_id, share_dashboard; /* WHO_SHARE: the link, its dashboard */
+	char pass_dashboard[IDENT_MAX + 1];  /* WHO_PASS: the dashboard the pass is for */
 	char *token;                         /* WHO_TOKEN: as sent; checked by the rule or by the batch */
 	int admin_token;                     /* WHO_TOKEN: checked, and an admin's */
 	char token_name[IDENT_MAX + 1];      /* an admin token's name, for the audit log */

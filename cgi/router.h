@@ -23,6 +23,10 @@ enum rule {
 	 * enforces this rule: a page without a login goes to the login page,
 	 * an API call gets 401. */
 	VIEWER,
+	/* VIEWER, or a good fragment pass for the route's {widget} on the
+	 * dashboard the widget is on (pass.h): what nginx serves its copies
+	 * by, the app takes on a miss. A share link's page fetches here. */
+	VIEWER_OR_PASS,
 	VIEWER_STREAM, /* the same for a push stream, opened from this site: else 403 */
 	/* A live share link, {share}: its one dashboard, read-only, no login.
 	 * The route's {dashboard} is the link's when it names none. */

@@ -23,7 +23,7 @@ const struct route route_table[] = {
 	{"GET", "/", VIEWER, page_index, LOCKED},
 	{"GET", "/d/{dashboard}", VIEWER, page_dashboard, LOCKED},
 	{"GET", "/admin", ADMIN_READ, page_admin, LOCKED},
-	{"GET", "/widget/{widget}", VIEWER, fragment_widget, LOCKED},
+	{"GET", "/widget/{widget}", VIEWER_OR_PASS, fragment_widget, LOCKED},
 	{"GET", "/api/widgets/{widget}", VIEWER, api_widget, LOCKED},
 	{"GET", "/api/widgets/{widget}/history", VIEWER, api_widget_history, LOCKED},
 	{"POST", "/api/widgets/{widget}", PUSH_TOKEN, push_widget, BATCHED},

@@ -8,7 +8,10 @@
  *     set $mdash_fragment_key "<64 hex digits>";
  * The app hands passes only to viewers allowed to see the dashboard (with
  * the dashboard's JSON). A pass is good for one widget on one dashboard
- * until it expires: revoked access ends within PASS_LIFETIME, and a widget
+ * until it expires, at nginx's copies and at the app alike: a share link's
+ * page fetches its fragments at <base>widget/<name> with their passes, as a
+ * logged-in page does, so both share one address and one copy per version.
+ * Revoked access ends within PASS_LIFETIME, and a widget
  * moved to another dashboard is out of reach of the old one's passes (nginx
  * keys its copies by dashboard, and the app caches a copy only when the
  * widget is on the dashboard named). */
@@ -82,6 +85,14 @@ int pass_enabled(const struct md_config *cfg, struct buf *err);
 /* Appends "d=<dashboard>&e=<expires>&p=<signature>" for widget name on
  * dashboard (a slug) to out; nothing when passes are off. */
 void pass_query(const struct md_config *cfg, const char *name, const char *dashboard, time_t expires, struct buf *out);
+
+/* 1 when sig is the signature of a pass for widget name on dashboard (a
+ * slug) that expires at expires, still good at time now; else 0 (also when
+ * passes are off). The app takes such a pass as nginx does (the route rule
+ * VIEWER_OR_PASS), so that what a pass opens at nginx's copies it opens at
+ * the app on a miss, and nothing more. */
+int pass_query_good(const struct md_config *cfg, const char *name, const char *dashboard, long long expires,
+		    const char *sig, time_t now);
 
 /* Appends "c=<channels>&e=<expires>&p=<signature>" for dashboard slug's
  * stream to out; nothing when passes are off. */

@@ -6,7 +6,8 @@ def:csrf_token() ?><?cs if:Page.cached ?><!--mdash-csrf--><?cs else ?><?cs var:P
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="mdash-base" content="<?cs if:Page.api ?><?cs var:Page.api ?><?cs else ?><?cs var:Page.base ?><?cs /if ?>">
-<?cs if:Page.csrf ?><meta name="csrf-token" content="<?cs call:csrf_token() ?>">
+<?cs if:Page.api ?><meta name="mdash-site" content="<?cs var:Page.base ?>">
+<?cs /if ?><?cs if:Page.csrf ?><meta name="csrf-token" content="<?cs call:csrf_token() ?>">
 <?cs /if ?><?cs if:Page.admin ?><meta name="mdash-admin" content="1">
 <?cs /if ?><title><?cs var:Page.title ?> · mdash</title>
 <link rel="icon" href="<?cs var:Page.base ?>static/favicon.svg" type="image/svg+xml">

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* swap.js: a widget's fragment fetched and swapped in, and the re-check
  * that compares every shown version and place with the server's. */
-import { ID_RE, request, reloadFresh } from './util.js';
+import { ID_RE, request, reloadFresh, site } from './util.js';
 import { page, widgetEl, versionOf, editing } from './state.js';
 import { POS_ATTRS, applyLayout, placeCss } from './grid.js';
 import { noteServerClock, tick } from './clock.js';
@@ -68,7 +68,7 @@ async function swapIn(name) {
   const job = jobs.get(name);
   let res = null;
   if (pass && job && job.want) {
-    res = await request(`widget/${name}?v=${job.want}&${pass}`, 'text/html');
+    res = await request(`widget/${name}?v=${job.want}&${pass}`, 'text/html', site);
     // Expired (410) or no longer good (403, e.g. a new key): the app decides.
     if (res.status === 403 || res.status === 410) {
       passes.delete(name);

@@ -20,9 +20,17 @@ export const base = (() => {
   return b.endsWith('/') ? b : b + '/';
 })();
 export const urlFor = (path) => new URL(base + path, document.baseURI).href;
+// A share link's page talks to the link's own routes (base, /s/<secret>/),
+// but fetches fragments with passes where every page does, at the site's
+// base: one address, so one copy per version in nginx's cache (lib/pass.h).
+export const site = (() => {
+  const b = meta('mdash-site') || base;
+  return b.endsWith('/') ? b : b + '/';
+})();
 export const timeout = () => (typeof AbortSignal.timeout === 'function' ? AbortSignal.timeout(FETCH_TIMEOUT) : undefined);
 
-export const request = (path, accept) => fetch(urlFor(path), {
+// GET path below the page's base (or below at, e.g. site), for accept.
+export const request = (path, accept, at = base) => fetch(new URL(at + path, document.baseURI).href, {
   credentials: 'same-origin',
   cache: 'no-store',            // versions must come from the server, not a cache
   headers: { Accept: accept },

@@ -921,9 +921,11 @@ test('with a page pass nginx keeps each user\'s page briefly, with each session\
 });
 
 // A share link's page, and its fragments with a pass, come from nginx's
-// cache like a logged-in user's; revoking the link still ends access: its
-// stream at once, a new load of its page within 2 s (at once for the page
-// that reloads because of the revocation: mdash_fresh).
+// cache like a logged-in user's, at the same address (/widget/<name>: one
+// copy per version for both), and the app takes the pass alone on a miss;
+// revoking the link still ends access: its stream at once, a new load of
+// its page within 2 s (at once for the page that reloads because of the
+// revocation: mdash_fresh).
 test('a share link\'s page and fragments come from nginx\'s cache; revoked, it loses them within 2 s', async () => {
   const add = await s.mdash(['share', 'add', 'ops']);
   assert.equal(add.code, 0, show(add));
@@ -949,21 +951,59 @@ test('a share link\'s page and fragments come from nginx\'s cache; revoked, it l
     }
   }
   assert.ok(kept() >= 2, `loads within a second come from nginx: ${hits}`);
-  // A fragment with the pass from the link's JSON: one render, then copies.
+  // The page names the site's base, where its script fetches fragments
+  // with passes; the link's own routes stay its base.
+  const page = (await load()).html;
+  assert.equal(attributes(/<meta name="mdash-site"[^>]*>/.exec(page)?.[0] ?? '<meta>').content, '/', 'the site\'s base on the link\'s page');
+  assert.equal(attributes(/<meta name="mdash-base"[^>]*>/.exec(page)?.[0] ?? '<meta>').content, `${link}/`);
+  // A fragment with the pass from the link's JSON, asked for without a
+  // session at the site's address: the app renders the version once (the
+  // pass is all it is shown), then nginx gives copies, to the link's
+  // viewers and to signed-in ones alike.
   const json = await (await s.get(`${link}/api/dashboards/ops`)).json();
   const w = json.widgets.find((x) => x.name === 'orders');
   assert.ok(w.pass, 'the link\'s JSON gives fragment passes');
-  const frag = async (q) => {
-    const res = await s.get(`${link}/widget/orders?${q}`);
+  await s.mdash(['push', 'orders', '{"current": 4242}']);
+  const version = w.version + 1;
+  const frag = async (q, at = '') => {
+    const res = await s.get(`${at}/widget/orders?${q}`);
     return { status: res.status, cache: res.headers.get('x-fragment-cache'), html: await res.text() };
   };
-  const f1 = await frag(`v=${w.version}&${w.pass}`);
-  const f2 = await frag(`v=${w.version}&${w.pass}`);
-  assert.equal(f1.status, 200);
+  const f1 = await frag(`v=${version}&${w.pass}`);
+  const f2 = await frag(`v=${version}&${w.pass}`);
+  assert.equal(f1.status, 200, f1.html);
+  assert.equal(f1.cache, 'MISS', 'the new version was rendered by the app, for a pass without a session');
   assert.equal(f2.cache, 'HIT', `the second fetch of a version comes from nginx: ${f1.cache} ${f2.cache}`);
   assert.equal(f2.html, f1.html);
-  assert.match(f1.html, new RegExp(`data-version="${w.version}"`));
-  assert.equal((await frag(`v=${w.version}&${w.pass.replace(/p=[\w-]+/, 'p=AAAAAAAAAAAAAAAAAAAAAA')}`)).status, 403, 'a forged pass');
+  assert.match(f1.html, new RegExp(`data-version="${version}"`));
+  assert.match(f1.html, /4,242/);
+  const root = await session('root');
+  const signedIn = await (await root.get('/api/dashboards/ops')).json();
+  const mine = await root.get(`/widget/orders?v=${version}&${signedIn.widgets.find((x) => x.name === 'orders').pass}`);
+  assert.equal(mine.headers.get('x-fragment-cache'), 'HIT', 'a signed-in page gets the copy the link\'s viewers made');
+  assert.equal(await mine.text(), f1.html);
+  assert.equal((await frag(`v=${version}&${w.pass.replace(/p=[\w-]+/, 'p=AAAAAAAAAAAAAAAAAAAAAA')}`)).status, 403, 'a forged pass');
+  // Without a session, the pass opens its own widget on its own dashboard only.
+  const bare = await s.get(`/widget/orders?v=${version}`, { redirect: 'manual' });
+  assert.ok([302, 401].includes(bare.status), `no pass, no session: ${bare.status}`);
+  assert.doesNotMatch(await bare.text(), /4,242/);
+  assert.equal((await s.get(`/widget/plans?v=1&${w.pass}`)).status, 403, 'another widget with this pass');
+  // A widget moved off the dashboard: nginx still takes its old pass, the app does not.
+  const notes = json.widgets.find((x) => x.name === 'notes');
+  let r = await s.mdash(['widget', 'set', 'notes', 'dashboard=secret']);
+  assert.equal(r.code, 0, show(r));
+  try {
+    await s.mdash(['push', 'notes', '{"text": "moved to the secret plans"}']);
+    const moved = await s.get(`/widget/notes?v=${notes.version + 1}&${notes.pass}`);
+    const body = await moved.text();
+    assert.equal(moved.status, 404, `the old dashboard's pass of a moved widget: ${moved.status}`);
+    assert.doesNotMatch(body, /moved to the secret plans/);
+  } finally {
+    r = await s.mdash(['widget', 'set', 'notes', 'dashboard=ops']);
+    assert.equal(r.code, 0, show(r));
+  }
+  // The link's own address still answers without a pass (passes off).
+  assert.equal((await frag('', link)).status, 200, 'the link\'s fragment without a pass');
   // An open stream of the link, then the revocation.
   const stream = await sse(`${s.base}${link}/sub/d/ops`);
   assert.equal(stream.status, 200);

@@ -160,6 +160,37 @@ START_TEST(page_passes_sign_user_and_token)
 }
 END_TEST
 
+/* The app takes a fragment pass as nginx does: its own signature, for that
+ * widget and dashboard, until it expires; nothing when passes are off. */
+START_TEST(fragment_passes_are_checked_as_nginx_checks_them)
+{
+	struct md_config c;
+	char path[64];
+	const char *sig = "4mDW_u4HZSGesuWFZppzKg"; /* cpu on ops until 2000000000 (above) */
+	with_key_file(&c, path, "set $mdash_fragment_key \"" KEY "\";\n", "/");
+	ck_assert_int_eq(pass_query_good(&c, "cpu", "ops", 2000000000, sig, 1999999999), 1);
+	ck_assert_int_eq(pass_query_good(&c, "cpu", "ops", 2000000000, sig, 2000000000), 1);
+	/* Expired; another widget; another dashboard; another expiry; altered; cut short; none. */
+	ck_assert_int_eq(pass_query_good(&c, "cpu", "ops", 2000000000, sig, 2000000001), 0);
+	ck_assert_int_eq(pass_query_good(&c, "mem", "ops", 2000000000, sig, 1), 0);
+	ck_assert_int_eq(pass_query_good(&c, "cpu", "sales", 2000000000, sig, 1), 0);
+	ck_assert_int_eq(pass_query_good(&c, "cpu", "ops", 2000000001, sig, 1), 0);
+	ck_assert_int_eq(pass_query_good(&c, "cpu", "ops", 2000000000, "4mDW_u4HZSGesuWFZppzKh", 1), 0);
+	ck_assert_int_eq(pass_query_good(&c, "cpu", "ops", 2000000000, "4mDW_u4HZSGesuWFZppzK", 1), 0);
+	ck_assert_int_eq(pass_query_good(&c, "cpu", "ops", 2000000000, "", 1), 0);
+	ck_assert_int_eq(pass_query_good(&c, "cpu", "ops", 2000000000, NULL, 1), 0);
+	/* Mounted below "/": signed with the prefix, as nginx's $uri has it. */
+	c.base_path = "/mdash/";
+	ck_assert_int_eq(pass_query_good(&c, "cpu", "ops", 2000000000, sig, 1), 0);
+	ck_assert_int_eq(pass_query_good(&c, "cpu", "ops", 2000000000, "1LvXrjvPHPVbi1zS9jMr5Q", 1), 1);
+	unlink(path);
+	/* No key: no pass is good. */
+	with_key_file(&c, path, NULL, "/");
+	ck_assert_int_eq(pass_query_good(&c, "cpu", "ops", 2000000000, sig, 1), 0);
+	pass_reset();
+}
+END_TEST
+
 TCase *tcase_pass(void)
 {
 	TCase *tc = tcase_create("pass");
@@ -167,6 +198,7 @@ TCase *tcase_pass(void)
 	tcase_add_test(tc, no_file_means_no_passes);
 	tcase_add_test(tc, unusable_keys_are_named);
 	tcase_add_test(tc, page_passes_sign_user_and_token);
+	tcase_add_test(tc, fragment_passes_are_checked_as_nginx_checks_them);
 	tcase_add_test(tc, a_changed_key_file_is_read_again);
 	return tc;
 }
