@@ -267,7 +267,9 @@ export async function fanout({ subscribers = [1000, 5000, 20000], pushes = 50, e
       const base = kind === 'mdash' ? (await version()) + 1 : (rawBase += 1e6);
       const w = (await dashboard()).widgets.find((x) => x.name === W);
       const fetchQuery = w && w.pass ? `&${w.pass}` : '';
-      await askAll(procs, { op: 'round', kind, widget: W, base, n, fetchQuery, prefix: share }, 'armed');
+      // A share link's page fetches with its pass at the site's address, as
+      // a signed-in page does; without one, at the link's.
+      await askAll(procs, { op: 'round', kind, widget: W, base, n, fetchQuery, prefix: fetchQuery ? '' : share }, 'armed');
       const sent = new Float64Array(n);
       const sendMs = [];
       let failedSends = 0;
