@@ -423,7 +423,10 @@ int session_find(const struct md_config *cfg, const char *cookie, struct md_user
 
 void session_channel(const char *tag, char channel[SESSION_CHANNEL_SIZE])
 {
-	snprintf(channel, SESSION_CHANNEL_SIZE, "_x_%.2s", tag);
+	char first[3] = {0};
+	strncpy(first, tag, 2);
+	unsigned long bits = strtoul(first, NULL, 16);
+	snprintf(channel, SESSION_CHANNEL_SIZE, "_x_%02lx", bits % SESSION_CHANNELS);
 }
 
 int user_sessions(const char *name, void (*fn)(const char *tag, void *ctx), void *ctx, struct buf *err)

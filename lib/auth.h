@@ -19,12 +19,15 @@ struct md_user {
 	char session[17]; /* the session's tag (16 hex of its id), or "" */
 };
 
-/* A session's push channel, for a reload when its access ends: one of 256
- * shared by the sessions whose tags begin alike (_x_<2 hex>), so that
- * nginx keeps one channel list per dashboard and bucket, not per viewer
- * (BENCHMARKS.md §10). The reload names the session; its pages alone obey
- * (stream.js), and the channel's deletion then ends every stream on it,
- * which the others reopen at once. */
+/* A session's push channel, for a reload when its access ends: one of
+ * SESSION_CHANNELS shared by the sessions whose tags begin alike
+ * (_x_<2 hex>: the tag's first 7 bits), so that nginx keeps one channel
+ * list per dashboard and channel, not per viewer (BENCHMARKS.md §10). The
+ * reload names the session; its pages alone obey (stream.js), and the
+ * channel's deletion then ends every stream on it, which the others reopen
+ * at once: fewer channels cost nginx less memory, and a logout reopens more
+ * streams (one in SESSION_CHANNELS). */
+#define SESSION_CHANNELS 128
 #define SESSION_CHANNEL_SIZE 6
 void session_channel(const char *tag, char channel[SESSION_CHANNEL_SIZE]);
 

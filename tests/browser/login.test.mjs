@@ -266,7 +266,7 @@ test('the Log out button ends the session and goes to the login page', { timeout
   assert.deepEqual(pageErrors, [], 'uncaught errors in the page');
 });
 
-// Sessions share their push channel 256 ways (lib/auth.h): one's logout
+// Sessions share their push channel 128 ways (lib/auth.h): one's logout
 // reloads its own tabs, and the other sessions' pages on that channel,
 // whose stream the logout ends too, stay as they are and follow on.
 test('a logout reloads that session\'s other tabs; another session\'s page on the same channel stays, live', { timeout: 60000 }, async () => {

@@ -192,15 +192,22 @@ function makeStack(dir, port, stackEnv = {}) {
       req.end('{"changed":"*"}');
     }),
 
+    /** The push channel of the session of tag, as lib/auth.c names it:
+     *  the tag's first 7 bits. */
+    sessionChannel(tag) {
+      return `_x_${(parseInt(tag.slice(0, 2), 16) % 128).toString(16).padStart(2, '0')}`;
+    },
+
     /** Makes n sessions of user, as a login makes them, that share one
-     *  push channel (lib/auth.h: the first two hex digits of their tags
-     *  alike); resolves to [{cookie, csrf, tag}]. */
+     *  push channel, the second's tag with another first byte than the
+     *  first's; resolves to [{cookie, csrf, tag}]. */
     async sessionsSharingChannel(user, n) {
       const made = [];
       while (made.length < n) {
         const cookie = randomBytes(32).toString('hex');
         const tag = createHash('sha256').update(cookie).digest('hex').slice(0, 16);
-        if (made.length && tag.slice(0, 2) !== made[0].tag.slice(0, 2)) continue;
+        if (made.length && s.sessionChannel(tag) !== s.sessionChannel(made[0].tag)) continue;
+        if (made.length === 1 && tag.slice(0, 2) === made[0].tag.slice(0, 2)) continue;
         made.push({ cookie, csrf: randomBytes(32).toString('hex'), tag });
       }
       for (const m of made) {

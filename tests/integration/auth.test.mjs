@@ -632,14 +632,14 @@ test('logout and a revoked grant end the open streams, also of a client that ign
   }
 });
 
-// Sessions share their push channel 256 ways (lib/auth.h), so that nginx
+// Sessions share their push channel 128 ways (lib/auth.h), so that nginx
 // keeps one channel list per dashboard and channel, not per viewer: the
 // reload names the session, and the shared channel's deletion ends the
 // others' streams too, which they open again at once.
 test('a logout on a channel other sessions share: its reload names the session, the others reopen and follow', async () => {
   const [a, b] = await s.sessionsSharingChannel('root', 2);
   const cookie = (x) => ({ Cookie: `mdash_session=${x.cookie}` });
-  const channel = `_x_${a.tag.slice(0, 2)}`;
+  const channel = s.sessionChannel(a.tag);
   for (const x of [a, b]) {
     const json = await (await s.get('/api/dashboards/ops', { headers: cookie(x) })).json();
     assert.equal(json.session, x.tag, 'the dashboard\'s JSON names the page\'s session');
