@@ -51,16 +51,20 @@
  * the user's dashboard pages, keyed by user, until the end of the second
  * they were made in, and gives a copy for one more second at most while a
  * new one renders: no copy is served 2 s after it was made. It puts the
- * session's CSRF token from the pass where the page has the mark
- * PAGE_CSRF_MARK (the app writes the mark only in pages it lets nginx
- * keep, and escaped text never holds a "<"; a plug-in template that writes
- * unescaped text could show the viewer's token). A pass lives briefly: it
+ * session's CSRF token from the pass where the page has the marks
+ * PAGE_CSRF_MARK (the page's meta) and PAGE_CSRF_FORM_MARK (the logout
+ * form), each once, both in the page's head and top bar: having put both,
+ * nginx sends the rest of the page (the widgets) without reading it. The
+ * app writes the marks only in pages it lets nginx keep, and escaped text
+ * never holds a "<" (a plug-in template that writes unescaped text could
+ * show the viewer's token). A pass lives briefly: it
  * outlives a logout elsewhere or a revoked session by at most
  * PAGE_PASS_LIFETIME, and the app gives a new one with the pages it
  * renders. */
 #define PAGE_PASS_COOKIE "mdash_page"
 #define PAGE_PASS_LIFETIME (5 * 60)
 #define PAGE_CSRF_MARK "<!--mdash-csrf-->"
+#define PAGE_CSRF_FORM_MARK "<!--mdash-csrf-form-->"
 
 /* What you change is what you see. A browser that holds a page pass and has
  * just changed something (any request but GET or HEAD that succeeds: a

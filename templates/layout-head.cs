@@ -1,5 +1,6 @@
 <?cs # SPDX-License-Identifier: MIT ?><?cs # The session's CSRF token. In a page nginx keeps for a user (lib/pass.h),
-a mark nginx fills in from the page pass: escaped text never holds it. ?><?cs
+a mark nginx fills in from the page pass, once: escaped text never holds it.
+The logout form below has a mark of its own (PAGE_CSRF_FORM_MARK). ?><?cs
 def:csrf_token() ?><?cs if:Page.cached ?><!--mdash-csrf--><?cs else ?><?cs var:Page.csrf ?><?cs /if ?><?cs /def ?><!doctype html>
 <html lang="en">
 <head>
@@ -26,5 +27,5 @@ def:csrf_token() ?><?cs if:Page.cached ?><!--mdash-csrf--><?cs else ?><?cs var:P
 <?cs /if ?><?cs if:Dashboard.slug ?><span class="conn" data-conn="static" role="status">static</span>
 <?cs /if ?><?cs if:Dashboard.slug && Page.admin && !Page.api ?><button type="button" class="edit-layout" aria-pressed="false" aria-describedby="edit-help" hidden>Edit layout</button><span id="edit-help" class="visually-hidden">Drag a widget or its corner. From the keyboard: Tab to a widget, arrow keys move it, Shift with arrow keys resizes it, Escape ends editing. Changes are saved at once.</span><span class="edit-status" role="status"></span><button type="button" class="author-add" hidden>Add widget</button><button type="button" class="author-widgets" hidden>Widgets</button><button type="button" class="share-make" title="A read-only link to this dashboard that opens without a login, for a wall screen">Share link</button><output class="share-out"></output>
 <?cs /if ?><?cs if:Page.admin && !Page.api ?><a class="admin-link" href="<?cs var:Page.base ?>admin"<?cs if:Page.adminpage ?> aria-current="page"<?cs /if ?>>Admin</a>
-<?cs /if ?><?cs if:Page.user ?><form class="logout" method="post" action="<?cs var:Page.base ?>logout"><input type="hidden" name="csrf" value="<?cs call:csrf_token() ?>"><span class="user"><?cs var:Page.user ?></span> <button type="submit">Log out</button></form>
+<?cs /if ?><?cs if:Page.user ?><form class="logout" method="post" action="<?cs var:Page.base ?>logout"><input type="hidden" name="csrf" value="<?cs if:Page.cached ?><!--mdash-csrf-form--><?cs else ?><?cs var:Page.csrf ?><?cs /if ?>"><span class="user"><?cs var:Page.user ?></span> <button type="submit">Log out</button></form>
 <?cs /if ?></header>
