@@ -7,7 +7,7 @@
 // subscribers of the other, and updaters on both hosts never overlap.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startStack, run, sse, sleep, MDASH } from '../harness/stack.mjs';
+import { startStack, run, sse, sleep, waitFor, MDASH } from '../harness/stack.mjs';
 import { startRedis, startPeer } from '../harness/scaleout.mjs';
 
 let redis, a, b, token;
@@ -57,7 +57,12 @@ test('a push through host A reaches a subscriber on host B (and back)', async ()
     await a.writeDemo('n.json', { v: 2 });
     const r = await run(MDASH, ['update', '--force', '--widget', 'hits'], { env: { MDASH_CONFIG: b.config } });
     assert.equal(r.code, 0, r.stderr);
-    const v2 = (await (await fetch(bUrl('/api/widgets/hits'))).json()).version;
+    // The CLI's write reaches host B's app through the change feed, which
+    // crosses Redis: milliseconds, not at once (README: "within milliseconds").
+    const v2 = await waitFor(async () => {
+      const w = await (await fetch(bUrl('/api/widgets/hits'))).json();
+      return w.value?.current === 2 && w.version;
+    }, { ms: 3000, message: 'host B\'s API to show the value the CLI stored' });
     const back = await onA.find((m) => m.widget === 'hits' && m.version === v2, 5000);
     assert.equal(back.version, v2, 'host A delivered the message published by host B');
   } finally {
