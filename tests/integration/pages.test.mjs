@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { startStack, sse, waitFor, widgetElement, byClass, textOf } from '../harness/stack.mjs';
+import { startStack, sse, sleep, waitFor, widgetElement, byClass, textOf } from '../harness/stack.mjs';
 
 let s;
 let token;
@@ -424,12 +424,16 @@ test('a new fragment key: after nginx reloads, the app\'s new passes are good wi
   const key = Array.from({ length: 64 }, () => '0123456789abcdef'[Math.floor(Math.random() * 16)]).join('');
   await writeFile(`${file}.new`, `set $mdash_fragment_key "${key}";\n`, { mode: 0o600 });
   await rename(`${file}.new`, file);
+  const renamed = Date.now();
   const master = await s.pid('nginx');
   const old = spawnSync('pgrep', ['-P', String(master)], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean).map(Number);
   process.kill(master, 'SIGHUP');
   const alive = (pid) => { try { process.kill(pid, 0); return true; } catch { return false; } };
   await waitFor(() => !old.some(alive), { ms: 15000, message: 'nginx\'s old workers to finish after the reload' });
 
+  // Each app process looks at the key file at most once a second (lib/pass.c):
+  // one may sign with the old key for that second after the file changed.
+  await sleep(Math.max(0, renamed + 1100 - Date.now()));
   await waitFor(async () => signedWith(await ops(), key), { ms: 10000, message: 'the app to sign passes with the new key' });
   const after = await ops();
   assert.equal(await status(fragment(after)), 200, 'a pass of the new key');
